@@ -1,0 +1,79 @@
+import {Command, Flags} from '@oclif/core';
+import chalk from 'chalk';
+import {renderTable} from '../ui/table.js';
+import type {CheckResult, DoctorReport} from '../../lab/doctor/types.js';
+
+export default class Doctor extends Command {
+  static override summary = 'Check that this machine has everything the labs and the engine need';
+  static override description = `Checks each prerequisite for real (it mounts a test overlay, creates namespaces, links a static binary,
+tells whether KVM really works) and prints what is there, what is missing and the command that fixes it.
+With --fix, installs the missing Debian packages (needs root). The exit code is 0 only when everything needed is there.`;
+  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --fix', '<%= config.bin %> doctor --json'];
+  static override enableJsonFlag = true;
+  static override flags = {
+    fix: Flags.boolean({description: 'install the missing Debian packages with apt-get (root only)'}),
+  };
+
+  async run(): Promise<DoctorReport> {
+    const {flags} = await this.parse(Doctor);
+    const {runChecks, isReady} = await import('../../lab/doctor/checks.js');
+    let checks = runChecks();
+
+    if (flags.fix) {
+      const packages = [...new Set(checks.filter((c) => c.status === 'missing').flatMap((c) => c.packages))];
+      if (packages.length > 0) {
+        await this.install(packages);
+        checks = runChecks();
+      } else if (!this.jsonEnabled()) {
+        this.log('Nothing to install.');
+      }
+    }
+
+    const report: DoctorReport = {ready: isReady(checks), checks};
+    if (!this.jsonEnabled()) this.print(report);
+    if (!report.ready) process.exitCode = 1;
+    return report;
+  }
+
+  private async install(packages: string[]): Promise<void> {
+    const {isRoot} = await import('../../lab/doctor/probes.js');
+    if (!isRoot()) this.error(`--fix installs Debian packages and needs root. Run: sudo apt-get install -y ${packages.join(' ')}`, {exit: 1});
+    const {installPackages} = await import('../../lab/doctor/fix.js');
+    const {ux} = await import('@oclif/core');
+    // Progress goes to stderr so --json output on stdout stays clean.
+    const tty = Boolean(process.stderr.isTTY);
+    ux.action.start(`Installing ${packages.join(', ')}`, 'starting', {stdout: false});
+    let lastStep = -1;
+    try {
+      await installPackages(packages, (p) => {
+        if (tty) {
+          ux.action.status = `${p.percent}% ${p.message}`;
+          return;
+        }
+        // Logs (CI, pipes) get one line per 10% instead of a rewritten status line.
+        const step = Math.floor(p.percent / 10);
+        if (step !== lastStep) process.stderr.write(`  ${p.percent}% ${p.message}\n`);
+        lastStep = step;
+      });
+      ux.action.stop(chalk.green('done'));
+    } catch (error) {
+      ux.action.stop(chalk.red('failed'));
+      this.error((error as Error).message, {exit: 1});
+    }
+  }
+
+  private print(report: DoctorReport): void {
+    const mark = (c: CheckResult) => (c.status === 'ok' ? chalk.green('✓ ok') : c.status === 'warn' ? chalk.yellow('! warn') : chalk.red('✗ missing'));
+    const rows = report.checks.map((c) => [c.name, mark(c), c.detail, c.fix ? chalk.cyan(c.fix) : '']);
+    this.log(renderTable(['PREREQUISITE', 'STATUS', 'FOUND', 'FIX'], rows, [28, 10, 60, 60]));
+    this.log('');
+    const missing = report.checks.filter((c) => c.status === 'missing');
+    if (report.ready) {
+      this.log(chalk.green('Ready: this machine can run the labs.'));
+    } else {
+      this.log(chalk.red(`Not ready: ${missing.length} missing (${missing.map((c) => c.name).join(', ')}).`));
+      const packages = [...new Set(missing.flatMap((c) => c.packages))];
+      if (packages.length > 0) this.log(`Fix: ${chalk.cyan(`sudo apt-get install -y ${packages.join(' ')}`)}  or  ${chalk.cyan('sudo lab doctor --fix')}`);
+    }
+  }
+}

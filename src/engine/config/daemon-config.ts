@@ -1,0 +1,129 @@
+/** The daemon's effective configuration: flags merged with daemon.json, checked the way dockerd checks them. */
+import {readFileSync} from 'node:fs';
+import {Ajv} from 'ajv';
+import {daemonConfigSchema, type DaemonConfigFile} from './schema.js';
+import type {DaemonFlags} from './flags.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface DaemonConfig {
+  dataRoot: string;
+  execRoot: string;
+  hosts: string[];
+  pidfile: string;
+  logLevel: LogLevel;
+  configFile?: string;
+  group?: string;
+  tls: {verify: boolean; cacert?: string; cert?: string; key?: string} | undefined;
+  labels: string[];
+  experimental: boolean;
+  allowInsecureTcp: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const defaults = {
+  dataRoot: '/var/lib/docker',
+  execRoot: '/var/run/docker',
+  host: 'unix:///var/run/docker.sock',
+  pidfile: '/var/run/docker.pid',
+  configFile: '/etc/docker/daemon.json',
+};
+
+/** Line and column of a character offset, for JSON syntax errors that name the place. */
+function position(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}`;
+}
+
+export function parseConfigFile(path: string, text: string): DaemonConfigFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const where = at ? ` at ${position(text, Number(at[1]))}` : '';
+    throw new ConfigError(`${path}: invalid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+  }
+  const ajv = new Ajv({allErrors: true, strict: false});
+  const validate = ajv.compile(daemonConfigSchema);
+  if (!validate(data)) {
+    const unknown = (validate.errors ?? []).filter((e) => e.keyword === 'additionalProperties' && e.instancePath === '');
+    if (unknown.length > 0) {
+      const keys = unknown.map((e) => (e.params as {additionalProperty: string}).additionalProperty);
+      throw new ConfigError(`${path}: the following directives don't match any configuration option: ${keys.join(', ')}`);
+    }
+    const problems = (validate.errors ?? []).map((e) => {
+      const key = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(top level)';
+      const allowed = e.keyword === 'enum' ? ` (one of: ${(e.params as {allowedValues: unknown[]}).allowedValues.join(', ')})` : '';
+      return `key "${key}": ${e.message}${allowed}`;
+    });
+    throw new ConfigError(`${path}: ${problems.join('; ')}`);
+  }
+  return data as DaemonConfigFile;
+}
+
+function readConfigFile(path: string, explicit: boolean): DaemonConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) return {};
+    throw new ConfigError(`unable to read config file ${path}: ${(error as Error).message}`);
+  }
+  return parseConfigFile(path, text);
+}
+
+/** Flags and file may not both set the same directive: dockerd refuses that, and so does this engine (a seed 004 lesson). */
+function conflicts(flags: DaemonFlags, file: DaemonConfigFile): string[] {
+  const pairs: Array<[keyof DaemonFlags, string]> = [
+    ['hosts', 'hosts'], ['dataRoot', 'data-root'], ['execRoot', 'exec-root'], ['pidfile', 'pidfile'], ['logLevel', 'log-level'],
+    ['group', 'group'], ['tlsverify', 'tlsverify'], ['tlscacert', 'tlscacert'], ['tlscert', 'tlscert'], ['tlskey', 'tlskey'],
+  ];
+  const found: string[] = [];
+  for (const [flag, key] of pairs) {
+    const fromFlag = flags[flag];
+    if (fromFlag === undefined || (Array.isArray(fromFlag) && fromFlag.length === 0) || file[key] === undefined) continue;
+    found.push(`${key}: (from flag: ${JSON.stringify(fromFlag)}, from file: ${JSON.stringify(file[key])})`);
+  }
+  return found;
+}
+
+export function resolveConfig(flags: DaemonFlags): DaemonConfig {
+  const configFile = flags.configFile ?? defaults.configFile;
+  const file = readConfigFile(configFile, flags.configFile !== undefined);
+  const clash = conflicts(flags, file);
+  if (clash.length > 0) {
+    throw new ConfigError(
+      `unable to configure the daemon with file ${configFile}: the following directives are specified both as a flag and in the configuration file: ${clash.join(', ')}`,
+    );
+  }
+  const tlsverify = flags.tlsverify ?? file.tlsverify ?? false;
+  const cert = flags.tlscert ?? file.tlscert;
+  const key = flags.tlskey ?? file.tlskey;
+  const tlsOn = tlsverify || (file.tls ?? false) || Boolean(cert && key);
+  if (tlsOn && !(cert && key)) throw new ConfigError('TLS needs both --tlscert and --tlskey (tlscert and tlskey in daemon.json)');
+  const cacert = flags.tlscacert ?? file.tlscacert;
+  if (tlsverify && !cacert) throw new ConfigError('--tlsverify needs --tlscacert to verify client certificates');
+  const dataRoot = flags.dataRoot ?? file['data-root'] ?? defaults.dataRoot;
+  const execRoot = flags.execRoot ?? file['exec-root'] ?? defaults.execRoot;
+  const hosts = flags.hosts.length > 0 ? flags.hosts : (file.hosts ?? [defaults.host]);
+  return {
+    dataRoot,
+    execRoot,
+    hosts,
+    pidfile: flags.pidfile ?? file.pidfile ?? defaults.pidfile,
+    logLevel: flags.logLevel ?? file['log-level'] ?? (flags.debug || file.debug ? 'debug' : 'info'),
+    configFile,
+    group: flags.group ?? file.group,
+    tls: tlsOn ? {verify: tlsverify, cacert, cert, key} : undefined,
+    labels: file.labels ?? [],
+    experimental: file.experimental ?? false,
+    allowInsecureTcp: file['allow-insecure-tcp'] ?? false,
+  };
+}

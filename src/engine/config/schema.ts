@@ -1,0 +1,58 @@
+/**
+ * JSON Schema of daemon.json: the dockerd keys this engine honours. Unknown keys are errors, as with dockerd,
+ * so a typo never silently does nothing.
+ */
+export const daemonConfigSchema = {
+  $id: 'https://lab.invalid/schemas/daemon.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    hosts: {type: 'array', items: {type: 'string', pattern: '^(unix|tcp)://'}, uniqueItems: true},
+    'data-root': {type: 'string', minLength: 1, pattern: '^/'},
+    'exec-root': {type: 'string', minLength: 1, pattern: '^/'},
+    pidfile: {type: 'string', minLength: 1, pattern: '^/'},
+    'log-level': {enum: ['debug', 'info', 'warn', 'error', 'fatal']},
+    debug: {type: 'boolean'},
+    group: {type: 'string', minLength: 1},
+    tls: {type: 'boolean'},
+    tlsverify: {type: 'boolean'},
+    tlscacert: {type: 'string', minLength: 1},
+    tlscert: {type: 'string', minLength: 1},
+    tlskey: {type: 'string', minLength: 1},
+    'storage-driver': {const: 'overlay2'},
+    'default-runtime': {const: 'runc'},
+    labels: {type: 'array', items: {type: 'string', pattern: '^[^=]+=.*$'}},
+    experimental: {type: 'boolean'},
+    'live-restore': {type: 'boolean'},
+    'insecure-registries': {type: 'array', items: {type: 'string'}},
+    'registry-mirrors': {type: 'array', items: {type: 'string'}},
+    bip: {type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+$'},
+    'default-ulimits': {type: 'object'},
+    'log-driver': {enum: ['json-file', 'local', 'none']},
+    'log-opts': {type: 'object', additionalProperties: {type: 'string'}},
+    'max-concurrent-downloads': {type: 'integer', minimum: 1},
+    'max-concurrent-uploads': {type: 'integer', minimum: 1},
+    // Engine-specific: permit TCP beyond loopback without TLS (a lab that teaches why this is dangerous).
+    'allow-insecure-tcp': {type: 'boolean'},
+  },
+} as const;
+
+export interface DaemonConfigFile {
+  hosts?: string[];
+  'data-root'?: string;
+  'exec-root'?: string;
+  pidfile?: string;
+  'log-level'?: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  debug?: boolean;
+  group?: string;
+  tls?: boolean;
+  tlsverify?: boolean;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
+  labels?: string[];
+  experimental?: boolean;
+  'live-restore'?: boolean;
+  'allow-insecure-tcp'?: boolean;
+  [key: string]: unknown;
+}

@@ -1,0 +1,22 @@
+/** The daemon's shared state, handed to every API route: configuration, stores, events, logger. */
+import {hostname} from 'node:os';
+import type {DaemonConfig} from '../config/daemon-config.js';
+import type {EventBus} from '../events/event-bus.js';
+import type {ImageStore} from '../images/image-store.js';
+import type {Logger} from '../util/log.js';
+
+export interface Engine {
+  config: DaemonConfig;
+  images: ImageStore;
+  events: EventBus;
+  log: Logger;
+  /** A random ID chosen when the data-root was first used (docker info's ID). */
+  id: string;
+  name: string;
+  startedAt: Date;
+  /** Container IDs that use an image; the container side fills this in. */
+  containersUsingImage(imageId: string): string[];
+}
+
+export const engineVersion = '0.1.0';
+export const defaultName = () => hostname();

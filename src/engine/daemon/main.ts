@@ -1,0 +1,118 @@
+/** labd's entry point: configuration, the stores, the API listeners, and an orderly shutdown. */
+import {randomUUID} from 'node:crypto';
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {Router} from '../api/router.js';
+import {imageRoutes} from '../api/routes/images.js';
+import {systemRoutes} from '../api/routes/system.js';
+import {listen, type Listener} from '../api/server.js';
+import {ConfigError, resolveConfig, type DaemonConfig} from '../config/daemon-config.js';
+import {parseDaemonFlags, usage} from '../config/flags.js';
+import {EventBus} from '../events/event-bus.js';
+import {ImageStore} from '../images/image-store.js';
+import {createLogger} from '../util/log.js';
+import {defaultName, engineVersion, type Engine} from './engine.js';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function claimPidfile(path: string): void {
+  if (existsSync(path)) {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    if (pid > 0 && pid !== process.pid && processAlive(pid)) {
+      throw new ConfigError(`pid file found, ensure the engine is not running or delete ${path} (process ${pid} is alive)`);
+    }
+  }
+  mkdirSync(dirname(path), {recursive: true});
+  writeFileSync(path, String(process.pid));
+}
+
+function engineId(dataRoot: string): string {
+  const path = join(dataRoot, 'engine-id');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const id = randomUUID();
+  writeFileSync(path, id);
+  return id;
+}
+
+export async function startEngine(config: DaemonConfig): Promise<{engine: Engine; listeners: Listener[]; stop: () => Promise<void>}> {
+  const log = createLogger(config.logLevel);
+  if (process.getuid?.() !== 0) throw new ConfigError('labd needs root: it mounts overlay filesystems and creates namespaces');
+  claimPidfile(config.pidfile);
+  mkdirSync(config.execRoot, {recursive: true, mode: 0o700});
+  const images = new ImageStore(config.dataRoot);
+  const recovered = images.recover();
+  if (recovered.removedLayers > 0) log.info(`removed ${recovered.removedLayers} layer(s) left by an interrupted operation`);
+  const engine: Engine = {
+    config, images, log,
+    events: new EventBus(),
+    id: engineId(config.dataRoot),
+    name: defaultName(),
+    startedAt: new Date(),
+    containersUsingImage: () => [],
+  };
+  const router = new Router();
+  systemRoutes(router, engine);
+  imageRoutes(router, engine);
+  let listeners: Listener[];
+  try {
+    listeners = await listen(config, router, log);
+  } catch (error) {
+    rmSync(config.pidfile, {force: true});
+    throw error;
+  }
+  log.info('Daemon has completed initialization', {version: engineVersion, dataRoot: config.dataRoot});
+  const stop = async () => {
+    await Promise.all(listeners.map((l) => new Promise<void>((resolve) => {
+      l.server.close(() => resolve());
+      l.server.closeAllConnections();
+    })));
+    for (const l of listeners) if (l.address.kind === 'unix') rmSync(l.address.path, {force: true});
+    rmSync(config.pidfile, {force: true});
+  };
+  return {engine, listeners, stop};
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let config: DaemonConfig;
+  try {
+    const flags = parseDaemonFlags(argv);
+    if (flags.help) {
+      process.stdout.write(usage);
+      return 0;
+    }
+    if (flags.version) {
+      process.stdout.write(`labd version ${engineVersion}\n`);
+      return 0;
+    }
+    config = resolveConfig(flags);
+  } catch (error) {
+    process.stderr.write(`labd: ${(error as Error).message}\n`);
+    return 1;
+  }
+  let running;
+  try {
+    running = await startEngine(config);
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
+    process.stderr.write(`labd: failed to start daemon: ${message}\n`);
+    return 1;
+  }
+  return await new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      running.engine.log.info(`Processing signal '${signal}'`);
+      running.stop().then(() => {
+        running.engine.log.info('Daemon shutdown complete');
+        resolve(0);
+      });
+    };
+    process.once('SIGTERM', () => shutdown('terminated'));
+    process.once('SIGINT', () => shutdown('interrupt'));
+  });
+}

@@ -1,0 +1,216 @@
+// The tar-split record: gzip-compressed JSON lines that, together with a layer's unpacked
+// files, reproduce the layer's original tar byte for byte. Lines, in stream order:
+//   {"lab-tar-split":1}                     format marker
+//   {"r":"<base64>"}                        raw archive bytes (headers, padding, trailer, ...)
+//   {"f":"<path>","n":N,"h":"<sha256>","i":K} N bytes read from <path> under the layer dir
+//   {"end":{"size":N,"files":K}}            total archive size; missing means truncated record
+import {once} from 'node:events';
+import {createReadStream, createWriteStream, type WriteStream} from 'node:fs';
+import {open, rename, rm} from 'node:fs/promises';
+import {createInterface} from 'node:readline';
+import {createGunzip, createGzip, type Gzip} from 'node:zlib';
+import {createHash} from 'node:crypto';
+import {LayerError} from './errors.js';
+
+export const TAR_SPLIT_VERSION = 1;
+const RAW_FLUSH_BYTES = 64 * 1024;
+
+export type Segment =
+  | {type: 'raw'; data: Buffer}
+  | {type: 'file'; path: string; size: number; sha256: string; id: number}
+  | {type: 'end'; size: number; files: number};
+
+export class TarSplitWriter {
+  private readonly gzip: Gzip;
+  private readonly out: WriteStream;
+  private readonly closed: Promise<unknown>;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private files = 0;
+
+  constructor(readonly path: string) {
+    this.gzip = createGzip();
+    this.out = createWriteStream(path, {flags: 'wx'});
+    this.gzip.pipe(this.out);
+    this.closed = once(this.out, 'close');
+    // Surface write failures on the next write instead of as an unhandled 'error' event.
+    this.closed.catch(() => {});
+    this.gzip.on('error', () => {});
+    this.gzip.write(JSON.stringify({'lab-tar-split': TAR_SPLIT_VERSION}) + '\n');
+  }
+
+  private async writeLine(value: unknown): Promise<void> {
+    if (this.out.errored) throw this.out.errored;
+    if (!this.gzip.write(JSON.stringify(value) + '\n')) {
+      await Promise.race([once(this.gzip, 'drain'), this.closed.then(() => Promise.reject(this.out.errored ?? new Error('tar-split output closed')))]);
+    }
+  }
+
+  async raw(bytes: Buffer): Promise<void> {
+    if (bytes.length === 0) return;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= RAW_FLUSH_BYTES) await this.flushRaw();
+  }
+
+  private async flushRaw(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const data = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.writeLine({r: data.toString('base64')});
+  }
+
+  /** Records that `size` bytes of file data were stored at `path`; returns the reference id. */
+  async file(path: string, size: number, sha256: string): Promise<number> {
+    await this.flushRaw();
+    const id = this.files++;
+    await this.writeLine({f: path, n: size, h: sha256, i: id});
+    return id;
+  }
+
+  async finish(totalSize: number): Promise<void> {
+    await this.flushRaw();
+    await this.writeLine({end: {size: totalSize, files: this.files}});
+    this.gzip.end();
+    await this.closed;
+    if (this.out.errored) throw this.out.errored;
+  }
+
+  /** Stops writing and removes the partial record. */
+  async abort(): Promise<void> {
+    this.gzip.destroy();
+    this.out.destroy();
+    await this.closed.catch(() => {});
+    await rm(this.path, {force: true});
+  }
+}
+
+function corrupt(path: string, why: string): LayerError {
+  return new LayerError(`tar-split record ${path} is corrupt: ${why}`);
+}
+
+function parseLine(path: string, line: string): Segment {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    throw corrupt(path, 'a line is not JSON');
+  }
+  if (typeof value.r === 'string') return {type: 'raw', data: Buffer.from(value.r, 'base64')};
+  if (typeof value.f === 'string' && Number.isSafeInteger(value.n) && typeof value.h === 'string' && Number.isSafeInteger(value.i)) {
+    return {type: 'file', path: value.f, size: value.n as number, sha256: value.h, id: value.i as number};
+  }
+  const end = value.end as Record<string, unknown> | undefined;
+  if (end && Number.isSafeInteger(end.size) && Number.isSafeInteger(end.files)) {
+    return {type: 'end', size: end.size as number, files: end.files as number};
+  }
+  throw corrupt(path, 'unknown line');
+}
+
+/** Segments of a tar-split record; throws unless the record is complete. */
+export async function* readTarSplit(path: string): AsyncGenerator<Segment> {
+  const file = createReadStream(path);
+  const input = createGunzip();
+  const lines = createInterface({input, crlfDelay: Infinity});
+  // readline does not forward stream errors; remember them and stop the line loop.
+  let failure: Error | undefined;
+  const fail = (error: Error): void => {
+    failure ??= error;
+    lines.close();
+  };
+  file.on('error', fail);
+  input.on('error', fail);
+  file.pipe(input);
+  let first = true;
+  let ended = false;
+  try {
+    for await (const line of lines) {
+      if (failure) break;
+      if (first) {
+        first = false;
+        const marker = (() => {
+          try {
+            return (JSON.parse(line) as Record<string, unknown>)['lab-tar-split'];
+          } catch {
+            return undefined;
+          }
+        })();
+        if (marker !== TAR_SPLIT_VERSION) throw corrupt(path, 'not a lab tar-split record (or unsupported version)');
+        continue;
+      }
+      if (ended) throw corrupt(path, 'data after the end line');
+      const segment = parseLine(path, line);
+      if (segment.type === 'end') ended = true;
+      yield segment;
+    }
+  } catch (error) {
+    if (error instanceof LayerError) throw error;
+    throw corrupt(path, (error as Error).message);
+  } finally {
+    lines.close();
+    file.destroy();
+    input.destroy();
+  }
+  if (failure) throw corrupt(path, failure.message);
+  if (!ended) throw corrupt(path, 'it is truncated');
+}
+
+/**
+ * Rewrites a record so the given file references become raw data taken from the stash
+ * files (content that a later entry of the same archive overwrote in the layer dir).
+ */
+export async function inlineStashedFiles(path: string, stash: Map<number, string>): Promise<void> {
+  const tmp = `${path}.rewrite`;
+  const gzip = createGzip();
+  const out = createWriteStream(tmp, {flags: 'w'});
+  gzip.pipe(out);
+  const closed = once(out, 'close');
+  const write = async (value: unknown): Promise<void> => {
+    if (!gzip.write(JSON.stringify(value) + '\n')) await once(gzip, 'drain');
+  };
+  try {
+    await write({'lab-tar-split': TAR_SPLIT_VERSION});
+    for await (const segment of readTarSplit(path)) {
+      const source = segment.type === 'file' ? stash.get(segment.id) : undefined;
+      if (segment.type === 'raw') await write({r: segment.data.toString('base64')});
+      else if (segment.type === 'end') await write({end: {size: segment.size, files: segment.files}});
+      else if (source === undefined) await write({f: segment.path, n: segment.size, h: segment.sha256, i: segment.id});
+      else await inlineFile(source, segment.size, segment.sha256, write);
+    }
+    gzip.end();
+    await closed;
+    await rename(tmp, path);
+  } catch (error) {
+    gzip.destroy();
+    out.destroy();
+    await rm(tmp, {force: true});
+    throw error;
+  }
+}
+
+async function inlineFile(source: string, size: number, sha256: string, write: (value: unknown) => Promise<void>): Promise<void> {
+  const handle = await open(source, 'r');
+  const hash = createHash('sha256');
+  try {
+    let left = size;
+    while (left > 0) {
+      const buffer = Buffer.allocUnsafe(Math.min(left, 48 * 1024));
+      const {bytesRead} = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) throw new LayerError(`stashed file ${source} is shorter than recorded`);
+      hash.update(buffer.subarray(0, bytesRead));
+      await write({r: buffer.subarray(0, bytesRead).toString('base64')});
+      left -= bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  if (hash.digest('hex') !== sha256) throw new LayerError(`stashed file ${source} does not match its checksum`);
+}
+
+/** Size in bytes of the tar a record rebuilds (what a saved blob's descriptor states). */
+export async function layerTarSize(tarSplitPath: string): Promise<number> {
+  let size = -1;
+  for await (const segment of readTarSplit(tarSplitPath)) if (segment.type === 'end') size = segment.size;
+  return size;
+}

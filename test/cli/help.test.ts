@@ -1,0 +1,20 @@
+import test from 'ava';
+import {runLab} from '../helpers/cli.js';
+
+test('lab --help lists the commands', async (t) => {
+  const r = await runLab(['--help']);
+  t.is(r.code, 0, r.stderr);
+  for (const command of ['doctor', 'engine']) t.regex(r.stdout, new RegExp(`\\b${command}\\b`));
+});
+
+test('lab engine --help lists start, stop, status and env', async (t) => {
+  const r = await runLab(['engine', '--help']);
+  t.is(r.code, 0, r.stderr);
+  for (const sub of ['engine start', 'engine stop', 'engine status', 'engine env']) t.true(r.stdout.includes(sub), sub);
+});
+
+test('an unknown command is one clear error', async (t) => {
+  const r = await runLab(['frobnicate']);
+  t.not(r.code, 0);
+  t.regex(r.stderr, /frobnicate/);
+});

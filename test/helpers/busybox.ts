@@ -1,0 +1,6 @@
+/** The busybox base image archive, built once from Debian's busybox-static package (cached by recipe hash). */
+import {buildImageArchive} from '../../src/recipes/index.js';
+
+export async function busyboxArchive(format: 'docker' | 'oci' = 'docker') {
+  return buildImageArchive('busybox', {format});
+}

@@ -1,0 +1,53 @@
+/**
+ * A real labd for a test: its own data-root, exec-root and unix socket in a temp dir, driven with the stock
+ * docker CLI through DOCKER_HOST. Stopped and removed when the test file ends.
+ */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {spawnSync} from 'node:child_process';
+import {runCommand, runLab, type CliResult} from './cli.js';
+
+export interface TestEngine {
+  dir: string;
+  dataRoot: string;
+  execRoot: string;
+  socket: string;
+  host: string;
+  docker(args: string[], input?: Buffer | string): Promise<CliResult>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestEngine(opts: {daemonJson?: Record<string, unknown>; args?: string[]} = {}): Promise<TestEngine> {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-engine-'));
+  writeFileSync(join(dir, 'daemon.json'), JSON.stringify(opts.daemonJson ?? {}));
+  const extraArgs = opts.args ?? [];
+  const dataRoot = join(dir, 'data');
+  const execRoot = join(dir, 'run');
+  const socket = join(execRoot, 'docker.sock');
+  const host = `unix://${socket}`;
+  const args = ['engine', 'start', '--json', '--data-root', dataRoot, '--exec-root', execRoot, '-H', host, '--config-file', join(dir, 'daemon.json'), ...extraArgs];
+  const start = async () => {
+    const r = await runLab(args);
+    if (r.code !== 0) throw new Error(`lab engine start failed: ${r.stderr || r.stdout}`);
+  };
+  await start();
+  const stop = async () => {
+    await runLab(['engine', 'stop', '--exec-root', execRoot]);
+  };
+  return {
+    dir, dataRoot, execRoot, socket, host,
+    docker: (dockerArgs, input) => runCommand('docker', dockerArgs, {DOCKER_HOST: host, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: join(dir, 'docker-config')}, 300_000, input),
+    restart: async () => {
+      await stop();
+      await start();
+    },
+    stop: async () => {
+      await stop();
+      // Layer dirs may hold mounts in later engine parts; unmount anything left under the dir before removing it.
+      spawnSync('sh', ['-c', `grep -o " ${dir}[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l`]);
+      rmSync(dir, {recursive: true, force: true});
+    },
+  };
+}
