@@ -27,7 +27,8 @@ export async function startTestEngine(opts: {daemonJson?: Record<string, unknown
   const execRoot = join(dir, 'run');
   const socket = join(execRoot, 'docker.sock');
   const host = `unix://${socket}`;
-  const args = ['engine', 'start', '--json', '--data-root', dataRoot, '--exec-root', execRoot, '-H', host, '--config-file', join(dir, 'daemon.json'), ...extraArgs];
+  const hostArgs = opts.daemonJson?.hosts ? [] : ['-H', host];
+  const args = ['engine', 'start', '--json', '--data-root', dataRoot, '--exec-root', execRoot, ...hostArgs, '--config-file', join(dir, 'daemon.json'), ...extraArgs];
   const start = async () => {
     const r = await runLab(args);
     if (r.code !== 0) throw new Error(`lab engine start failed: ${r.stderr || r.stdout}`);

@@ -1,6 +1,7 @@
 /** The daemon's effective configuration: flags merged with daemon.json, checked the way dockerd checks them. */
 import {readFileSync} from 'node:fs';
 import {Ajv} from 'ajv';
+import {parse as parseJsonc, printParseErrorCode, type ParseError} from 'jsonc-parser';
 import {daemonConfigSchema, type DaemonConfigFile} from './schema.js';
 import type {DaemonFlags} from './flags.js';
 
@@ -28,7 +29,6 @@ export const defaults = {
   dataRoot: '/var/lib/docker',
   execRoot: '/var/run/docker',
   host: 'unix:///var/run/docker.sock',
-  pidfile: '/var/run/docker.pid',
   configFile: '/etc/docker/daemon.json',
 };
 
@@ -41,14 +41,11 @@ function position(text: string, offset: number): string {
 }
 
 export function parseConfigFile(path: string, text: string): DaemonConfigFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const where = at ? ` at ${position(text, Number(at[1]))}` : '';
-    throw new ConfigError(`${path}: invalid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+  const errors: ParseError[] = [];
+  const data: unknown = parseJsonc(text, errors, {disallowComments: true, allowTrailingComma: false, allowEmptyContent: false});
+  if (errors.length > 0) {
+    const first = errors[0];
+    throw new ConfigError(`${path}: invalid JSON at ${position(text, first.offset)}: ${printParseErrorCode(first.error)}`);
   }
   const ajv = new Ajv({allErrors: true, strict: false});
   const validate = ajv.compile(daemonConfigSchema);
@@ -117,7 +114,8 @@ export function resolveConfig(flags: DaemonFlags): DaemonConfig {
     dataRoot,
     execRoot,
     hosts,
-    pidfile: flags.pidfile ?? file.pidfile ?? defaults.pidfile,
+    // Docker's /var/run/docker.pid sits beside its exec-root /var/run/docker; keep that pairing for any exec-root.
+    pidfile: flags.pidfile ?? file.pidfile ?? `${execRoot.replace(/\/+$/, '')}.pid`,
     logLevel: flags.logLevel ?? file['log-level'] ?? (flags.debug || file.debug ? 'debug' : 'info'),
     configFile,
     group: flags.group ?? file.group,

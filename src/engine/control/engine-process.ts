@@ -6,28 +6,26 @@ import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {resolveConfig} from '../config/daemon-config.js';
 import {pingEngine} from './ping.js';
 
 export interface EngineOptions {
-  dataRoot: string;
-  execRoot: string;
+  /** Unset: daemon.json's, else Docker's default. */
+  dataRoot?: string;
+  execRoot?: string;
   hosts: string[];
   configFile?: string;
   logLevel?: string;
 }
 
 export interface EngineState extends EngineOptions {
+  dataRoot: string;
+  execRoot: string;
   pid: number;
   pidfile: string;
   logFile: string;
   startedAt: string;
 }
-
-export const defaultEngineOptions: EngineOptions = {
-  dataRoot: '/var/lib/docker',
-  execRoot: '/var/run/docker',
-  hosts: ['unix:///var/run/docker.sock'],
-};
 
 const marker = '.labd';
 const stateFile = (execRoot: string) => join(execRoot, 'labd.json');
@@ -61,18 +59,25 @@ function labdPath(): string {
 }
 
 export async function startEngineProcess(opts: EngineOptions, waitMs = 15_000): Promise<EngineState> {
-  const running = readState(opts.execRoot);
+  // Resolve the configuration here too, so mistakes are reported before anything starts, and so the hosts
+  // to wait on are the ones the daemon will really use (daemon.json may set them).
+  const config = resolveConfig({hosts: opts.hosts, dataRoot: opts.dataRoot, execRoot: opts.execRoot, configFile: opts.configFile});
+  const {hosts, dataRoot, execRoot} = config;
+  const running = readState(execRoot);
   if (running && alive(running.pid)) throw new Error(`the engine is already running (pid ${running.pid}); stop it with: lab engine stop`);
-  for (const host of opts.hosts) {
+  for (const host of hosts) {
     if ((await pingEngine(host, 500)).ok) throw new Error(`another engine already answers on ${host}; stop it or choose another --host`);
   }
-  checkDataRoot(opts.dataRoot);
-  mkdirSync(opts.dataRoot, {recursive: true, mode: 0o710});
-  writeFileSync(join(opts.dataRoot, marker), 'This data-root belongs to labd, the lab container engine.\n');
-  mkdirSync(opts.execRoot, {recursive: true, mode: 0o700});
-  const logFile = join(opts.execRoot, 'labd.log');
-  const pidfile = join(opts.execRoot, 'labd.pid');
-  const args = ['--data-root', opts.dataRoot, '--exec-root', opts.execRoot, '--pidfile', pidfile, ...opts.hosts.flatMap((h) => ['-H', h])];
+  checkDataRoot(dataRoot);
+  mkdirSync(dataRoot, {recursive: true, mode: 0o710});
+  writeFileSync(join(dataRoot, marker), 'This data-root belongs to labd, the lab container engine.\n');
+  mkdirSync(execRoot, {recursive: true, mode: 0o700});
+  const logFile = join(execRoot, 'labd.log');
+  const pidfile = config.pidfile;
+  // Only what the user gave goes on the command line: dockerd's rule forbids a directive as both flag and file key.
+  const args = opts.hosts.flatMap((h) => ['-H', h]);
+  if (opts.dataRoot) args.push('--data-root', opts.dataRoot);
+  if (opts.execRoot) args.push('--exec-root', opts.execRoot);
   if (opts.configFile) args.push('--config-file', opts.configFile);
   if (opts.logLevel) args.push('--log-level', opts.logLevel);
   const out = openSync(logFile, 'a');
@@ -80,21 +85,21 @@ export async function startEngineProcess(opts: EngineOptions, waitMs = 15_000): 
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? 1));
   child.unref();
-  const state: EngineState = {...opts, pid: child.pid!, pidfile, logFile, startedAt: new Date().toISOString()};
+  const state: EngineState = {...opts, hosts, dataRoot, execRoot, pid: child.pid!, pidfile, logFile, startedAt: new Date().toISOString()};
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     if (exited !== null) {
       const log = readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join('\n');
       throw new Error(`the engine stopped at start-up (exit ${exited}):\n${log}`);
     }
-    if ((await pingEngine(opts.hosts[0], 300)).ok) {
-      writeFileSync(stateFile(opts.execRoot), JSON.stringify(state, null, 2));
+    if ((await pingEngine(hosts[0], 300)).ok) {
+      writeFileSync(stateFile(execRoot), JSON.stringify(state, null, 2));
       return state;
     }
     await new Promise((r) => setTimeout(r, 25));
   }
   child.kill('SIGTERM');
-  throw new Error(`the engine did not answer on ${opts.hosts[0]} within ${waitMs / 1000}s; see ${logFile}`);
+  throw new Error(`the engine did not answer on ${hosts[0]} within ${waitMs / 1000}s; see ${logFile}`);
 }
 
 export async function stopEngineProcess(execRoot: string, waitMs = 10_000): Promise<EngineState | undefined> {
@@ -109,6 +114,16 @@ export async function stopEngineProcess(execRoot: string, waitMs = 10_000): Prom
   if (alive(state.pid)) process.kill(state.pid, 'SIGKILL');
   rmSync(stateFile(execRoot), {force: true});
   return state;
+}
+
+/** Which engine a stop/status/env means: the --exec-root given, else the one daemon.json (or Docker's default) names. */
+export function locateExecRoot(execRoot?: string, configFile?: string): string {
+  if (execRoot) return execRoot;
+  try {
+    return resolveConfig({hosts: [], configFile}).execRoot;
+  } catch {
+    return '/var/run/docker';
+  }
 }
 
 export function dockerEnv(state: Pick<EngineState, 'hosts'>): Record<string, string> {

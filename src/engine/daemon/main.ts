@@ -104,6 +104,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`labd: failed to start daemon: ${message}\n`);
     return 1;
   }
+  // One bad request must not take every container's engine down: log what escaped and keep serving.
+  process.on('uncaughtException', (error) => running.engine.log.error('uncaught error', {error: error.stack ?? String(error)}));
+  process.on('unhandledRejection', (error) => running.engine.log.error('unhandled rejection', {error: (error as Error)?.stack ?? String(error)}));
   return await new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       running.engine.log.info(`Processing signal '${signal}'`);

@@ -38,6 +38,8 @@ export async function readArchive(input: Readable, layers: LayerStore): Promise<
   let sawEntry = false;
   extract.on('entry', (header, stream, next) => {
     sawEntry = true;
+    // An aborted archive destroys the entry stream; its error is reported once, through the pipeline.
+    stream.on('error', () => {});
     const done = (error?: unknown) => {
       stream.resume();
       if (error) next(error as Error);
@@ -52,12 +54,14 @@ export async function readArchive(input: Readable, layers: LayerStore): Promise<
     }
     if (header.type === 'directory') return done();
     if (header.type === 'symlink' || header.type === 'link') {
+      const linkname = header.linkname ?? '';
       try {
-        const target = header.type === 'symlink' ? archivePath(header.linkname ?? '', posix.dirname(name)) : archivePath(header.linkname ?? '');
+        if (linkname.startsWith('/')) throw new Error('absolute');
+        const target = header.type === 'symlink' ? archivePath(linkname, posix.dirname(name)) : archivePath(linkname);
         contents.links.set(name, target);
         done();
-      } catch (error) {
-        done(error);
+      } catch {
+        done(new ArchiveError(`archive entry "${header.name}" links to "${linkname}", outside the archive`));
       }
       return;
     }

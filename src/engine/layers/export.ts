@@ -66,13 +66,28 @@ interface Walk {
   links: Map<string, string>;
 }
 
+interface Child {
+  name: string;
+  rel: string;
+  stats: BigIntStats;
+  whiteout: boolean;
+}
+
+/** Children with their archive names; sorted by those names, compared as bytes (locale-free). */
+async function children(walk: Walk, dirRel: string): Promise<Child[]> {
+  const list: Child[] = [];
+  for (const raw of await readdir(absPath(walk.root, dirRel), {encoding: 'buffer'})) {
+    const rel = joinRel(dirRel, bytesToName(raw));
+    const stats = await lstat(absPath(walk.root, rel), {bigint: true});
+    const whiteout = stats.isCharacterDevice() && stats.rdev === 0n;
+    list.push({name: whiteout ? joinRel(dirRel, WHITEOUT_PREFIX + bytesToName(raw)) : rel, rel, stats, whiteout});
+  }
+  return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 async function* walkDir(walk: Walk, dirRel: string): AsyncGenerator<Buffer> {
-  // Byte strings compare by byte value, so this order is independent of locale.
-  const names = (await readdir(absPath(walk.root, dirRel), {encoding: 'buffer'})).map(bytesToName).sort();
-  for (const name of names) {
-    const rel = joinRel(dirRel, name);
+  for (const {name, rel, stats, whiteout} of await children(walk, dirRel)) {
     const path = absPath(walk.root, rel);
-    const stats: BigIntStats = await lstat(path, {bigint: true});
     const attrs = walk.xattrs.get(rel);
     refuseUnsupported(rel, attrs);
     const base = {
@@ -81,35 +96,36 @@ async function* walkDir(walk: Walk, dirRel: string): AsyncGenerator<Buffer> {
       gid: Number(stats.gid),
       mtime: Number(stats.mtimeMs / 1000n),
       size: 0,
+      xattrs: exportable(attrs),
     };
-    const entry = (spec: Omit<HeaderSpec, 'mode' | 'uid' | 'gid' | 'mtime' | 'size'> & Partial<HeaderSpec>): Buffer =>
-      encodeHeader({...base, xattrs: exportable(attrs), ...spec});
-    if (stats.isDirectory()) {
-      yield entry({name: `${rel}/`, typeflag: '5'});
-      if (isOpaque(attrs)) yield entry({name: `${rel}/${OPAQUE_MARKER}`, typeflag: '0', mode: 0o644, xattrs: undefined});
+    const entry = (spec: Partial<HeaderSpec> & Pick<HeaderSpec, 'typeflag'>): Buffer => encodeHeader({...base, name, ...spec});
+    if (whiteout) {
+      yield entry({typeflag: '0', xattrs: undefined});
+    } else if (stats.isDirectory()) {
+      yield entry({name: `${name}/`, typeflag: '5'});
+      // Right after its directory, so it applies before any of the directory's own entries.
+      if (isOpaque(attrs)) yield entry({name: `${name}/${OPAQUE_MARKER}`, typeflag: '0', mode: 0o644, xattrs: undefined});
       yield* walkDir(walk, rel);
-    } else if (stats.isCharacterDevice() && stats.rdev === 0n) {
-      yield entry({name: joinRel(dirRel, WHITEOUT_PREFIX + name), typeflag: '0', xattrs: undefined});
     } else if (stats.isFile()) {
       if (stats.nlink > 1n) {
         const key = `${stats.dev}:${stats.ino}`;
         const first = walk.links.get(key);
         if (first !== undefined) {
-          yield entry({name: rel, typeflag: '1', linkname: first, xattrs: undefined});
+          yield entry({typeflag: '1', linkname: first, xattrs: undefined});
           continue;
         }
-        walk.links.set(key, rel);
+        walk.links.set(key, name);
       }
       const size = Number(stats.size);
-      yield entry({name: rel, typeflag: '0', size});
+      yield entry({typeflag: '0', size});
       yield* fileContent(path, rel, size);
       yield paddingFor(size);
     } else if (stats.isSymbolicLink()) {
-      yield entry({name: rel, typeflag: '2', linkname: bytesToName(await readlink(path, {encoding: 'buffer'}))});
+      yield entry({typeflag: '2', linkname: bytesToName(await readlink(path, {encoding: 'buffer'}))});
     } else if (stats.isCharacterDevice() || stats.isBlockDevice()) {
-      yield entry({name: rel, typeflag: stats.isCharacterDevice() ? '3' : '4', ...deviceNumbers(stats.rdev)});
+      yield entry({typeflag: stats.isCharacterDevice() ? '3' : '4', ...deviceNumbers(stats.rdev)});
     } else if (stats.isFIFO()) {
-      yield entry({name: rel, typeflag: '6'});
+      yield entry({typeflag: '6'});
     }
     // Sockets have no tar representation and are skipped, as tar itself does.
   }

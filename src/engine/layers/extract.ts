@@ -165,4 +165,6 @@ async function whiteout(entry: TarEntry, rel: string, fs: LayerFs): Promise<void
   if (fs.stat(target) !== null) return;
   await fs.mknod(target, 'char', 0, 0, 0);
   lchownSync(fs.abs(target), entry.uid, entry.gid);
+  // Kept so that exporting the layer again gives the same whiteout entry.
+  lutimesSync(fs.abs(target), entry.atime, entry.mtime);
 }

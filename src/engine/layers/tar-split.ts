@@ -14,6 +14,7 @@ import {LayerError} from './errors.js';
 
 export const TAR_SPLIT_VERSION = 1;
 const RAW_FLUSH_BYTES = 64 * 1024;
+const LINE_BATCH_BYTES = 256 * 1024;
 
 export type Segment =
   | {type: 'raw'; data: Buffer}
@@ -24,6 +25,8 @@ export class TarSplitWriter {
   private readonly gzip: Gzip;
   private readonly out: WriteStream;
   private readonly closed: Promise<unknown>;
+  private lines: string[] = [];
+  private lineBytes = 0;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private files = 0;
@@ -39,9 +42,20 @@ export class TarSplitWriter {
     this.gzip.write(JSON.stringify({'lab-tar-split': TAR_SPLIT_VERSION}) + '\n');
   }
 
+  /** Lines are batched: each gzip write costs a zlib round trip, and lines are small. */
   private async writeLine(value: unknown): Promise<void> {
+    this.lines.push(JSON.stringify(value));
+    this.lineBytes += this.lines[this.lines.length - 1]!.length;
+    if (this.lineBytes >= LINE_BATCH_BYTES) await this.flushLines();
+  }
+
+  private async flushLines(): Promise<void> {
     if (this.out.errored) throw this.out.errored;
-    if (!this.gzip.write(JSON.stringify(value) + '\n')) {
+    if (this.lines.length === 0) return;
+    const text = this.lines.join('\n') + '\n';
+    this.lines = [];
+    this.lineBytes = 0;
+    if (!this.gzip.write(text)) {
       await Promise.race([once(this.gzip, 'drain'), this.closed.then(() => Promise.reject(this.out.errored ?? new Error('tar-split output closed')))]);
     }
   }
@@ -72,6 +86,7 @@ export class TarSplitWriter {
   async finish(totalSize: number): Promise<void> {
     await this.flushRaw();
     await this.writeLine({end: {size: totalSize, files: this.files}});
+    await this.flushLines();
     this.gzip.end();
     await this.closed;
     if (this.out.errored) throw this.out.errored;

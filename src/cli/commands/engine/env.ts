@@ -9,8 +9,9 @@ export default class EngineEnv extends Command {
 
   async run() {
     const {flags} = await this.parse(EngineEnv);
-    const {readState, alive, dockerEnv} = await import('../../../engine/control/engine-process.js');
-    const state = readState(flags['exec-root']);
+    const {readState, alive, dockerEnv, locateExecRoot} = await import('../../../engine/control/engine-process.js');
+    const execRoot = locateExecRoot(flags['exec-root']);
+    const state = readState(execRoot);
     if (!state || !alive(state.pid)) this.error('the engine is not running; start it with: lab engine start', {exit: 1});
     const env = dockerEnv(state);
     if (!this.jsonEnabled()) for (const [k, v] of Object.entries(env)) this.log(`export ${k}=${v}`);

@@ -18,7 +18,7 @@ By default it uses Docker's own places (/var/lib/docker, /var/run/docker.sock), 
       const state = await startEngineProcess({
         dataRoot: flags['data-root'],
         execRoot: flags['exec-root'],
-        hosts: flags.host ?? ['unix:///var/run/docker.sock'],
+        hosts: flags.host ?? [],
         configFile: flags['config-file'],
         logLevel: flags['log-level'],
       });

@@ -9,9 +9,10 @@ export default class EngineStatus extends Command {
 
   async run() {
     const {flags} = await this.parse(EngineStatus);
-    const {readState, alive} = await import('../../../engine/control/engine-process.js');
+    const {readState, alive, locateExecRoot} = await import('../../../engine/control/engine-process.js');
+    const execRoot = locateExecRoot(flags['exec-root']);
     const {pingEngine} = await import('../../../engine/control/ping.js');
-    const state = readState(flags['exec-root']);
+    const state = readState(execRoot);
     const running = Boolean(state && alive(state.pid));
     const answers = running ? await Promise.all(state!.hosts.map(async (h) => ({host: h, ...(await pingEngine(h))}))) : [];
     const result = {running, pid: running ? state!.pid : null, dataRoot: state?.dataRoot ?? null, hosts: answers, logFile: state?.logFile ?? null};

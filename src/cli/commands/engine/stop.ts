@@ -8,8 +8,9 @@ export default class EngineStop extends Command {
 
   async run() {
     const {flags} = await this.parse(EngineStop);
-    const {stopEngineProcess} = await import('../../../engine/control/engine-process.js');
-    const state = await stopEngineProcess(flags['exec-root']);
+    const {stopEngineProcess, locateExecRoot} = await import('../../../engine/control/engine-process.js');
+    const execRoot = locateExecRoot(flags['exec-root']);
+    const state = await stopEngineProcess(execRoot);
     if (!this.jsonEnabled()) this.log(state ? `Engine stopped (pid ${state.pid}).` : 'The engine was not running.');
     return {stopped: Boolean(state), pid: state?.pid ?? null};
   }

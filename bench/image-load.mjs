@@ -1,0 +1,949 @@
+#!/usr/bin/env node
+// `docker load` of a ~100 MB multi-layer image, `docker images` latency and idle memory: labd against the real
+// dockerd (Debian's docker.io), both driven by the same docker CLI, reported as ratios of medians.
+// Run by hand as root after `npm run build`:  node bench/image-load.mjs [--runs 5] [--json] [--cpu-prof]
+// See bench/README.md for what is measured and how to read it.
+import {spawn, spawnSync} from 'node:child_process';
+import {createCipheriv, createHash} from 'node:crypto';
+import {once} from 'node:events';
+import {
+  createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import {request} from 'node:http';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {Transform} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import {fileURLToPath} from 'node:url';
+import {parseArgs} from 'node:util';
+import tar from 'tar-stream';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const outDir = join(root, 'bench', 'out');
+const TAG = 'bench:100mb';
+// Bump when the generated content changes, so a cached archive from an older layout is not reused.
+const GENERATOR_VERSION = 2;
+
+const usage = `Usage: node bench/image-load.mjs [options]
+
+  --runs N          timed loads per engine (default 5)
+  --warmup N        untimed loads per engine before the timed ones (default 1)
+  --images-runs N   \`docker images\` calls per engine (default 20)
+  --idle S          seconds of idleness before reading a daemon's RSS (default 5)
+  --seed TEXT       seed of the generated image content (default "lab-bench")
+  --engines LIST    labd,dockerd (default both; ratios need both)
+  --dir PATH        parent directory for the engines' scratch dirs (default: the OS temp dir)
+  --cpu-prof        run labd under \`node --cpu-prof\` and print its hottest functions
+  --json            print the results as JSON on stdout (progress still goes to stderr)
+  -h, --help        this text
+`;
+
+let opts;
+try {
+  opts = parseArgs({
+    options: {
+      runs: {type: 'string', default: '5'},
+      warmup: {type: 'string', default: '1'},
+      'images-runs': {type: 'string', default: '20'},
+      idle: {type: 'string', default: '5'},
+      seed: {type: 'string', default: 'lab-bench'},
+      engines: {type: 'string', default: 'labd,dockerd'},
+      dir: {type: 'string'},
+      'cpu-prof': {type: 'boolean', default: false},
+      json: {type: 'boolean', default: false},
+      help: {type: 'boolean', short: 'h', default: false},
+    },
+  }).values;
+} catch (error) {
+  process.stderr.write(`${error.message}\n\n${usage}`);
+  process.exit(2);
+}
+if (opts.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+const runs = positiveInt('runs', opts.runs);
+const warmup = positiveInt('warmup', opts.warmup, true);
+const imagesRuns = positiveInt('images-runs', opts['images-runs']);
+const idleSeconds = Number(opts.idle);
+const engineNames = opts.engines.split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of engineNames) if (!['labd', 'dockerd'].includes(name)) fail(`--engines: unknown engine "${name}"`);
+
+function positiveInt(name, text, zeroOk = false) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) fail(`--${name}: "${text}" is not a ${zeroOk ? 'non-negative' : 'positive'} integer`);
+  return n;
+}
+
+function fail(message) {
+  process.stderr.write(`image-load: ${message}\n`);
+  process.exit(2);
+}
+
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deterministic content
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Small fast PRNG (sfc32) seeded from a string: picks sizes, names and words. */
+function prng(seed) {
+  const h = createHash('sha256').update(seed).digest();
+  let a = h.readUInt32LE(0), b = h.readUInt32LE(4), c = h.readUInt32LE(8), d = h.readUInt32LE(12);
+  const next = () => {
+    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    const t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    const r = (t + d) | 0;
+    c = (c + r) | 0;
+    return (r >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: (items) => items[Math.floor(next() * items.length)],
+  };
+}
+
+const WORDS = (
+  'the of and to in is for on that with as by this be are from at or an it not which have has can will all if ' +
+  'return const let var function class import export default async await new null true false undefined string number ' +
+  'buffer stream layer image container config error path file directory mount overlay kernel process signal socket ' +
+  'request response handler router engine daemon client server version license copyright permission warranty ' +
+  'software without limitation including merchantability fitness particular purpose author contributors library ' +
+  'package module install build test debug release linux amd64 x86_64 gnu glibc python node java ruby perl shell'
+).split(' ');
+
+/** Text-like bytes (source, docs, config): lines of words from the vocabulary, with indentation and punctuation. */
+function textContent(rand, size) {
+  const parts = [];
+  let len = 0;
+  while (len < size) {
+    const indent = ' '.repeat(rand.int(0, 4) * 2);
+    let line = indent;
+    const words = rand.int(3, 14);
+    for (let i = 0; i < words; i++) line += (i ? ' ' : '') + rand.pick(WORDS);
+    line += rand.pick([';', '', ',', '.', ' {', ' }', ':', '']) + '\n';
+    parts.push(line);
+    len += line.length;
+  }
+  return Buffer.from(parts.join('').slice(0, size), 'latin1');
+}
+
+/**
+ * Binary-like bytes (executables, shared objects, data): an AES-CTR keystream keyed by the seed and the file's
+ * name, with about a quarter of the 4 KiB pages zeroed the way padding and tables are in real binaries.
+ */
+function binaryContent(seed, name, size) {
+  const key = createHash('sha256').update(`${seed}\0key`).digest();
+  const iv = createHash('sha256').update(`${seed}\0${name}`).digest().subarray(0, 16);
+  const out = createCipheriv('aes-256-ctr', key, iv).update(Buffer.alloc(size));
+  const rand = prng(`${seed}\0pages\0${name}`);
+  for (let page = 0; page < size; page += 4096) if (rand.next() < 0.25) out.fill(0, page, Math.min(size, page + 4096));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Layer plans: what each of the four layers holds
+// ---------------------------------------------------------------------------------------------------------------
+
+const MTIME = new Date('2024-03-01T12:00:00Z');
+
+/**
+ * Each layer is a list of entries {path, type, size?, content?, mode?, uid?, gid?, linkname?}; content is made
+ * lazily when the tar is written. Parent directories are added automatically.
+ */
+function planLayers(seed) {
+  const rand = prng(`${seed}\0plan`);
+  const text = (path, lo, hi, extra = {}) => ({path, type: 'file', size: rand.int(lo, hi), kind: 'text', ...extra});
+  const bin = (path, size, extra = {}) => ({path, type: 'file', size, kind: 'binary', mode: 0o755, ...extra});
+  const MB = 1024 * 1024;
+
+  // 1: a distribution base: thousands of small docs, configs and man pages, some binaries and two big libraries.
+  const base = [
+    {path: 'bin', type: 'symlink', linkname: 'usr/bin'},
+    {path: 'lib', type: 'symlink', linkname: 'usr/lib'},
+    {path: 'sbin', type: 'symlink', linkname: 'usr/sbin'},
+    {path: 'tmp', type: 'directory', mode: 0o1777},
+    {path: 'root', type: 'directory', mode: 0o700},
+  ];
+  const pkgs = [];
+  for (let p = 0; p < 220; p++) {
+    const pkg = `pkg${String(p).padStart(3, '0')}-${rand.pick(WORDS)}`;
+    pkgs.push(pkg);
+    base.push(text(`usr/share/doc/${pkg}/copyright`, 600, 9000, {mode: 0o644}));
+    base.push(text(`usr/share/doc/${pkg}/changelog.Debian`, 300, 6000));
+    for (let m = 0; m < rand.int(1, 5); m++) base.push(text(`usr/share/man/man${rand.int(1, 8)}/${pkg}-${m}.${rand.int(1, 8)}`, 400, 12000));
+    base.push(text(`var/lib/dpkg/info/${pkg}.list`, 100, 4000));
+    base.push(text(`var/lib/dpkg/info/${pkg}.md5sums`, 100, 4000));
+    if (rand.next() < 0.4) base.push(text(`etc/${pkg}/${pkg}.conf`, 100, 3000));
+    if (rand.next() < 0.5) base.push(bin(`usr/bin/${pkg}`, rand.int(16 * 1024, 160 * 1024)));
+    if (rand.next() < 0.6) base.push(bin(`usr/lib/x86_64-linux-gnu/lib${pkg}.so.1`, rand.int(8 * 1024, 100 * 1024), {mode: 0o644}));
+  }
+  base.push(bin('usr/lib/x86_64-linux-gnu/libc.so.6', 2 * MB, {mode: 0o644}));
+  base.push(bin('usr/lib/x86_64-linux-gnu/libstdc++.so.6', 2 * MB + 123_457, {mode: 0o644}));
+  base.push({path: 'usr/lib/x86_64-linux-gnu/libc.so', type: 'symlink', linkname: 'libc.so.6'});
+  base.push(bin('usr/bin/su', 72_000, {mode: 0o4755}));
+  base.push(bin('usr/bin/passwd', 64_000, {mode: 0o4755}));
+  base.push(bin('usr/bin/gzip', 98_000));
+  base.push({path: 'usr/bin/gunzip', type: 'link', linkname: 'usr/bin/gzip'});
+  base.push({path: 'usr/bin/zcat', type: 'link', linkname: 'usr/bin/gzip'});
+  base.push(text('etc/passwd', 900, 900), text('etc/group', 500, 500), text('etc/os-release', 260, 260));
+
+  // 2: a toolchain: a few big binaries plus a few hundred headers.
+  const toolchain = [];
+  for (const name of ['cc1', 'cc1plus', 'lto1', 'gdb']) toolchain.push(bin(`opt/toolchain/bin/${name}`, rand.int(7 * MB, 9 * MB)));
+  for (let i = 0; i < 320; i++) toolchain.push(text(`opt/toolchain/include/${rand.pick(WORDS)}/${rand.pick(WORDS)}-${i}.h`, 200, 20_000));
+
+  // 3: language dependencies: many small modules, two native extensions, and whiteouts of base files.
+  const deps = [];
+  for (let p = 0; p < 120; p++) {
+    const mod = `site-packages/mod${String(p).padStart(3, '0')}_${rand.pick(WORDS)}`;
+    for (let f = 0; f < rand.int(10, 30); f++) deps.push(text(`usr/local/lib/python3.11/${mod}/${rand.pick(WORDS)}_${f}.py`, 300, 9000, {uid: 1000, gid: 1000}));
+    deps.push(text(`usr/local/lib/python3.11/${mod}/__init__.py`, 0, 400, {uid: 1000, gid: 1000}));
+  }
+  deps.push(bin('usr/local/lib/python3.11/site-packages/numeric/_core.so', 3 * MB + 4321, {mode: 0o644}));
+  deps.push(bin('usr/local/lib/python3.11/site-packages/crypto/_native.so', 3 * MB - 999, {mode: 0o644}));
+  // Whiteouts: a whole directory and a file of the base layer; an opaque directory.
+  deps.push({path: `usr/share/doc/.wh.${pkgs[0]}`, type: 'file', size: 0, kind: 'text'});
+  deps.push({path: 'etc/.wh.os-release', type: 'file', size: 0, kind: 'text'});
+  deps.push({path: 'usr/local/etc/.wh..wh..opq', type: 'file', size: 0, kind: 'text'});
+  deps.push(text('usr/local/etc/app.ini', 200, 2000));
+
+  // 4: the application: sources and assets, one big data file, and a hard link to it.
+  const app = [];
+  for (let i = 0; i < 1300; i++) app.push(text(`srv/app/${rand.pick(['src', 'lib', 'assets', 'locales', 'views'])}/${rand.pick(WORDS)}/${rand.pick(WORDS)}-${i}.${rand.pick(['js', 'json', 'css', 'html', 'md'])}`, 80, 6000, {uid: 1000, gid: 1000}));
+  app.push(bin('srv/app/data/model.bin', 16 * MB + 77, {mode: 0o644, uid: 1000, gid: 1000}));
+  app.push({path: 'srv/app/data/model-current.bin', type: 'link', linkname: 'srv/app/data/model.bin', uid: 1000, gid: 1000});
+  app.push(bin('srv/app/bin/start', 12_000));
+
+  return [
+    {name: 'base', entries: base, createdBy: '/bin/sh -c #(nop) ADD file:rootfs.tar.xz in / '},
+    {name: 'toolchain', entries: toolchain, createdBy: '/bin/sh -c tar -xf toolchain.tar -C /opt'},
+    {name: 'deps', entries: deps, createdBy: '/bin/sh -c pip install -r requirements.txt'},
+    {name: 'app', entries: app, createdBy: 'COPY . /srv/app # buildkit'},
+  ];
+}
+
+/** Adds the parent directories and orders the entries the way a tar made by walking a tree would be. */
+function withDirectories(entries) {
+  const byPath = new Map();
+  for (const e of entries) byPath.set(e.path, e);
+  for (const e of entries) {
+    const parts = e.path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (!byPath.has(dir)) byPath.set(dir, {path: dir, type: 'directory'});
+    }
+  }
+  // Sorting by path puts every directory before its contents (a prefix sorts first).
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function headerOf(e) {
+  const header = {
+    name: e.type === 'directory' ? `${e.path}/` : e.path,
+    type: e.type,
+    mode: e.mode ?? (e.type === 'directory' ? 0o755 : e.type === 'symlink' ? 0o777 : 0o644),
+    uid: e.uid ?? 0,
+    gid: e.gid ?? 0,
+    uname: e.uid ? 'app' : 'root',
+    gname: e.gid ? 'app' : 'root',
+    mtime: MTIME,
+    size: e.type === 'file' ? e.size : 0,
+  };
+  if (e.linkname !== undefined) header.linkname = e.linkname;
+  return header;
+}
+
+/** Writes one layer tar to `path`; returns its sha256 (the diff ID) and the number of entries and file bytes. */
+async function writeLayerTar(seed, layer, path) {
+  const pack = tar.pack();
+  const hash = createHash('sha256');
+  const tap = new Transform({
+    transform(chunk, _enc, cb) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  const written = pipeline(pack, tap, createWriteStream(path));
+  const rand = prng(`${seed}\0text\0${layer.name}`);
+  const entries = withDirectories(layer.entries);
+  let fileBytes = 0;
+  for (const e of entries) {
+    const header = headerOf(e);
+    let body;
+    if (e.type === 'file') {
+      body = e.kind === 'binary' ? binaryContent(seed, `${layer.name}/${e.path}`, e.size) : textContent(rand, e.size);
+      fileBytes += e.size;
+    }
+    await new Promise((resolveEntry, rejectEntry) => {
+      const cb = (error) => (error ? rejectEntry(error) : resolveEntry());
+      if (body) pack.entry(header, body, cb);
+      else pack.entry(header, cb).end();
+    });
+  }
+  pack.finalize();
+  await written;
+  return {diffId: `sha256:${hash.digest('hex')}`, entries: entries.length, fileBytes, tarBytes: statSync(path).size};
+}
+
+/** The legacy `docker save` layout: <id>/{VERSION,json,layer.tar}, <config>.json, manifest.json, repositories. */
+async function writeImageArchive(seed, archivePath) {
+  const work = mkdtempSync(join(outDir, 'gen-'));
+  try {
+    const layers = planLayers(seed);
+    const made = [];
+    for (const [i, layer] of layers.entries()) {
+      const t0 = Date.now();
+      const path = join(work, `layer${i}.tar`);
+      const info = await writeLayerTar(seed, layer, path);
+      made.push({...info, path, layer});
+      log(`  layer ${i + 1} (${layer.name}): ${info.entries} entries, ${(info.tarBytes / 1e6).toFixed(1)} MB tar, ${Date.now() - t0} ms`);
+    }
+    const diffIds = made.map((m) => m.diffId);
+    const created = MTIME.toISOString();
+    const config = {
+      architecture: 'amd64',
+      os: 'linux',
+      created,
+      author: 'lab bench',
+      config: {
+        Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'APP_HOME=/srv/app'],
+        Cmd: ['/srv/app/bin/start'],
+        WorkingDir: '/srv/app',
+        Labels: {'org.opencontainers.image.title': 'lab image-load benchmark', 'bench.seed': seed},
+      },
+      rootfs: {type: 'layers', diff_ids: diffIds},
+      history: layers.map((l) => ({created, created_by: l.createdBy})),
+    };
+    const configRaw = Buffer.from(JSON.stringify(config));
+    const configName = `${sha256Hex(configRaw)}.json`;
+    // v1-style layer directory names: any stable hex will do; these chain through the diff IDs like Docker's.
+    const v1Ids = [];
+    for (const [i, d] of diffIds.entries()) v1Ids.push(sha256Hex(`${i ? v1Ids[i - 1] : ''} ${d}`));
+    const manifest = [{Config: configName, RepoTags: [TAG], Layers: v1Ids.map((id) => `${id}/layer.tar`)}];
+    const [repo, tag] = TAG.split(':');
+
+    const pack = tar.pack();
+    const written = pipeline(pack, createWriteStream(archivePath));
+    const add = (header, body) => new Promise((res, rej) => {
+      const cb = (error) => (error ? rej(error) : res());
+      if (body === undefined) pack.entry({mtime: MTIME, ...header}, cb).end();
+      else pack.entry({mtime: MTIME, ...header}, body, cb);
+    });
+    for (const [i, id] of v1Ids.entries()) {
+      await add({name: `${id}/`, type: 'directory', mode: 0o755});
+      await add({name: `${id}/VERSION`, mode: 0o644}, Buffer.from('1.0'));
+      const v1 = {id, ...(i ? {parent: v1Ids[i - 1]} : {}), created, os: 'linux', container_config: {Cmd: null}};
+      await add({name: `${id}/json`, mode: 0o644}, Buffer.from(JSON.stringify(v1)));
+      // Layer tars are streamed from disk with the pack's own backpressure.
+      await new Promise((res, rej) => {
+        const sink = pack.entry({name: `${id}/layer.tar`, mode: 0o644, size: made[i].tarBytes, mtime: MTIME}, (error) => (error ? rej(error) : res()));
+        createReadStream(made[i].path).on('error', rej).pipe(sink);
+      });
+    }
+    await add({name: configName, mode: 0o644}, configRaw);
+    await add({name: 'manifest.json', mode: 0o644}, Buffer.from(JSON.stringify(manifest)));
+    await add({name: 'repositories', mode: 0o644}, Buffer.from(JSON.stringify({[repo]: {[tag]: v1Ids.at(-1)}})));
+    pack.finalize();
+    await written;
+    return {
+      imageId: `sha256:${sha256Hex(configRaw)}`,
+      layers: made.map((m) => ({name: m.layer.name, diffId: m.diffId, entries: m.entries, fileBytes: m.fileBytes, tarBytes: m.tarBytes})),
+    };
+  } finally {
+    rmSync(work, {recursive: true, force: true});
+  }
+}
+
+/** The archive for this seed, made once and kept in bench/out/. */
+async function ensureArchive(seed) {
+  mkdirSync(outDir, {recursive: true});
+  const key = sha256Hex(`${GENERATOR_VERSION}\0${seed}`).slice(0, 12);
+  const archive = join(outDir, `image-100mb-${key}.tar`);
+  const metaPath = `${archive}.json`;
+  if (existsSync(archive) && existsSync(metaPath)) {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+    if (meta.bytes === statSync(archive).size) {
+      log(`using cached archive ${archive} (${(meta.bytes / 1e6).toFixed(1)} MB)`);
+      return {archive, ...meta};
+    }
+  }
+  log(`generating ${archive} (seed "${seed}") ...`);
+  const t0 = Date.now();
+  const tmp = `${archive}.tmp-${process.pid}`;
+  try {
+    const info = await writeImageArchive(seed, tmp);
+    const meta = {generator: GENERATOR_VERSION, seed, bytes: statSync(tmp).size, ...info};
+    renameSync(tmp, archive);
+    writeFileSync(metaPath, JSON.stringify(meta, null, 2));
+    log(`generated ${(meta.bytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return {archive, ...meta};
+  } finally {
+    rmSync(tmp, {force: true});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Processes, daemons, cleanup
+// ---------------------------------------------------------------------------------------------------------------
+
+const dockerCli = existsSync('/usr/local/bin/docker') ? '/usr/local/bin/docker' : 'docker';
+let cliEnv = process.env;
+
+/** Runs a command to completion; resolves with its exit code, output and wall-clock milliseconds. */
+function run(cmd, args, {env = process.env, input} = {}) {
+  return new Promise((resolveRun, rejectRun) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, {env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => err.push(c));
+    child.on('error', rejectRun);
+    if (input !== undefined) child.stdin.end(input);
+    child.on('close', (code, signal) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      resolveRun({code: code ?? (signal ? 128 : 1), signal, ms, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()});
+    });
+  });
+}
+
+async function must(cmd, args, options) {
+  const r = await run(cmd, args, options);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
+  return r;
+}
+
+const docker = (engine, args) => run(dockerCli, ['-H', engine.host, ...args], {env: cliEnv});
+const mustDocker = (engine, args) => must(dockerCli, ['-H', engine.host, ...args], {env: cliEnv});
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+function readPid(path) {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitGone(pid, ms) {
+  const deadline = Date.now() + ms;
+  while (alive(pid) && Date.now() < deadline) await sleep(50);
+  return !alive(pid);
+}
+
+async function terminate(pid, ms = 20_000) {
+  if (!pid || !alive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  if (!(await waitGone(pid, ms))) {
+    log(`pid ${pid} ignored SIGTERM for ${ms / 1000}s; killing it`);
+    process.kill(pid, 'SIGKILL');
+    await waitGone(pid, 5000);
+  }
+}
+
+function rssKiB(pid) {
+  if (!pid) return undefined;
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Mount points at or below `dir`, deepest first. */
+function mountsUnder(dir) {
+  const points = [];
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const point = line.split(' ')[4];
+    if (!point) continue;
+    const decoded = point.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
+    if (decoded === dir || decoded.startsWith(`${dir}/`)) points.push(decoded);
+  }
+  return points.sort((a, b) => b.length - a.length);
+}
+
+async function waitFor(what, ms, check) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${ms / 1000}s`);
+    await sleep(200);
+  }
+}
+
+function ensureDockerd() {
+  if (existsSync('/usr/sbin/dockerd')) return;
+  log('/usr/sbin/dockerd is missing: installing Debian\'s docker.io (its service is not started) ...');
+  const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'};
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'docker.io']]) {
+    const r = spawnSync('apt-get', args, {env, stdio: ['ignore', 'inherit', 'inherit']});
+    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status})`);
+  }
+  if (!existsSync('/usr/sbin/dockerd')) throw new Error('docker.io is installed but /usr/sbin/dockerd is still missing');
+}
+
+async function startDockerd(dir) {
+  ensureDockerd();
+  const base = join(dir, 'dockerd');
+  mkdirSync(base, {recursive: true});
+  const engine = {
+    name: 'dockerd',
+    dir: base,
+    sock: join(base, 'docker.sock'),
+    pidfile: join(base, 'docker.pid'),
+    logFile: join(base, 'dockerd.log'),
+  };
+  engine.host = `unix://${engine.sock}`;
+  const args = [
+    '--data-root', join(base, 'docker-data'), '--exec-root', join(base, 'docker-exec'), '--pidfile', engine.pidfile,
+    '-H', engine.host, '--bridge=none', '--iptables=false', '--ip6tables=false',
+    '--containerd-namespace', 'bench', '--containerd-plugins-namespace', 'bench-plugins',
+  ];
+  // Without --containerd (and with no /run/containerd/containerd.sock), dockerd supervises a containerd of its
+  // own whose root and state live under --data-root and --exec-root; refuse to share a system one.
+  if (existsSync('/run/containerd/containerd.sock')) {
+    log('a system containerd answers at /run/containerd; giving dockerd its own one');
+    engine.containerd = await startContainerd(base);
+    args.push('--containerd', engine.containerd.sock);
+  }
+  const out = createWriteStream(engine.logFile);
+  await once(out, 'open');
+  const child = spawn('/usr/sbin/dockerd', args, {stdio: ['ignore', out, out], detached: true});
+  engine.pid = child.pid;
+  let exited = null;
+  child.on('exit', (code) => (exited = code ?? 1));
+  await waitFor('dockerd', 60_000, async () => {
+    if (exited !== null) throw new Error(`dockerd exited (${exited}) at start-up:\n${tail(engine.logFile)}`);
+    return (await docker(engine, ['version'])).code === 0;
+  });
+  engine.containerdPid = engine.containerd?.pid ?? readPid(join(base, 'docker-exec', 'containerd', 'containerd.pid'));
+  engine.pids = () => ({dockerd: engine.pid, containerd: engine.containerdPid});
+  engine.stop = async () => {
+    await terminate(engine.pid);
+    // The supervised containerd exits with dockerd; make sure of it.
+    await terminate(engine.containerdPid);
+  };
+  return engine;
+}
+
+async function startContainerd(base) {
+  const dir = join(base, 'containerd');
+  mkdirSync(dir, {recursive: true});
+  const sock = join(dir, 'containerd.sock');
+  const config = [
+    'version = 2',
+    `root = "${join(dir, 'root')}"`,
+    `state = "${join(dir, 'state')}"`,
+    'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+    '[grpc]',
+    `  address = "${sock}"`,
+    '[ttrpc]',
+    `  address = "${sock}.ttrpc"`,
+    '[debug]',
+    `  address = "${join(dir, 'debug.sock')}"`,
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'config.toml'), config);
+  const out = createWriteStream(join(dir, 'containerd.log'));
+  await once(out, 'open');
+  const child = spawn('containerd', ['--config', join(dir, 'config.toml')], {stdio: ['ignore', out, out], detached: true});
+  await waitFor('containerd', 30_000, () => existsSync(sock));
+  return {pid: child.pid, sock};
+}
+
+async function startLabd(dir) {
+  const base = join(dir, 'labd');
+  const runDir = join(base, 'run');
+  mkdirSync(runDir, {recursive: true});
+  const configFile = join(base, 'daemon.json');
+  writeFileSync(configFile, '{}\n');
+  const engine = {name: 'labd', dir: base, sock: join(runDir, 'docker.sock'), runDir};
+  engine.host = `unix://${engine.sock}`;
+  const daemonArgs = ['--data-root', join(base, 'data'), '--exec-root', runDir, '-H', engine.host, '--config-file', configFile];
+  if (opts['cpu-prof']) {
+    // Straight under node, so the profiler sees the daemon itself; written when it exits on SIGTERM.
+    engine.profDir = join(outDir, 'prof');
+    mkdirSync(engine.profDir, {recursive: true});
+    engine.profStart = Date.now();
+    const logFile = join(runDir, 'labd.log');
+    const out = createWriteStream(logFile);
+    await once(out, 'open');
+    const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', engine.profDir, join(root, 'bin', 'labd.js'), ...daemonArgs, '--pidfile', join(runDir, 'labd.pid')], {
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
+    engine.pid = child.pid;
+    let exited = null;
+    child.on('exit', (code) => (exited = code ?? 1));
+    await waitFor('labd', 30_000, async () => {
+      if (exited !== null) throw new Error(`labd exited (${exited}) at start-up:\n${tail(logFile)}`);
+      return (await docker(engine, ['version'])).code === 0;
+    });
+    engine.stop = () => terminate(engine.pid);
+  } else {
+    await must(process.execPath, [join(root, 'bin', 'run.js'), 'engine', 'start', ...daemonArgs]);
+    // `lab engine start` records the daemon it started in <exec-root>/labd.json.
+    engine.pid = JSON.parse(readFileSync(join(runDir, 'labd.json'), 'utf8')).pid;
+    engine.stop = async () => {
+      const r = await run(process.execPath, [join(root, 'bin', 'run.js'), 'engine', 'stop', '--exec-root', runDir]);
+      if (r.code !== 0) log(`lab engine stop: ${(r.stderr || r.stdout).trim()}`);
+      await terminate(engine.pid);
+    };
+  }
+  engine.pids = () => ({labd: engine.pid});
+  return engine;
+}
+
+function tail(path, lines = 5) {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+const session = {dir: undefined, engines: [], cleaning: undefined};
+
+function cleanup() {
+  session.cleaning ??= (async () => {
+    for (const engine of session.engines.reverse()) {
+      try {
+        await engine.stop();
+      } catch (error) {
+        log(`stopping ${engine.name}: ${error.message}`);
+      }
+    }
+    if (!session.dir) return;
+    for (const point of mountsUnder(session.dir)) {
+      const r = await run('umount', [point]);
+      if (r.code !== 0) await run('umount', ['-l', point]);
+    }
+    const left = mountsUnder(session.dir);
+    if (left.length > 0) log(`still mounted, not removing ${session.dir}: ${left.join(', ')}`);
+    else rmSync(session.dir, {recursive: true, force: true});
+  })();
+  return session.cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    log(`${signal}: stopping the daemons and removing the scratch dir ...`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measurements
+// ---------------------------------------------------------------------------------------------------------------
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Back to an empty store: untag, then prune so every layer is really deleted and the next load unpacks again. */
+async function reset(engine) {
+  const rmi = await docker(engine, ['rmi', TAG]);
+  if (rmi.code !== 0 && !/No such image|not found/i.test(rmi.stderr)) throw new Error(`${engine.name}: docker rmi: ${rmi.stderr.trim()}`);
+  await mustDocker(engine, ['image', 'prune', '-af']);
+  const left = (await mustDocker(engine, ['images', '-aq'])).stdout.trim();
+  if (left) throw new Error(`${engine.name}: images remain after rmi + prune: ${left.split('\n').join(' ')}`);
+  // Write back the previous run's files now, so that I/O is not charged to the next timed load.
+  spawnSync('sync');
+}
+
+async function timedLoad(engine, archive) {
+  await reset(engine);
+  const r = await docker(engine, ['load', '-i', archive]);
+  if (r.code !== 0 || !r.stdout.includes(`Loaded image: ${TAG}`)) {
+    throw new Error(`${engine.name}: docker load failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 2000)}`);
+  }
+  return r.ms / 1000;
+}
+
+/** One `GET /images/json` straight over the socket, on a fresh connection like the CLI makes. */
+function apiImagesMs(engine) {
+  return new Promise((resolveReq, rejectReq) => {
+    const t0 = process.hrtime.bigint();
+    const req = request({socketPath: engine.sock, path: '/v1.41/images/json', agent: false}, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode !== 200) rejectReq(new Error(`${engine.name}: GET /images/json answered ${res.statusCode}`));
+        else resolveReq(Number(process.hrtime.bigint() - t0) / 1e6);
+      });
+    });
+    req.on('error', rejectReq);
+    req.end();
+  });
+}
+
+async function imagesLatency(engine) {
+  const list = (await mustDocker(engine, ['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout;
+  if (!list.split('\n').includes(TAG)) throw new Error(`${engine.name}: ${TAG} is not listed by docker images`);
+  const cli = [];
+  for (let i = 0; i < imagesRuns; i++) {
+    const r = await mustDocker(engine, ['images']);
+    cli.push(r.ms);
+  }
+  const api = [];
+  for (let i = 0; i < imagesRuns; i++) api.push(await apiImagesMs(engine));
+  return {cliMs: median(cli), apiMs: median(api), cliAll: cli, apiAll: api};
+}
+
+function readRss(engine) {
+  const out = {};
+  for (const [name, pid] of Object.entries(engine.pids())) {
+    const kib = rssKiB(pid);
+    if (kib !== undefined) out[name] = kib;
+  }
+  out.total = Object.values(out).reduce((a, b) => a + b, 0);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CPU profile summary (--cpu-prof)
+// ---------------------------------------------------------------------------------------------------------------
+
+function sourceName(url) {
+  if (!url) return '(native)';
+  const path = url.replace(/^file:\/\//, '');
+  const dist = `${root}/dist/`;
+  if (path.startsWith(dist)) return `src/${path.slice(dist.length).replace(/\.js$/, '.ts')}`;
+  if (path.startsWith(`${root}/`)) return path.slice(root.length + 1);
+  return path.startsWith('node:') ? path : path.replace(/^.*\/node_modules\//, 'node_modules/');
+}
+
+/** Self and inclusive time per function (recursion counted once per sample), from a .cpuprofile. */
+function summarizeProfile(path, top = 25) {
+  const profile = JSON.parse(readFileSync(path, 'utf8'));
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'}  ${sourceName(n.callFrame.url)}`;
+  const self = new Map();
+  const incl = new Map();
+  let total = 0;
+  let idle = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    const node = nodes.get(profile.samples[i]);
+    if (!node) continue;
+    total += dt;
+    if (node.callFrame.functionName === '(idle)') {
+      idle += dt;
+      continue;
+    }
+    const k = keyOf(node);
+    self.set(k, (self.get(k) ?? 0) + dt);
+    const seen = new Set();
+    for (let id = node.id; id !== undefined; id = parent.get(id)) {
+      const n = nodes.get(id);
+      if (n.callFrame.functionName === '(root)') continue;
+      const key = keyOf(n);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      incl.set(key, (incl.get(key) ?? 0) + dt);
+    }
+  }
+  const busy = total - idle;
+  const rank = (m, filter = () => true) => [...m].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, top);
+  return {
+    file: path,
+    totalMs: total,
+    busyMs: busy,
+    self: rank(self).map(([fn, ms]) => ({fn, ms, pct: (100 * ms) / busy})),
+    engineInclusive: rank(incl, (k) => k.includes('src/engine/')).map(([fn, ms]) => ({fn, ms, pct: (100 * ms) / busy})),
+  };
+}
+
+function newestProfile(dir, since) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f)).filter((f) => statSync(f).mtimeMs >= since);
+  files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return files[0];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main() {
+  if (process.getuid?.() !== 0) throw new Error('run this as root: both engines mount filesystems and need root');
+  if (!existsSync(join(root, 'dist', 'engine', 'daemon', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const image = await ensureArchive(opts.seed);
+  const mb = image.bytes / 1e6;
+
+  const parent = opts.dir ? resolve(opts.dir) : tmpdir();
+  mkdirSync(parent, {recursive: true});
+  session.dir = mkdtempSync(join(parent, 'lab-bench-'));
+  cliEnv = {...process.env, DOCKER_CONFIG: join(session.dir, 'cli-config')};
+  delete cliEnv.DOCKER_HOST;
+  delete cliEnv.DOCKER_CONTEXT;
+  mkdirSync(cliEnv.DOCKER_CONFIG);
+  const fsType = (await run('stat', ['-f', '-c', '%T', session.dir])).stdout.trim();
+  log(`scratch dir ${session.dir} (${fsType})`);
+
+  const engines = [];
+  if (engineNames.includes('dockerd')) {
+    log('starting dockerd ...');
+    const e = await startDockerd(session.dir);
+    session.engines.push(e);
+    engines.push(e);
+    const v = (await mustDocker(e, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})'])).stdout.trim();
+    e.version = v;
+    log(`dockerd ${v} up, pid ${e.pid}${e.containerdPid ? `, containerd pid ${e.containerdPid}` : ''}`);
+  }
+  if (engineNames.includes('labd')) {
+    log(`starting labd${opts['cpu-prof'] ? ' under --cpu-prof' : ''} ...`);
+    const e = await startLabd(session.dir);
+    session.engines.push(e);
+    engines.push(e);
+    e.version = (await mustDocker(e, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})'])).stdout.trim();
+    log(`labd ${e.version} up, pid ${e.pid}`);
+  }
+  engines.sort((a, b) => (a.name === 'labd' ? -1 : b.name === 'labd' ? 1 : 0));
+
+  log(`idle ${idleSeconds}s, then reading each daemon's RSS ...`);
+  await sleep(idleSeconds * 1000);
+  const results = Object.fromEntries(engines.map((e) => [e.name, {version: e.version, loads: [], rssStart: readRss(e)}]));
+
+  // Warm-up, then the timed loads, alternating between the engines so drift in the machine hits both alike.
+  for (let i = 0; i < warmup; i++) {
+    for (const e of engines) {
+      const s = await timedLoad(e, image.archive);
+      log(`${e.name.padEnd(7)} warm-up load ${s.toFixed(2)} s`);
+    }
+  }
+  for (let i = 0; i < runs; i++) {
+    for (const e of engines) {
+      const s = await timedLoad(e, image.archive);
+      if (i === 0) {
+        // Both engines must have made the same image: its ID is the sha256 of the config.
+        const id = (await mustDocker(e, ['image', 'inspect', '--format', '{{.Id}}', TAG])).stdout.trim();
+        results[e.name].imageId = id;
+        if (id !== image.imageId) throw new Error(`${e.name} gives the image ID ${id}, expected ${image.imageId}`);
+      }
+      results[e.name].loads.push(s);
+      log(`${e.name.padEnd(7)} load ${i + 1}/${runs}: ${s.toFixed(2)} s (${(mb / s).toFixed(1)} MB/s)`);
+    }
+  }
+  for (const e of engines) {
+    const r = results[e.name];
+    r.loadMedianS = median(r.loads);
+    r.loadMBps = mb / r.loadMedianS;
+    Object.assign(r, await imagesLatency(e));
+    log(`${e.name.padEnd(7)} docker images median ${r.cliMs.toFixed(1)} ms (API ${r.apiMs.toFixed(2)} ms)`);
+  }
+  log(`idle ${idleSeconds}s with the image loaded, then reading RSS again ...`);
+  await sleep(idleSeconds * 1000);
+  for (const e of engines) results[e.name].rssLoaded = readRss(e);
+
+  let profile;
+  if (opts['cpu-prof']) {
+    const labd = engines.find((e) => e.name === 'labd');
+    if (labd) {
+      await labd.stop();
+      session.engines = session.engines.filter((e) => e !== labd);
+      const file = newestProfile(labd.profDir, labd.profStart);
+      if (file) profile = summarizeProfile(file);
+      else log('no CPU profile was written (did labd exit cleanly?)');
+    }
+  }
+
+  const report = {
+    archive: {path: image.archive, bytes: image.bytes, imageId: image.imageId, layers: image.layers},
+    runs, warmup, imagesRuns, idleSeconds, scratchFs: fsType,
+    node: process.version,
+    engines: results,
+    ratios: {},
+  };
+  if (results.labd && results.dockerd) {
+    const l = results.labd;
+    const d = results.dockerd;
+    report.ratios = {
+      loadThroughput: l.loadMBps / d.loadMBps,
+      imagesLatencyCli: l.cliMs / d.cliMs,
+      imagesLatencyApi: l.apiMs / d.apiMs,
+      rssStart: l.rssStart.total / d.rssStart.total,
+      rssLoaded: l.rssLoaded.total / d.rssLoaded.total,
+    };
+  }
+  if (profile) report.labdProfile = profile;
+  if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else printReport(report);
+}
+
+function printReport(report) {
+  const {engines: r, ratios} = report;
+  const names = Object.keys(r);
+  const mib = (kib) => (kib === undefined ? '-' : `${(kib / 1024).toFixed(1)} MiB`);
+  const rssText = (rss) => Object.entries(rss).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${mib(v)}`).join(' + ');
+  const rows = [
+    ['', ...names],
+    ['server version', ...names.map((n) => r[n].version)],
+    [`docker load median (${report.runs} runs)`, ...names.map((n) => `${r[n].loadMedianS.toFixed(2)} s`)],
+    ['  throughput', ...names.map((n) => `${r[n].loadMBps.toFixed(1)} MB/s`)],
+    ['  all runs', ...names.map((n) => r[n].loads.map((s) => s.toFixed(2)).join(' '))],
+    [`docker images median (${report.imagesRuns} runs)`, ...names.map((n) => `${r[n].cliMs.toFixed(1)} ms`)],
+    ['  GET /images/json alone', ...names.map((n) => `${r[n].apiMs.toFixed(2)} ms`)],
+    [`idle RSS at start`, ...names.map((n) => mib(r[n].rssStart.total))],
+    [`idle RSS, image loaded`, ...names.map((n) => mib(r[n].rssLoaded.total))],
+    ['  of which', ...names.map((n) => rssText(r[n].rssLoaded))],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
+  const line = (row) => row.map((cell, c) => String(cell).padEnd(widths[c])).join('   ').trimEnd();
+  const out = [];
+  out.push('');
+  out.push(`image: ${TAG}, ${(report.archive.bytes / 1e6).toFixed(1)} MB legacy docker-save archive, ${report.archive.layers.length} layers ` +
+    `(${report.archive.layers.map((l) => `${l.entries} entries/${(l.tarBytes / 1e6).toFixed(1)} MB`).join(', ')})`);
+  out.push(`scratch filesystem: ${report.scratchFs}; MB = 10^6 bytes; wall-clock through the docker CLI`);
+  out.push('');
+  out.push(line(rows[0]));
+  out.push(widths.map((w) => '-'.repeat(w)).join('   '));
+  for (const row of rows.slice(1)) out.push(line(row));
+  out.push('');
+  if (ratios.loadThroughput !== undefined) {
+    out.push(`load throughput labd/dockerd = ${ratios.loadThroughput.toFixed(2)}x   (>1: labd loads faster)`);
+    out.push(`images latency  labd/dockerd = ${ratios.imagesLatencyCli.toFixed(2)}x   (<1: labd answers faster; API alone ${ratios.imagesLatencyApi.toFixed(2)}x)`);
+    out.push(`idle RSS        labd/dockerd = ${ratios.rssLoaded.toFixed(2)}x   (dockerd counted with its containerd; at start ${ratios.rssStart.toFixed(2)}x)`);
+  }
+  if (report.labdProfile) {
+    const p = report.labdProfile;
+    out.push('');
+    out.push(`labd CPU profile ${p.file}: ${(p.busyMs / 1000).toFixed(1)} s busy of ${(p.totalMs / 1000).toFixed(1)} s`);
+    out.push('  self time (top):');
+    for (const f of p.self.slice(0, 15)) out.push(`    ${(f.ms / 1000).toFixed(2).padStart(7)} s ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
+    out.push('  inclusive time in src/engine (top):');
+    for (const f of p.engineInclusive.slice(0, 15)) out.push(`    ${(f.ms / 1000).toFixed(2).padStart(7)} s ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
+  }
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${error.stack ?? error}`);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+process.exitCode = exitCode;
