@@ -22,7 +22,7 @@ const root = resolve(fileURLToPath(import.meta.url), '../..');
 const outDir = join(root, 'bench', 'out');
 const TAG = 'bench:100mb';
 // Bump when the generated content changes, so a cached archive from an older layout is not reused.
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 
 const usage = `Usage: node bench/image-load.mjs [options]
 
@@ -66,6 +66,7 @@ const runs = positiveInt('runs', opts.runs);
 const warmup = positiveInt('warmup', opts.warmup, true);
 const imagesRuns = positiveInt('images-runs', opts['images-runs']);
 const idleSeconds = Number(opts.idle);
+if (!(idleSeconds >= 0)) fail(`--idle: "${opts.idle}" is not a number of seconds`);
 const engineNames = opts.engines.split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of engineNames) if (!['labd', 'dockerd'].includes(name)) fail(`--engines: unknown engine "${name}"`);
 
@@ -155,8 +156,8 @@ function binaryContent(seed, name, size) {
 const MTIME = new Date('2024-03-01T12:00:00Z');
 
 /**
- * Each layer is a list of entries {path, type, size?, content?, mode?, uid?, gid?, linkname?}; content is made
- * lazily when the tar is written. Parent directories are added automatically.
+ * Each layer is a list of entries {path, type, size?, kind?, mode?, uid?, gid?, linkname?}; file content (of the
+ * `kind` text or binary) is made only when the tar is written. Parent directories are added automatically.
  */
 function planLayers(seed) {
   const rand = prng(`${seed}\0plan`);
@@ -241,8 +242,10 @@ function withDirectories(entries) {
       if (!byPath.has(dir)) byPath.set(dir, {path: dir, type: 'directory'});
     }
   }
-  // Sorting by path puts every directory before its contents (a prefix sorts first).
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Sorting by path puts every directory before its contents (a prefix sorts first); hard links go last so
+  // their targets are always already in place, as in a tar made by walking the tree.
+  const sorted = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...sorted.filter((e) => e.type !== 'link'), ...sorted.filter((e) => e.type === 'link')];
 }
 
 function headerOf(e) {
@@ -468,6 +471,21 @@ function rssKiB(pid) {
   }
 }
 
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+/** CPU seconds a process has used, its reaped children (dockerd's untar helpers, labd's mknod) included. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / clockTicks;
+  } catch {
+    return 0;
+  }
+}
+
+const engineCpu = (engine) => Object.values(engine.pids()).reduce((sum, pid) => sum + (pid ? cpuSeconds(pid) : 0), 0);
+
 /** Mount points at or below `dir`, deepest first. */
 function mountsUnder(dir) {
   const points = [];
@@ -583,6 +601,7 @@ async function startLabd(dir) {
     engine.profDir = join(outDir, 'prof');
     mkdirSync(engine.profDir, {recursive: true});
     engine.profStart = Date.now();
+    engine.windows = [];
     const logFile = join(runDir, 'labd.log');
     const out = createWriteStream(logFile);
     await once(out, 'open');
@@ -620,7 +639,7 @@ function tail(path, lines = 5) {
   }
 }
 
-const session = {dir: undefined, engines: [], cleaning: undefined};
+const session = {dir: undefined, engines: [], cleaning: undefined, interrupted: false};
 
 function cleanup() {
   session.cleaning ??= (async () => {
@@ -645,6 +664,8 @@ function cleanup() {
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    if (session.interrupted) return;
+    session.interrupted = true;
     log(`${signal}: stopping the daemons and removing the scratch dir ...`);
     cleanup().finally(() => process.exit(130));
   });
@@ -662,22 +683,33 @@ function median(values) {
 
 /** Back to an empty store: untag, then prune so every layer is really deleted and the next load unpacks again. */
 async function reset(engine) {
+  const t0 = process.hrtime.bigint();
   const rmi = await docker(engine, ['rmi', TAG]);
   if (rmi.code !== 0 && !/No such image|not found/i.test(rmi.stderr)) throw new Error(`${engine.name}: docker rmi: ${rmi.stderr.trim()}`);
   await mustDocker(engine, ['image', 'prune', '-af']);
   const left = (await mustDocker(engine, ['images', '-aq'])).stdout.trim();
   if (left) throw new Error(`${engine.name}: images remain after rmi + prune: ${left.split('\n').join(' ')}`);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   // Write back the previous run's files now, so that I/O is not charged to the next timed load.
   spawnSync('sync');
+  return seconds;
 }
 
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** One fresh load: wall-clock seconds through the CLI, and the CPU seconds the daemon side spent on it. */
 async function timedLoad(engine, archive) {
-  await reset(engine);
+  const t0 = monotonicUs();
+  const resetS = await reset(engine);
+  const t1 = monotonicUs();
+  const cpu0 = engineCpu(engine);
   const r = await docker(engine, ['load', '-i', archive]);
+  // Phases by monotonic time (the clock V8 stamps profile samples with), to split labd's CPU profile.
+  engine.windows?.push({phase: 'rmi + prune', from: t0, to: t1}, {phase: 'load', from: t1, to: monotonicUs()});
   if (r.code !== 0 || !r.stdout.includes(`Loaded image: ${TAG}`)) {
     throw new Error(`${engine.name}: docker load failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 2000)}`);
   }
-  return r.ms / 1000;
+  return {s: r.ms / 1000, cpu: engineCpu(engine) - cpu0, resetS};
 }
 
 /** One `GET /images/json` straight over the socket, on a fresh connection like the CLI makes. */
@@ -732,47 +764,51 @@ function sourceName(url) {
   return path.startsWith('node:') ? path : path.replace(/^.*\/node_modules\//, 'node_modules/');
 }
 
-/** Self and inclusive time per function (recursion counted once per sample), from a .cpuprofile. */
-function summarizeProfile(path, top = 25) {
+/**
+ * Where labd's CPU went, from a .cpuprofile: self time per function, and every sample charged to the innermost
+ * src/engine function on its stack, so the synchronous fs calls (native) and hashing that engine code makes
+ * count against that engine function. Async code resumes without its callers on the stack, so this is more
+ * telling than inclusive time.
+ */
+function summarizeProfile(path, windows, phase, top = 25) {
   const profile = JSON.parse(readFileSync(path, 'utf8'));
+  const spans = windows.filter((w) => w.phase === phase);
+  const inPhase = (t) => spans.some((w) => t >= w.from && t <= w.to);
+  let clock = profile.startTime;
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'}  ${sourceName(n.callFrame.url)}`;
+  const enginePrefix = `${root}/dist/engine/`;
   const self = new Map();
-  const incl = new Map();
+  const charged = new Map();
+  const byFile = new Map();
+  const add = (map, key, dt) => map.set(key, (map.get(key) ?? 0) + dt);
   let total = 0;
   let idle = 0;
   for (let i = 0; i < profile.samples.length; i++) {
+    clock += profile.timeDeltas[i] ?? 0;
     const dt = (profile.timeDeltas[i] ?? 0) / 1000;
     const node = nodes.get(profile.samples[i]);
-    if (!node) continue;
+    if (!node || !inPhase(clock)) continue;
     total += dt;
     if (node.callFrame.functionName === '(idle)') {
       idle += dt;
       continue;
     }
-    const k = keyOf(node);
-    self.set(k, (self.get(k) ?? 0) + dt);
-    const seen = new Set();
-    for (let id = node.id; id !== undefined; id = parent.get(id)) {
+    add(self, keyOf(node), dt);
+    let owner;
+    for (let id = node.id; id !== undefined && !owner; id = parent.get(id)) {
       const n = nodes.get(id);
-      if (n.callFrame.functionName === '(root)') continue;
-      const key = keyOf(n);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      incl.set(key, (incl.get(key) ?? 0) + dt);
+      if (n.callFrame.url.replace(/^file:\/\//, '').startsWith(enginePrefix)) owner = n;
     }
+    const key = owner ? keyOf(owner) : `(outside src/engine: ${node.callFrame.functionName || 'anonymous'} ${sourceName(node.callFrame.url)})`;
+    add(charged, key, dt);
+    add(byFile, owner ? sourceName(owner.callFrame.url) : '(outside src/engine)', dt);
   }
   const busy = total - idle;
-  const rank = (m, filter = () => true) => [...m].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, top);
-  return {
-    file: path,
-    totalMs: total,
-    busyMs: busy,
-    self: rank(self).map(([fn, ms]) => ({fn, ms, pct: (100 * ms) / busy})),
-    engineInclusive: rank(incl, (k) => k.includes('src/engine/')).map(([fn, ms]) => ({fn, ms, pct: (100 * ms) / busy})),
-  };
+  const rank = (m, n = top) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([fn, ms]) => ({fn, ms, pct: (100 * ms) / busy}));
+  return {file: path, phase, spans: spans.length, totalMs: total, busyMs: busy, self: rank(self), engineCharged: rank(charged), engineFiles: rank(byFile, 12)};
 }
 
 function newestProfile(dir, since) {
@@ -798,7 +834,7 @@ async function main() {
   delete cliEnv.DOCKER_HOST;
   delete cliEnv.DOCKER_CONTEXT;
   mkdirSync(cliEnv.DOCKER_CONFIG);
-  const fsType = (await run('stat', ['-f', '-c', '%T', session.dir])).stdout.trim();
+  const fsType = (await run('findmnt', ['-n', '-o', 'FSTYPE', '-T', session.dir])).stdout.trim().split('\n')[0] || 'unknown';
   log(`scratch dir ${session.dir} (${fsType})`);
 
   const engines = [];
@@ -809,6 +845,8 @@ async function main() {
     engines.push(e);
     const v = (await mustDocker(e, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})'])).stdout.trim();
     e.version = v;
+    e.driver = (await mustDocker(e, ['info', '--format', '{{.Driver}}'])).stdout.trim();
+    if (e.driver !== 'overlay2') log(`warning: dockerd chose the ${e.driver} storage driver, not overlay2; loads are not comparable`);
     log(`dockerd ${v} up, pid ${e.pid}${e.containerdPid ? `, containerd pid ${e.containerdPid}` : ''}`);
   }
   if (engineNames.includes('labd')) {
@@ -817,24 +855,25 @@ async function main() {
     session.engines.push(e);
     engines.push(e);
     e.version = (await mustDocker(e, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})'])).stdout.trim();
+    e.driver = (await mustDocker(e, ['info', '--format', '{{.Driver}}'])).stdout.trim();
     log(`labd ${e.version} up, pid ${e.pid}`);
   }
   engines.sort((a, b) => (a.name === 'labd' ? -1 : b.name === 'labd' ? 1 : 0));
 
   log(`idle ${idleSeconds}s, then reading each daemon's RSS ...`);
   await sleep(idleSeconds * 1000);
-  const results = Object.fromEntries(engines.map((e) => [e.name, {version: e.version, loads: [], rssStart: readRss(e)}]));
+  const results = Object.fromEntries(engines.map((e) => [e.name, {version: e.version, driver: e.driver ?? 'overlay2', loads: [], loadCpu: [], resets: [], rssAfterLoad: [], rssStart: readRss(e)}]));
 
   // Warm-up, then the timed loads, alternating between the engines so drift in the machine hits both alike.
   for (let i = 0; i < warmup; i++) {
     for (const e of engines) {
-      const s = await timedLoad(e, image.archive);
+      const {s} = await timedLoad(e, image.archive);
       log(`${e.name.padEnd(7)} warm-up load ${s.toFixed(2)} s`);
     }
   }
   for (let i = 0; i < runs; i++) {
     for (const e of engines) {
-      const s = await timedLoad(e, image.archive);
+      const {s, cpu, resetS} = await timedLoad(e, image.archive);
       if (i === 0) {
         // Both engines must have made the same image: its ID is the sha256 of the config.
         const id = (await mustDocker(e, ['image', 'inspect', '--format', '{{.Id}}', TAG])).stdout.trim();
@@ -842,13 +881,20 @@ async function main() {
         if (id !== image.imageId) throw new Error(`${e.name} gives the image ID ${id}, expected ${image.imageId}`);
       }
       results[e.name].loads.push(s);
-      log(`${e.name.padEnd(7)} load ${i + 1}/${runs}: ${s.toFixed(2)} s (${(mb / s).toFixed(1)} MB/s)`);
+      results[e.name].loadCpu.push(cpu);
+      // rmi + prune of the previous run's image (the first timed run removes the warm-up's, if any).
+      if (i > 0 || warmup > 0) results[e.name].resets.push(resetS);
+      // Memory right after each load: steady growth from run to run would point at a leak.
+      results[e.name].rssAfterLoad.push(readRss(e).total);
+      log(`${e.name.padEnd(7)} load ${i + 1}/${runs}: ${s.toFixed(2)} s (${(mb / s).toFixed(1)} MB/s), daemon CPU ${cpu.toFixed(2)} s`);
     }
   }
   for (const e of engines) {
     const r = results[e.name];
     r.loadMedianS = median(r.loads);
     r.loadMBps = mb / r.loadMedianS;
+    r.loadCpuMedianS = median(r.loadCpu);
+    r.resetMedianS = r.resets.length ? median(r.resets) : undefined;
     Object.assign(r, await imagesLatency(e));
     log(`${e.name.padEnd(7)} docker images median ${r.cliMs.toFixed(1)} ms (API ${r.apiMs.toFixed(2)} ms)`);
   }
@@ -863,7 +909,7 @@ async function main() {
       await labd.stop();
       session.engines = session.engines.filter((e) => e !== labd);
       const file = newestProfile(labd.profDir, labd.profStart);
-      if (file) profile = summarizeProfile(file);
+      if (file) profile = ['load', 'rmi + prune'].map((phase) => summarizeProfile(file, labd.windows, phase));
       else log('no CPU profile was written (did labd exit cleanly?)');
     }
   }
@@ -880,6 +926,10 @@ async function main() {
     const d = results.dockerd;
     report.ratios = {
       loadThroughput: l.loadMBps / d.loadMBps,
+      // Runs alternate between the engines, so run i of each saw the same machine: the median of the per-run
+      // ratios is less sensitive to drift (other load, writeback) than the ratio of the medians.
+      loadThroughputPaired: median(l.loads.map((s, i) => d.loads[i] / s)),
+      loadCpu: l.loadCpuMedianS / d.loadCpuMedianS,
       imagesLatencyCli: l.cliMs / d.cliMs,
       imagesLatencyApi: l.apiMs / d.apiMs,
       rssStart: l.rssStart.total / d.rssStart.total,
@@ -899,9 +949,13 @@ function printReport(report) {
   const rows = [
     ['', ...names],
     ['server version', ...names.map((n) => r[n].version)],
+    ['storage driver', ...names.map((n) => r[n].driver)],
     [`docker load median (${report.runs} runs)`, ...names.map((n) => `${r[n].loadMedianS.toFixed(2)} s`)],
     ['  throughput', ...names.map((n) => `${r[n].loadMBps.toFixed(1)} MB/s`)],
     ['  all runs', ...names.map((n) => r[n].loads.map((s) => s.toFixed(2)).join(' '))],
+    ['  daemon CPU per load', ...names.map((n) => `${r[n].loadCpuMedianS.toFixed(2)} s`)],
+    ['  rmi + image prune -af', ...names.map((n) => (r[n].resetMedianS === undefined ? '-' : `${r[n].resetMedianS.toFixed(2)} s`))],
+    ['  RSS after each load', ...names.map((n) => r[n].rssAfterLoad.map((k) => (k / 1024).toFixed(0)).join(' ') + ' MiB')],
     [`docker images median (${report.imagesRuns} runs)`, ...names.map((n) => `${r[n].cliMs.toFixed(1)} ms`)],
     ['  GET /images/json alone', ...names.map((n) => `${r[n].apiMs.toFixed(2)} ms`)],
     [`idle RSS at start`, ...names.map((n) => mib(r[n].rssStart.total))],
@@ -921,18 +975,20 @@ function printReport(report) {
   for (const row of rows.slice(1)) out.push(line(row));
   out.push('');
   if (ratios.loadThroughput !== undefined) {
-    out.push(`load throughput labd/dockerd = ${ratios.loadThroughput.toFixed(2)}x   (>1: labd loads faster)`);
+    out.push(`load throughput labd/dockerd = ${ratios.loadThroughput.toFixed(2)}x   (>1: labd loads faster; median of per-run ratios ${ratios.loadThroughputPaired.toFixed(2)}x; daemon CPU per load ${ratios.loadCpu.toFixed(2)}x)`);
     out.push(`images latency  labd/dockerd = ${ratios.imagesLatencyCli.toFixed(2)}x   (<1: labd answers faster; API alone ${ratios.imagesLatencyApi.toFixed(2)}x)`);
     out.push(`idle RSS        labd/dockerd = ${ratios.rssLoaded.toFixed(2)}x   (dockerd counted with its containerd; at start ${ratios.rssStart.toFixed(2)}x)`);
   }
-  if (report.labdProfile) {
-    const p = report.labdProfile;
+  for (const p of report.labdProfile ?? []) {
     out.push('');
-    out.push(`labd CPU profile ${p.file}: ${(p.busyMs / 1000).toFixed(1)} s busy of ${(p.totalMs / 1000).toFixed(1)} s`);
+    out.push(`labd CPU profile, ${p.phase} (${p.spans} times, warm-up included): ${(p.busyMs / 1000).toFixed(2)} s busy of ${(p.totalMs / 1000).toFixed(2)} s, ` +
+      `${(p.busyMs / 1000 / Math.max(1, p.spans)).toFixed(2)} s busy each; ${p.file}`);
     out.push('  self time (top):');
     for (const f of p.self.slice(0, 15)) out.push(`    ${(f.ms / 1000).toFixed(2).padStart(7)} s ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
-    out.push('  inclusive time in src/engine (top):');
-    for (const f of p.engineInclusive.slice(0, 15)) out.push(`    ${(f.ms / 1000).toFixed(2).padStart(7)} s ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
+    out.push('  charged to the innermost src/engine function (its own JS plus the native calls it makes):');
+    for (const f of p.engineCharged.slice(0, 15)) out.push(`    ${(f.ms / 1000).toFixed(2).padStart(7)} s ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
+    out.push('  the same, by file:');
+    for (const f of p.engineFiles) out.push(`    ${(f.ms / 1000).toFixed(2).padStart(7)} s ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
   }
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -941,7 +997,8 @@ let exitCode = 0;
 try {
   await main();
 } catch (error) {
-  log(`failed: ${error.stack ?? error}`);
+  // After a signal, whatever was running fails because its daemon went away: not worth reporting.
+  if (!session.interrupted) log(`failed: ${error.stack ?? error}`);
   exitCode = 1;
 } finally {
   await cleanup();

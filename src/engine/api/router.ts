@@ -4,6 +4,8 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
+  /** Set when the client asked to upgrade the connection (attach, exec start). */
+  upgrade?: {socket: import('node:stream').Duplex; head: Buffer};
   params: Record<string, string>;
   query: URLSearchParams;
   version: string;

@@ -1,6 +1,8 @@
 /** The Engine API's HTTP servers: one per -H address, all sharing one router. */
 import {chmodSync, chownSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
-import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import {createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server} from 'node:http';
+import type {Socket} from 'node:net';
+import type {Duplex} from 'node:stream';
 import {createServer as createHttpsServer} from 'node:https';
 import {dirname} from 'node:path';
 import type {DaemonConfig} from '../config/daemon-config.js';
@@ -25,7 +27,7 @@ function checkTcpRequest(req: IncomingMessage): void {
 }
 
 export function createDispatcher(router: Router, log: Logger, tcpLoopback: boolean) {
-  return async (req: IncomingMessage, res: ServerResponse) => {
+  return async (req: IncomingMessage, res: ServerResponse, upgrade?: {socket: Duplex; head: Buffer}) => {
     const started = Date.now();
     try {
       const url = new URL(req.url ?? '/', 'http://engine');
@@ -36,7 +38,7 @@ export function createDispatcher(router: Router, log: Logger, tcpLoopback: boole
         if (match.status === 405) throw new ApiError(405, `method ${req.method} is not allowed on ${path}`);
         throw new ApiError(404, `page not found`);
       }
-      await match.handler({req, res, params: match.params, query: url.searchParams, version});
+      await match.handler({req, res, params: match.params, query: url.searchParams, version, upgrade});
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500) log.error('handler failed', {method: req.method, url: req.url, error: (error as Error).stack ?? String(error)});
       sendError(res, error);
@@ -86,6 +88,13 @@ export async function listen(config: DaemonConfig, router: Router, log: Logger):
     const guard = address.kind === 'tcp' && address.loopback && !config.tls;
     const dispatch = createDispatcher(router, log, guard);
     const server = address.kind === 'tcp' && config.tls ? createHttpsServer(tlsOptions(config), dispatch) : createHttpServer(dispatch);
+    // Upgrade requests get a response object of their own, so errors before the hijack read as usual.
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const res = new ServerResponse(req);
+      res.assignSocket(socket as Socket);
+      res.shouldKeepAlive = false;
+      void dispatch(req, res, {socket, head});
+    });
     server.keepAliveTimeout = 30_000;
     server.requestTimeout = 0; // loads and builds stream for as long as they take
     await new Promise<void>((resolve, reject) => {

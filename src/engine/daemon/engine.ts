@@ -1,6 +1,7 @@
 /** The daemon's shared state, handed to every API route: configuration, stores, events, logger. */
 import {hostname} from 'node:os';
 import type {DaemonConfig} from '../config/daemon-config.js';
+import type {ContainerManager} from '../containers/manager.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {ImageStore} from '../images/image-store.js';
 import type {Logger} from '../util/log.js';
@@ -8,6 +9,7 @@ import type {Logger} from '../util/log.js';
 export interface Engine {
   config: DaemonConfig;
   images: ImageStore;
+  containers: ContainerManager;
   events: EventBus;
   log: Logger;
   /** A random ID chosen when the data-root was first used (docker info's ID). */

@@ -3,11 +3,15 @@ import {randomUUID} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {Router} from '../api/router.js';
+import {buildRoutes} from '../api/routes/build.js';
+import {containerIoRoutes} from '../api/routes/container-io.js';
+import {containerRoutes} from '../api/routes/containers.js';
 import {imageRoutes} from '../api/routes/images.js';
 import {systemRoutes} from '../api/routes/system.js';
 import {listen, type Listener} from '../api/server.js';
 import {ConfigError, resolveConfig, type DaemonConfig} from '../config/daemon-config.js';
 import {parseDaemonFlags, usage} from '../config/flags.js';
+import {ContainerManager} from '../containers/manager.js';
 import {EventBus} from '../events/event-bus.js';
 import {ImageStore} from '../images/image-store.js';
 import {createLogger} from '../util/log.js';
@@ -47,19 +51,25 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
   claimPidfile(config.pidfile);
   mkdirSync(config.execRoot, {recursive: true, mode: 0o700});
   const images = new ImageStore(config.dataRoot);
-  const recovered = images.recover();
-  if (recovered.removedLayers > 0) log.info(`removed ${recovered.removedLayers} layer(s) left by an interrupted operation`);
+  const events = new EventBus();
+  const containers = new ContainerManager(images, events, log, config.dataRoot, config.execRoot);
   const engine: Engine = {
-    config, images, log,
-    events: new EventBus(),
+    config, images, log, events, containers,
     id: engineId(config.dataRoot),
     name: defaultName(),
     startedAt: new Date(),
-    containersUsingImage: () => [],
+    containersUsingImage: (id) => containers.usingImage(id),
   };
+  containers.restore();
+  // After the containers are known, so their layers count as in use.
+  const recovered = images.recover();
+  if (recovered.removedLayers > 0) log.info(`removed ${recovered.removedLayers} layer(s) left by an interrupted operation`);
   const router = new Router();
   systemRoutes(router, engine);
   imageRoutes(router, engine);
+  buildRoutes(router, engine);
+  containerRoutes(router, engine);
+  containerIoRoutes(router, engine);
   let listeners: Listener[];
   try {
     listeners = await listen(config, router, log);

@@ -3,7 +3,7 @@ import {extractEntry} from './extract.js';
 import {openLayerInput, type LayerInput} from './input.js';
 import {LayerFs} from './layer-fs.js';
 import {RefStash} from './stash.js';
-import {inlineStashedFiles, TarSplitWriter} from './tar-split.js';
+import {TarSplitWriter} from './tar-split.js';
 import {TarWalker} from './tar-walker.js';
 
 export interface AppliedLayer {
@@ -21,7 +21,8 @@ export interface ApplyOptions {
 /**
  * Unpacks a layer tar (or gzip-compressed tar) into an empty overlay2 diff dir, converting
  * OCI whiteouts to overlayfs form, and records a tar-split. Hostile archives are refused with
- * a LayerError before anything is written outside diffDir. On failure diffDir holds a partial
+ * a LayerError; entries are only ever created inside diffDir (the tar-split and a temporary
+ * stash beside it are the only other files written). On failure diffDir holds a partial
  * layer that the caller should discard; no tar-split is left behind.
  */
 export async function applyLayerTar(input: LayerInput, diffDir: string, opts: ApplyOptions): Promise<AppliedLayer> {
@@ -39,7 +40,7 @@ export async function applyLayerTar(input: LayerInput, diffDir: string, opts: Ap
     }
     await fs.finish();
     await split.finish(source.offset);
-    if (stash.moved.size > 0) await inlineStashedFiles(opts.tarSplitPath, stash.moved);
+    await stash.inlineInto(opts.tarSplitPath);
     return {diffId: `sha256:${source.digest()}`, size};
   } catch (error) {
     await split.abort();

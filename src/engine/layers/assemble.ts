@@ -1,6 +1,5 @@
 import {createHash} from 'node:crypto';
-import {constants} from 'node:fs';
-import {open} from 'node:fs/promises';
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs';
 import {Readable} from 'node:stream';
 import {LayerError} from './errors.js';
 import {absPath, displayName} from './paths.js';
@@ -8,17 +7,21 @@ import {readTarSplit} from './tar-split.js';
 
 const READ_CHUNK = 256 * 1024;
 
-/** Streams `size` bytes of a stored file, failing if the file no longer matches the record. */
-async function* storedFile(root: Buffer, path: string, size: number, sha256: string): AsyncGenerator<Buffer> {
+/**
+ * Streams `size` bytes of a stored file, failing if the file no longer matches the record.
+ * Synchronous calls: a thread-pool round trip per open/stat/read/close cost more than the
+ * work itself for the many small files of a typical layer; a read never exceeds READ_CHUNK.
+ */
+function* storedFile(root: Buffer, path: string, size: number, sha256: string): Generator<Buffer> {
   const changed = (why: string): LayerError => new LayerError(`layer file "${displayName(path)}" changed since the layer was stored: ${why}`);
-  let handle;
+  let fd: number;
   try {
-    handle = await open(absPath(root, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(absPath(root, path), constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
     throw changed((error as Error).message);
   }
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     if (!stats.isFile()) throw changed('it is no longer a regular file');
     if (stats.size !== size) throw changed(`expected ${size} bytes, found ${stats.size}`);
     const hash = createHash('sha256');
@@ -26,7 +29,7 @@ async function* storedFile(root: Buffer, path: string, size: number, sha256: str
     while (left > 0) {
       // A fresh buffer each time: the consumer may still hold the previous one.
       const buffer = Buffer.allocUnsafe(Math.min(left, READ_CHUNK));
-      const {bytesRead} = await handle.read(buffer, 0, buffer.length, null);
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) throw changed('it became shorter while being read');
       const chunk = buffer.subarray(0, bytesRead);
       hash.update(chunk);
@@ -35,7 +38,7 @@ async function* storedFile(root: Buffer, path: string, size: number, sha256: str
     }
     if (hash.digest('hex') !== sha256) throw changed('content checksum mismatch');
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -47,7 +50,7 @@ async function* assemble(diffDir: string, tarSplitPath: string): AsyncGenerator<
       written += segment.data.length;
       yield segment.data;
     } else if (segment.type === 'file') {
-      for await (const chunk of storedFile(root, segment.path, segment.size, segment.sha256)) {
+      for (const chunk of storedFile(root, segment.path, segment.size, segment.sha256)) {
         written += chunk.length;
         yield chunk;
       }

@@ -1,5 +1,6 @@
-import {type BigIntStats} from 'node:fs';
-import {lstat, open, readdir, readlink} from 'node:fs/promises';
+// Filesystem calls are synchronous for the same reason as in assemble.ts: per-call thread-pool
+// round trips dominated the time on layers made of many small files.
+import {type BigIntStats, closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync} from 'node:fs';
 import {Readable} from 'node:stream';
 import {LayerError} from './errors.js';
 import {OPAQUE_MARKER, WHITEOUT_PREFIX} from './whiteout.js';
@@ -43,19 +44,19 @@ function deviceNumbers(rdev: bigint): {devmajor: number; devminor: number} {
   };
 }
 
-async function* fileContent(path: Buffer, rel: string, size: number): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
+function* fileContent(path: Buffer, rel: string, size: number): Generator<Buffer> {
+  const fd = openSync(path, 'r');
   try {
     let left = size;
     while (left > 0) {
       const buffer = Buffer.allocUnsafe(Math.min(left, READ_CHUNK));
-      const {bytesRead} = await handle.read(buffer, 0, buffer.length, null);
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) throw new LayerError('file shrank while it was being exported', rel);
       left -= bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -74,11 +75,11 @@ interface Child {
 }
 
 /** Children with their archive names; sorted by those names, compared as bytes (locale-free). */
-async function children(walk: Walk, dirRel: string): Promise<Child[]> {
+function children(walk: Walk, dirRel: string): Child[] {
   const list: Child[] = [];
-  for (const raw of await readdir(absPath(walk.root, dirRel), {encoding: 'buffer'})) {
+  for (const raw of readdirSync(absPath(walk.root, dirRel), {encoding: 'buffer'})) {
     const rel = joinRel(dirRel, bytesToName(raw));
-    const stats = await lstat(absPath(walk.root, rel), {bigint: true});
+    const stats = lstatSync(absPath(walk.root, rel), {bigint: true});
     const whiteout = stats.isCharacterDevice() && stats.rdev === 0n;
     list.push({name: whiteout ? joinRel(dirRel, WHITEOUT_PREFIX + bytesToName(raw)) : rel, rel, stats, whiteout});
   }
@@ -86,7 +87,7 @@ async function children(walk: Walk, dirRel: string): Promise<Child[]> {
 }
 
 async function* walkDir(walk: Walk, dirRel: string): AsyncGenerator<Buffer> {
-  for (const {name, rel, stats, whiteout} of await children(walk, dirRel)) {
+  for (const {name, rel, stats, whiteout} of children(walk, dirRel)) {
     const path = absPath(walk.root, rel);
     const attrs = walk.xattrs.get(rel);
     refuseUnsupported(rel, attrs);
@@ -121,7 +122,7 @@ async function* walkDir(walk: Walk, dirRel: string): AsyncGenerator<Buffer> {
       yield* fileContent(path, rel, size);
       yield paddingFor(size);
     } else if (stats.isSymbolicLink()) {
-      yield entry({typeflag: '2', linkname: bytesToName(await readlink(path, {encoding: 'buffer'}))});
+      yield entry({typeflag: '2', linkname: bytesToName(readlinkSync(path, {encoding: 'buffer'}))});
     } else if (stats.isCharacterDevice() || stats.isBlockDevice()) {
       yield entry({typeflag: stats.isCharacterDevice() ? '3' : '4', ...deviceNumbers(stats.rdev)});
     } else if (stats.isFIFO()) {

@@ -16,14 +16,15 @@ function lstatOrNull(path: Buffer): Stats | null {
 }
 
 /**
- * The layer directory while an archive is unpacked into it. Metadata calls are synchronous:
- * each takes microseconds, while a thread-pool round trip per call made unpacking many small
- * files an order of magnitude slower; the event loop still turns between input chunks.
- * The directory is private to us,
+ * The layer directory while an archive is unpacked into it. The directory is private to us,
  * so checking each path component with lstat once is enough: every directory we have
  * verified is remembered until something in the archive removes it. Work that must wait
  * until all entries are in place (directory mtimes, xattrs) is queued here too, and dropped
  * when its path is removed so it can never land on whatever replaces that path.
+ *
+ * Calls are synchronous: each takes microseconds, while a thread-pool round trip per call
+ * made unpacking many small files several times slower. The event loop still turns between
+ * input chunks.
  */
 export class LayerFs {
   readonly root: Buffer;

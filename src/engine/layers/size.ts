@@ -1,4 +1,4 @@
-import {lstat, readdir} from 'node:fs/promises';
+import {lstatSync, readdirSync} from 'node:fs';
 import {absPath, bytesToName, joinRel} from './paths.js';
 
 /** Bytes of regular-file data under `dir`; a file with several names counts once. */
@@ -9,18 +9,22 @@ export async function diffSize(dir: string): Promise<number> {
   const pending = [''];
   while (pending.length > 0) {
     const rel = pending.pop()!;
-    for (const child of await readdir(absPath(root, rel), {encoding: 'buffer'})) {
+    for (const child of readdirSync(absPath(root, rel), {encoding: 'buffer'})) {
       const childRel = joinRel(rel, bytesToName(child));
-      const stats = await lstat(absPath(root, childRel), {bigint: true});
+      const stats = lstatSync(absPath(root, childRel), {bigint: true});
       if (stats.isDirectory()) {
         pending.push(childRel);
       } else if (stats.isFile()) {
-        const key = `${stats.dev}:${stats.ino}`;
-        if (stats.nlink > 1n && seen.has(key)) continue;
-        if (stats.nlink > 1n) seen.add(key);
+        if (stats.nlink > 1n) {
+          const key = `${stats.dev}:${stats.ino}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         total += Number(stats.size);
       }
     }
+    // Let other work run between directories of a large tree.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return total;
 }

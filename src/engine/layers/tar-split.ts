@@ -6,10 +6,9 @@
 //   {"end":{"size":N,"files":K}}            total archive size; missing means truncated record
 import {once} from 'node:events';
 import {createReadStream, createWriteStream, type WriteStream} from 'node:fs';
-import {open, rename, rm} from 'node:fs/promises';
+import {rm} from 'node:fs/promises';
 import {createInterface} from 'node:readline';
 import {createGunzip, createGzip, type Gzip} from 'node:zlib';
-import {createHash} from 'node:crypto';
 import {LayerError} from './errors.js';
 
 export const TAR_SPLIT_VERSION = 1;
@@ -27,13 +26,13 @@ export class TarSplitWriter {
   private readonly closed: Promise<unknown>;
   private lines: string[] = [];
   private lineBytes = 0;
-  private pending: Buffer[] = [];
+  private readonly pending = Buffer.allocUnsafe(RAW_FLUSH_BYTES);
   private pendingBytes = 0;
   private files = 0;
 
   constructor(readonly path: string) {
     this.gzip = createGzip();
-    this.out = createWriteStream(path, {flags: 'wx'});
+    this.out = createWriteStream(path);
     this.gzip.pipe(this.out);
     this.closed = once(this.out, 'close');
     // Surface write failures on the next write instead of as an unhandled 'error' event.
@@ -60,19 +59,25 @@ export class TarSplitWriter {
     }
   }
 
+  /**
+   * Copies rather than keeps the given bytes: they are usually views of large input chunks,
+   * and holding a 512-byte header would otherwise pin its whole chunk in memory.
+   */
   async raw(bytes: Buffer): Promise<void> {
-    if (bytes.length === 0) return;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.pendingBytes >= RAW_FLUSH_BYTES) await this.flushRaw();
+    let offset = 0;
+    while (offset < bytes.length) {
+      const copied = bytes.copy(this.pending, this.pendingBytes, offset);
+      this.pendingBytes += copied;
+      offset += copied;
+      if (this.pendingBytes === this.pending.length) await this.flushRaw();
+    }
   }
 
   private async flushRaw(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    const data = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
+    const encoded = this.pending.toString('base64', 0, this.pendingBytes);
     this.pendingBytes = 0;
-    await this.writeLine({r: data.toString('base64')});
+    await this.writeLine({r: encoded});
   }
 
   /** Records that `size` bytes of file data were stored at `path`; returns the reference id. */
@@ -169,58 +174,6 @@ export async function* readTarSplit(path: string): AsyncGenerator<Segment> {
   }
   if (failure) throw corrupt(path, failure.message);
   if (!ended) throw corrupt(path, 'it is truncated');
-}
-
-/**
- * Rewrites a record so the given file references become raw data taken from the stash
- * files (content that a later entry of the same archive overwrote in the layer dir).
- */
-export async function inlineStashedFiles(path: string, stash: Map<number, string>): Promise<void> {
-  const tmp = `${path}.rewrite`;
-  const gzip = createGzip();
-  const out = createWriteStream(tmp, {flags: 'w'});
-  gzip.pipe(out);
-  const closed = once(out, 'close');
-  const write = async (value: unknown): Promise<void> => {
-    if (!gzip.write(JSON.stringify(value) + '\n')) await once(gzip, 'drain');
-  };
-  try {
-    await write({'lab-tar-split': TAR_SPLIT_VERSION});
-    for await (const segment of readTarSplit(path)) {
-      const source = segment.type === 'file' ? stash.get(segment.id) : undefined;
-      if (segment.type === 'raw') await write({r: segment.data.toString('base64')});
-      else if (segment.type === 'end') await write({end: {size: segment.size, files: segment.files}});
-      else if (source === undefined) await write({f: segment.path, n: segment.size, h: segment.sha256, i: segment.id});
-      else await inlineFile(source, segment.size, segment.sha256, write);
-    }
-    gzip.end();
-    await closed;
-    await rename(tmp, path);
-  } catch (error) {
-    gzip.destroy();
-    out.destroy();
-    await rm(tmp, {force: true});
-    throw error;
-  }
-}
-
-async function inlineFile(source: string, size: number, sha256: string, write: (value: unknown) => Promise<void>): Promise<void> {
-  const handle = await open(source, 'r');
-  const hash = createHash('sha256');
-  try {
-    let left = size;
-    while (left > 0) {
-      const buffer = Buffer.allocUnsafe(Math.min(left, 48 * 1024));
-      const {bytesRead} = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) throw new LayerError(`stashed file ${source} is shorter than recorded`);
-      hash.update(buffer.subarray(0, bytesRead));
-      await write({r: buffer.subarray(0, bytesRead).toString('base64')});
-      left -= bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
-  if (hash.digest('hex') !== sha256) throw new LayerError(`stashed file ${source} does not match its checksum`);
 }
 
 /** Size in bytes of the tar a record rebuilds (what a saved blob's descriptor states). */

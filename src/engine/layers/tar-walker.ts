@@ -104,7 +104,11 @@ export class TarWalker {
           ? 'archive is truncated: it ends after an extended header'
           : 'archive is truncated: it ends without the end-of-archive marker');
       }
-      if (block.length < BLOCK) throw new LayerError(`archive is truncated: incomplete header block at offset ${offset}`);
+      if (block.length < BLOCK) {
+        throw new LayerError(offset === 0
+          ? 'not a tar archive: the input is shorter than one header block'
+          : `archive is truncated: incomplete header block at offset ${offset}`);
+      }
       if (isZeroBlock(block)) {
         if (pendingMeta) throw new LayerError(`corrupt archive: extended header at offset ${offset} is not followed by an entry`);
         await this.raw(block);

@@ -1,6 +1,6 @@
 // What applyLayerTar puts on disk: file types, metadata, whiteouts, xattrs, odd names.
 import {execFileSync} from 'node:child_process';
-import {lstatSync, readdirSync, readFileSync, readlinkSync} from 'node:fs';
+import {lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {gzipSync} from 'node:zlib';
 import test from 'ava';
@@ -168,4 +168,17 @@ test('later entries replace earlier ones; the tar-split still rebuilds the origi
   t.deepEqual(readdirSync(l.diff).sort(), ['a', 'dir', 'dir2', 'keep']);
   t.is(sha256(await reassemble(l)), sha256(data));
   t.deepEqual(readdirSync(dirname(l.tarSplit)), ['tar-split.json.gz'], 'the stash of replaced files is gone');
+});
+
+test('replaced files are stashed across filesystems when the tar-split lives elsewhere', async (t) => {
+  // /dev/shm is tmpfs while the layer dir is under os.tmpdir(), so the stash must copy.
+  const shm = mkdtempSync('/dev/shm/lab-layers-');
+  t.teardown(() => rmSync(shm, {recursive: true, force: true}));
+  const l = {...layout(t), tarSplit: join(shm, 'tar-split.json.gz')};
+  const big = Buffer.alloc(3 * 1024 * 1024 + 5, 'ab');
+  const data = await packTar([{header: {name: 'f'}, content: big}, {header: {name: 'f'}, content: 'small now'}]);
+  await apply(data, l);
+  t.is(readFileSync(join(l.diff, 'f'), 'utf8'), 'small now');
+  t.is(sha256(await reassemble(l)), sha256(data));
+  t.deepEqual(readdirSync(shm), ['tar-split.json.gz']);
 });

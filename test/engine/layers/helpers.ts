@@ -76,7 +76,7 @@ export async function collect(stream: AsyncIterable<unknown>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export type PackEntry = {header: tar.Headers & {pax?: Record<string, string>}; content?: string | Buffer};
+export type PackEntry = {header: Partial<tar.Header> & {name: string; pax?: Record<string, string>}; content?: string | Buffer};
 
 /** An archive written by tar-stream (ustar, PAX for long names and `pax` records). */
 export async function packTar(entries: PackEntry[]): Promise<Buffer> {
@@ -157,9 +157,9 @@ export async function reassemble(l: Pick<Layout, 'diff' | 'tarSplit'>): Promise<
 }
 
 /** Entries of an archive as "name type [linkname]" lines, via tar-stream's reader. */
-export async function listTar(data: Buffer): Promise<{name: string; type: string; linkname: string; header: tar.Headers; content: Buffer}[]> {
+export async function listTar(data: Buffer): Promise<{name: string; type: string; linkname: string; header: tar.Header; content: Buffer}[]> {
   const extract = tar.extract();
-  const out: {name: string; type: string; linkname: string; header: tar.Headers; content: Buffer}[] = [];
+  const out: {name: string; type: string; linkname: string; header: tar.Header; content: Buffer}[] = [];
   const done = (async () => {
     for await (const entry of extract) {
       const content = await collect(entry);

@@ -153,7 +153,7 @@ test('bytes that are not a tar archive are refused', async (t) => {
   const garbage = Buffer.alloc(4096);
   for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919 + 13) % 251;
   await refused(t, l, garbage, /not a tar archive: bad header checksum/);
-  await refused(t, l, Buffer.from('{"this": "is json"}\n'), /truncated|not a tar archive/);
+  await refused(t, l, Buffer.from('{"this": "is json"}\n'), /not a tar archive: the input is shorter than one header block/);
   await refused(t, l, Buffer.alloc(0), /not a tar archive: the input is empty/);
   // A header with a wrong checksum after a valid entry.
   const good = rawEntry({name: 'ok'}, 'x');

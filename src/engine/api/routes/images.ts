@@ -1,6 +1,7 @@
 /** The image endpoints the docker CLI calls: list, inspect, history, tag, rmi, prune, save, load. */
 import type {Engine} from '../../daemon/engine.js';
 import {ArchiveError} from '../../images/archive-reader.js';
+import {importImage} from '../../images/import.js';
 import {loadImages} from '../../images/load.js';
 import {parseReference, formatReference, isValidTag, withDefaultTag} from '../../images/reference.js';
 import {pruneImages, removeImage, type RemoveHooks} from '../../images/remove.js';
@@ -91,8 +92,30 @@ export function imageRoutes(router: Router, engine: Engine): void {
     sendJson(res, 200, result);
   });
 
-  router.post('/images/create', ({query}) => {
-    const image = query.get('fromImage') ?? query.get('fromSrc') ?? '';
+  router.post('/images/create', async ({req, res, query}) => {
+    const source = query.get('fromSrc');
+    if (source === '-') {
+      // `docker import`: the body is the root filesystem tar.
+      let id: string;
+      try {
+        id = await importImage(store, req, {changes: query.getAll('changes'), message: query.get('message') ?? undefined, source: '-'});
+      } catch (error) {
+        if (error instanceof LayerError) throw new ApiError(400, `invalid root filesystem archive: ${error.message}`);
+        throw error;
+      }
+      const repo = query.get('repo');
+      if (repo) {
+        // The CLI sends `name:tag` whole in repo; an explicit tag parameter wins.
+        const parsed = parseReference(repo);
+        const ref = withDefaultTag({...parsed, tag: query.get('tag') || parsed.tag});
+        store.tag(id, ref);
+      }
+      engine.events.emit('image', 'import', id, {name: repo ?? id});
+      res.writeHead(200, {'Content-Type': 'application/json'});
+      res.end(JSON.stringify({status: id}) + '\n');
+      return;
+    }
+    const image = query.get('fromImage') ?? source ?? '';
     const tag = query.get('tag');
     const name = tag ? `${image}:${tag}` : image;
     throw notFound(

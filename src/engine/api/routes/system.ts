@@ -76,10 +76,14 @@ export function systemRoutes(router: Router, engine: Engine): void {
   router.get('/info', ({res}) => {
     const mode = cgroupMode();
     const images = engine.images.ids().length;
+    const all = engine.containers.store.all();
     const tcpWithoutTls = engine.config.hosts.some((h) => h.startsWith('tcp://')) && !engine.config.tls;
     sendJson(res, 200, {
       ID: engine.id,
-      Containers: 0, ContainersRunning: 0, ContainersPaused: 0, ContainersStopped: 0,
+      Containers: all.length,
+      ContainersRunning: all.filter((c) => c.State.Running).length,
+      ContainersPaused: all.filter((c) => c.State.Paused).length,
+      ContainersStopped: all.filter((c) => !c.State.Running && !c.State.Paused).length,
       Images: images,
       Driver: 'overlay2',
       DriverStatus: [['Backing Filesystem', backingFilesystem(engine.config.dataRoot)], ['Supports d_type', 'true'], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', 'false']],

@@ -1,0 +1,94 @@
+/**
+ * `POST /build`, the legacy builder API that `docker build` uses without buildx: the context tar is the body,
+ * the options are query parameters, and the reply is a JSON-lines stream the CLI renders step by step.
+ */
+import {BuildError} from '../../build/errors.js';
+import {releaseStaleMounts} from '../../build/build-root.js';
+import {buildMountRoot, runBuild, type BuildOptions} from '../../build/builder.js';
+import {BuildOutput} from '../../build/output.js';
+import type {Engine} from '../../daemon/engine.js';
+import {parseReference, withDefaultTag, type Reference} from '../../images/reference.js';
+import {badRequest} from '../errors.js';
+import {openJsonStream, queryBool, sendJson} from '../respond.js';
+import type {Router} from '../router.js';
+
+function jsonMap(query: URLSearchParams, name: string): Record<string, unknown> {
+  const raw = query.get(name);
+  if (!raw) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw badRequest(`invalid ${name}: not JSON: ${raw}`);
+  }
+  if (value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`invalid ${name}: expected a JSON object of names to values`);
+  return value as Record<string, unknown>;
+}
+
+function parseTags(query: URLSearchParams): Reference[] {
+  return query.getAll('t').filter((t) => t !== '').map((t) => {
+    let ref: Reference;
+    try {
+      ref = parseReference(t);
+    } catch (error) {
+      throw badRequest(`invalid tag "${t}": ${(error as Error).message}`);
+    }
+    if (ref.digest) throw badRequest(`invalid tag "${t}": a tag cannot be a digest reference`);
+    return withDefaultTag(ref);
+  });
+}
+
+export function parseBuildOptions(query: URLSearchParams): BuildOptions {
+  if (query.get('remote')) {
+    throw badRequest('remote build contexts (Git repositories, URLs) are not supported: this lab engine has no network; build from a local directory');
+  }
+  if (query.get('version') === '2') throw badRequest('BuildKit (builder version 2) is not supported by this engine; build with DOCKER_BUILDKIT=0');
+  const buildArgs = new Map<string, string>();
+  for (const [name, value] of Object.entries(jsonMap(query, 'buildargs'))) {
+    // `--build-arg NAME` with NAME unset in the client's environment arrives as null: as if not given.
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'string') throw badRequest(`invalid buildargs: the value of ${name} is not a string`);
+    buildArgs.set(name, value);
+  }
+  const labels: Record<string, string> = {};
+  for (const [name, value] of Object.entries(jsonMap(query, 'labels'))) {
+    if (typeof value !== 'string') throw badRequest(`invalid labels: the value of ${name} is not a string`);
+    labels[name] = value;
+  }
+  // rm defaults to true (API 1.12 and later) when the client does not say.
+  const rm = query.get('rm') === null ? true : queryBool(query, 'rm');
+  return {
+    dockerfile: query.get('dockerfile') || 'Dockerfile',
+    tags: parseTags(query),
+    quiet: queryBool(query, 'q'),
+    noCache: queryBool(query, 'nocache'),
+    removeContainers: rm || queryBool(query, 'forcerm'),
+    buildArgs,
+    labels,
+    target: query.get('target') || undefined,
+  };
+}
+
+export function buildRoutes(router: Router, engine: Engine): void {
+  releaseStaleMounts(buildMountRoot(engine));
+  router.post('/build', async ({req, res, query}) => {
+    const opts = parseBuildOptions(query);
+    const out = new BuildOutput(openJsonStream(res), opts.quiet);
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    try {
+      const id = await runBuild(engine, req, opts, out, abort.signal);
+      out.succeeded(id);
+    } catch (error) {
+      if (!(error instanceof BuildError)) engine.log.error('build failed', {error: (error as Error).stack ?? String(error)});
+      out.failed(error instanceof Error ? error.message : String(error));
+    }
+    res.end();
+  });
+
+  // The legacy builder's cache is the intermediate images themselves; `docker image prune` removes those.
+  router.post('/build/prune', ({res}) => sendJson(res, 200, {CachesDeleted: [], SpaceReclaimed: 0}));
+}

@@ -1,0 +1,73 @@
+/** A container's streams: attach (hijacked), logs, wait, resize. */
+import {streamLogs} from '../../containers/logs.js';
+import type {Engine} from '../../daemon/engine.js';
+import {resizeShim} from '../../runtime/shim-client.js';
+import {badRequest, conflict} from '../errors.js';
+import {hijack} from '../hijack.js';
+import {queryBool} from '../respond.js';
+import type {Router} from '../router.js';
+
+function unixTime(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw badRequest(`invalid time value: ${value}`);
+  return t / 1000;
+}
+
+export function containerIoRoutes(router: Router, engine: Engine): void {
+  const containers = engine.containers;
+  const store = containers.store;
+
+  router.post('/containers/{id}/attach', (ctx) => {
+    const c = store.get(ctx.params.id);
+    const q = ctx.query;
+    const streams = `${queryBool(q, 'stdin') && c.Config.OpenStdin ? 'i' : ''}${queryBool(q, 'stdout') ? 'o' : ''}${queryBool(q, 'stderr') ? 'e' : ''}`;
+    const socket = hijack(ctx, Boolean(c.Config.Tty));
+    containers.attach.add(c.ID, socket, streams || 'oe', c.State.Running, containers.paths.stateDir(c.ID));
+    engine.events.emit('container', 'attach', c.ID, {name: c.Name.slice(1), image: c.Config.Image ?? ''});
+  });
+
+  router.post('/containers/{id}/wait', async ({req, res, params, query}) => {
+    const condition = (query.get('condition') || 'not-running') as 'not-running' | 'next-exit' | 'removed';
+    if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw badRequest(`invalid condition: "${condition}"`);
+    const waiting = containers.wait(params.id, condition);
+    // Headers go out at once: the CLI treats a missing answer as an error, but waits as long as needed for the body.
+    res.writeHead(200, {'Content-Type': 'application/json'});
+    res.flushHeaders();
+    req.socket.on('close', waiting.cancel);
+    const code = await waiting.promise;
+    res.end(JSON.stringify({StatusCode: code, Error: null}) + '\n');
+  });
+
+  router.get('/containers/{id}/logs', async ({req, res, params, query}) => {
+    const c = store.get(params.id);
+    const stdout = queryBool(query, 'stdout');
+    const stderr = queryBool(query, 'stderr');
+    if (!stdout && !stderr) throw badRequest('you must choose at least one stream');
+    const tailText = query.get('tail') ?? 'all';
+    const tail = tailText === 'all' || tailText === '' ? 'all' : Number(tailText);
+    if (tail !== 'all' && (!Number.isInteger(tail) || tail < 0)) throw badRequest(`invalid value for "tail": ${tailText}`);
+    res.writeHead(200, {'Content-Type': c.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream'});
+    res.flushHeaders();
+    await streamLogs(
+      c.LogPath,
+      res,
+      {stdout, stderr, tail, timestamps: queryBool(query, 'timestamps'), since: unixTime(query.get('since')), until: unixTime(query.get('until')), tty: Boolean(c.Config.Tty)},
+      queryBool(query, 'follow'),
+      () => store.find(c.ID)?.State.Running === true && !req.socket.destroyed,
+    );
+    res.end();
+  });
+
+  router.post('/containers/{id}/resize', async ({res, params, query}) => {
+    const c = store.get(params.id);
+    if (!c.State.Running) throw conflict(`Container ${c.ID} is not running`);
+    const h = Number(query.get('h'));
+    const w = Number(query.get('w'));
+    if (!Number.isInteger(h) || !Number.isInteger(w) || h < 0 || w < 0) throw badRequest('invalid terminal size: h and w must be non-negative integers');
+    if (c.Config.Tty) await resizeShim(containers.paths.stateDir(c.ID), h, w);
+    res.writeHead(200);
+    res.end();
+  });
+}

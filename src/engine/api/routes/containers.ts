@@ -1,0 +1,136 @@
+/** Container endpoints: create, list, inspect, start/stop/kill/restart, rm, rename, prune, top, diff, commit. */
+import {changes} from '../../containers/changes.js';
+import {commitContainer} from '../../containers/commit.js';
+import type {CreateRequest} from '../../containers/create.js';
+import type {ContainerRecord} from '../../containers/record.js';
+import {rwLayerPaths} from '../../containers/rw-layer.js';
+import {top} from '../../containers/top.js';
+import {inspect, summary} from '../../containers/views.js';
+import type {Engine} from '../../daemon/engine.js';
+import type {ContainerConfig} from '../../images/image-config.js';
+import {formatReference, parseReference, withDefaultTag} from '../../images/reference.js';
+import {badRequest, conflict} from '../errors.js';
+import {checkFilterNames, parseFilters, queryBool, readJsonBody, sendJson, sendNoContent} from '../respond.js';
+import type {Router} from '../router.js';
+
+function matchesFilters(engine: Engine, c: ContainerRecord, filters: Map<string, string[]>): boolean {
+  const any = (name: string, test: (v: string) => boolean) => !filters.has(name) || filters.get(name)!.some(test);
+  return (
+    any('id', (v) => c.ID.startsWith(v)) &&
+    any('name', (v) => new RegExp(v).test(c.Name.slice(1))) &&
+    any('status', (v) => c.State.Status === v) &&
+    any('exited', (v) => !c.State.Running && c.State.Status === 'exited' && c.State.ExitCode === Number(v)) &&
+    any('label', (v) => {
+      const [k, val] = v.split('=');
+      const labels = c.Config.Labels ?? {};
+      return val === undefined ? k in labels : labels[k] === val;
+    }) &&
+    any('ancestor', (v) => {
+      const image = engine.images.find(v);
+      return image !== undefined && c.Image === image.id;
+    })
+  );
+}
+
+export function containerRoutes(router: Router, engine: Engine): void {
+  const containers = engine.containers;
+  const store = containers.store;
+
+  router.get('/containers/json', ({res, query}) => {
+    const filters = parseFilters(query);
+    checkFilterNames(filters, ['id', 'name', 'status', 'exited', 'label', 'ancestor', 'before', 'since', 'network', 'volume', 'health', 'isolation', 'publish', 'expose', 'is-task']);
+    const all = queryBool(query, 'all') || filters.has('status') || filters.has('exited');
+    let list = store.all().filter((c) => (all || c.State.Running) && matchesFilters(engine, c, filters));
+    const limit = Number(query.get('limit') ?? -1);
+    if (limit > 0) list = list.slice(0, limit);
+    sendJson(res, 200, list.map(summary));
+  });
+
+  router.post('/containers/create', async ({req, res, query}) => {
+    const body = await readJsonBody<CreateRequest>(req);
+    if (!body) throw badRequest('config cannot be empty in order to create a container');
+    const c = containers.create(body, query.get('name') || null);
+    sendJson(res, 201, {Id: c.ID, Warnings: []});
+  });
+
+  router.post('/containers/prune', async ({res, query}) => {
+    const filters = parseFilters(query);
+    checkFilterNames(filters, ['until', 'label']);
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    for (const c of store.all()) {
+      if (c.State.Running || !matchesFilters(engine, c, new Map([...filters].filter(([k]) => k === 'label')))) continue;
+      const until = filters.get('until')?.[0];
+      if (until && Date.parse(c.Created) / 1000 >= Number(until)) continue;
+      reclaimed += 0;
+      await containers.remove(c.ID, {force: false});
+      deleted.push(c.ID);
+    }
+    engine.events.emit('container', 'prune', '', {reclaimed: String(reclaimed)});
+    sendJson(res, 200, {ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed});
+  });
+
+  router.get('/containers/{id}/json', ({res, params}) => sendJson(res, 200, inspect(store.get(params.id), engine.images.layers)));
+
+  router.post('/containers/{id}/start', async ({res, params}) => {
+    const result = await containers.start(params.id);
+    sendNoContent(res, result === 'already' ? 304 : 204);
+  });
+
+  router.post('/containers/{id}/stop', async ({res, params, query}) => {
+    const t = query.get('t') ?? query.get('timeout');
+    const stopped = await containers.stop(params.id, t === null ? undefined : Number(t), query.get('signal') ?? undefined);
+    sendNoContent(res, stopped ? 204 : 304);
+  });
+
+  router.post('/containers/{id}/restart', async ({res, params, query}) => {
+    const t = query.get('t');
+    await containers.restart(params.id, t === null ? undefined : Number(t));
+    sendNoContent(res);
+  });
+
+  router.post('/containers/{id}/kill', async ({res, params, query}) => {
+    await containers.kill(params.id, query.get('signal') || 'SIGKILL');
+    sendNoContent(res);
+  });
+
+  router.delete('/containers/{id}', async ({res, params, query}) => {
+    await containers.remove(params.id, {force: queryBool(query, 'force')});
+    sendNoContent(res);
+  });
+
+  router.post('/containers/{id}/rename', ({res, params, query}) => {
+    const name = query.get('name');
+    if (!name) throw badRequest('a new name is required');
+    containers.rename(params.id, name);
+    sendNoContent(res);
+  });
+
+  router.get('/containers/{id}/top', async ({res, params, query}) => {
+    const c = store.get(params.id);
+    if (!c.State.Running) throw conflict(`container ${c.ID} is not running`);
+    const pids = await containers.runc.pids(c.ID);
+    sendJson(res, 200, await top(pids, query.get('ps_args') || '-ef'));
+  });
+
+  router.get('/containers/{id}/changes', ({res, params}) => {
+    const c = store.get(params.id);
+    const rw = rwLayerPaths(engine.images.layers, c.MountID);
+    const lowers = rw.lower.split(':').map((l) => `${engine.images.layers.driverRoot}/${l}`);
+    sendJson(res, 200, changes(rw.upper, lowers));
+  });
+
+  router.post('/commit', async ({req, res, query}) => {
+    const c = store.get(query.get('container') ?? '');
+    const config = await readJsonBody<ContainerConfig>(req);
+    const id = await commitContainer(engine.images, c, {author: query.get('author') ?? undefined, comment: query.get('comment') ?? undefined, config});
+    const repo = query.get('repo');
+    if (repo) {
+      const ref = withDefaultTag(parseReference(`${repo}:${query.get('tag') || 'latest'}`));
+      engine.images.tag(id, ref);
+      engine.events.emit('image', 'tag', id, {name: formatReference(ref)});
+    }
+    engine.events.emit('container', 'commit', c.ID, {name: c.Name.slice(1), imageID: id});
+    sendJson(res, 201, {Id: id});
+  });
+}

@@ -1,0 +1,44 @@
+/** What a step needs from the build it belongs to: the stores, the output, the context, the options. */
+import type {ContainerManager} from '../containers/manager.js';
+import type {ContainerConfig} from '../images/image-config.js';
+import type {ImageStore} from '../images/image-store.js';
+import {findCached} from './commit.js';
+import type {Instruction} from './instructions.js';
+import type {BuildOutput} from './output.js';
+import {adoptImage, type StageState} from './state.js';
+
+export interface SourceRoot {
+  root: string;
+  /** For messages: "build context", `stage "build"`, `image "busybox"`. */
+  label: string;
+  release(): Promise<void>;
+}
+
+export interface StepContext {
+  images: ImageStore;
+  containers: ContainerManager;
+  out: BuildOutput;
+  /** The unpacked build context. */
+  contextRoot: string;
+  /** Private scratch space (inside the build's temp dir). */
+  tmpDir: string;
+  /** Where BuildRoots mount their overlays (<exec-root>/build). */
+  mountRoot: string;
+  noCache: boolean;
+  /** Remove each RUN container when its step ends, whether it succeeded or not (rm, forcerm). */
+  removeContainers: boolean;
+  buildArgs: Map<string, string>;
+  signal: AbortSignal;
+  /** The filesystem of an earlier stage or of an image, for COPY --from. */
+  openSource(from: string, ins: Instruction): Promise<SourceRoot>;
+}
+
+/** Moves the stage onto a cached image when the step was done before; says so in the output. */
+export function tryCache(ctx: StepContext, state: StageState, createdBy: string, config: ContainerConfig): boolean {
+  if (ctx.noCache) return false;
+  const hit = findCached(ctx.images, state, createdBy, config);
+  if (!hit) return false;
+  adoptImage(state, hit);
+  ctx.out.stream(' ---> Using cache\n');
+  return true;
+}

@@ -1,0 +1,79 @@
+/**
+ * Container records on disk, where Docker keeps them: containers/<id>/config.v2.json and hostconfig.json,
+ * beside the container's json log and its hosts/hostname/resolv.conf. Loaded at start-up, written on change.
+ */
+import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
+import {ApiError, conflict, notFound} from '../api/errors.js';
+import {writeFileAtomic} from '../util/fs-atomic.js';
+import type {ContainerRecord} from './record.js';
+
+export class ContainerStore {
+  readonly root: string;
+  private readonly byId = new Map<string, ContainerRecord>();
+
+  constructor(dataRoot: string) {
+    this.root = join(dataRoot, 'containers');
+    mkdirSync(this.root, {recursive: true, mode: 0o710});
+    for (const id of readdirSync(this.root)) {
+      const file = join(this.root, id, 'config.v2.json');
+      if (!existsSync(file)) continue;
+      try {
+        const record = JSON.parse(readFileSync(file, 'utf8')) as ContainerRecord;
+        this.byId.set(record.ID, record);
+      } catch {
+        // A record cut short by a crash before its first complete write: nothing to restore.
+      }
+    }
+  }
+
+  dir(id: string): string {
+    return join(this.root, id);
+  }
+
+  all(): ContainerRecord[] {
+    return [...this.byId.values()].sort((a, b) => Date.parse(b.Created) - Date.parse(a.Created));
+  }
+
+  save(record: ContainerRecord): void {
+    mkdirSync(this.dir(record.ID), {recursive: true, mode: 0o710});
+    writeFileAtomic(join(this.dir(record.ID), 'config.v2.json'), JSON.stringify(record));
+    writeFileAtomic(join(this.dir(record.ID), 'hostconfig.json'), JSON.stringify(record.HostConfig));
+    this.byId.set(record.ID, record);
+  }
+
+  delete(id: string): void {
+    this.byId.delete(id);
+    rmSync(this.dir(id), {recursive: true, force: true});
+  }
+
+  byName(name: string): ContainerRecord | undefined {
+    const wanted = `/${name.replace(/^\//, '')}`;
+    return this.all().find((c) => c.Name === wanted);
+  }
+
+  /** By full ID, by name, or by a unique ID prefix — Docker's lookup order. */
+  find(ref: string): ContainerRecord | undefined {
+    const exact = this.byId.get(ref);
+    if (exact) return exact;
+    const named = this.byName(ref);
+    if (named) return named;
+    if (!/^[a-f0-9]+$/.test(ref)) return undefined;
+    const matches = [...this.byId.keys()].filter((id) => id.startsWith(ref));
+    if (matches.length > 1) throw new ApiError(400, `multiple IDs found with provided prefix: ${ref}`);
+    return matches.length === 1 ? this.byId.get(matches[0]) : undefined;
+  }
+
+  get(ref: string): ContainerRecord {
+    const found = this.find(ref);
+    if (!found) throw notFound(`No such container: ${ref}`);
+    return found;
+  }
+
+  claimName(name: string, id: string): void {
+    const holder = this.byName(name);
+    if (holder && holder.ID !== id) {
+      throw conflict(`Conflict. The container name "/${name}" is already in use by container "${holder.ID}". You have to remove (or rename) that container to be able to reuse that name.`);
+    }
+  }
+}

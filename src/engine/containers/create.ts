@@ -1,0 +1,91 @@
+/** `docker create`: the request's config merged with the image's, checked, and a new container layer. */
+import {randomBytes} from 'node:crypto';
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {badRequest} from '../api/errors.js';
+import {chainIds} from '../images/digest.js';
+import type {ImageRecord, ImageStore} from '../images/image-store.js';
+import type {ContainerStore} from './container-store.js';
+import {checkName, generateName} from './names.js';
+import {initialState, type ContainerRecord, type CreateConfig, type HostConfig} from './record.js';
+import {createRwLayer} from './rw-layer.js';
+
+export interface CreateRequest extends CreateConfig {
+  HostConfig?: HostConfig;
+  NetworkingConfig?: unknown;
+}
+
+function mergeEnv(imageEnv: string[] = [], own: string[] = []): string[] {
+  const out = new Map<string, string>();
+  for (const e of [...imageEnv, ...own]) {
+    const key = e.split('=')[0];
+    out.set(key, e.includes('=') ? e : `${key}=${process.env[key] ?? ''}`);
+  }
+  return [...out.values()];
+}
+
+/** Docker's rule: an entrypoint given with the container drops the image's CMD as well. */
+export function mergeConfig(image: ImageRecord, req: CreateRequest): CreateConfig {
+  const img = image.config.config ?? {};
+  const merged: CreateConfig = {...req};
+  delete (merged as Record<string, unknown>).HostConfig;
+  delete (merged as Record<string, unknown>).NetworkingConfig;
+  const entrypointGiven = Array.isArray(req.Entrypoint) && req.Entrypoint.length > 0;
+  const ownCmd = req.Cmd && req.Cmd.length > 0 ? req.Cmd : null;
+  if (entrypointGiven) {
+    const cleared = req.Entrypoint!.length === 1 && req.Entrypoint![0] === '';
+    merged.Entrypoint = cleared ? null : req.Entrypoint!;
+    merged.Cmd = ownCmd;
+  } else {
+    merged.Entrypoint = img.Entrypoint ?? null;
+    merged.Cmd = ownCmd ?? img.Cmd ?? null;
+  }
+  merged.Env = mergeEnv(img.Env, req.Env ?? []);
+  merged.WorkingDir = req.WorkingDir || img.WorkingDir || '';
+  merged.User = req.User || img.User || '';
+  merged.Labels = {...(img.Labels ?? {}), ...(req.Labels ?? {})};
+  merged.StopSignal = req.StopSignal || img.StopSignal || undefined;
+  merged.ExposedPorts = {...(img.ExposedPorts ?? {}), ...(req.ExposedPorts ?? {})};
+  merged.Volumes = {...(img.Volumes ?? {}), ...(req.Volumes ?? {})};
+  merged.OnBuild = null;
+  if (req.WorkingDir && !req.WorkingDir.startsWith('/')) throw badRequest(`the working directory '${req.WorkingDir}' is invalid, it needs to be an absolute path`);
+  return merged;
+}
+
+export function createContainer(images: ImageStore, containers: ContainerStore, req: CreateRequest, name: string | null): ContainerRecord {
+  if (!req.Image) throw badRequest('Config.Image is required: which image should the container run?');
+  const image = images.resolve(req.Image);
+  const config = mergeConfig(image, req);
+  const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  if (command.length === 0) throw badRequest('No command specified');
+  const finalName = name ? checkName(name) : generateName((n) => containers.byName(n) !== undefined);
+  containers.claimName(finalName, '');
+  const id = randomBytes(32).toString('hex');
+  const dir = containers.dir(id);
+  mkdirSync(dir, {recursive: true, mode: 0o710});
+  const top = chainIds(image.config.rootfs.diff_ids).at(-1);
+  const layer = createRwLayer(images.layers, id, top);
+  const record: ContainerRecord = {
+    ID: id,
+    Created: new Date().toISOString(),
+    Path: command[0],
+    Args: command.slice(1),
+    Config: {...config, Image: req.Image, Hostname: req.Hostname || id.slice(0, 12)},
+    HostConfig: {NetworkMode: 'default', ...req.HostConfig},
+    Image: image.id,
+    Name: `/${finalName}`,
+    State: initialState(),
+    RestartCount: 0,
+    MountID: layer.mountId,
+    ShimPid: 0,
+    LogPath: join(dir, `${id}-json.log`),
+    HostnamePath: join(dir, 'hostname'),
+    HostsPath: join(dir, 'hosts'),
+    ResolvConfPath: join(dir, 'resolv.conf'),
+    Driver: 'overlay2',
+    Platform: 'linux',
+  };
+  for (const f of [record.HostnamePath, record.HostsPath, record.ResolvConfPath]) writeFileSync(f, '');
+  containers.save(record);
+  return record;
+}

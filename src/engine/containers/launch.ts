@@ -1,0 +1,86 @@
+/**
+ * Everything between "start" and a running process: mount the container's root, write the files the engine
+ * provides (/etc/hostname, /etc/hosts, /etc/resolv.conf), write and check the OCI bundle, then the shim runs runc.
+ */
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import type {LayerStore} from '../images/layer-store.js';
+import {checkExecutable} from '../runtime/executable-check.js';
+import {buildOciSpec, validateOciSpec} from '../runtime/oci-spec.js';
+import {startShim, type ShimHandle} from '../runtime/shim-client.js';
+import {resolveInRoot} from '../runtime/rootfs-path.js';
+import {resolveUser} from '../runtime/user.js';
+import type {ContainerRecord} from './record.js';
+import {mountRwLayer, rwLayerPaths} from './rw-layer.js';
+
+export interface RuntimePaths {
+  /** runc's --root. */
+  runcRoot: string;
+  /** Where each container's bundle and shim state live: <exec-root>/c/<short id>. */
+  stateDir(id: string): string;
+}
+
+export function runtimePaths(execRoot: string): RuntimePaths {
+  // Short dirs: the shim's unix sockets live in them and socket paths are limited to 108 bytes.
+  return {runcRoot: join(execRoot, 'runc'), stateDir: (id) => join(execRoot, 'c', id.slice(0, 16))};
+}
+
+function hostResolvConf(): string {
+  try {
+    const lines = readFileSync('/etc/resolv.conf', 'utf8').split('\n');
+    // A resolver on the host's loopback is unreachable from the container's own network namespace.
+    const usable = lines.filter((l) => !/^\s*nameserver\s+(127\.|::1)/.test(l));
+    return usable.join('\n').trim() + '\n';
+  } catch {
+    return '';
+  }
+}
+
+function writeEngineFiles(c: ContainerRecord): void {
+  const hostname = c.Config.Hostname || c.ID.slice(0, 12);
+  writeFileSync(c.HostnamePath, `${hostname}\n`);
+  writeFileSync(
+    c.HostsPath,
+    ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', ''].join('\n'),
+  );
+  writeFileSync(c.ResolvConfPath, hostResolvConf());
+}
+
+function processEnv(c: ContainerRecord, home: string): string[] {
+  const env = [...(c.Config.Env ?? [])];
+  const has = (k: string) => env.some((e) => e.startsWith(`${k}=`));
+  if (!has('PATH')) env.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  env.push(`HOSTNAME=${c.Config.Hostname || c.ID.slice(0, 12)}`);
+  if (c.Config.Tty && !has('TERM')) env.push('TERM=xterm');
+  if (!has('HOME')) env.push(`HOME=${home}`);
+  return env;
+}
+
+export async function launch(c: ContainerRecord, layers: LayerStore, paths: RuntimePaths): Promise<ShimHandle> {
+  const rw = rwLayerPaths(layers, c.MountID);
+  await mountRwLayer(layers, rw);
+  writeEngineFiles(c);
+  const user = resolveUser(rw.merged, c.Config.User);
+  const env = processEnv(c, user.home);
+  const cwd = c.Config.WorkingDir || '/';
+  const args = [c.Path, ...c.Args];
+  // Docker creates a missing working directory in the container's root.
+  mkdirSync(resolveInRoot(rw.merged, cwd), {recursive: true});
+  checkExecutable(rw.merged, args, env, cwd);
+  const spec = buildOciSpec({record: c, rootPath: rw.merged, user, env, args, cwd});
+  validateOciSpec(spec);
+  const stateDir = paths.stateDir(c.ID);
+  rmSync(stateDir, {recursive: true, force: true});
+  mkdirSync(stateDir, {recursive: true, mode: 0o700});
+  writeFileSync(join(stateDir, 'config.json'), JSON.stringify(spec, null, 2));
+  return startShim({
+    id: c.ID,
+    bundle: stateDir,
+    runtimeRoot: paths.runcRoot,
+    stateDir,
+    logPath: c.LogPath,
+    tty: Boolean(c.Config.Tty),
+    stdin: Boolean(c.Config.OpenStdin),
+    stdinOnce: Boolean(c.Config.StdinOnce),
+  });
+}

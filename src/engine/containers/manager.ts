@@ -1,0 +1,246 @@
+/**
+ * The container lifecycle: created → running → exited (→ removed), with Docker's rules and errors.
+ * Processes are held by shims, so this state survives the daemon: on start-up, running containers are
+ * found again through their shims, and those that ended meanwhile get their exit code from the shim's file.
+ */
+import {existsSync, readFileSync} from 'node:fs';
+import {constants} from 'node:os';
+import {ApiError, conflict} from '../api/errors.js';
+import type {EventBus} from '../events/event-bus.js';
+import type {ImageStore} from '../images/image-store.js';
+import {ExecutableError} from '../runtime/executable-check.js';
+import {Runc} from '../runtime/runc.js';
+import {readExit, ShimError, waitShim, type ExitInfo} from '../runtime/shim-client.js';
+import type {Logger} from '../util/log.js';
+import {AttachHub} from './attach-hub.js';
+import {ContainerStore} from './container-store.js';
+import {createContainer, type CreateRequest} from './create.js';
+import {launch, runtimePaths, type RuntimePaths} from './launch.js';
+import {checkName} from './names.js';
+import {zeroTime, type ContainerRecord} from './record.js';
+import {containerLayerUse, removeRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
+
+type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export class ContainerManager {
+  readonly store: ContainerStore;
+  readonly paths: RuntimePaths;
+  readonly runc: Runc;
+  readonly attach = new AttachHub();
+  private readonly exitWaiters = new Map<string, Set<(code: number) => void>>();
+  private readonly removeWaiters = new Map<string, Set<() => void>>();
+
+  constructor(
+    private readonly images: ImageStore,
+    private readonly events: EventBus,
+    private readonly log: Logger,
+    dataRoot: string,
+    execRoot: string,
+  ) {
+    this.store = new ContainerStore(dataRoot);
+    this.paths = runtimePaths(execRoot);
+    this.runc = new Runc(this.paths.runcRoot);
+    images.containerLayers = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).chains;
+    images.containerMountIds = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).mountIds;
+  }
+
+  usingImage(imageId: string): string[] {
+    return this.store.all().filter((c) => c.Image === imageId).map((c) => c.ID);
+  }
+
+  private emit(c: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
+    this.events.emit('container', action, c.ID, {image: c.Config.Image ?? c.Image, name: c.Name.slice(1), ...extra});
+  }
+
+  create(req: CreateRequest, name: string | null): ContainerRecord {
+    const c = createContainer(this.images, this.store, req, name);
+    this.emit(c, 'create');
+    return c;
+  }
+
+  async start(ref: string): Promise<'started' | 'already'> {
+    const c = this.store.get(ref);
+    if (c.State.Running) return 'already';
+    if (c.State.Status === 'removing') throw conflict(`container ${c.ID} is marked for removal and cannot be started`);
+    let handle;
+    try {
+      handle = await launch(c, this.images.layers, this.paths);
+    } catch (error) {
+      throw await this.failStart(c, error);
+    }
+    c.ShimPid = handle.shimPid;
+    await this.attach.connectPending(c.ID, this.paths.stateDir(c.ID));
+    try {
+      await this.runc.start(c.ID);
+    } catch (error) {
+      await this.runc.delete(c.ID, true).catch(() => {});
+      throw await this.failStart(c, error);
+    }
+    c.State = {...c.State, Status: 'running', Running: true, Pid: handle.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime, OOMKilled: false};
+    this.store.save(c);
+    this.emit(c, 'start');
+    this.watch(c);
+    return 'started';
+  }
+
+  /** A start that failed: Docker's exit codes (127 not found, 126 not executable), the error kept in State. */
+  private async failStart(c: ContainerRecord, error: unknown): Promise<Error> {
+    const message = (error as Error).message;
+    const code = /not found|no such file or directory/.test(message) ? 127 : /permission denied/.test(message) ? 126 : 128;
+    c.State = {...c.State, Status: c.State.StartedAt === zeroTime ? 'created' : 'exited', Running: false, Pid: 0, ExitCode: code, Error: message};
+    this.store.save(c);
+    await unmountRwLayer(rwLayerPaths(this.images.layers, c.MountID)).catch(() => {});
+    this.attach.release(c.ID);
+    this.emit(c, 'die', {exitCode: String(code)});
+    this.notifyExit(c, code);
+    // As dockerd: a --rm container that could not start is removed, which also ends the CLI's wait.
+    if (c.HostConfig.AutoRemove) await this.remove(c.ID, {force: true}).catch(() => {});
+    if (error instanceof ExecutableError || error instanceof ShimError) {
+      return new ApiError(400, `failed to create task for container: OCI runtime create failed: unable to start container process: ${message}`);
+    }
+    return error as Error;
+  }
+
+  /** Follows the shim until the process exits. */
+  private watch(c: ContainerRecord): void {
+    const stateDir = this.paths.stateDir(c.ID);
+    waitShim(stateDir).then(
+      (exit) => this.exited(c.ID, exit),
+      (error: Error) => this.log.error('lost track of container', {id: c.ID, error: error.message}),
+    );
+  }
+
+  private async exited(id: string, exit: ExitInfo): Promise<void> {
+    const c = this.store.find(id);
+    if (!c || !c.State.Running) return;
+    await this.runc.delete(c.ID, true).catch((e: Error) => this.log.warn('runc delete failed', {id, error: e.message}));
+    await unmountRwLayer(rwLayerPaths(this.images.layers, c.MountID)).catch(() => {});
+    c.State = {...c.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, FinishedAt: exit.finishedAt || new Date().toISOString()};
+    c.ShimPid = 0;
+    this.store.save(c);
+    this.emit(c, 'die', {exitCode: String(exit.exitCode)});
+    this.notifyExit(c, exit.exitCode);
+    if (c.HostConfig.AutoRemove) await this.remove(c.ID, {force: false}).catch(() => {});
+  }
+
+  private notifyExit(c: ContainerRecord, code: number): void {
+    const waiters = this.exitWaiters.get(c.ID);
+    this.exitWaiters.delete(c.ID);
+    for (const w of waiters ?? []) w(code);
+  }
+
+  /** Resolves with the exit code once the condition holds (Docker's /wait). */
+  wait(ref: string, condition: WaitCondition): {promise: Promise<number>; cancel: () => void} {
+    const c = this.store.get(ref);
+    if (condition === 'not-running' && !c.State.Running) return {promise: Promise.resolve(c.State.ExitCode), cancel: () => {}};
+    let cancel = () => {};
+    const promise = new Promise<number>((resolve) => {
+      if (condition === 'removed') {
+        const set = this.removeWaiters.get(c.ID) ?? new Set();
+        const done = () => resolve(this.lastExit.get(c.ID) ?? c.State.ExitCode);
+        set.add(done);
+        this.removeWaiters.set(c.ID, set);
+        cancel = () => set.delete(done);
+        return;
+      }
+      const set = this.exitWaiters.get(c.ID) ?? new Set();
+      set.add(resolve);
+      this.exitWaiters.set(c.ID, set);
+      cancel = () => set.delete(resolve);
+    });
+    return {promise, cancel};
+  }
+
+  private readonly lastExit = new Map<string, number>();
+
+  async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+    const c = this.store.get(ref);
+    if (!c.State.Running) throw conflict(`cannot kill container: ${ref}: container ${c.ID} is not running`);
+    const sig = /^\d+$/.test(signal) ? Number(signal) : (constants.signals as Record<string, number>)[signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`];
+    if (!sig) throw new ApiError(400, `invalid signal: ${signal}`);
+    await this.runc.kill(c.ID, sig);
+    this.emit(c, 'kill', {signal: String(sig)});
+  }
+
+  /** SIGTERM (or the image's STOPSIGNAL), then SIGKILL after the timeout. Returns false when it was not running. */
+  async stop(ref: string, timeoutSeconds?: number, signal?: string): Promise<boolean> {
+    const c = this.store.get(ref);
+    if (!c.State.Running) return false;
+    const t = timeoutSeconds ?? c.Config.StopTimeout ?? 10;
+    const exit = this.wait(c.ID, 'next-exit');
+    await this.kill(c.ID, signal || c.Config.StopSignal || 'SIGTERM').catch(() => {});
+    const stopped = await Promise.race([exit.promise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.max(0, t) * 1000))]);
+    if (!stopped && this.store.find(c.ID)?.State.Running) {
+      await this.runc.kill(c.ID, 9, true).catch(() => {});
+      await exit.promise;
+    }
+    this.emit(c, 'stop');
+    return true;
+  }
+
+  async restart(ref: string, timeoutSeconds?: number): Promise<void> {
+    await this.stop(ref, timeoutSeconds);
+    const c = this.store.get(ref);
+    await this.start(c.ID);
+    c.RestartCount = 0;
+    this.emit(c, 'restart');
+  }
+
+  async remove(ref: string, opts: {force: boolean}): Promise<void> {
+    const c = this.store.get(ref);
+    if (c.State.Running) {
+      if (!opts.force) throw conflict(`cannot remove container "${c.Name}": container is running: stop the container before removing or force remove`);
+      const exit = this.wait(c.ID, 'next-exit');
+      await this.runc.kill(c.ID, 9, true).catch(() => {});
+      await Promise.race([exit.promise, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    const current = this.store.find(c.ID);
+    if (!current) return;
+    current.State.Status = 'removing';
+    await this.runc.delete(c.ID, true).catch(() => {});
+    await removeRwLayer(this.images.layers, c.ID);
+    this.attach.release(c.ID);
+    this.store.delete(c.ID);
+    this.lastExit.set(c.ID, current.State.ExitCode);
+    this.emit(current, 'destroy');
+    const waiters = this.removeWaiters.get(c.ID);
+    this.removeWaiters.delete(c.ID);
+    for (const w of waiters ?? []) w();
+    this.notifyExit(current, current.State.ExitCode);
+    setTimeout(() => this.lastExit.delete(c.ID), 60_000).unref();
+  }
+
+  rename(ref: string, newName: string): void {
+    const c = this.store.get(ref);
+    const name = checkName(newName);
+    if (`/${name}` === c.Name) throw conflict(`Renaming a container with the same name as its current name`);
+    this.store.claimName(name, c.ID);
+    const old = c.Name;
+    c.Name = `/${name}`;
+    this.store.save(c);
+    this.emit(c, 'rename', {oldName: old});
+  }
+
+  /** After a daemon restart: reconnect to live shims; finish containers that ended while the daemon was away. */
+  restore(): void {
+    for (const c of this.store.all()) {
+      if (!c.State.Running) continue;
+      const stateDir = this.paths.stateDir(c.ID);
+      if (c.ShimPid > 0 && shimAlive(c.ShimPid) && existsSync(`${stateDir}/attach.sock`)) {
+        this.log.info('reconnected to running container', {id: c.ID.slice(0, 12)});
+        this.watch(c);
+        continue;
+      }
+      const exit = readExit(stateDir) ?? {exitCode: 255, signal: null, finishedAt: new Date().toISOString()};
+      void this.exited(c.ID, exit);
+    }
+  }
+}
+
+function shimAlive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('labd-shim');
+  } catch {
+    return false;
+  }
+}

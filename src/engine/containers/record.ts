@@ -1,0 +1,78 @@
+/** A container as the engine keeps it (containers/<id>/config.v2.json), shaped like Docker's so inspect reads alike. */
+import type {ContainerConfig} from '../images/image-config.js';
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerState {
+  Status: ContainerStatus;
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+}
+
+/** The create request's Config: the image config's fields plus what only a container has. */
+export interface CreateConfig extends ContainerConfig {
+  Hostname?: string;
+  Domainname?: string;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  Image?: string;
+  StopTimeout?: number;
+  NetworkDisabled?: boolean;
+}
+
+export interface HostConfig {
+  AutoRemove?: boolean;
+  NetworkMode?: string;
+  Binds?: string[] | null;
+  Privileged?: boolean;
+  ReadonlyRootfs?: boolean;
+  CapAdd?: string[] | null;
+  CapDrop?: string[] | null;
+  ConsoleSize?: [number, number];
+  RestartPolicy?: {Name: string; MaximumRetryCount?: number};
+  Init?: boolean | null;
+  [key: string]: unknown;
+}
+
+export interface ContainerRecord {
+  ID: string;
+  Created: string;
+  Path: string;
+  Args: string[];
+  Config: CreateConfig;
+  HostConfig: HostConfig;
+  Image: string;
+  Name: string;
+  State: ContainerState;
+  RestartCount: number;
+  /** The container layer's overlay2 dir (layerdb/mounts/<id>/mount-id). */
+  MountID: string;
+  ShimPid: number;
+  LogPath: string;
+  HostnamePath: string;
+  HostsPath: string;
+  ResolvConfPath: string;
+  Driver: 'overlay2';
+  Platform: 'linux';
+}
+
+export const zeroTime = '0001-01-01T00:00:00Z';
+
+export function initialState(): ContainerState {
+  return {
+    Status: 'created', Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
+    Pid: 0, ExitCode: 0, Error: '', StartedAt: zeroTime, FinishedAt: zeroTime,
+  };
+}

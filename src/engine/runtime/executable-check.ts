@@ -1,0 +1,61 @@
+/**
+ * Before runc runs a container's command, look at it the way execve will, and explain failures in words
+ * a student can learn from. The classic: a dynamically linked binary in a FROM scratch image exists, yet
+ * execve says "no such file or directory" — because its program interpreter (the dynamic loader) is missing.
+ * Messages keep Docker's key phrases, so the docker CLI maps them to exit codes 127 and 126 as it does for Docker.
+ */
+import {accessSync, constants, existsSync, statSync} from 'node:fs';
+import {posix} from 'node:path';
+import {readElf} from './elf.js';
+import {resolveInRoot} from './rootfs-path.js';
+
+export class ExecutableError extends Error {
+  override name = 'ExecutableError';
+}
+
+function searchPath(root: string, command: string, env: string[]): string | undefined {
+  const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  for (const dir of pathVar.split(':').filter(Boolean)) {
+    const candidate = posix.join(dir, command);
+    const host = resolveInRoot(root, candidate);
+    try {
+      if (statSync(host).isFile()) return candidate;
+    } catch {
+      // not in this PATH entry
+    }
+  }
+  return undefined;
+}
+
+export function checkExecutable(root: string, args: string[], env: string[], cwd: string): void {
+  const command = args[0];
+  const path = command.includes('/') ? posix.resolve(cwd, command) : searchPath(root, command, env);
+  if (!path) throw new ExecutableError(`exec: "${command}": executable file not found in $PATH`);
+  const host = resolveInRoot(root, path);
+  let st;
+  try {
+    st = statSync(host);
+  } catch {
+    throw new ExecutableError(`exec: "${command}": stat ${path}: no such file or directory`);
+  }
+  if (st.isDirectory()) throw new ExecutableError(`exec: "${command}": ${path} is a directory: permission denied`);
+  try {
+    accessSync(host, constants.X_OK);
+    if ((st.mode & 0o111) === 0) throw new Error('no x bit');
+  } catch {
+    throw new ExecutableError(`exec: "${command}": permission denied (${path} is not executable: its mode is ${(st.mode & 0o7777).toString(8).padStart(4, '0')}; chmod +x it)`);
+  }
+  let elf;
+  try {
+    elf = readElf(host);
+  } catch {
+    return; // unreadable header: let execve decide
+  }
+  if (elf?.interpreter && !existsSync(resolveInRoot(root, elf.interpreter))) {
+    throw new ExecutableError(
+      `exec ${path}: no such file or directory: ${path} exists, but it is dynamically linked and needs the program ` +
+        `interpreter ${elf.interpreter}, which is not in the image (a FROM scratch image has no C library). ` +
+        'Link it statically (gcc -static) or use a base image that has the libraries.',
+    );
+  }
+}

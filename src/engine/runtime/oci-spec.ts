@@ -1,0 +1,119 @@
+/**
+ * The OCI runtime config (config.json) for a container: Docker's defaults — namespaces, capabilities,
+ * masked and read-only /proc and /sys paths, device rules — filled with this container's command and files.
+ */
+import {Ajv} from 'ajv';
+import type {ContainerRecord} from '../containers/record.js';
+import {cgroupMode} from '../util/cgroup-mode.js';
+import {ociConfigSchema} from './oci-schema.js';
+import type {ResolvedUser} from './user.js';
+
+export const defaultCapabilities = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID',
+  'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
+];
+
+export const maskedPaths = [
+  '/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
+];
+
+export const readonlyPaths = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+const allowedDevices = [
+  {allow: false, access: 'rwm'},
+  {allow: true, type: 'c', major: -1, minor: -1, access: 'm'},
+  {allow: true, type: 'b', major: -1, minor: -1, access: 'm'},
+  ...[[1, 3], [1, 8], [1, 7], [5, 0], [1, 5], [1, 9], [5, 1], [136, -1], [5, 2], [10, 200]].map(([major, minor]) => ({allow: true, type: 'c', major, minor, access: 'rwm'})),
+];
+
+export interface OciSpecInput {
+  record: ContainerRecord;
+  rootPath: string;
+  user: ResolvedUser;
+  env: string[];
+  args: string[];
+  cwd: string;
+}
+
+export function buildOciSpec({record, rootPath, user, env, args, cwd}: OciSpecInput) {
+  const c = record.Config;
+  const h = record.HostConfig;
+  const caps = new Set(h.Privileged ? allCapabilities() : defaultCapabilities);
+  for (const add of h.CapAdd ?? []) for (const cap of expandCap(add)) caps.add(cap);
+  for (const drop of h.CapDrop ?? []) for (const cap of expandCap(drop)) caps.delete(cap);
+  const capList = [...caps].sort();
+  const consoleSize = h.ConsoleSize && h.ConsoleSize[0] > 0 ? {height: h.ConsoleSize[0], width: h.ConsoleSize[1]} : undefined;
+  const bind = (destination: string, source: string) => ({destination, type: 'bind', source, options: ['rbind', 'rprivate']});
+  const mode = cgroupMode();
+  return {
+    ociVersion: '1.0.2',
+    hostname: c.Hostname || record.ID.slice(0, 12),
+    ...(c.Domainname ? {domainname: c.Domainname} : {}),
+    root: {path: rootPath, readonly: Boolean(h.ReadonlyRootfs)},
+    process: {
+      terminal: Boolean(c.Tty),
+      ...(c.Tty && consoleSize ? {consoleSize} : {}),
+      user: {uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? {additionalGids: user.additionalGids} : {})},
+      args,
+      env,
+      cwd,
+      capabilities: {bounding: capList, effective: capList, permitted: capList},
+      noNewPrivileges: false,
+      oomScoreAdj: 0,
+    },
+    mounts: [
+      {destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev']},
+      {destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k']},
+      {destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5']},
+      {destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro']},
+      {destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid', 'noexec', 'nodev']},
+      {destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev']},
+      {destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=67108864']},
+      bind('/etc/resolv.conf', record.ResolvConfPath),
+      bind('/etc/hostname', record.HostnamePath),
+      bind('/etc/hosts', record.HostsPath),
+    ],
+    linux: {
+      namespaces: [
+        {type: 'mount'},
+        {type: 'network'},
+        {type: 'uts'},
+        {type: 'pid'},
+        {type: 'ipc'},
+        ...(mode === 'v2' ? [{type: 'cgroup'}] : []),
+      ],
+      resources: {devices: h.Privileged ? [{allow: true, access: 'rwm'}] : allowedDevices},
+      cgroupsPath: `/docker/${record.ID}`,
+      ...(h.Privileged ? {} : {maskedPaths, readonlyPaths}),
+    },
+  };
+}
+
+export type OciSpec = ReturnType<typeof buildOciSpec>;
+
+let validator: ((data: unknown) => boolean) & {errors?: Array<{instancePath: string; message?: string}> | null} | undefined;
+
+/** Checks a generated config against the runtime-spec schema; the message names the first wrong field. */
+export function validateOciSpec(spec: unknown): void {
+  validator ??= new Ajv({allErrors: true, strict: false}).compile(ociConfigSchema);
+  if (!validator(spec)) {
+    const e = validator.errors?.[0];
+    throw new Error(`generated OCI config is invalid at ${e?.instancePath || '/'}: ${e?.message}`);
+  }
+}
+
+function allCapabilities(): string[] {
+  return [
+    ...defaultCapabilities, 'CAP_DAC_READ_SEARCH', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_IPC_LOCK',
+    'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT',
+    'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_LEASE', 'CAP_AUDIT_CONTROL', 'CAP_MAC_OVERRIDE',
+    'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+  ];
+}
+
+function expandCap(name: string): string[] {
+  const upper = name.toUpperCase();
+  if (upper === 'ALL') return allCapabilities();
+  return [upper.startsWith('CAP_') ? upper : `CAP_${upper}`];
+}

@@ -1,0 +1,139 @@
+/**
+ * Talking to a container's labd-shim: spawn it (it runs `runc create`), then over its unix socket attach
+ * to the process's stdio, resize its terminal, and wait for its exit code.
+ */
+import {spawn} from 'node:child_process';
+import {existsSync, readFileSync} from 'node:fs';
+import {connect, type Socket} from 'node:net';
+import {join} from 'node:path';
+import {shimPath} from './shim/shim-path.js';
+
+export class ShimError extends Error {
+  override name = 'ShimError';
+}
+
+export interface ShimStart {
+  id: string;
+  bundle: string;
+  runtimeRoot: string;
+  stateDir: string;
+  logPath: string;
+  tty: boolean;
+  stdin: boolean;
+  stdinOnce: boolean;
+  /** For `docker exec`: the process.json to run in the existing container. */
+  execProcess?: string;
+  runtime?: string;
+}
+
+export interface ShimHandle {
+  shimPid: number;
+  pid: number;
+}
+
+/** Spawns the shim and waits for its one-line verdict: `ready <pid>` or `error <message>`. */
+export function startShim(opts: ShimStart, timeoutMs = 30_000): Promise<ShimHandle> {
+  const args = [
+    '--id', opts.id, '--bundle', opts.bundle, '--runtime', opts.runtime ?? 'runc', '--runtime-root', opts.runtimeRoot,
+    '--state-dir', opts.stateDir, '--log', opts.logPath,
+  ];
+  if (opts.tty) args.push('--tty');
+  if (opts.stdin) args.push('--stdin');
+  if (opts.stdinOnce) args.push('--stdin-once');
+  if (opts.execProcess) args.push('--exec', opts.execProcess);
+  return new Promise((resolve, reject) => {
+    // Its own session: a signal to the daemon's process group never reaches the containers.
+    const child = spawn(shimPath(), args, {detached: true, stdio: ['ignore', 'pipe', 'ignore']});
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new ShimError(`the container's shim did not report within ${timeoutMs / 1000}s`));
+    }, timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      const line = out.slice(0, nl);
+      child.stdout!.destroy();
+      child.unref();
+      if (line.startsWith('ready ')) resolve({shimPid: child.pid!, pid: Number(line.slice(6))});
+      else reject(new ShimError(line.replace(/^error /, '')));
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new ShimError(`cannot start the container's shim: ${e.message}`));
+    });
+    child.on('exit', (code) => {
+      if (out.includes('\n')) return;
+      clearTimeout(timer);
+      reject(new ShimError(`the container's shim exited (${code}) before reporting`));
+    });
+  });
+}
+
+function request(stateDir: string, line: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(join(stateDir, 'attach.sock'));
+    socket.once('connect', () => {
+      socket.write(line + '\n');
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** A stream of the process's output (Docker-framed unless TTY) and, with `i`, a way into its stdin. */
+export function attachShim(stateDir: string, streams: string): Promise<Socket> {
+  return request(stateDir, `attach ${streams}`);
+}
+
+async function reply(stateDir: string, line: string): Promise<string> {
+  const socket = await request(stateDir, line);
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    socket.on('end', () => resolve(text.trim()));
+    socket.on('close', () => resolve(text.trim()));
+    socket.on('error', reject);
+  });
+}
+
+export async function resizeShim(stateDir: string, rows: number, cols: number): Promise<void> {
+  const answer = await reply(stateDir, `resize ${rows} ${cols}`);
+  if (!answer.startsWith('ok')) throw new ShimError(answer.replace(/^error /, ''));
+}
+
+export async function signalShim(stateDir: string, signal: number): Promise<void> {
+  await reply(stateDir, `signal ${signal}`);
+}
+
+export interface ExitInfo {
+  exitCode: number;
+  signal: number | null;
+  finishedAt: string;
+}
+
+/** Resolves when the shim's process exits; if the shim is already gone, its exit file tells. */
+export async function waitShim(stateDir: string): Promise<ExitInfo> {
+  try {
+    const socket = await request(stateDir, 'wait');
+    await new Promise<void>((resolve) => {
+      socket.on('close', () => resolve());
+      socket.on('error', () => resolve());
+      socket.resume();
+    });
+  } catch {
+    // no socket: the shim has finished already
+  }
+  for (let i = 0; i < 100 && !existsSync(join(stateDir, 'exit')); i++) await new Promise((r) => setTimeout(r, 10));
+  return readExit(stateDir) ?? {exitCode: 255, signal: null, finishedAt: new Date().toISOString()};
+}
+
+export function readExit(stateDir: string): ExitInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(join(stateDir, 'exit'), 'utf8')) as ExitInfo;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,455 @@
+/* The attach socket: one request line per connection (attach, resize, wait, status,
+ * signal). Every socket is non-blocking and every client has its own output buffer,
+ * so a slow or dead client never stalls the container or the other clients. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "shim.h"
+
+#define MAX_CLIENTS 128
+#define REQ_MAX 256
+#define CLIENT_BUF_MAX (1024 * 1024) /* a client further behind than this is dropped */
+#define IN_CAP (32 * 1024)
+
+enum { C_FREE, C_REQ, C_ATTACH, C_WAIT, C_CLOSING };
+#define W_IN 1
+#define W_OUT 2
+#define W_ERR 4
+
+struct client {
+	int fd;
+	int kind;
+	int want;      /* W_* streams of an attach */
+	int in_eof;    /* nothing more will be read from it */
+	int hup;       /* peer gone while its stdin could not be taken yet */
+	int pi;        /* index in this round's pollfd array, -1 if not polled */
+	char req[REQ_MAX];
+	size_t reqlen;
+	char *buf;     /* output not yet accepted by the socket */
+	size_t len, cap;
+};
+
+static struct client clients[MAX_CLIENTS];
+static int listen_fd = -1, listen_pi = -1, stdin_pi = -1;
+static char sock_path[sizeof ((struct sockaddr_un *)0)->sun_path];
+/* Client input waiting for the container's stdin. */
+static char inbuf[IN_CAP];
+static size_t inlen;
+static int stdin_close_wanted;
+
+int attach_listen(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof addr.sun_path) {
+		snprintf(err, errlen, "socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(addr.sun_path, path);
+	strcpy(sock_path, path);
+	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	unlink(path);
+	mode_t old = umask(0177); /* the socket is created 0600, never briefly wider */
+	int rc = listen_fd < 0 ? -1 : bind(listen_fd, (struct sockaddr *)&addr, sizeof addr);
+	umask(old);
+	if (rc < 0 || listen(listen_fd, 64) < 0) {
+		snprintf(err, errlen, "attach socket %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void attach_unlink(void)
+{
+	if (listen_fd >= 0) {
+		close(listen_fd);
+		listen_fd = -1;
+		unlink(sock_path);
+	}
+}
+
+static void stdin_eof(void)
+{
+	if (S.cfg.stdin_once)
+		stdin_close_wanted = 1;
+}
+
+static void drop(struct client *c)
+{
+	char junk[4096];
+	if (c->kind == C_ATTACH && (c->want & W_IN) && !c->in_eof)
+		stdin_eof();
+	/* Unread input would turn the close into a reset that can eat our reply. */
+	for (int k = 0; k < 16 && recv(c->fd, junk, sizeof junk, MSG_DONTWAIT) > 0; k++)
+		;
+	close(c->fd);
+	free(c->buf);
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+}
+
+/* Send what the socket takes now and buffer the rest; returns -1 if c was dropped. */
+static int queue(struct client *c, const void *a, size_t alen, const void *b, size_t blen)
+{
+	struct iovec iov[2] = { { (void *)a, alen }, { (void *)b, blen } };
+	size_t done = 0;
+	if (c->len == 0) {
+		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+		ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			drop(c);
+			return -1;
+		}
+		done = n > 0 ? (size_t)n : 0;
+	}
+	size_t rest = alen + blen - done;
+	if (rest == 0)
+		return 0;
+	if (c->len + rest > CLIENT_BUF_MAX) {
+		static const char m[] = "labd-shim: dropping an attach client that stopped reading\n";
+		write_all(2, m, sizeof m - 1);
+		drop(c);
+		return -1;
+	}
+	if (c->len + rest > c->cap) {
+		size_t cap = c->cap ? c->cap : 4096;
+		while (cap < c->len + rest)
+			cap *= 2;
+		char *nb = realloc(c->buf, cap);
+		if (!nb) {
+			drop(c);
+			return -1;
+		}
+		c->buf = nb;
+		c->cap = cap;
+	}
+	for (int i = 0; i < 2; i++) {
+		size_t skip = done < iov[i].iov_len ? done : iov[i].iov_len;
+		memcpy(c->buf + c->len, (char *)iov[i].iov_base + skip, iov[i].iov_len - skip);
+		c->len += iov[i].iov_len - skip;
+		done -= skip;
+	}
+	return 0;
+}
+
+static void reply(struct client *c, const char *text)
+{
+	c->kind = C_CLOSING;
+	c->in_eof = 1;
+	if (queue(c, text, strlen(text), NULL, 0) == 0 && c->len == 0)
+		drop(c);
+}
+
+void attach_output(int stream, const char *buf, size_t n)
+{
+	int bit = stream == STREAM_STDERR ? W_ERR : W_OUT;
+	unsigned char hdr[8] = { (unsigned char)stream, 0, 0, 0 };
+	uint32_t be = htonl((uint32_t)n);
+	memcpy(hdr + 4, &be, 4);
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		if (c->kind != C_ATTACH || !(c->want & bit))
+			continue;
+		if (S.cfg.tty)
+			queue(c, buf, n, NULL, 0);
+		else
+			queue(c, hdr, sizeof hdr, buf, n);
+	}
+}
+
+/* Parse "<word> <n>..." numbers; returns how many were read. */
+static int numbers(const char *s, long *v, int max)
+{
+	int k = 0;
+	while (k < max && *s == ' ') {
+		char *end;
+		errno = 0;
+		v[k] = strtol(s + 1, &end, 10);
+		if (end == s + 1 || errno)
+			return -1;
+		s = end;
+		k++;
+	}
+	return *s ? -1 : k;
+}
+
+static void request(struct client *c, char *line, size_t used)
+{
+	char msg[64];
+	long v[2];
+	size_t ll = strlen(line);
+	if (ll > 0 && line[ll - 1] == '\r')
+		line[ll - 1] = '\0';
+
+	if (strncmp(line, "attach ", 7) == 0 && line[7]) {
+		int want = 0;
+		for (const char *p = line + 7; *p; p++) {
+			int bit = *p == 'i' ? W_IN : *p == 'o' ? W_OUT : *p == 'e' ? W_ERR : -1;
+			if (bit < 0)
+				return reply(c, "error attach streams are a combination of i, o and e\n");
+			want |= bit;
+		}
+		if (S.exited)
+			return reply(c, "error process has exited\n");
+		c->kind = C_ATTACH;
+		c->want = want;
+		/* Bytes that followed the request line already belong to stdin: they stay
+		 * in req until stdin_pump moves them ahead of anything read later. */
+		c->reqlen = (want & W_IN) && S.in_fd >= 0 ? c->reqlen - used : 0;
+		memmove(c->req, c->req + used, c->reqlen);
+	} else if (strncmp(line, "resize", 6) == 0 && numbers(line + 6, v, 2) == 2) {
+		struct winsize ws = { .ws_row = (unsigned short)v[0], .ws_col = (unsigned short)v[1] };
+		if (v[0] < 0 || v[0] > 65535 || v[1] < 0 || v[1] > 65535)
+			return reply(c, "error bad size\n");
+		if (S.master_fd < 0)
+			return reply(c, "error not a tty\n");
+		if (ioctl(S.master_fd, TIOCSWINSZ, &ws) < 0) {
+			snprintf(msg, sizeof msg, "error %s\n", strerror(errno));
+			return reply(c, msg);
+		}
+		reply(c, "ok\n");
+	} else if (strcmp(line, "wait") == 0) {
+		if (!S.exited) {
+			c->kind = C_WAIT;
+			return;
+		}
+		snprintf(msg, sizeof msg, "exit %d\n", S.exit_code);
+		reply(c, msg);
+	} else if (strcmp(line, "status") == 0) {
+		if (S.exited)
+			snprintf(msg, sizeof msg, "exited %d\n", S.exit_code);
+		else
+			snprintf(msg, sizeof msg, "running %d\n", (int)S.pid);
+		reply(c, msg);
+	} else if (strncmp(line, "signal", 6) == 0 && numbers(line + 6, v, 1) == 1) {
+		if (v[0] < 1 || v[0] > 64)
+			return reply(c, "error bad signal number\n");
+		/* After the reap the pid may already belong to someone else. */
+		if (S.exited)
+			return reply(c, "error process has exited\n");
+		if (kill(S.pid, (int)v[0]) < 0) {
+			snprintf(msg, sizeof msg, "error %s\n", strerror(errno));
+			return reply(c, msg);
+		}
+		reply(c, "ok\n");
+	} else {
+		reply(c, "error unknown request\n");
+	}
+}
+
+static void readable(struct client *c)
+{
+	char junk[4096];
+	ssize_t n;
+
+	if (c->kind == C_REQ) {
+		n = read(c->fd, c->req + c->reqlen, REQ_MAX - 1 - c->reqlen);
+		if (n <= 0) {
+			if (n == 0 || (errno != EAGAIN && errno != EINTR))
+				drop(c);
+			return;
+		}
+		c->reqlen += (size_t)n;
+		char *nl = memchr(c->req, '\n', c->reqlen);
+		if (nl) {
+			*nl = '\0';
+			request(c, c->req, (size_t)(nl - c->req) + 1);
+		} else if (c->reqlen == REQ_MAX - 1) {
+			reply(c, "error request too long\n");
+		}
+		return;
+	}
+	int to_stdin = c->kind == C_ATTACH && (c->want & W_IN);
+	if (to_stdin && (c->reqlen > 0 || inlen >= IN_CAP))
+		return;
+	n = to_stdin ? read(c->fd, inbuf + inlen, IN_CAP - inlen) : read(c->fd, junk, sizeof junk);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			drop(c);
+		return;
+	}
+	if (n > 0) {
+		if (to_stdin && S.in_fd >= 0)
+			inlen += (size_t)n;
+		return;
+	}
+	/* A half-close: the client may still want output. */
+	c->in_eof = 1;
+	if (to_stdin)
+		stdin_eof();
+	if (c->kind == C_ATTACH && !(c->want & (W_OUT | W_ERR)))
+		drop(c);
+}
+
+static void flush_client(struct client *c)
+{
+	ssize_t n = send(c->fd, c->buf, c->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			drop(c);
+		return;
+	}
+	memmove(c->buf, c->buf + n, c->len - (size_t)n);
+	c->len -= (size_t)n;
+	if (c->len == 0 && c->kind == C_CLOSING)
+		drop(c);
+}
+
+/* Feed the container's stdin as far as it takes it; close it once the stdin-once
+ * client is done (a pty has no stdin to close). */
+static void stdin_pump(void)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		size_t k = IN_CAP - inlen < c->reqlen ? IN_CAP - inlen : c->reqlen;
+		if (c->kind != C_ATTACH || k == 0)
+			continue;
+		if (S.in_fd < 0) {
+			c->reqlen = 0;
+			continue;
+		}
+		memcpy(inbuf + inlen, c->req, k);
+		memmove(c->req, c->req + k, c->reqlen - k);
+		inlen += k;
+		c->reqlen -= k;
+	}
+	while (S.in_fd >= 0 && inlen > 0) {
+		ssize_t n = write(S.in_fd, inbuf, inlen);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n < 0) { /* nobody reads it any more */
+			if (S.in_fd != S.master_fd)
+				close(S.in_fd);
+			S.in_fd = -1;
+			break;
+		}
+		memmove(inbuf, inbuf + n, inlen - (size_t)n);
+		inlen -= (size_t)n;
+	}
+	if (S.in_fd < 0)
+		inlen = 0;
+	if (inlen == 0 && stdin_close_wanted && S.in_fd >= 0 && !S.cfg.tty) {
+		close(S.in_fd);
+		S.in_fd = -1;
+	}
+}
+
+int attach_pollfds(struct pollfd *pfd, int max)
+{
+	int n = 0;
+	listen_pi = stdin_pi = -1;
+	if (listen_fd >= 0 && n < max) {
+		listen_pi = n;
+		pfd[n++] = (struct pollfd){ listen_fd, POLLIN, 0 };
+	}
+	if (S.in_fd >= 0 && inlen > 0 && n < max) {
+		stdin_pi = n;
+		pfd[n++] = (struct pollfd){ S.in_fd, POLLOUT, 0 };
+	}
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		c->pi = -1;
+		if (c->kind == C_FREE || n >= max)
+			continue;
+		short ev = c->len > 0 ? POLLOUT : 0;
+		int stdin_full = c->kind == C_ATTACH && (c->want & W_IN) && (inlen >= IN_CAP || c->reqlen > 0);
+		if (!c->in_eof && !stdin_full)
+			ev |= POLLIN;
+		else if (c->hup)
+			continue; /* its hangup would wake poll in a loop until stdin has room */
+		c->pi = n;
+		pfd[n++] = (struct pollfd){ c->fd, ev, 0 };
+	}
+	return n;
+}
+
+static void accept_clients(void)
+{
+	for (;;) {
+		int i = 0;
+		while (i < MAX_CLIENTS && clients[i].kind != C_FREE)
+			i++;
+		if (i == MAX_CLIENTS)
+			return; /* full: the rest wait in the backlog */
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			return;
+		memset(&clients[i], 0, sizeof clients[i]);
+		clients[i].fd = fd;
+		clients[i].kind = C_REQ;
+		clients[i].pi = -1;
+	}
+}
+
+void attach_events(const struct pollfd *pfd)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		if (c->kind == C_FREE || c->pi < 0)
+			continue;
+		short re = pfd[c->pi].revents, ev = pfd[c->pi].events;
+		if (re & (POLLERR | POLLNVAL)) {
+			drop(c);
+			continue;
+		}
+		if (re & POLLOUT) {
+			flush_client(c);
+			if (c->kind == C_FREE)
+				continue;
+		}
+		if ((ev & POLLIN) && (re & (POLLIN | POLLHUP)))
+			readable(c);
+		else if (re & POLLHUP) {
+			if (c->kind == C_ATTACH && (c->want & W_IN) && !c->in_eof)
+				c->hup = 1; /* read its last bytes once stdin has room */
+			else
+				drop(c);
+		}
+	}
+	if (listen_pi >= 0 && (pfd[listen_pi].revents & POLLIN))
+		accept_clients();
+	stdin_pump();
+}
+
+/* The process is gone and its output drained: answer the waiters, let attached
+ * clients take what is buffered, and stop accepting. */
+void attach_shutdown(void)
+{
+	char msg[32];
+	snprintf(msg, sizeof msg, "exit %d\n", S.exit_code);
+	if (listen_fd >= 0)
+		accept_clients();
+	attach_unlink();
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		if (c->kind == C_WAIT)
+			reply(c, msg);
+		else if (c->kind == C_ATTACH) {
+			c->kind = C_CLOSING;
+			c->in_eof = 1;
+			if (c->len == 0)
+				drop(c);
+		}
+	}
+}
+
+/* Clients still owed a reply or buffered output. */
+int attach_busy(void)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].kind != C_FREE)
+			return 1;
+	return 0;
+}

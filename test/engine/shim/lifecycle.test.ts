@@ -1,0 +1,138 @@
+// labd-shim lifecycle: surviving its parent, exec into a container, failed create,
+// and the start time and memory it costs.
+import {spawn} from 'node:child_process';
+import {existsSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import anyTest, {type TestFn} from 'ava';
+import {
+  ask, buildShim, cleanup, demux, firstLine, makeBundle, makeProcessJson, makeWorld, newId, openClient,
+  procStatus, readExit, readLog, removeWorld, runc, shimArgs, startShim, streamText, waitFor, type Ctx, type World,
+} from './helpers.js';
+import {shimPath} from '../../../src/engine/runtime/shim/shim-path.js';
+
+const test = anyTest as TestFn<Ctx>;
+let w: World;
+
+test.before(() => {
+  buildShim();
+  w = makeWorld();
+});
+test.after.always(() => removeWorld(w));
+test.beforeEach((t) => {
+  t.context = {ids: [], procs: []};
+});
+test.afterEach.always((t) => cleanup(w, t.context));
+
+// Plays labd: spawns the shim detached, reports its pid and line, then idles until killed.
+const parentScript = `
+const {spawn} = require('node:child_process');
+const [bin, args] = JSON.parse(process.argv[1]);
+const p = spawn(bin, args, {detached: true, stdio: ['ignore', 'pipe', 'ignore']});
+p.stdout.once('data', (d) => process.stdout.write('shim ' + p.pid + '\\n' + d));
+setInterval(() => {}, 1000);
+`;
+
+test('the shim outlives its parent: the container keeps running and logging', async (t) => {
+  const id = newId(t);
+  const bundle = makeBundle(w, id, ['sh', '-c', 'echo before; sleep 1; echo after; exit 5']);
+  const {args, state, log} = shimArgs(w, id, {bundle});
+  const parent = spawn(process.execPath, ['-e', parentScript, JSON.stringify([shimPath(), args])], {stdio: ['ignore', 'pipe', 'inherit']});
+  t.context.procs.push(parent);
+  let text = '';
+  parent.stdout!.on('data', (d) => (text += d));
+  const m = await waitFor(() => /^shim (\d+)\nready (\d+)\n/.exec(text), 10_000, 'the shim line');
+  const shimPid = Number(m[1]);
+  t.is(procStatus(shimPid, 'PPid'), String(parent.pid));
+  await runc(w, 'start', id);
+  parent.kill('SIGKILL');
+  await new Promise((r) => parent.once('exit', r));
+  t.not(procStatus(shimPid, 'State')?.[0], 'Z', 'the shim is alive after its parent died');
+  t.not(procStatus(shimPid, 'PPid'), String(parent.pid));
+  t.is(await ask(join(state, 'attach.sock'), 'status\n'), `running ${m[2]}\n`);
+  const exit = await waitFor(() => readExit(state), 10_000, 'the exit file');
+  t.is(exit.exitCode, 5);
+  t.is(streamText(readLog(log), 'stdout'), 'before\nafter\n');
+  try {
+    process.kill(shimPid, 'SIGKILL'); // in case nobody reaps it, keep the table tidy
+  } catch {
+    // already gone
+  }
+});
+
+test('exec runs a process in a running container and holds it like the main one', async (t) => {
+  const id = newId(t);
+  const main = await startShim(t, w, id, {bundle: makeBundle(w, id, ['sleep', '100'])});
+  await runc(w, 'start', id);
+
+  // A quick one: it may be gone before runc exec returns.
+  const quick = await startShim(t, w, id, {
+    exec: makeProcessJson(w, id, ['sh', '-c', 'echo hi; echo oops >&2']),
+    stateDir: join(w.base, 'state', `${id}-exec1`),
+  });
+  t.regex(quick.line, /^ready \d+$/);
+  t.is(await quick.exited, 0);
+  t.like(readExit(quick.state), {exitCode: 0, signal: null});
+  const entries = readLog(quick.log);
+  t.is(streamText(entries, 'stdout'), 'hi\n');
+  t.is(streamText(entries, 'stderr'), 'oops\n');
+
+  // A slower one, attached to: reparented to its shim, output framed, exit code.
+  const slow = await startShim(t, w, id, {
+    exec: makeProcessJson(w, id, ['sh', '-c', 'sleep 0.5; echo hi; exit 4']),
+    stateDir: join(w.base, 'state', `${id}-exec2`),
+    log: '/dev/null',
+  });
+  const c = await openClient(slow.sock, 'attach oe\n');
+  t.is(procStatus(slow.pid, 'PPid'), String(slow.proc.pid), 'the exec\'d process is the shim\'s child');
+  t.is(demux(await c.closed).stdout, 'hi\n');
+  t.is(await slow.exited, 0);
+  t.is(readExit(slow.state)?.exitCode, 4);
+  t.is(await ask(main.sock, 'status\n'), `running ${main.pid}\n`, 'the container itself runs on');
+});
+
+test('a failing create reports runc\'s error and exits 1', async (t) => {
+  const id = newId(t);
+  const s = await startShim(t, w, id, {bundle: makeBundle(w, id, ['nosuch'])});
+  t.regex(s.line, /^error .*exec: "nosuch": executable file not found in \$PATH$/);
+  t.is(await s.exited, 1);
+  t.false(existsSync(s.sock));
+  t.log(s.line);
+});
+
+test('a runtime that cannot run reports why', async (t) => {
+  const id = newId(t);
+  const {args} = shimArgs(w, id, {bundle: makeBundle(w, id, ['true'])});
+  args[args.indexOf('--runtime') + 1] = '/nonexistent/runc';
+  const p = spawn(shimPath(), args, {stdio: ['ignore', 'pipe', 'inherit']});
+  t.context.procs.push(p);
+  t.is(await firstLine(p), 'error cannot run /nonexistent/runc: No such file or directory');
+});
+
+test.serial('measure: start-to-ready time and resident memory', async (t) => {
+  const ready: number[] = [];
+  const bare: number[] = [];
+  let rss = 0;
+  for (let i = 0; i < 5; i++) {
+    const id = newId(t);
+    const s = await startShim(t, w, id, {bundle: makeBundle(w, id, ['sleep', '100'])});
+    t.regex(s.line, /^ready \d+$/);
+    ready.push(s.readyMs);
+    await runc(w, 'start', id);
+    rss = Math.max(rss, Number(/(\d+) kB/.exec(procStatus(s.proc.pid!, 'VmRSS') ?? '')?.[1]));
+    await runc(w, 'kill', id, 'KILL');
+    await s.exited;
+
+    // The same create without a shim, for comparison.
+    const id2 = newId(t);
+    const b2 = makeBundle(w, id2, ['sleep', '100']);
+    const t0 = performance.now();
+    await runc(w, 'create', '--bundle', b2, id2);
+    bare.push(performance.now() - t0);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  t.log(`start-to-ready median ${median(ready).toFixed(1)} ms (runs: ${ready.map((x) => x.toFixed(1)).join(', ')})`);
+  t.log(`bare runc create median ${median(bare).toFixed(1)} ms; shim overhead ~${(median(ready) - median(bare)).toFixed(1)} ms`);
+  t.log(`shim VmRSS while a container runs: ${rss} kB`);
+  t.true(rss > 0 && rss < 1024, `VmRSS ${rss} kB`);
+  t.true(readFileSync(shimPath()).length > 0);
+});
