@@ -125,6 +125,14 @@ test.serial('a container process is PID 1 in its own namespaces, a child of the 
   t.is(inside('wc -c < /proc/timer_list'), '0');
   t.is(inside('ls /sys/firmware | wc -l'), '0');
   t.regex(inside('grep " /proc/sys " /proc/1/mountinfo'), / ro,/);
+  // commit: the upper dir becomes a layer of a new image.
+  const commit = await engine.docker(['commit', '--change', 'CMD ["cat", "/tmp/new.txt"]', 'nsx', 'committed:1']);
+  t.is(commit.code, 0, commit.stderr);
+  t.regex(commit.stdout, /^sha256:[a-f0-9]{64}$/m);
+  const fromCommit = await engine.docker(['run', '--rm', 'committed:1']);
+  t.is(fromCommit.stdout, 'changed\n', fromCommit.stderr);
+  const history = await engine.docker(['history', '--format', '{{.CreatedBy}}', 'committed:1']);
+  t.regex(history.stdout.split('\n')[0], /sleep 300/);
   await engine.docker(['rm', '-f', 'nsx']);
 });
 

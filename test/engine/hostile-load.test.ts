@@ -142,3 +142,8 @@ test.serial('a layer with a hardlink to a host file', async (t) => {
 test.serial('a layer with a hardlink that climbs out', async (t) => {
   await expectRefused(t, await layerImage([{name: 'target', type: 'link', linkname: '../../../../../outside/target'}]), /link|escapes|outside/);
 });
+
+test.serial('a refused large layer reports its real reason', async (t) => {
+  const big = Buffer.alloc(1536 * 1024, 7);
+  await expectRefused(t, await layerImage([{name: 'big.bin', content: big}, {name: 'alias', type: 'link', linkname: 'not-there-yet'}]), /not-there-yet|not in the layer/);
+});

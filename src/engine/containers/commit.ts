@@ -5,6 +5,7 @@
 import type {ImageStore} from '../images/image-store.js';
 import {exportDirectoryDiff} from '../layers/index.js';
 import {chainIds} from '../images/digest.js';
+import {applyChanges} from '../images/import.js';
 import type {ImageConfig, ContainerConfig} from '../images/image-config.js';
 import type {ContainerRecord} from './record.js';
 import {rwLayerPaths} from './rw-layer.js';
@@ -13,6 +14,8 @@ export interface CommitOptions {
   author?: string;
   comment?: string;
   config?: ContainerConfig;
+  /** `--change` lines (Dockerfile instructions such as CMD or ENV) applied to the new config. */
+  changes?: string[];
 }
 
 export async function commitContainer(images: ImageStore, c: ContainerRecord, opts: CommitOptions): Promise<string> {
@@ -29,7 +32,7 @@ export async function commitContainer(images: ImageStore, c: ContainerRecord, op
     created: new Date().toISOString(),
     ...(opts.author ? {author: opts.author} : {}),
     ...(opts.comment ? {comment: opts.comment} : {}),
-    config: {...(runConfig as ContainerConfig), ...opts.config},
+    config: applyChanges({...(runConfig as ContainerConfig), ...opts.config}, opts.changes ?? []),
     container: c.ID,
     rootfs: {type: 'layers', diff_ids: [...base.rootfs.diff_ids, staged.diffId]},
     history: [

@@ -78,9 +78,21 @@ export async function readArchive(input: Readable, layers: LayerStore): Promise<
       stream.on('error', (e) => next(e));
       return;
     }
-    // Unpacking consumes the entry; on refusal the rest of the entry is drained so the archive can be read on.
+    // Forwarded by hand rather than piped: when the layer is refused, the rest of the entry must still be
+    // drained so the archive reads on and the real reason is reported, not an aborted stream.
     const pass = new PassThrough({highWaterMark: 1024 * 1024});
-    stream.pipe(pass);
+    let refused = false;
+    let ended = false;
+    stream.on('data', (chunk: unknown) => {
+      if (refused) return;
+      if (!pass.write(chunk)) stream.pause();
+    });
+    pass.on('drain', () => stream.resume());
+    stream.on('end', () => {
+      ended = true;
+      if (refused) next();
+      else pass.end();
+    });
     layers.stage(pass).then(
       (staged) => {
         contents.staged.set(name, staged);
@@ -88,9 +100,10 @@ export async function readArchive(input: Readable, layers: LayerStore): Promise<
       },
       (error: Error) => {
         contents.failed.set(name, error);
+        refused = true;
         pass.resume();
-        stream.on('end', () => next());
         stream.resume();
+        if (ended) next();
       },
     );
   });

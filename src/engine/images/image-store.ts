@@ -47,10 +47,16 @@ export class ImageStore {
     return join(this.root, 'imagedb', 'metadata', 'sha256', hex(id));
   }
 
+  private idSet: Set<string> | undefined;
+
+  /** Image IDs, read from imagedb once and kept in step by register/remove. */
   ids(): string[] {
-    return readdirSync(join(this.root, 'imagedb', 'content', 'sha256'))
-      .filter((h) => /^[a-f0-9]{64}$/.test(h))
-      .map((h) => `sha256:${h}`);
+    this.idSet ??= new Set(
+      readdirSync(join(this.root, 'imagedb', 'content', 'sha256'))
+        .filter((h) => /^[a-f0-9]{64}$/.test(h))
+        .map((h) => `sha256:${h}`),
+    );
+    return [...this.idSet];
   }
 
   get(id: string): ImageRecord | undefined {
@@ -133,6 +139,7 @@ export class ImageStore {
       if (!this.layers.has(chain)) throw new Error(`cannot register image ${id}: layer ${chain} is not in the store`);
     }
     if (!existsSync(this.contentPath(id))) writeFileAtomic(this.contentPath(id), raw);
+    this.idSet?.add(id);
     if (parent) {
       mkdirSync(this.metadataDir(id), {recursive: true, mode: 0o700});
       writeFileSync(join(this.metadataDir(id), 'parent'), parent);
@@ -162,6 +169,7 @@ export class ImageStore {
     rmSync(this.contentPath(id), {force: true});
     rmSync(this.metadataDir(id), {recursive: true, force: true});
     this.cache.delete(id);
+    this.idSet?.delete(id);
     const inUse = this.usedLayers();
     const removed: string[] = [];
     for (const chain of this.chainOf(image).reverse()) {

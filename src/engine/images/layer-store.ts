@@ -62,12 +62,19 @@ export class LayerStore {
     return existsSync(join(this.dbDir(chainId), 'cache-id'));
   }
 
+  /** Layers never change once committed, so their metadata is read from disk once. */
+  private readonly cache = new Map<string, Layer>();
+
   get(chainId: string): Layer | undefined {
+    const cached = this.cache.get(chainId);
+    if (cached) return cached;
     const dir = this.dbDir(chainId);
     try {
       const read = (f: string) => readFileSync(join(dir, f), 'utf8').trim();
       const parent = existsSync(join(dir, 'parent')) ? read('parent') : undefined;
-      return {chainId, diffId: read('diff'), parent, cacheId: read('cache-id'), size: Number(read('size'))};
+      const layer = {chainId, diffId: read('diff'), parent, cacheId: read('cache-id'), size: Number(read('size'))};
+      this.cache.set(chainId, layer);
+      return layer;
     } catch {
       return undefined;
     }
@@ -158,6 +165,7 @@ export class LayerStore {
 
   /** Deletes one layer: the layerdb entry goes first so a crash never leaves a layer pointing at a missing dir. */
   remove(layer: Layer): void {
+    this.cache.delete(layer.chainId);
     const trash = join(this.tmpRoot, `rm-${randomBytes(8).toString('hex')}`);
     renameSync(this.dbDir(layer.chainId), trash);
     const driverDir = join(this.driverRoot, layer.cacheId);

@@ -86,8 +86,8 @@ export function makeBundle(w: World, id: string, args: string[], terminal = fals
 }
 
 /** A process.json for `runc exec`, taken from the bundle's process spec. */
-export function makeProcessJson(w: World, id: string, args: string[]): string {
-  const proc = {...structuredClone(w.spec.process), args, terminal: false};
+export function makeProcessJson(w: World, id: string, args: string[], terminal = false): string {
+  const proc = {...structuredClone(w.spec.process), args, terminal};
   const path = join(w.base, `${id}-process-${++seq}.json`);
   writeFileSync(path, JSON.stringify(proc));
   return path;

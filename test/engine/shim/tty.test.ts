@@ -1,9 +1,10 @@
 // labd-shim with a tty: the pty master comes from runc over the console socket.
 import {existsSync} from 'node:fs';
+import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {
-  ask, buildShim, cleanup, makeBundle, makeWorld, newId, openClient, readExit, readLog, removeWorld, runc,
-  startShim, streamText, type Ctx, type World,
+  ask, buildShim, cleanup, makeBundle, makeProcessJson, makeWorld, newId, openClient, readExit, readLog,
+  removeWorld, runc, startShim, streamText, type Ctx, type World,
 } from './helpers.js';
 
 const test = anyTest as TestFn<Ctx>;
@@ -53,4 +54,25 @@ test('a tty client asking for stderr only gets nothing, stdin-less clients canno
   t.is((await out.closed).toString(), 'one\r\ntwo\r\n');
   t.is((await errOnly.closed).length, 0);
   t.is(await s.exited, 0);
+});
+
+test('exec with a tty into a running container', async (t) => {
+  const id = newId(t);
+  const main = await startShim(t, w, id, {bundle: makeBundle(w, id, ['sleep', '100'])});
+  await runc(w, 'start', id);
+  const s = await startShim(t, w, id, {
+    exec: makeProcessJson(w, id, ['sh', '-c', 'sleep 0.4; stty size; read x; echo "got $x"; exit 2'], true),
+    stateDir: join(w.base, 'state', `${id}-exec`),
+    tty: true,
+    stdin: true,
+  });
+  t.regex(s.line, /^ready \d+$/);
+  t.is(await ask(s.sock, 'resize 12 34\n'), 'ok\n');
+  const c = await openClient(s.sock, 'attach io\n');
+  await c.until((b) => b.toString().includes('12 34\r\n'));
+  c.sock.write('yes\n');
+  t.regex((await c.closed).toString(), /got yes\r\n$/);
+  t.is(await s.exited, 0);
+  t.is(readExit(s.state)?.exitCode, 2);
+  t.is(await ask(main.sock, 'status\n'), `running ${main.pid}\n`);
 });

@@ -123,7 +123,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
   router.post('/commit', async ({req, res, query}) => {
     const c = store.get(query.get('container') ?? '');
     const config = await readJsonBody<ContainerConfig>(req);
-    const id = await commitContainer(engine.images, c, {author: query.get('author') ?? undefined, comment: query.get('comment') ?? undefined, config});
+    const id = await commitContainer(engine.images, c, {author: query.get('author') ?? undefined, comment: query.get('comment') ?? undefined, config, changes: query.getAll('changes')});
     const repo = query.get('repo');
     if (repo) {
       const ref = withDefaultTag(parseReference(`${repo}:${query.get('tag') || 'latest'}`));

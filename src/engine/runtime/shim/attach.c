@@ -3,42 +3,21 @@
  * so a slow or dead client never stalls the container or the other clients. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "shim.h"
 
 #define MAX_CLIENTS 128
-#define REQ_MAX 256
 #define CLIENT_BUF_MAX (1024 * 1024) /* a client further behind than this is dropped */
 #define IN_CAP (32 * 1024)
-
-enum { C_FREE, C_REQ, C_ATTACH, C_WAIT, C_CLOSING };
-#define W_IN 1
-#define W_OUT 2
-#define W_ERR 4
-
-struct client {
-	int fd;
-	int kind;
-	int want;      /* W_* streams of an attach */
-	int in_eof;    /* nothing more will be read from it */
-	int hup;       /* peer gone while its stdin could not be taken yet */
-	int pi;        /* index in this round's pollfd array, -1 if not polled */
-	char req[REQ_MAX];
-	size_t reqlen;
-	char *buf;     /* output not yet accepted by the socket */
-	size_t len, cap;
-};
 
 static struct client clients[MAX_CLIENTS];
 static int listen_fd = -1, listen_pi = -1, stdin_pi = -1;
@@ -142,7 +121,7 @@ static int queue(struct client *c, const void *a, size_t alen, const void *b, si
 	return 0;
 }
 
-static void reply(struct client *c, const char *text)
+void reply(struct client *c, const char *text)
 {
 	c->kind = C_CLOSING;
 	c->in_eof = 1;
@@ -167,86 +146,6 @@ void attach_output(int stream, const char *buf, size_t n)
 	}
 }
 
-/* Parse "<word> <n>..." numbers; returns how many were read. */
-static int numbers(const char *s, long *v, int max)
-{
-	int k = 0;
-	while (k < max && *s == ' ') {
-		char *end;
-		errno = 0;
-		v[k] = strtol(s + 1, &end, 10);
-		if (end == s + 1 || errno)
-			return -1;
-		s = end;
-		k++;
-	}
-	return *s ? -1 : k;
-}
-
-static void request(struct client *c, char *line, size_t used)
-{
-	char msg[64];
-	long v[2];
-	size_t ll = strlen(line);
-	if (ll > 0 && line[ll - 1] == '\r')
-		line[ll - 1] = '\0';
-
-	if (strncmp(line, "attach ", 7) == 0 && line[7]) {
-		int want = 0;
-		for (const char *p = line + 7; *p; p++) {
-			int bit = *p == 'i' ? W_IN : *p == 'o' ? W_OUT : *p == 'e' ? W_ERR : -1;
-			if (bit < 0)
-				return reply(c, "error attach streams are a combination of i, o and e\n");
-			want |= bit;
-		}
-		if (S.exited)
-			return reply(c, "error process has exited\n");
-		c->kind = C_ATTACH;
-		c->want = want;
-		/* Bytes that followed the request line already belong to stdin: they stay
-		 * in req until stdin_pump moves them ahead of anything read later. */
-		c->reqlen = (want & W_IN) && S.in_fd >= 0 ? c->reqlen - used : 0;
-		memmove(c->req, c->req + used, c->reqlen);
-	} else if (strncmp(line, "resize", 6) == 0 && numbers(line + 6, v, 2) == 2) {
-		struct winsize ws = { .ws_row = (unsigned short)v[0], .ws_col = (unsigned short)v[1] };
-		if (v[0] < 0 || v[0] > 65535 || v[1] < 0 || v[1] > 65535)
-			return reply(c, "error bad size\n");
-		if (S.master_fd < 0)
-			return reply(c, "error not a tty\n");
-		if (ioctl(S.master_fd, TIOCSWINSZ, &ws) < 0) {
-			snprintf(msg, sizeof msg, "error %s\n", strerror(errno));
-			return reply(c, msg);
-		}
-		reply(c, "ok\n");
-	} else if (strcmp(line, "wait") == 0) {
-		if (!S.exited) {
-			c->kind = C_WAIT;
-			return;
-		}
-		snprintf(msg, sizeof msg, "exit %d\n", S.exit_code);
-		reply(c, msg);
-	} else if (strcmp(line, "status") == 0) {
-		if (S.exited)
-			snprintf(msg, sizeof msg, "exited %d\n", S.exit_code);
-		else
-			snprintf(msg, sizeof msg, "running %d\n", (int)S.pid);
-		reply(c, msg);
-	} else if (strncmp(line, "signal", 6) == 0 && numbers(line + 6, v, 1) == 1) {
-		if (v[0] < 1 || v[0] > 64)
-			return reply(c, "error bad signal number\n");
-		/* After the reap the pid may already belong to someone else. */
-		if (S.exited)
-			return reply(c, "error process has exited\n");
-		if (kill(S.pid, (int)v[0]) < 0) {
-			snprintf(msg, sizeof msg, "error %s\n", strerror(errno));
-			return reply(c, msg);
-		}
-		reply(c, "ok\n");
-	} else {
-		reply(c, "error unknown request\n");
-	}
-}
-
 static void readable(struct client *c)
 {
 	char junk[4096];
@@ -263,7 +162,7 @@ static void readable(struct client *c)
 		char *nl = memchr(c->req, '\n', c->reqlen);
 		if (nl) {
 			*nl = '\0';
-			request(c, c->req, (size_t)(nl - c->req) + 1);
+			handle_request(c, c->req, (size_t)(nl - c->req) + 1);
 		} else if (c->reqlen == REQ_MAX - 1) {
 			reply(c, "error request too long\n");
 		}

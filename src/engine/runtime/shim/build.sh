@@ -9,5 +9,5 @@ mkdir -p dist/engine/runtime
 # Build beside the target and rename, so a running shim's binary is never rewritten.
 tmp="$out.tmp.$$"
 gcc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o "$tmp" \
-	"$src/main.c" "$src/args.c" "$src/log.c" "$src/runtime.c" "$src/attach.c"
+	"$src/main.c" "$src/args.c" "$src/log.c" "$src/runtime.c" "$src/attach.c" "$src/request.c"
 mv -f "$tmp" "$out"

@@ -130,8 +130,9 @@ static void run(void)
 		pfd[n++] = (struct pollfd){ S.out_fd, POLLIN, 0 };
 		pfd[n++] = (struct pollfd){ S.err_fd, POLLIN, 0 };
 		n += attach_pollfds(pfd + n, (int)(sizeof pfd / sizeof pfd[0]) - n);
-		int timeout = S.exited ? (int)(drain_until - now_ms()) : -1;
-		if (poll(pfd, (nfds_t)n, timeout < 0 && S.exited ? 0 : timeout) < 0) {
+		long long left = drain_until - now_ms();
+		int timeout = !S.exited ? -1 : left > 0 ? (int)left : 0;
+		if (poll(pfd, (nfds_t)n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "labd-shim: poll: %s\n", strerror(errno));

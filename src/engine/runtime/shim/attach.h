@@ -1,0 +1,33 @@
+/* Attach clients, shared by the connection handling (attach.c) and the request
+ * parser (request.c). */
+#ifndef LABD_SHIM_ATTACH_H
+#define LABD_SHIM_ATTACH_H
+
+#include <stddef.h>
+
+#define REQ_MAX 256
+
+enum { C_FREE, C_REQ, C_ATTACH, C_WAIT, C_CLOSING };
+#define W_IN 1
+#define W_OUT 2
+#define W_ERR 4
+
+struct client {
+	int fd;
+	int kind;
+	int want;      /* W_* streams of an attach */
+	int in_eof;    /* nothing more will be read from it */
+	int hup;       /* peer gone while its stdin could not be taken yet */
+	int pi;        /* index in this round's pollfd array, -1 if not polled */
+	char req[REQ_MAX];
+	size_t reqlen;
+	char *buf;     /* output not yet accepted by the socket */
+	size_t len, cap;
+};
+
+/* Queue text for c and close it once sent. */
+void reply(struct client *c, const char *text);
+/* Act on one request line; `used` is the line's length with its newline. */
+void handle_request(struct client *c, char *line, size_t used);
+
+#endif
