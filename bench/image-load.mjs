@@ -3,23 +3,18 @@
 // dockerd (Debian's docker.io), both driven by the same docker CLI, reported as ratios of medians.
 // Run by hand as root after `npm run build`:  node bench/image-load.mjs [--runs 5] [--json] [--cpu-prof]
 // See bench/README.md for what is measured and how to read it.
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {createCipheriv, createHash} from 'node:crypto';
-import {once} from 'node:events';
-import {
-  createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync,
-} from 'node:fs';
+import {createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {request} from 'node:http';
-import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 import {Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import tar from 'tar-stream';
-
-const root = resolve(fileURLToPath(import.meta.url), '../..');
-const outDir = join(root, 'bench', 'out');
+import {cleanup, cleanupOnSignals, docker, mustDocker, openScratch, outDir, root, session, startDockerd, startLabd} from './lib/engines.mjs';
+import {monotonicUs, newestProfile, profileLines, summarizeProfile} from './lib/profile.mjs';
+import {cpuSeconds, log, median, rssKiB, run, sleep} from './lib/proc.mjs';
 const TAG = 'bench:100mb';
 // Bump when the generated content changes, so a cached archive from an older layout is not reused.
 const GENERATOR_VERSION = 3;
@@ -81,8 +76,6 @@ function fail(message) {
   process.exit(2);
 }
 
-const log = (message) => process.stderr.write(`[bench] ${message}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -394,292 +387,10 @@ async function ensureArchive(seed) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Processes, daemons, cleanup
-// ---------------------------------------------------------------------------------------------------------------
-
-const dockerCli = existsSync('/usr/local/bin/docker') ? '/usr/local/bin/docker' : 'docker';
-let cliEnv = process.env;
-
-/** Runs a command to completion; resolves with its exit code, output and wall-clock milliseconds. */
-function run(cmd, args, {env = process.env, input} = {}) {
-  return new Promise((resolveRun, rejectRun) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, {env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
-    const out = [];
-    const err = [];
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => err.push(c));
-    child.on('error', rejectRun);
-    if (input !== undefined) child.stdin.end(input);
-    child.on('close', (code, signal) => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      resolveRun({code: code ?? (signal ? 128 : 1), signal, ms, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()});
-    });
-  });
-}
-
-async function must(cmd, args, options) {
-  const r = await run(cmd, args, options);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
-  return r;
-}
-
-const docker = (engine, args) => run(dockerCli, ['-H', engine.host, ...args], {env: cliEnv});
-const mustDocker = (engine, args) => must(dockerCli, ['-H', engine.host, ...args], {env: cliEnv});
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-}
-
-function readPid(path) {
-  try {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    return pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function waitGone(pid, ms) {
-  const deadline = Date.now() + ms;
-  while (alive(pid) && Date.now() < deadline) await sleep(50);
-  return !alive(pid);
-}
-
-async function terminate(pid, ms = 20_000) {
-  if (!pid || !alive(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  if (!(await waitGone(pid, ms))) {
-    log(`pid ${pid} ignored SIGTERM for ${ms / 1000}s; killing it`);
-    process.kill(pid, 'SIGKILL');
-    await waitGone(pid, 5000);
-  }
-}
-
-function rssKiB(pid) {
-  if (!pid) return undefined;
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const clockTicks = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
-
-/** CPU seconds a process has used, its reaped children (dockerd's untar helpers, labd's mknod) included. */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / clockTicks;
-  } catch {
-    return 0;
-  }
-}
-
-const engineCpu = (engine) => Object.values(engine.pids()).reduce((sum, pid) => sum + (pid ? cpuSeconds(pid) : 0), 0);
-
-/** Mount points at or below `dir`, deepest first. */
-function mountsUnder(dir) {
-  const points = [];
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const point = line.split(' ')[4];
-    if (!point) continue;
-    const decoded = point.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
-    if (decoded === dir || decoded.startsWith(`${dir}/`)) points.push(decoded);
-  }
-  return points.sort((a, b) => b.length - a.length);
-}
-
-async function waitFor(what, ms, check) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${ms / 1000}s`);
-    await sleep(200);
-  }
-}
-
-function ensureDockerd() {
-  if (existsSync('/usr/sbin/dockerd')) return;
-  log('/usr/sbin/dockerd is missing: installing Debian\'s docker.io (its service is not started) ...');
-  const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'};
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'docker.io']]) {
-    const r = spawnSync('apt-get', args, {env, stdio: ['ignore', 'inherit', 'inherit']});
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status})`);
-  }
-  if (!existsSync('/usr/sbin/dockerd')) throw new Error('docker.io is installed but /usr/sbin/dockerd is still missing');
-}
-
-async function startDockerd(dir) {
-  ensureDockerd();
-  const base = join(dir, 'dockerd');
-  mkdirSync(base, {recursive: true});
-  const engine = {
-    name: 'dockerd',
-    dir: base,
-    sock: join(base, 'docker.sock'),
-    pidfile: join(base, 'docker.pid'),
-    logFile: join(base, 'dockerd.log'),
-  };
-  engine.host = `unix://${engine.sock}`;
-  const args = [
-    '--data-root', join(base, 'docker-data'), '--exec-root', join(base, 'docker-exec'), '--pidfile', engine.pidfile,
-    '-H', engine.host, '--bridge=none', '--iptables=false', '--ip6tables=false',
-    '--containerd-namespace', 'bench', '--containerd-plugins-namespace', 'bench-plugins',
-  ];
-  // Without --containerd (and with no /run/containerd/containerd.sock), dockerd supervises a containerd of its
-  // own whose root and state live under --data-root and --exec-root; refuse to share a system one.
-  if (existsSync('/run/containerd/containerd.sock')) {
-    log('a system containerd answers at /run/containerd; giving dockerd its own one');
-    engine.containerd = await startContainerd(base);
-    args.push('--containerd', engine.containerd.sock);
-  }
-  const out = createWriteStream(engine.logFile);
-  await once(out, 'open');
-  const child = spawn('/usr/sbin/dockerd', args, {stdio: ['ignore', out, out], detached: true});
-  engine.pid = child.pid;
-  let exited = null;
-  child.on('exit', (code) => (exited = code ?? 1));
-  await waitFor('dockerd', 60_000, async () => {
-    if (exited !== null) throw new Error(`dockerd exited (${exited}) at start-up:\n${tail(engine.logFile)}`);
-    return (await docker(engine, ['version'])).code === 0;
-  });
-  engine.containerdPid = engine.containerd?.pid ?? readPid(join(base, 'docker-exec', 'containerd', 'containerd.pid'));
-  engine.pids = () => ({dockerd: engine.pid, containerd: engine.containerdPid});
-  engine.stop = async () => {
-    await terminate(engine.pid);
-    // The supervised containerd exits with dockerd; make sure of it.
-    await terminate(engine.containerdPid);
-  };
-  return engine;
-}
-
-async function startContainerd(base) {
-  const dir = join(base, 'containerd');
-  mkdirSync(dir, {recursive: true});
-  const sock = join(dir, 'containerd.sock');
-  const config = [
-    'version = 2',
-    `root = "${join(dir, 'root')}"`,
-    `state = "${join(dir, 'state')}"`,
-    'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
-    '[grpc]',
-    `  address = "${sock}"`,
-    '[ttrpc]',
-    `  address = "${sock}.ttrpc"`,
-    '[debug]',
-    `  address = "${join(dir, 'debug.sock')}"`,
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'config.toml'), config);
-  const out = createWriteStream(join(dir, 'containerd.log'));
-  await once(out, 'open');
-  const child = spawn('containerd', ['--config', join(dir, 'config.toml')], {stdio: ['ignore', out, out], detached: true});
-  await waitFor('containerd', 30_000, () => existsSync(sock));
-  return {pid: child.pid, sock};
-}
-
-async function startLabd(dir) {
-  const base = join(dir, 'labd');
-  const runDir = join(base, 'run');
-  mkdirSync(runDir, {recursive: true});
-  const configFile = join(base, 'daemon.json');
-  writeFileSync(configFile, '{}\n');
-  const engine = {name: 'labd', dir: base, sock: join(runDir, 'docker.sock'), runDir};
-  engine.host = `unix://${engine.sock}`;
-  const daemonArgs = ['--data-root', join(base, 'data'), '--exec-root', runDir, '-H', engine.host, '--config-file', configFile];
-  if (opts['cpu-prof']) {
-    // Straight under node, so the profiler sees the daemon itself; written when it exits on SIGTERM.
-    engine.profDir = join(outDir, 'prof');
-    mkdirSync(engine.profDir, {recursive: true});
-    engine.profStart = Date.now();
-    engine.windows = [];
-    const logFile = join(runDir, 'labd.log');
-    const out = createWriteStream(logFile);
-    await once(out, 'open');
-    const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', engine.profDir, join(root, 'bin', 'labd.js'), ...daemonArgs, '--pidfile', join(runDir, 'labd.pid')], {
-      stdio: ['ignore', out, out],
-      detached: true,
-    });
-    engine.pid = child.pid;
-    let exited = null;
-    child.on('exit', (code) => (exited = code ?? 1));
-    await waitFor('labd', 30_000, async () => {
-      if (exited !== null) throw new Error(`labd exited (${exited}) at start-up:\n${tail(logFile)}`);
-      return (await docker(engine, ['version'])).code === 0;
-    });
-    engine.stop = () => terminate(engine.pid);
-  } else {
-    await must(process.execPath, [join(root, 'bin', 'run.js'), 'engine', 'start', ...daemonArgs]);
-    // `lab engine start` records the daemon it started in <exec-root>/labd.json.
-    engine.pid = JSON.parse(readFileSync(join(runDir, 'labd.json'), 'utf8')).pid;
-    engine.stop = async () => {
-      const r = await run(process.execPath, [join(root, 'bin', 'run.js'), 'engine', 'stop', '--exec-root', runDir]);
-      if (r.code !== 0) log(`lab engine stop: ${(r.stderr || r.stdout).trim()}`);
-      await terminate(engine.pid);
-    };
-  }
-  engine.pids = () => ({labd: engine.pid});
-  return engine;
-}
-
-function tail(path, lines = 5) {
-  try {
-    return readFileSync(path, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-const session = {dir: undefined, engines: [], cleaning: undefined, interrupted: false};
-
-function cleanup() {
-  session.cleaning ??= (async () => {
-    for (const engine of session.engines.reverse()) {
-      try {
-        await engine.stop();
-      } catch (error) {
-        log(`stopping ${engine.name}: ${error.message}`);
-      }
-    }
-    if (!session.dir) return;
-    for (const point of mountsUnder(session.dir)) {
-      const r = await run('umount', [point]);
-      if (r.code !== 0) await run('umount', ['-l', point]);
-    }
-    const left = mountsUnder(session.dir);
-    if (left.length > 0) log(`still mounted, not removing ${session.dir}: ${left.join(', ')}`);
-    else rmSync(session.dir, {recursive: true, force: true});
-  })();
-  return session.cleaning;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    if (session.interrupted) return;
-    session.interrupted = true;
-    log(`${signal}: stopping the daemons and removing the scratch dir ...`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Measurements
 // ---------------------------------------------------------------------------------------------------------------
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+const engineCpu = (engine) => Object.values(engine.pids()).reduce((sum, pid) => sum + (pid ? cpuSeconds(pid) : 0), 0);
 
 /** Back to an empty store: untag, then prune so every layer is really deleted and the next load unpacks again. */
 async function reset(engine) {
@@ -694,8 +405,6 @@ async function reset(engine) {
   spawnSync('sync');
   return seconds;
 }
-
-const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** One fresh load: wall-clock seconds through the CLI, and the CPU seconds the daemon side spent on it. */
 async function timedLoad(engine, archive) {
@@ -752,72 +461,6 @@ function readRss(engine) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// CPU profile summary (--cpu-prof)
-// ---------------------------------------------------------------------------------------------------------------
-
-function sourceName(url) {
-  if (!url) return '(native)';
-  const path = url.replace(/^file:\/\//, '');
-  const dist = `${root}/dist/`;
-  if (path.startsWith(dist)) return `src/${path.slice(dist.length).replace(/\.js$/, '.ts')}`;
-  if (path.startsWith(`${root}/`)) return path.slice(root.length + 1);
-  return path.startsWith('node:') ? path : path.replace(/^.*\/node_modules\//, 'node_modules/');
-}
-
-/**
- * Where labd's CPU went, from a .cpuprofile: self time per function, and every sample charged to the innermost
- * src/engine function on its stack, so the synchronous fs calls (native) and hashing that engine code makes
- * count against that engine function. Async code resumes without its callers on the stack, so this is more
- * telling than inclusive time.
- */
-function summarizeProfile(path, windows, phase, top = 25) {
-  const profile = JSON.parse(readFileSync(path, 'utf8'));
-  const spans = windows.filter((w) => w.phase === phase);
-  const inPhase = (t) => spans.some((w) => t >= w.from && t <= w.to);
-  let clock = profile.startTime;
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'}  ${sourceName(n.callFrame.url)}`;
-  const enginePrefix = `${root}/dist/engine/`;
-  const self = new Map();
-  const charged = new Map();
-  const byFile = new Map();
-  const add = (map, key, dt) => map.set(key, (map.get(key) ?? 0) + dt);
-  let total = 0;
-  let idle = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    clock += profile.timeDeltas[i] ?? 0;
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    const node = nodes.get(profile.samples[i]);
-    if (!node || !inPhase(clock)) continue;
-    total += dt;
-    if (node.callFrame.functionName === '(idle)') {
-      idle += dt;
-      continue;
-    }
-    add(self, keyOf(node), dt);
-    let owner;
-    for (let id = node.id; id !== undefined && !owner; id = parent.get(id)) {
-      const n = nodes.get(id);
-      if (n.callFrame.url.replace(/^file:\/\//, '').startsWith(enginePrefix)) owner = n;
-    }
-    const key = owner ? keyOf(owner) : `(outside src/engine: ${node.callFrame.functionName || 'anonymous'} ${sourceName(node.callFrame.url)})`;
-    add(charged, key, dt);
-    add(byFile, owner ? sourceName(owner.callFrame.url) : '(outside src/engine)', dt);
-  }
-  const busy = total - idle;
-  const rank = (m, n = top) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([fn, ms]) => ({fn, ms, pct: (100 * ms) / busy}));
-  return {file: path, phase, spans: spans.length, totalMs: total, busyMs: busy, self: rank(self), engineCharged: rank(charged), engineFiles: rank(byFile, 12)};
-}
-
-function newestProfile(dir, since) {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f)).filter((f) => statSync(f).mtimeMs >= since);
-  files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  return files[0];
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -827,13 +470,7 @@ async function main() {
   const image = await ensureArchive(opts.seed);
   const mb = image.bytes / 1e6;
 
-  const parent = opts.dir ? resolve(opts.dir) : tmpdir();
-  mkdirSync(parent, {recursive: true});
-  session.dir = mkdtempSync(join(parent, 'lab-bench-'));
-  cliEnv = {...process.env, DOCKER_CONFIG: join(session.dir, 'cli-config')};
-  delete cliEnv.DOCKER_HOST;
-  delete cliEnv.DOCKER_CONTEXT;
-  mkdirSync(cliEnv.DOCKER_CONFIG);
+  openScratch(opts.dir);
   const fsType = (await run('findmnt', ['-n', '-o', 'FSTYPE', '-T', session.dir])).stdout.trim().split('\n')[0] || 'unknown';
   log(`scratch dir ${session.dir} (${fsType})`);
 
@@ -851,7 +488,7 @@ async function main() {
   }
   if (engineNames.includes('labd')) {
     log(`starting labd${opts['cpu-prof'] ? ' under --cpu-prof' : ''} ...`);
-    const e = await startLabd(session.dir);
+    const e = await startLabd(session.dir, {cpuProf: opts['cpu-prof'] ? join(outDir, 'prof') : undefined});
     session.engines.push(e);
     engines.push(e);
     e.version = (await mustDocker(e, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})'])).stdout.trim();
@@ -981,18 +618,12 @@ function printReport(report) {
   }
   for (const p of report.labdProfile ?? []) {
     out.push('');
-    out.push(`labd CPU profile, ${p.phase} (${p.spans} times, warm-up included): ${(p.busyMs / 1000).toFixed(2)} s busy of ${(p.totalMs / 1000).toFixed(2)} s, ` +
-      `${(p.busyMs / 1000 / Math.max(1, p.spans)).toFixed(2)} s busy each; ${p.file}`);
-    out.push('  self time (top):');
-    for (const f of p.self.slice(0, 15)) out.push(`    ${(f.ms / 1000).toFixed(2).padStart(7)} s ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
-    out.push('  charged to the innermost src/engine function (its own JS plus the native calls it makes):');
-    for (const f of p.engineCharged.slice(0, 15)) out.push(`    ${(f.ms / 1000).toFixed(2).padStart(7)} s ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
-    out.push('  the same, by file:');
-    for (const f of p.engineFiles) out.push(`    ${(f.ms / 1000).toFixed(2).padStart(7)} s ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
+    out.push(...profileLines(p));
   }
   process.stdout.write(out.join('\n') + '\n');
 }
 
+cleanupOnSignals();
 let exitCode = 0;
 try {
   await main();

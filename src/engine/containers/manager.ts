@@ -15,6 +15,7 @@ import type {Logger} from '../util/log.js';
 import {AttachHub} from './attach-hub.js';
 import {ContainerStore} from './container-store.js';
 import {createContainer, type CreateRequest} from './create.js';
+import {ExecManager} from './exec.js';
 import {launch, runtimePaths, type RuntimePaths} from './launch.js';
 import {checkName} from './names.js';
 import {zeroTime, type ContainerRecord} from './record.js';
@@ -27,6 +28,7 @@ export class ContainerManager {
   readonly paths: RuntimePaths;
   readonly runc: Runc;
   readonly attach = new AttachHub();
+  readonly execs: ExecManager;
   private readonly exitWaiters = new Map<string, Set<(code: number) => void>>();
   private readonly removeWaiters = new Map<string, Set<() => void>>();
 
@@ -40,6 +42,7 @@ export class ContainerManager {
     this.store = new ContainerStore(dataRoot);
     this.paths = runtimePaths(execRoot);
     this.runc = new Runc(this.paths.runcRoot);
+    this.execs = new ExecManager(this.store, images.layers, this.paths, events);
     images.containerLayers = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).chains;
     images.containerMountIds = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).mountIds;
   }

@@ -6,6 +6,7 @@ import {Router} from '../api/router.js';
 import {buildRoutes} from '../api/routes/build.js';
 import {containerIoRoutes} from '../api/routes/container-io.js';
 import {containerRoutes} from '../api/routes/containers.js';
+import {execRoutes} from '../api/routes/exec.js';
 import {imageRoutes} from '../api/routes/images.js';
 import {systemRoutes} from '../api/routes/system.js';
 import {listen, type Listener} from '../api/server.js';
@@ -70,6 +71,7 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
   buildRoutes(router, engine);
   containerRoutes(router, engine);
   containerIoRoutes(router, engine);
+  execRoutes(router, engine);
   let listeners: Listener[];
   try {
     listeners = await listen(config, router, log);

@@ -23,6 +23,8 @@ export interface ShimStart {
   stdinOnce: boolean;
   /** For `docker exec`: the process.json to run in the existing container. */
   execProcess?: string;
+  /** Start the process only once a client has attached (so `docker exec` misses no output). */
+  hold?: boolean;
   runtime?: string;
 }
 
@@ -41,6 +43,7 @@ export function startShim(opts: ShimStart, timeoutMs = 30_000): Promise<ShimHand
   if (opts.stdin) args.push('--stdin');
   if (opts.stdinOnce) args.push('--stdin-once');
   if (opts.execProcess) args.push('--exec', opts.execProcess);
+  if (opts.hold) args.push('--hold');
   return new Promise((resolve, reject) => {
     // Its own session: a signal to the daemon's process group never reaches the containers.
     const child = spawn(shimPath(), args, {detached: true, stdio: ['ignore', 'pipe', 'ignore']});
@@ -81,6 +84,15 @@ function request(stateDir: string, line: string): Promise<Socket> {
     });
     socket.once('error', reject);
   });
+}
+
+/** The shim makes its socket first thing; a client that must attach before the process starts waits for it. */
+export async function waitForSocket(stateDir: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(join(stateDir, 'attach.sock'))) {
+    if (Date.now() > deadline) throw new ShimError('the shim did not open its socket in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
 
 /** A stream of the process's output (Docker-framed unless TTY) and, with `i`, a way into its stdin. */

@@ -154,7 +154,8 @@ export function firstLine(proc: ChildProcess): Promise<string> {
       }
     };
     proc.stdout!.on('data', onData);
-    proc.once('exit', () => res(buf));
+    // 'close', not 'exit': stdout may still hold the line when the process exits.
+    proc.once('close', () => res(buf));
   });
 }
 
@@ -244,9 +245,11 @@ export interface LogEntry {
   time: string;
 }
 
+/** The complete lines of a json-file log (the shim may be mid-write on the last). */
 export function readLog(path: string): LogEntry[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogEntry);
+  const text = readFileSync(path, 'utf8');
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogEntry);
 }
 
 export function streamText(entries: LogEntry[], stream: string): string {

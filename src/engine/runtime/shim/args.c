@@ -1,5 +1,5 @@
 /* Command line: labd-shim --id ID --bundle DIR --runtime PATH --runtime-root DIR
- *   --state-dir DIR --log PATH [--tty] [--stdin] [--stdin-once] [--exec PROCESS_JSON] */
+ *   --state-dir DIR --log PATH [--tty] [--stdin] [--stdin-once] [--exec PROCESS_JSON] [--hold] */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +20,7 @@ int parse_args(int argc, char **argv, struct config *cfg, char *err, size_t errl
 		{ "--tty", &cfg->tty },
 		{ "--stdin", &cfg->stdin_open },
 		{ "--stdin-once", &cfg->stdin_once },
+		{ "--hold", &cfg->hold },
 	};
 
 	memset(cfg, 0, sizeof *cfg);

@@ -352,3 +352,13 @@ int attach_busy(void)
 			return 1;
 	return 0;
 }
+
+/* Clients attached to the process's streams. */
+int attach_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].kind == C_ATTACH)
+			n++;
+	return n;
+}

@@ -19,6 +19,7 @@
 
 #define DRAIN_MS 200   /* how long output may trail the exit */
 #define LINGER_MS 1000 /* how long clients get to take their last bytes */
+#define HOLD_MS 10000  /* how long --hold waits for the first client */
 
 struct shim S = { .sig_fd = -1, .out_fd = -1, .err_fd = -1, .in_fd = -1, .master_fd = -1 };
 
@@ -45,9 +46,14 @@ static void fail(const char *msg)
 	exit(1);
 }
 
-/* Descriptors 0-2 must exist, or a pipe could land there and be clobbered by dup2. */
-static void ensure_stdio(void)
+/* Descriptors 0-2 must exist, or a pipe could land there and be clobbered by dup2.
+ * Anything else inherited is closed: the shim lives long and must not keep some
+ * pipe of its spawner open. */
+static void tidy_fds(void)
 {
+	if (close_range(3, ~0U, 0) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
 	for (int fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) < 0) {
 			int n = open("/dev/null", O_RDWR);
@@ -135,8 +141,9 @@ static void run(void)
 		if (poll(pfd, (nfds_t)n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
+			/* Cannot happen with valid arguments; never claim an exit we did not see. */
 			fprintf(stderr, "labd-shim: poll: %s\n", strerror(errno));
-			return;
+			exit(2);
 		}
 		if (pfd[0].revents)
 			drain_signals();
@@ -148,14 +155,34 @@ static void run(void)
 	}
 }
 
+/* --hold (docker exec): the process starts only once its first client has attached,
+ * so not a byte of its output is missed. */
+static void hold_for_attach(void)
+{
+	struct pollfd pfd[256];
+	long long until = now_ms() + HOLD_MS;
+	while (!attach_count()) {
+		long long left = until - now_ms();
+		if (left <= 0)
+			fail("no client attached in time");
+		int n = attach_pollfds(pfd, (int)(sizeof pfd / sizeof pfd[0]));
+		int r = poll(pfd, (nfds_t)n, (int)left);
+		if (r < 0 && errno != EINTR)
+			fail("poll failed while waiting for a client");
+		if (r > 0)
+			attach_events(pfd);
+	}
+}
+
 /* Give clients a bounded time to take their replies and last output. */
 static void linger(void)
 {
 	struct pollfd pfd[256];
 	long long until = now_ms() + LINGER_MS;
-	while (attach_busy() && now_ms() < until) {
+	long long left;
+	while (attach_busy() && (left = until - now_ms()) > 0) {
 		int n = attach_pollfds(pfd, (int)(sizeof pfd / sizeof pfd[0]));
-		if (poll(pfd, (nfds_t)n, (int)(until - now_ms())) < 0 && errno != EINTR)
+		if (poll(pfd, (nfds_t)n, (int)left) < 0 && errno != EINTR)
 			return;
 		attach_events(pfd);
 	}
@@ -166,7 +193,7 @@ int main(int argc, char **argv)
 	char err[1024], path[1024];
 	sigset_t chld;
 
-	ensure_stdio();
+	tidy_fds();
 	if (parse_args(argc, argv, &S.cfg, err, sizeof err) < 0)
 		fail(err);
 	/* labd may vanish at any moment; its pipes and session must not take us along. */
@@ -193,6 +220,8 @@ int main(int argc, char **argv)
 		snprintf(err, sizeof err, "log %s: %s", S.cfg.log_path, strerror(errno));
 		fail(err);
 	}
+	if (S.cfg.hold)
+		hold_for_attach();
 	if (start_process(err, sizeof err) < 0)
 		fail(err);
 	announce_ready();

@@ -21,6 +21,7 @@ struct config {
 	int tty;
 	int stdin_open;
 	int stdin_once;
+	int hold;           /* start the process only once a client has attached */
 };
 
 /* State shared by the event loop, the runtime launcher and the attach server. */
@@ -61,6 +62,7 @@ void attach_events(const struct pollfd *pfd);
 void attach_output(int stream, const char *buf, size_t n);
 void attach_shutdown(void);
 int attach_busy(void);
+int attach_count(void);
 void attach_unlink(void);
 
 #endif

@@ -1,0 +1,175 @@
+/**
+ * `docker exec`: a process started by runc in a running container's namespaces and cgroup, held by a shim of
+ * its own. Its exit code is kept for `GET /exec/{id}/json`, which is what the CLI turns into its exit status.
+ */
+import {randomBytes} from 'node:crypto';
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import type {Socket} from 'node:net';
+import {conflict, notFound} from '../api/errors.js';
+import type {EventBus} from '../events/event-bus.js';
+import type {LayerStore} from '../images/layer-store.js';
+import {attachShim, readExit, resizeShim, startShim, waitForSocket, waitShim} from '../runtime/shim-client.js';
+import {resolveUser} from '../runtime/user.js';
+import type {ContainerStore} from './container-store.js';
+import type {RuntimePaths} from './launch.js';
+import {rwLayerPaths} from './rw-layer.js';
+
+export interface ExecConfig {
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  Tty?: boolean;
+  Cmd: string[];
+  Env?: string[] | null;
+  WorkingDir?: string;
+  User?: string;
+  Privileged?: boolean;
+  ConsoleSize?: [number, number] | null;
+  DetachKeys?: string;
+}
+
+export interface ExecRecord {
+  ID: string;
+  ContainerID: string;
+  config: ExecConfig;
+  Running: boolean;
+  ExitCode: number | null;
+  Pid: number;
+  stateDir: string;
+}
+
+export class ExecManager {
+  private readonly execs = new Map<string, ExecRecord>();
+
+  constructor(
+    private readonly containers: ContainerStore,
+    private readonly layers: LayerStore,
+    private readonly paths: RuntimePaths,
+    private readonly events: EventBus,
+  ) {}
+
+  create(containerRef: string, config: ExecConfig): ExecRecord {
+    const c = this.containers.get(containerRef);
+    if (!c.State.Running) throw conflict(`container ${c.ID} is not running`);
+    if (!Array.isArray(config.Cmd) || config.Cmd.length === 0) throw conflict('No exec command specified');
+    const id = randomBytes(32).toString('hex');
+    const record: ExecRecord = {ID: id, ContainerID: c.ID, config, Running: false, ExitCode: null, Pid: 0, stateDir: join(this.paths.stateDir(c.ID), `e${id.slice(0, 12)}`)};
+    this.execs.set(id, record);
+    this.events.emit('container', `exec_create: ${config.Cmd.join(' ')}`, c.ID, {name: c.Name.slice(1), execID: id});
+    return record;
+  }
+
+  get(id: string): ExecRecord {
+    const e = this.execs.get(id);
+    if (!e) throw notFound(`No such exec instance: ${id}`);
+    // The process may have ended a moment before anyone asked: its shim's exit file says so.
+    if (e.Running) {
+      const exit = readExit(e.stateDir);
+      if (exit) this.finish(e, exit.exitCode);
+    }
+    return e;
+  }
+
+  /** The OCI process: the container's own (capabilities, env) with the exec's command, user, dir and terminal. */
+  private processSpec(e: ExecRecord): object {
+    const c = this.containers.get(e.ContainerID);
+    const bundle = JSON.parse(readFileSync(join(this.paths.stateDir(c.ID), 'config.json'), 'utf8')) as {process: Record<string, unknown> & {env: string[]; cwd: string; user: unknown}};
+    const base = bundle.process;
+    const user = e.config.User ? resolveUser(rwLayerPaths(this.layers, c.MountID).merged, e.config.User) : undefined;
+    const env = [...base.env];
+    for (const kv of e.config.Env ?? []) {
+      const key = kv.split('=')[0];
+      const i = env.findIndex((x) => x.startsWith(`${key}=`));
+      if (i >= 0) env[i] = kv;
+      else env.push(kv);
+    }
+    const size = e.config.ConsoleSize;
+    return {
+      ...base,
+      terminal: Boolean(e.config.Tty),
+      ...(e.config.Tty && size && size[0] > 0 ? {consoleSize: {height: size[0], width: size[1]}} : {consoleSize: undefined}),
+      args: e.config.Cmd,
+      env,
+      cwd: e.config.WorkingDir || base.cwd,
+      user: user ? {uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? {additionalGids: user.additionalGids} : {})} : base.user,
+    };
+  }
+
+  /** Runs the process; with a client socket, streams it and resolves once the process has been started. */
+  async start(id: string, client: Socket | undefined): Promise<void> {
+    const e = this.get(id);
+    if (e.Running || e.ExitCode !== null) throw conflict(`Error: Exec command ${id} has already run`);
+    const c = this.containers.get(e.ContainerID);
+    if (!c.State.Running) throw conflict(`container ${c.ID} is not running`);
+    rmSync(e.stateDir, {recursive: true, force: true});
+    mkdirSync(e.stateDir, {recursive: true, mode: 0o700});
+    const processFile = join(e.stateDir, 'process.json');
+    writeFileSync(processFile, JSON.stringify(this.processSpec(e)));
+    const streams = `${e.config.AttachStdin ? 'i' : ''}${e.config.AttachStdout ? 'o' : ''}${e.config.AttachStderr ? 'e' : ''}` || 'oe';
+    const ready = startShim({
+      id: c.ID, bundle: this.paths.stateDir(c.ID), runtimeRoot: this.paths.runcRoot, stateDir: e.stateDir, logPath: '/dev/null',
+      tty: Boolean(e.config.Tty), stdin: Boolean(e.config.AttachStdin), stdinOnce: Boolean(e.config.AttachStdin), execProcess: processFile, hold: Boolean(client),
+    });
+    let shimSocket: Socket | undefined;
+    if (client) {
+      await waitForSocket(e.stateDir);
+      shimSocket = await attachShim(e.stateDir, streams);
+    }
+    let handle;
+    try {
+      handle = await ready;
+    } catch (error) {
+      shimSocket?.destroy();
+      e.ExitCode = /not found|no such file/.test((error as Error).message) ? 127 : 126;
+      throw new Error(`OCI runtime exec failed: ${(error as Error).message}`);
+    }
+    e.Running = true;
+    e.Pid = handle.pid;
+    this.events.emit('container', `exec_start: ${e.config.Cmd.join(' ')}`, c.ID, {name: c.Name.slice(1), execID: id});
+    void waitShim(e.stateDir).then((exit) => this.finish(e, exit.exitCode));
+    if (client && shimSocket) {
+      shimSocket.pipe(client);
+      shimSocket.on('error', () => client.destroy());
+      client.on('error', () => shimSocket!.destroy());
+      if (streams.includes('i')) client.pipe(shimSocket);
+      else client.resume();
+    }
+  }
+
+  private finish(e: ExecRecord, code: number): void {
+    if (!e.Running) return;
+    e.Running = false;
+    e.ExitCode = code;
+    const c = this.containers.find(e.ContainerID);
+    this.events.emit('container', 'exec_die', e.ContainerID, {name: c?.Name.slice(1) ?? '', execID: e.ID, exitCode: String(code)});
+    setTimeout(() => rmSync(e.stateDir, {recursive: true, force: true}), 1000).unref();
+  }
+
+  async resize(id: string, rows: number, cols: number): Promise<void> {
+    const e = this.get(id);
+    if (e.Running && e.config.Tty) await resizeShim(e.stateDir, rows, cols);
+  }
+
+  inspect(id: string) {
+    const e = this.get(id);
+    return {
+      ID: e.ID,
+      Running: e.Running,
+      ExitCode: e.ExitCode,
+      ProcessConfig: {tty: Boolean(e.config.Tty), entrypoint: e.config.Cmd[0], arguments: e.config.Cmd.slice(1), privileged: Boolean(e.config.Privileged), user: e.config.User ?? ''},
+      OpenStdin: Boolean(e.config.AttachStdin),
+      OpenStderr: Boolean(e.config.AttachStderr),
+      OpenStdout: Boolean(e.config.AttachStdout),
+      CanRemove: false,
+      ContainerID: e.ContainerID,
+      DetachKeys: e.config.DetachKeys ?? '',
+      Pid: e.Pid,
+    };
+  }
+
+  /** Exec IDs of one container (inspect's ExecIDs). */
+  idsOf(containerId: string): string[] {
+    return [...this.execs.values()].filter((e) => e.ContainerID === containerId && e.Running).map((e) => e.ID);
+  }
+}

@@ -1,0 +1,155 @@
+import {spawn} from 'node:child_process';
+import {access, link, mkdir, mkdtemp, readdir, readFile, rename} from 'node:fs/promises';
+import {join} from 'node:path';
+import {BuildError} from './errors.js';
+import {run} from './exec.js';
+
+export interface DebootstrapRun {
+  suite: string;
+  target: string;
+  mirror: string;
+  architecture: string;
+  variant: string;
+  components: string[];
+  include: string[];
+  /** Shared folder of downloaded .debs, reused across builds (debootstrap re-checks every checksum). */
+  debCache: string;
+  /** Other folders whose .debs may be reused, e.g. apt's /var/cache/apt/archives. */
+  seedDirs: string[];
+  onLine: (line: string) => void;
+}
+
+/** Sbin folders are often missing from PATH, and debootstrap needs chroot, mknod and friends. */
+export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export async function findProgram(name: string): Promise<string | undefined> {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), ...SYSTEM_PATH.split(':')]) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (await access(candidate).then(() => true, () => false)) return candidate;
+  }
+  return undefined;
+}
+
+/** "debootstrap 1.0.128+nmu2+deb12u2"; its scripts decide what gets installed, so it is part of the cache key. */
+export async function debootstrapVersion(): Promise<string> {
+  const program = await findProgram('debootstrap');
+  if (!program) throw new BuildError('debootstrap is not installed (apt-get install debootstrap)');
+  const {stdout} = await run(program, ['--version'], {env: {...process.env, PATH: SYSTEM_PATH, LC_ALL: 'C'}});
+  return stdout.toString('utf8').trim();
+}
+
+/**
+ * Runs debootstrap into target. Each run gets a private --cache-dir seeded with hard links to
+ * the shared .debs, and new downloads are renamed into the shared folder afterwards, so
+ * parallel builds never see a half-written .deb.
+ */
+export async function runDebootstrap(opts: DebootstrapRun): Promise<void> {
+  if (process.getuid?.() !== 0) throw new BuildError('debootstrap must run as root (it creates device nodes and chroots to run maintainer scripts)');
+  const program = await findProgram('debootstrap');
+  if (!program) throw new BuildError('debootstrap is not installed (apt-get install debootstrap)');
+
+  await mkdir(opts.debCache, {recursive: true});
+  const privateCache = await mkdtemp(join(opts.debCache, '.run-'));
+  try {
+    await seed(privateCache, [opts.debCache, ...opts.seedDirs]);
+    const args = [
+      `--variant=${opts.variant}`,
+      `--arch=${opts.architecture}`,
+      `--components=${opts.components.join(',')}`,
+      ...(opts.include.length > 0 ? [`--include=${opts.include.join(',')}`] : []),
+      '--merged-usr',
+      `--cache-dir=${privateCache}`,
+      opts.suite,
+      opts.target,
+      opts.mirror,
+    ];
+    await streamRun(program, args, opts.onLine, opts.target);
+    await publish(privateCache, opts.debCache);
+  } finally {
+    await removeTree(privateCache);
+  }
+}
+
+async function seed(into: string, dirs: string[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const dir of dirs) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!name.endsWith('.deb') || seen.has(name)) continue;
+      seen.add(name);
+      // Only hard links: copying a whole apt cache from another file system would cost more than downloading.
+      await link(join(dir, name), join(into, name)).catch(() => undefined);
+    }
+  }
+}
+
+async function publish(from: string, to: string): Promise<void> {
+  for (const name of await readdir(from)) {
+    if (!name.endsWith('.deb')) continue;
+    // Rename replaces atomically; a file already shared is the same bytes (same name, checked checksum).
+    await rename(join(from, name), join(to, name)).catch(() => undefined);
+  }
+}
+
+function streamRun(program: string, args: string[], onLine: (line: string) => void, target: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, {
+      env: {PATH: SYSTEM_PATH, LC_ALL: 'C', HOME: '/root', DEBIAN_FRONTEND: 'noninteractive', TERM: 'dumb'},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const tail: string[] = [];
+    const feed = (stream: NodeJS.ReadableStream) => {
+      let partial = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          if (!line.trim()) continue;
+          tail.push(line);
+          if (tail.length > 30) tail.shift();
+          onLine(line);
+        }
+      });
+    };
+    feed(child.stdout);
+    feed(child.stderr);
+    child.on('error', (error) => reject(new BuildError(`cannot run ${program}: ${error.message}`, {cause: error})));
+    child.on('close', async (code, signal) => {
+      if (code === 0) return resolve();
+      // debootstrap's own log says which maintainer script or download failed.
+      const log = await readFile(join(target, 'debootstrap/debootstrap.log'), 'utf8').catch(() => '');
+      const logTail = log.trim().split('\n').slice(-15).join('\n');
+      const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+      reject(new BuildError(`debootstrap failed (${why}):\n${tail.join('\n')}${logTail ? `\n--- debootstrap.log (end) ---\n${logTail}` : ''}`));
+    });
+  });
+}
+
+/** Mount points at or below dir, deepest first (from /proc/self/mountinfo, octal escapes undone). */
+export async function mountsBelow(dir: string): Promise<string[]> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  const points = info
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((p): p is string => p !== undefined)
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((p) => p === dir || p.startsWith(`${dir}/`));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Deletes a build tree. A failed or killed debootstrap can leave /proc (or bind mounts of the
+ * host's /dev) mounted inside it, so those are unmounted first and rm never crosses into
+ * another file system.
+ */
+export async function removeTree(dir: string): Promise<void> {
+  for (const point of await mountsBelow(dir)) {
+    await run('umount', [point], {env: {...process.env, PATH: SYSTEM_PATH}}).catch(() =>
+      run('umount', ['--lazy', point], {env: {...process.env, PATH: SYSTEM_PATH}}).catch(() => undefined),
+    );
+  }
+  const left = await mountsBelow(dir);
+  if (left.length > 0) throw new BuildError(`not removing ${dir}: still mounted: ${left.join(', ')}`);
+  await run('rm', ['-rf', '--one-file-system', '--', dir], {env: {...process.env, PATH: SYSTEM_PATH}});
+}
