@@ -8,7 +8,7 @@ import {cpus} from 'node:os';
 import {join} from 'node:path';
 import {parseArgs} from 'node:util';
 import {followEvents, startApiTrace} from './lib/api-trace.mjs';
-import {cleanup, cleanupOnSignals, docker, mustDocker, openScratch, outDir, root, session, startDockerd, startLabd} from './lib/engines.mjs';
+import {cleanup, cleanupOnSignals, docker, engineDist, mustDocker, openScratch, outDir, root, session, startDockerd, startLabd} from './lib/engines.mjs';
 import {monotonicUs, newestProfile, profileLines, summarizeProfile} from './lib/profile.mjs';
 import {cmdline, hostBusySeconds, log, median, must, procStatus, pssKiB, quantile, rssKiB, run, sleep, terminate} from './lib/proc.mjs';
 
@@ -410,7 +410,7 @@ function readChildTrace(path) {
 
 async function main() {
   if (process.getuid?.() !== 0) throw new Error('run this as root: both engines mount filesystems and run containers');
-  if (!existsSync(join(root, 'dist', 'engine', 'daemon', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(engineDist(), 'daemon', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   const image = await busyboxArchive();
   log(`busybox archive ${image.path} (${(statSync(image.path).size / 1e6).toFixed(1)} MB)`);
 
@@ -561,6 +561,8 @@ function printReport(report) {
     [`docker run --rm echo hi (${report.echoRuns} runs)`, ...names.map((n) => `${ms(r[n].echoStats.median)}, printed hi`)],
     [`memory, ${r[names[0]].memory.containers} x sleep 300`, ...names.map(() => '')],
     ['  per container (shim RSS + daemon growth) / N', ...names.map((n) => mib(r[n].memory.perContainerKiB))],
+    ['  shim RSS per container', ...names.map((n) => mib(r[n].memory.shimRssKiB / r[n].memory.containers))],
+    ['  daemon growth per container', ...names.map((n) => mib(r[n].memory.daemonGrowthKiB / r[n].memory.containers))],
     ['  shim RSS, each', ...names.map((n) => r[n].memory.shims.map((s) => (s.rssKiB / 1024).toFixed(1)).join(' ') + ' MiB')],
     ['  shim PSS, sum', ...names.map((n) => mib(r[n].memory.shimPssKiB))],
     ['  shim process', ...names.map((n) => [...new Set(r[n].memory.shims.map((s) => s.name))].join(', '))],
@@ -585,6 +587,8 @@ function printReport(report) {
     out.push(`echo hi     labd/dockerd = ${ratios.echoLatency.toFixed(2)}x`);
     out.push(`machine CPU labd/dockerd = ${ratios.machineCpu.toFixed(2)}x   (all processes, the CLI included; noisy on a shared machine)`);
     out.push(`memory per container labd/dockerd = ${ratios.memoryPerContainer.toFixed(2)}x`);
+    const shrank = names.filter((n) => r[n].memory.daemonGrowthKiB < 0);
+    if (shrank.length) out.push(`  (${shrank.join(', ')}: the daemon's RSS went down while the containers started, a garbage collection; compare the shim RSS alone)`);
   }
   if (report.trace) out.push(...traceLines(report.trace));
   if (report.labdProfile) {

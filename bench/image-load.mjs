@@ -12,7 +12,7 @@ import {Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {parseArgs} from 'node:util';
 import tar from 'tar-stream';
-import {cleanup, cleanupOnSignals, docker, mustDocker, openScratch, outDir, root, session, startDockerd, startLabd} from './lib/engines.mjs';
+import {cleanup, cleanupOnSignals, docker, engineDist, mustDocker, openScratch, outDir, root, session, startDockerd, startLabd} from './lib/engines.mjs';
 import {monotonicUs, newestProfile, profileLines, summarizeProfile} from './lib/profile.mjs';
 import {cpuSeconds, log, median, rssKiB, run, sleep} from './lib/proc.mjs';
 const TAG = 'bench:100mb';
@@ -466,7 +466,7 @@ function readRss(engine) {
 
 async function main() {
   if (process.getuid?.() !== 0) throw new Error('run this as root: both engines mount filesystems and need root');
-  if (!existsSync(join(root, 'dist', 'engine', 'daemon', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(engineDist(), 'daemon', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   const image = await ensureArchive(opts.seed);
   const mb = image.bytes / 1e6;
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // labd: the container engine daemon (the process `lab engine start` runs in the background).
-import {main} from '../dist/engine/daemon/main.js';
+import {main} from '../dist/src/engine/daemon/main.js';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -11,6 +11,12 @@ import {log, mountsUnder, must, readPid, run, tail, terminate, waitFor} from './
 
 export const root = resolve(fileURLToPath(import.meta.url), '../../..');
 export const outDir = join(root, 'bench', 'out');
+/** Where the compiled engine lives: dist/src/engine (rootDir "."), or dist/engine in the older layout. */
+export function engineDist() {
+  const nested = join(root, 'dist', 'src', 'engine');
+  return existsSync(nested) ? nested : join(root, 'dist', 'engine');
+}
+
 export const dockerCli = existsSync('/usr/local/bin/docker') ? '/usr/local/bin/docker' : 'docker';
 
 /**

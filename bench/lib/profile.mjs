@@ -1,7 +1,7 @@
 // Reading labd's .cpuprofile (written by `node --cpu-prof`): where its CPU went during chosen time windows.
 import {readFileSync, readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {root} from './engines.mjs';
+import {engineDist, root} from './engines.mjs';
 
 /** Monotonic microseconds: the clock V8 stamps profile samples with. */
 export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -10,7 +10,11 @@ export function sourceName(url) {
   if (!url) return '(native)';
   const path = url.replace(/^file:\/\//, '');
   const dist = `${root}/dist/`;
-  if (path.startsWith(dist)) return `src/${path.slice(dist.length).replace(/\.js$/, '.ts')}`;
+  if (path.startsWith(dist)) {
+    // dist/src/engine/x.js (rootDir ".") or dist/engine/x.js (rootDir "src") both come from src/engine/x.ts.
+    const rel = path.slice(dist.length).replace(/\.js$/, '.ts');
+    return engineDist().startsWith(`${root}/dist/src/`) ? rel : `src/${rel}`;
+  }
   if (path.startsWith(`${root}/`)) return path.slice(root.length + 1);
   return path.startsWith('node:') ? path : path.replace(/^.*\/node_modules\//, 'node_modules/');
 }
@@ -30,7 +34,7 @@ export function summarizeProfile(path, windows, phase, top = 25) {
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'}  ${sourceName(n.callFrame.url)}`;
-  const enginePrefix = `${root}/dist/engine/`;
+  const enginePrefix = `${engineDist()}/`;
   const self = new Map();
   const charged = new Map();
   const byFile = new Map();

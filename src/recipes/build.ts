@@ -12,7 +12,8 @@ import {writeLayer} from './layer.js';
 import {loadRecipeByName} from './load.js';
 import {debsCacheDir, defaultCacheDir, imagesCacheDir} from './paths.js';
 import {assembleRootfs} from './rootfs.js';
-import type {BuildOptions, BuildProgress, BuildResult, BuildStep, LoadedRecipe} from './types.js';
+import {debootstrapImage} from './build-debootstrap.js';
+import type {ArchiveFormat, BuildOptions, BuildProgress, BuildResult, BuildStep, LoadedRecipe, PackagesRecipe} from './types.js';
 import type {ResolvedPackage} from './apt.js';
 
 /**
@@ -25,8 +26,32 @@ export async function buildImageArchive(name: string, opts: BuildOptions): Promi
   const progress = (step: BuildStep, message: string) => opts.onProgress?.({step, message} satisfies BuildProgress);
 
   const loaded = await loadRecipeByName(name, opts.recipesDir);
-  const {recipe} = loaded;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const {recipe} = loaded;
+  const {archive, meta, cached} =
+    recipe.kind === 'debootstrap'
+      ? await debootstrapImage({...loaded, recipe}, format, cacheDir, opts, progress)
+      : await packagesImage({...loaded, recipe}, format, cacheDir, opts, progress);
+  if (cached) progress('cached', `up to date: ${archive}`);
+
+  let path = archive;
+  if (opts.out && resolve(opts.out) !== archive) {
+    path = resolve(opts.out);
+    await copyFile(archive, path);
+  }
+  progress('done', `${path} ${meta.imageId}`);
+  return {path, imageId: meta.imageId, diffIds: meta.diffIds, repoTags: meta.repoTags, format, cached};
+}
+
+/** A recipe of kind "packages": exact .debs resolved with apt, unpacked and laid out file by file. */
+async function packagesImage(
+  loaded: LoadedRecipe & {recipe: PackagesRecipe},
+  format: ArchiveFormat,
+  cacheDir: string,
+  opts: BuildOptions,
+  progress: (step: BuildStep, message: string) => void,
+): Promise<{archive: string; meta: CachedImage; cached: boolean}> {
+  const {recipe} = loaded;
   const debsDir = debsCacheDir(cacheDir);
   const imagesDir = imagesCacheDir(cacheDir);
 
@@ -35,26 +60,15 @@ export async function buildImageArchive(name: string, opts: BuildOptions): Promi
   const hash = recipeHash(loaded.raw, packages);
   const paths = cachePaths(imagesDir, recipe.name, hash, format);
 
-  let meta = await readCached(paths, hash);
-  const cached = meta !== undefined;
-  if (meta) {
-    progress('cached', `up to date: ${paths.archive}`);
-  } else {
-    await mkdir(imagesDir, {recursive: true});
-    meta = await buildFresh(loaded, packages, hash, format, {debsDir, searchDirs: opts.debSearchDirs ?? [APT_ARCHIVES]}, paths, progress);
-  }
-
-  let path = paths.archive;
-  if (opts.out && resolve(opts.out) !== paths.archive) {
-    path = resolve(opts.out);
-    await copyFile(paths.archive, path);
-  }
-  progress('done', `${path} ${meta.imageId}`);
-  return {path, imageId: meta.imageId, diffIds: meta.diffIds, repoTags: meta.repoTags, format, cached};
+  const hit = await readCached(paths, hash);
+  if (hit) return {archive: paths.archive, meta: hit, cached: true};
+  await mkdir(imagesDir, {recursive: true});
+  const meta = await buildFresh(loaded, packages, hash, format, {debsDir, searchDirs: opts.debSearchDirs ?? [APT_ARCHIVES]}, paths, progress);
+  return {archive: paths.archive, meta, cached: false};
 }
 
 async function buildFresh(
-  loaded: LoadedRecipe,
+  loaded: LoadedRecipe & {recipe: PackagesRecipe},
   packages: ResolvedPackage[],
   hash: string,
   format: BuildOptions['format'],

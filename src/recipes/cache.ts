@@ -15,6 +15,8 @@ export interface CachedImage {
   size: number;
   recipeHash: string;
   packages: {name: string; version: string; architecture: string; sha256: string}[];
+  /** debootstrap recipes: where the packages came from (the Release date and Packages index hashes). */
+  source?: {mirror: string; suite: string; release: string; indexes: string[]; debootstrap: string};
 }
 
 /** Everything that decides the output: recipe bytes, exact .debs, builder version. */

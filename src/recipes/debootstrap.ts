@@ -52,7 +52,7 @@ export async function runDebootstrap(opts: DebootstrapRun): Promise<void> {
   await mkdir(opts.debCache, {recursive: true});
   const privateCache = await mkdtemp(join(opts.debCache, '.run-'));
   try {
-    await seed(privateCache, [opts.debCache, ...opts.seedDirs]);
+    const seeded = await seed(privateCache, [opts.debCache, ...opts.seedDirs]);
     const args = [
       `--variant=${opts.variant}`,
       `--arch=${opts.architecture}`,
@@ -65,27 +65,30 @@ export async function runDebootstrap(opts: DebootstrapRun): Promise<void> {
       opts.mirror,
     ];
     await streamRun(program, args, opts.onLine, opts.target);
-    await publish(privateCache, opts.debCache);
+    await publish(privateCache, opts.debCache, seeded);
   } finally {
     await removeTree(privateCache);
   }
 }
 
-async function seed(into: string, dirs: string[]): Promise<void> {
+/** Links every .deb of dirs into the private cache; returns the names linked. */
+async function seed(into: string, dirs: string[]): Promise<Set<string>> {
   const seen = new Set<string>();
   for (const dir of dirs) {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       if (!name.endsWith('.deb') || seen.has(name)) continue;
       seen.add(name);
       // Only hard links: copying a whole apt cache from another file system would cost more than downloading.
-      await link(join(dir, name), join(into, name)).catch(() => undefined);
+      await link(join(dir, name), join(into, name)).catch(() => seen.delete(name));
     }
   }
+  return seen;
 }
 
-async function publish(from: string, to: string): Promise<void> {
+/** Moves what debootstrap downloaded into the shared cache (seeded files are already somewhere). */
+async function publish(from: string, to: string, seeded: Set<string>): Promise<void> {
   for (const name of await readdir(from)) {
-    if (!name.endsWith('.deb')) continue;
+    if (!name.endsWith('.deb') || seeded.has(name)) continue;
     // Rename replaces atomically; a file already shared is the same bytes (same name, checked checksum).
     await rename(join(from, name), join(to, name)).catch(() => undefined);
   }

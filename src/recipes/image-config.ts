@@ -36,17 +36,26 @@ export function ociPlatform(debianArch: string): {architecture: string; variant?
   return OCI_PLATFORM[debianArch] ?? {architecture: debianArch};
 }
 
-/** The image config (OCI image config / Docker image JSON) for a single-layer image. */
-export function buildImageConfig(recipe: Recipe, diffIds: string[], createdSeconds: number, packages: ResolvedPackage[]): ImageConfig {
+/** The history entry of the single layer: what made it. */
+export interface LayerHistory {
+  createdBy: string;
+  comment: string;
+}
+
+/**
+ * The image config (OCI image config / Docker image JSON) for a single-layer image. The
+ * history defaults to naming every package, which suits images made of a few packages.
+ */
+export function buildImageConfig(recipe: Recipe, diffIds: string[], createdSeconds: number, packages: ResolvedPackage[], history?: LayerHistory): ImageConfig {
   const created = rfc3339(createdSeconds);
   const platform = ociPlatform(recipe.image.architecture);
   const config = canonicalConfig(recipe.image.config);
-  const createdBy = `lab image build ${recipe.name} from ${packages.map((p) => `${p.name}=${p.version}`).join(' ')}`;
+  const createdBy = history?.createdBy ?? `lab image build ${recipe.name} from ${packages.map((p) => `${p.name}=${p.version}`).join(' ')}`;
   const doc: Record<string, unknown> = {
     architecture: platform.architecture,
     config,
     created,
-    history: [{created, created_by: createdBy, comment: 'built from Debian packages'}],
+    history: [{created, created_by: createdBy, comment: history?.comment ?? 'built from Debian packages'}],
     os: recipe.image.os,
     rootfs: {type: 'layers', diff_ids: diffIds},
   };

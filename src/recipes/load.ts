@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path';
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv';
 import {BuildError, RecipeError} from './errors.js';
 import {defaultRecipesDir, recipeSchemaFile} from './paths.js';
-import type {LoadedRecipe, Recipe} from './types.js';
+import type {DebootstrapRecipe, LoadedRecipe, PackagesRecipe, Recipe} from './types.js';
 
 let validator: ValidateFunction | undefined;
 
@@ -81,7 +81,8 @@ export function toJsonPath(pointer: string, extraKey?: string): string {
 }
 
 function formatSchemaErrors(errors: ErrorObject[]): string[] {
-  const lines = errors.map((e) => {
+  // "must match then/else schema" only repeats the branch's own, more precise errors.
+  const lines = errors.filter((e) => e.keyword !== 'if').map((e) => {
     const params = e.params as Record<string, unknown>;
     switch (e.keyword) {
       case 'additionalProperties': {
@@ -113,7 +114,34 @@ function describeType(value: unknown): string {
 
 /** Checks that JSON Schema cannot express: cross references and clashing paths. */
 function checkSemantics(recipe: Recipe): string[] {
+  return recipe.kind === 'debootstrap' ? checkDebootstrap(recipe) : checkPackages(recipe);
+}
+
+function checkDebootstrap(recipe: DebootstrapRecipe): string[] {
   const problems: string[] = [];
+  const extra = recipe as unknown as Record<string, unknown>;
+  if (extra.packages !== undefined) problems.push('$.packages: not used by a debootstrap recipe (extra packages go in $.debootstrap.include)');
+  if (extra.rootfs !== undefined) problems.push('$.rootfs: not used by a debootstrap recipe (extra files go in $.debootstrap.files)');
+  const seen = new Set<string>();
+  recipe.debootstrap.include?.forEach((name, i) => {
+    if (seen.has(name)) problems.push(`$.debootstrap.include[${i}]: package "${name}" is listed twice`);
+    seen.add(name);
+  });
+  const paths = new Map<string, number>();
+  recipe.debootstrap.files?.forEach((f, i) => {
+    const where = `$.debootstrap.files[${i}].path`;
+    if (f.path === '/') problems.push(`${where}: cannot replace the root directory`);
+    if (f.path.split('/').some((c) => c === '.' || c === '..')) problems.push(`${where}: "${f.path}" must not contain . or .. components`);
+    const previous = paths.get(f.path);
+    if (previous !== undefined) problems.push(`${where}: "${f.path}" is already defined by $.debootstrap.files[${previous}].path`);
+    else paths.set(f.path, i);
+  });
+  return problems;
+}
+
+function checkPackages(recipe: PackagesRecipe): string[] {
+  const problems: string[] = [];
+  if ((recipe as unknown as Record<string, unknown>).debootstrap !== undefined) problems.push('$.debootstrap: only used when "kind" is "debootstrap"');
   const packageNames = new Set(recipe.packages.map((p) => p.name));
   const seenPackages = new Set<string>();
   recipe.packages.forEach((p, i) => {

@@ -1,16 +1,13 @@
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
-
-// Both src/recipes/*.ts (tests) and dist/recipes/*.js (installed) sit two levels below the package root.
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+import {packageRoot} from '../package-root.js';
 
 export function defaultRecipesDir(): string {
-  return join(packageRoot, 'vm-images');
+  return join(packageRoot(), 'vm-images');
 }
 
 export function recipeSchemaFile(): string {
-  return join(packageRoot, 'vm-images', 'recipe.schema.json');
+  return join(packageRoot(), 'vm-images', 'recipe.schema.json');
 }
 
 export function defaultCacheDir(): string {

@@ -2,7 +2,7 @@ import {lstat, readdir, readlink} from 'node:fs/promises';
 import {join, posix} from 'node:path';
 import {BuildError} from './errors.js';
 import {run} from './exec.js';
-import type {Recipe} from './types.js';
+import type {PackagesRecipe} from './types.js';
 
 export type RootfsEntry =
   | {type: 'directory'; mode: number}
@@ -20,7 +20,7 @@ const DIR_MODE = 0o755;
  * Builds the image's file tree from the recipe and the unpacked packages (package name →
  * folder it was dpkg -x'd into). File contents stay on disk and are only referenced.
  */
-export async function assembleRootfs(recipe: Recipe, unpacked: Map<string, string>): Promise<Rootfs> {
+export async function assembleRootfs(recipe: PackagesRecipe, unpacked: Map<string, string>): Promise<Rootfs> {
   const fs: Rootfs = new Map();
   const {rootfs} = recipe;
 
@@ -77,7 +77,7 @@ async function copyFromPackage(fs: Rootfs, source: string, dest: string, mode: n
 const DEBIAN_ARCH_OF_NODE: Record<string, string> = {x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el', riscv64: 'riscv64', s390x: 's390x'};
 
 /** Runs the unpacked multi-call binary to learn its applets, and links each one. */
-async function addApplets(fs: Rootfs, recipe: Recipe): Promise<void> {
+async function addApplets(fs: Rootfs, recipe: PackagesRecipe): Promise<void> {
   const spec = recipe.rootfs.applets!;
   const binary = fs.get(spec.binary);
   if (binary?.type !== 'file' || !('path' in binary.content)) throw new BuildError(`${spec.binary} must be a file copied from a package`);

@@ -66,14 +66,41 @@ export interface ImageSpec {
   config: ContainerConfig;
 }
 
-export interface Recipe {
+/** How to run debootstrap for a whole-distribution image, and what to add after cleaning. */
+export interface DebootstrapSpec {
+  suite: string;
+  variant?: 'minbase';
+  /** Archive components; default ["main"]. */
+  components?: string[];
+  /** Extra packages (with their Depends, never Recommends). */
+  include?: string[];
+  /** Fixed timestamp for every file and the config; default: the newest package's changelog date. */
+  sourceDateEpoch?: number;
+  /** Written after cleaning, replacing any file of the same path. */
+  files?: FileSpec[];
+}
+
+interface RecipeBase {
   $schema?: string;
   name: string;
   description?: string;
-  packages: PackageSpec[];
-  rootfs: RootfsSpec;
   image: ImageSpec;
 }
+
+/** A small image assembled from the files of a few unpacked packages (busybox). */
+export interface PackagesRecipe extends RecipeBase {
+  kind?: 'packages';
+  packages: PackageSpec[];
+  rootfs: RootfsSpec;
+}
+
+/** A full Debian root filesystem installed by debootstrap from the host's mirror. */
+export interface DebootstrapRecipe extends RecipeBase {
+  kind: 'debootstrap';
+  debootstrap: DebootstrapSpec;
+}
+
+export type Recipe = PackagesRecipe | DebootstrapRecipe;
 
 /** A recipe together with where it came from; the raw bytes feed the cache key. */
 export interface LoadedRecipe {
@@ -83,7 +110,7 @@ export interface LoadedRecipe {
   recipe: Recipe;
 }
 
-export type BuildStep = 'resolve' | 'download' | 'extract' | 'rootfs' | 'layer' | 'archive' | 'cached' | 'done';
+export type BuildStep = 'resolve' | 'download' | 'extract' | 'debootstrap' | 'clean' | 'rootfs' | 'layer' | 'archive' | 'cached' | 'done';
 
 export interface BuildProgress {
   step: BuildStep;
@@ -99,7 +126,10 @@ export interface BuildOptions {
   recipesDir?: string;
   /** Root of the cache; defaults to ${XDG_CACHE_HOME:-~/.cache}/lab. */
   cacheDir?: string;
-  /** Folders searched for an already downloaded .deb before apt-get download; default /var/cache/apt/archives. */
+  /**
+   * Folders searched for an already downloaded .deb before apt-get download (or, for debootstrap
+   * recipes, before debootstrap downloads it); default /var/cache/apt/archives.
+   */
   debSearchDirs?: string[];
 }
 

@@ -82,7 +82,7 @@ export async function runStep(ctx: StepContext, state: StageState, ins: Instruct
     commitStep(ctx.images, state, {createdBy, config, diffId});
   } finally {
     if (ctx.removeContainers) {
-      await ctx.containers.remove(record.ID, {force: true}).catch(() => {});
+      await ctx.containers.remove(record.ID, {force: true, volumes: true}).catch(() => {});
       ctx.out.stream(` ---> Removed intermediate container ${shortId(record.ID)}\n`);
     }
   }

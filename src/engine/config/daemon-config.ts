@@ -19,6 +19,9 @@ export interface DaemonConfig {
   labels: string[];
   experimental: boolean;
   allowInsecureTcp: boolean;
+  allowDangerousBinds: boolean;
+  /** daemon.json bip, bridge, ip: the default bridge network and where published ports listen. */
+  network: {bip?: string; bridge?: string; ip?: string};
 }
 
 export class ConfigError extends Error {
@@ -123,5 +126,7 @@ export function resolveConfig(flags: DaemonFlags): DaemonConfig {
     labels: file.labels ?? [],
     experimental: file.experimental ?? false,
     allowInsecureTcp: file['allow-insecure-tcp'] ?? false,
+    allowDangerousBinds: file['allow-dangerous-binds'] ?? false,
+    network: {bip: file.bip, bridge: file.bridge, ip: file.ip},
   };
 }

@@ -27,6 +27,10 @@ export const daemonConfigSchema = {
     'insecure-registries': {type: 'array', items: {type: 'string'}},
     'registry-mirrors': {type: 'array', items: {type: 'string'}},
     bip: {type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+$'},
+    // The default network's Linux bridge device (Docker: an existing bridge; here it is made when missing).
+    bridge: {type: 'string', pattern: '^[A-Za-z0-9_.-]{1,15}$'},
+    // Where published ports listen when -p gives no address.
+    ip: {type: 'string', pattern: '^(\\d+\\.\\d+\\.\\d+\\.\\d+|[0-9a-fA-F:]+)$'},
     'default-ulimits': {type: 'object'},
     'log-driver': {enum: ['json-file', 'local', 'none']},
     'log-opts': {type: 'object', additionalProperties: {type: 'string'}},
@@ -34,6 +38,8 @@ export const daemonConfigSchema = {
     'max-concurrent-uploads': {type: 'integer', minimum: 1},
     // Engine-specific: permit TCP beyond loopback without TLS (a lab that teaches why this is dangerous).
     'allow-insecure-tcp': {type: 'boolean'},
+    // Engine-specific: permit binding /, the data-root or the exec-root into containers (Docker always does).
+    'allow-dangerous-binds': {type: 'boolean'},
   },
 } as const;
 
@@ -54,5 +60,9 @@ export interface DaemonConfigFile {
   experimental?: boolean;
   'live-restore'?: boolean;
   'allow-insecure-tcp'?: boolean;
+  'allow-dangerous-binds'?: boolean;
+  bip?: string;
+  bridge?: string;
+  ip?: string;
   [key: string]: unknown;
 }

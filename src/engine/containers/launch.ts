@@ -5,11 +5,15 @@
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {LayerStore} from '../images/layer-store.js';
+import {hostsEntries} from '../network/views.js';
 import {checkExecutable} from '../runtime/executable-check.js';
+import {addContainerMounts, commandMayBeOnMount} from '../runtime/mounts.js';
 import {buildOciSpec, validateOciSpec} from '../runtime/oci-spec.js';
+import {applyResources} from '../runtime/resources.js';
 import {startShim, type ShimHandle} from '../runtime/shim-client.js';
 import {resolveInRoot} from '../runtime/rootfs-path.js';
 import {resolveUser} from '../runtime/user.js';
+import {prepareMounts} from '../volumes/prepare.js';
 import type {ContainerRecord} from './record.js';
 import {mountRwLayer, rwLayerPaths} from './rw-layer.js';
 
@@ -41,7 +45,7 @@ function writeEngineFiles(c: ContainerRecord): void {
   writeFileSync(c.HostnamePath, `${hostname}\n`);
   writeFileSync(
     c.HostsPath,
-    ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', ''].join('\n'),
+    ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', ...hostsEntries(c), ''].join('\n'),
   );
   writeFileSync(c.ResolvConfPath, hostResolvConf());
 }
@@ -60,14 +64,17 @@ export async function launch(c: ContainerRecord, layers: LayerStore, paths: Runt
   const rw = rwLayerPaths(layers, c.MountID);
   await mountRwLayer(layers, rw);
   writeEngineFiles(c);
+  await prepareMounts(c, rw.merged);
   const user = resolveUser(rw.merged, c.Config.User);
   const env = processEnv(c, user.home);
   const cwd = c.Config.WorkingDir || '/';
   const args = [c.Path, ...c.Args];
   // Docker creates a missing working directory in the container's root.
   mkdirSync(resolveInRoot(rw.merged, cwd), {recursive: true});
-  checkExecutable(rw.merged, args, env, cwd);
+  if (!commandMayBeOnMount(c, args, env, cwd)) checkExecutable(rw.merged, args, env, cwd);
   const spec = buildOciSpec({record: c, rootPath: rw.merged, user, env, args, cwd});
+  addContainerMounts(spec, c);
+  applyResources(spec, c, rw.merged);
   validateOciSpec(spec);
   const stateDir = paths.stateDir(c.ID);
   rmSync(stateDir, {recursive: true, force: true});

@@ -8,10 +8,14 @@ import {constants} from 'node:os';
 import {ApiError, conflict} from '../api/errors.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {ImageStore} from '../images/image-store.js';
+import {containerCgroup, oomKillCount} from '../runtime/cgroups.js';
 import {ExecutableError} from '../runtime/executable-check.js';
+import {checkHostConfig} from '../runtime/resources.js';
 import {Runc} from '../runtime/runc.js';
 import {readExit, ShimError, waitShim, type ExitInfo} from '../runtime/shim-client.js';
+import type {NetworkManager} from '../network/manager.js';
 import type {Logger} from '../util/log.js';
+import type {ContainerVolumes} from '../volumes/container-volumes.js';
 import {AttachHub} from './attach-hub.js';
 import {ContainerStore} from './container-store.js';
 import {createContainer, type CreateRequest} from './create.js';
@@ -38,8 +42,12 @@ export class ContainerManager {
     private readonly log: Logger,
     dataRoot: string,
     execRoot: string,
+    readonly volumes: ContainerVolumes,
+    /** Unset: containers get runc's empty network namespace (only lo). */
+    readonly network?: NetworkManager,
   ) {
     this.store = new ContainerStore(dataRoot);
+    volumes.track(this.store);
     this.paths = runtimePaths(execRoot);
     this.runc = new Runc(this.paths.runcRoot);
     this.execs = new ExecManager(this.store, images.layers, this.paths, events);
@@ -56,7 +64,12 @@ export class ContainerManager {
   }
 
   create(req: CreateRequest, name: string | null): ContainerRecord {
+    checkHostConfig(req.HostConfig ?? {});
+    this.volumes.check(req);
+    this.network?.checkCreate(req.HostConfig);
     const c = createContainer(this.images, this.store, req, name);
+    this.volumes.attach(c);
+    this.store.save(c);
     this.emit(c, 'create');
     return c;
   }
@@ -67,6 +80,8 @@ export class ContainerManager {
     if (c.State.Status === 'removing') throw conflict(`container ${c.ID} is marked for removal and cannot be started`);
     let handle;
     try {
+      // The netns, address and published ports exist before runc runs; a taken host port stops the start here.
+      await this.network?.connect(c, (r) => this.store.find(r));
       handle = await launch(c, this.images.layers, this.paths);
     } catch (error) {
       throw await this.failStart(c, error);
@@ -91,6 +106,7 @@ export class ContainerManager {
     const message = (error as Error).message;
     const code = /not found|no such file or directory/.test(message) ? 127 : /permission denied/.test(message) ? 126 : 128;
     c.State = {...c.State, Status: c.State.StartedAt === zeroTime ? 'created' : 'exited', Running: false, Pid: 0, ExitCode: code, Error: message};
+    await this.network?.disconnect(c).catch((e: Error) => this.log.warn('network cleanup failed', {id: c.ID, error: e.message}));
     this.store.save(c);
     await unmountRwLayer(rwLayerPaths(this.images.layers, c.MountID)).catch(() => {});
     this.attach.release(c.ID);
@@ -116,11 +132,15 @@ export class ContainerManager {
   private async exited(id: string, exit: ExitInfo): Promise<void> {
     const c = this.store.find(id);
     if (!c || !c.State.Running) return;
+    // Before `runc delete`: it removes the cgroup whose counter says whether the OOM killer struck.
+    const oomKilled = oomKillCount(containerCgroup(c.ID)) > 0;
     await this.runc.delete(c.ID, true).catch((e: Error) => this.log.warn('runc delete failed', {id, error: e.message}));
     await unmountRwLayer(rwLayerPaths(this.images.layers, c.MountID)).catch(() => {});
-    c.State = {...c.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, FinishedAt: exit.finishedAt || new Date().toISOString()};
+    await this.network?.disconnect(c).catch((e: Error) => this.log.warn('network cleanup failed', {id, error: e.message}));
+    c.State = {...c.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, FinishedAt: exit.finishedAt || new Date().toISOString(), OOMKilled: oomKilled};
     c.ShimPid = 0;
     this.store.save(c);
+    if (oomKilled) this.emit(c, 'oom');
     this.emit(c, 'die', {exitCode: String(exit.exitCode)});
     this.notifyExit(c, exit.exitCode);
     if (c.HostConfig.AutoRemove) await this.remove(c.ID, {force: false}).catch(() => {});
@@ -189,7 +209,8 @@ export class ContainerManager {
     this.emit(c, 'restart');
   }
 
-  async remove(ref: string, opts: {force: boolean}): Promise<void> {
+  /** `volumes` (rm -v) also removes the container's anonymous volumes, as a --rm container's removal does. */
+  async remove(ref: string, opts: {force: boolean; volumes?: boolean}): Promise<void> {
     const c = this.store.get(ref);
     if (c.State.Running) {
       if (!opts.force) throw conflict(`cannot remove container "${c.Name}": container is running: stop the container before removing or force remove`);
@@ -201,9 +222,11 @@ export class ContainerManager {
     if (!current) return;
     current.State.Status = 'removing';
     await this.runc.delete(c.ID, true).catch(() => {});
+    await this.network?.disconnect(current).catch(() => {});
     await removeRwLayer(this.images.layers, c.ID);
     this.attach.release(c.ID);
     this.store.delete(c.ID);
+    this.volumes.release(current, Boolean(opts.volumes || current.HostConfig.AutoRemove));
     this.lastExit.set(c.ID, current.State.ExitCode);
     this.emit(current, 'destroy');
     const waiters = this.removeWaiters.get(c.ID);
@@ -232,6 +255,7 @@ export class ContainerManager {
       if (c.ShimPid > 0 && shimAlive(c.ShimPid) && existsSync(`${stateDir}/attach.sock`)) {
         this.log.info('reconnected to running container', {id: c.ID.slice(0, 12)});
         this.watch(c);
+        void this.network?.restore(c);
         continue;
       }
       const exit = readExit(stateDir) ?? {exitCode: 255, signal: null, finishedAt: new Date().toISOString()};

@@ -1,5 +1,7 @@
 /** A container as the engine keeps it (containers/<id>/config.v2.json), shaped like Docker's so inspect reads alike. */
 import type {ContainerConfig} from '../images/image-config.js';
+import type {MountPoint} from '../volumes/mount-point.js';
+import type {NetworkSettings} from '../network/views.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -64,6 +66,10 @@ export interface ContainerRecord {
   HostnamePath: string;
   HostsPath: string;
   ResolvConfPath: string;
+  /** Binds, volumes and --mount tmpfs, keyed by destination (Docker's MountPoints). */
+  MountPoints?: Record<string, MountPoint>;
+  /** Network, address, netns and published ports while running (network/views.ts); unset until first start. */
+  NetworkSettings?: NetworkSettings;
   Driver: 'overlay2';
   Platform: 'linux';
 }

@@ -1,6 +1,9 @@
 /** What the API shows of a container: `docker ps` rows, `docker inspect`, and the Status words users read. */
 import {join} from 'node:path';
 import type {LayerStore} from '../images/layer-store.js';
+import {containerNetworkSettings, containerPorts} from '../network/views.js';
+import {mountPointsOf} from '../volumes/container-volumes.js';
+import {inspectMount} from '../volumes/mount-point.js';
 import type {ContainerRecord} from './record.js';
 import {rwLayerPaths} from './rw-layer.js';
 
@@ -39,13 +42,13 @@ export function summary(c: ContainerRecord) {
     ImageID: c.Image,
     Command: [c.Path, ...c.Args].join(' '),
     Created: Math.floor(Date.parse(c.Created) / 1000),
-    Ports: [],
+    Ports: containerPorts(c),
     Labels: c.Config.Labels ?? {},
     State: c.State.Status,
     Status: statusText(c),
     HostConfig: {NetworkMode: c.HostConfig.NetworkMode ?? 'default'},
-    NetworkSettings: {Networks: {}},
-    Mounts: [],
+    NetworkSettings: {Networks: containerNetworkSettings(c).Networks},
+    Mounts: mountPointsOf(c).map(inspectMount),
   };
 }
 
@@ -76,12 +79,8 @@ export function inspect(c: ContainerRecord, layers: LayerStore) {
       Name: 'overlay2',
       Data: {LowerDir: lowers.join(':'), MergedDir: rw.merged, UpperDir: rw.upper, WorkDir: rw.work},
     },
-    Mounts: [],
+    Mounts: mountPointsOf(c).map(inspectMount),
     Config: c.Config,
-    NetworkSettings: {
-      Bridge: '', SandboxID: '', SandboxKey: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-      Ports: {}, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '', Networks: {},
-    },
+    NetworkSettings: containerNetworkSettings(c),
   };
 }

@@ -4,8 +4,8 @@
  */
 import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
+import {packageRoot} from '../../package-root.js';
 import {resolveConfig} from '../config/daemon-config.js';
 import {pingEngine} from './ping.js';
 
@@ -55,7 +55,7 @@ function checkDataRoot(dataRoot: string): void {
 }
 
 function labdPath(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/labd.js');
+  return join(packageRoot(), 'bin', 'labd.js');
 }
 
 export async function startEngineProcess(opts: EngineOptions, waitMs = 15_000): Promise<EngineState> {

@@ -4,12 +4,16 @@ import type {DaemonConfig} from '../config/daemon-config.js';
 import type {ContainerManager} from '../containers/manager.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {ImageStore} from '../images/image-store.js';
+import type {NetworkManager} from '../network/manager.js';
 import type {Logger} from '../util/log.js';
+import type {VolumeStore} from '../volumes/store.js';
 
 export interface Engine {
   config: DaemonConfig;
   images: ImageStore;
   containers: ContainerManager;
+  volumes: VolumeStore;
+  network: NetworkManager;
   events: EventBus;
   log: Logger;
   /** A random ID chosen when the data-root was first used (docker info's ID). */

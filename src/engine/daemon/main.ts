@@ -5,17 +5,23 @@ import {dirname, join} from 'node:path';
 import {Router} from '../api/router.js';
 import {buildRoutes} from '../api/routes/build.js';
 import {containerIoRoutes} from '../api/routes/container-io.js';
+import {containerStatsRoutes} from '../api/routes/container-stats.js';
 import {containerRoutes} from '../api/routes/containers.js';
 import {execRoutes} from '../api/routes/exec.js';
 import {imageRoutes} from '../api/routes/images.js';
+import {networkRoutes} from '../api/routes/networks.js';
 import {systemRoutes} from '../api/routes/system.js';
+import {volumeRoutes} from '../api/routes/volumes.js';
 import {listen, type Listener} from '../api/server.js';
 import {ConfigError, resolveConfig, type DaemonConfig} from '../config/daemon-config.js';
 import {parseDaemonFlags, usage} from '../config/flags.js';
 import {ContainerManager} from '../containers/manager.js';
 import {EventBus} from '../events/event-bus.js';
 import {ImageStore} from '../images/image-store.js';
+import {NetworkManager} from '../network/manager.js';
 import {createLogger} from '../util/log.js';
+import {ContainerVolumes} from '../volumes/container-volumes.js';
+import {VolumeStore} from '../volumes/store.js';
 import {defaultName, engineVersion, type Engine} from './engine.js';
 
 function processAlive(pid: number): boolean {
@@ -53,15 +59,25 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
   mkdirSync(config.execRoot, {recursive: true, mode: 0o700});
   const images = new ImageStore(config.dataRoot);
   const events = new EventBus();
-  const containers = new ContainerManager(images, events, log, config.dataRoot, config.execRoot);
+  const volumes = new VolumeStore(config.dataRoot);
+  const guard = {dataRoot: config.dataRoot, execRoot: config.execRoot, allowDangerousBinds: config.allowDangerousBinds};
+  const network = new NetworkManager({dataRoot: config.dataRoot, ...config.network}, log);
+  try {
+    await network.init();
+  } catch (error) {
+    rmSync(config.pidfile, {force: true});
+    throw new ConfigError(`Error initializing network controller: ${(error as Error).message}`);
+  }
+  const containers = new ContainerManager(images, events, log, config.dataRoot, config.execRoot, new ContainerVolumes(volumes, events, log, guard), network);
   const engine: Engine = {
-    config, images, log, events, containers,
+    config, images, log, events, containers, volumes, network,
     id: engineId(config.dataRoot),
     name: defaultName(),
     startedAt: new Date(),
     containersUsingImage: (id) => containers.usingImage(id),
   };
   containers.restore();
+  await network.reconcile(containers.store.all());
   // After the containers are known, so their layers count as in use.
   const recovered = images.recover();
   if (recovered.removedLayers > 0) log.info(`removed ${recovered.removedLayers} layer(s) left by an interrupted operation`);
@@ -72,6 +88,9 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
   containerRoutes(router, engine);
   containerIoRoutes(router, engine);
   execRoutes(router, engine);
+  containerStatsRoutes(router, engine);
+  volumeRoutes(router, engine);
+  networkRoutes(router, engine);
   let listeners: Listener[];
   try {
     listeners = await listen(config, router, log);
@@ -86,6 +105,7 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
       l.server.closeAllConnections();
     })));
     for (const l of listeners) if (l.address.kind === 'unix') rmSync(l.address.path, {force: true});
+    await network.shutdown();
     rmSync(config.pidfile, {force: true});
   };
   return {engine, listeners, stop};

@@ -10,17 +10,19 @@ export class IpError extends Error {
 
 function runIp(args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', args, {stdio: ['pipe', 'pipe', 'pipe']});
+    const child = spawn('ip', args, {stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => reject(new IpError(`ip ${args.join(' ')}: ${e.message} (is iproute2 installed?)`)));
     child.on('close', (code) => {
       if (code === 0) resolve(out);
       else reject(new IpError(`ip ${args.join(' ')}${input ? ` <<< ${input.trim().replaceAll('\n', '; ')}` : ''}: ${err.trim() || `exit ${code}`}`));
     });
-    child.stdin.end(input ?? '');
+    // If ip dies early its stdin is closed; the exit status then tells what went wrong.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input);
   });
 }
 

@@ -8,7 +8,7 @@
  * A lease whose engine no longer records that allocation (crash, deleted data-root) is stale and reused.
  */
 import {randomBytes} from 'node:crypto';
-import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 import {hosts, intToIp, parseCidr} from './subnet.js';
@@ -172,6 +172,11 @@ export class Ipam {
   drop(net: IpamNetwork): void {
     for (const [address, owner] of Object.entries(this.allocations(net.Id))) this.unclaim(net, address, owner);
     rmSync(this.file(net.Id), {force: true});
+    try {
+      rmdirSync(this.leaseDir(net));
+    } catch {
+      // another engine still holds leases on a bridge of that name
+    }
   }
 }
 

@@ -76,12 +76,14 @@ export class NetworkManager {
     return {kind: 'bridge', net};
   }
 
-  /** `docker create` refuses an unknown network or malformed port bindings before anything is made. */
+  /**
+   * `docker create` refuses malformed port bindings. An unknown network is reported at start, as dockerd
+   * does: a 404 from create would make the CLI try to pull the image.
+   */
   checkCreate(hc: HostConfig | undefined): void {
     if (!hc) return;
-    const mode = this.mode(hc);
     checkPortBindings(hc.PortBindings);
-    if (mode.kind === 'container' && !mode.ref) throw badRequest('--network container: needs a container name or ID');
+    if (hc.NetworkMode === 'container:') throw badRequest('--network container: needs a container name or ID');
   }
 
   private endpointFile(id: string): string {

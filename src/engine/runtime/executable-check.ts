@@ -6,7 +6,7 @@
  */
 import {accessSync, constants, existsSync, statSync} from 'node:fs';
 import {posix} from 'node:path';
-import {readElf} from './elf.js';
+import {elfFacts} from '../../common/elf.js';
 import {resolveInRoot} from './rootfs-path.js';
 
 export class ExecutableError extends Error {
@@ -47,7 +47,7 @@ export function checkExecutable(root: string, args: string[], env: string[], cwd
   }
   let elf;
   try {
-    elf = readElf(host);
+    elf = elfFacts(host);
   } catch {
     return; // unreadable header: let execve decide
   }

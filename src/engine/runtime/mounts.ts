@@ -18,7 +18,7 @@ export interface OciMount {
 
 interface SpecMounts {
   mounts: OciMount[];
-  linux: {rootfsPropagation?: string};
+  linux: {rootfsPropagation?: string; [key: string]: unknown};
 }
 
 /** Docker's tmpfs defaults; options given later win over the one they contradict. */

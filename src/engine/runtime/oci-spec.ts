@@ -4,6 +4,7 @@
  */
 import {Ajv} from 'ajv';
 import type {ContainerRecord} from '../containers/record.js';
+import {ociNetworkNamespaces} from '../network/views.js';
 import {cgroupMode} from '../util/cgroup-mode.js';
 import {ociConfigSchema} from './oci-schema.js';
 import type {ResolvedUser} from './user.js';
@@ -39,9 +40,13 @@ export interface OciSpecInput {
 export function buildOciSpec({record, rootPath, user, env, args, cwd}: OciSpecInput) {
   const c = record.Config;
   const h = record.HostConfig;
-  const caps = new Set(h.Privileged ? allCapabilities() : defaultCapabilities);
-  for (const add of h.CapAdd ?? []) for (const cap of expandCap(add)) caps.add(cap);
-  for (const drop of h.CapDrop ?? []) for (const cap of expandCap(drop)) caps.delete(cap);
+  // Docker's rules: privileged gets every capability; --cap-add ALL means all but the drops; otherwise drops
+  // (ALL empties the set) apply before adds, so `--cap-drop ALL --cap-add CHOWN` leaves CHOWN.
+  const adds = (h.CapAdd ?? []).flatMap(expandCap);
+  const drops = new Set((h.CapDrop ?? []).flatMap(expandCap));
+  const addsAll = (h.CapAdd ?? []).some((a) => a.toUpperCase() === 'ALL');
+  const base = h.Privileged ? allCapabilities() : addsAll ? allCapabilities().filter((cap) => !drops.has(cap)) : [...defaultCapabilities.filter((cap) => !drops.has(cap)), ...adds];
+  const caps = new Set(base);
   const capList = [...caps].sort();
   const consoleSize = h.ConsoleSize && h.ConsoleSize[0] > 0 ? {height: h.ConsoleSize[0], width: h.ConsoleSize[1]} : undefined;
   const bind = (destination: string, source: string) => ({destination, type: 'bind', source, options: ['rbind', 'rprivate']});
@@ -77,7 +82,7 @@ export function buildOciSpec({record, rootPath, user, env, args, cwd}: OciSpecIn
     linux: {
       namespaces: [
         {type: 'mount'},
-        {type: 'network'},
+        ...ociNetworkNamespaces(record),
         {type: 'uts'},
         {type: 'pid'},
         {type: 'ipc'},
@@ -103,7 +108,7 @@ export function validateOciSpec(spec: unknown): void {
   }
 }
 
-function allCapabilities(): string[] {
+export function allCapabilities(): string[] {
   return [
     ...defaultCapabilities, 'CAP_DAC_READ_SEARCH', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_IPC_LOCK',
     'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT',

@@ -15,7 +15,7 @@ import type {VolumeStore} from './store.js';
 
 type MountsHostConfig = HostConfig & {Mounts?: ApiMount[] | null; Tmpfs?: Record<string, string> | null};
 
-function requestsOf(hostConfig: HostConfig | undefined, volumes: Record<string, unknown> | undefined): MountRequest[] {
+function requestsOf(hostConfig: HostConfig | undefined, volumes: Record<string, unknown> | null | undefined): MountRequest[] {
   return mountRequests((hostConfig ?? {}) as MountsHostConfig, volumes);
 }
 
@@ -38,7 +38,7 @@ export class ContainerVolumes {
   }
 
   /** Before anything is created: syntax, names and refused binds, so a bad `-v` leaves nothing behind. */
-  check(req: {HostConfig?: HostConfig; Volumes?: Record<string, unknown>}): void {
+  check(req: {HostConfig?: HostConfig; Volumes?: Record<string, unknown> | null}): void {
     for (const m of requestsOf(req.HostConfig, req.Volumes)) {
       if (m.Type !== 'bind') continue;
       checkBindSource(m.Source, this.guard);

@@ -132,7 +132,7 @@ export function parseApiMount(m: ApiMount): MountRequest {
  * Every mount a create request asks for, in Docker's precedence: --mount and -v first, then the bare `-v /path`
  * and image VOLUME entries as anonymous volumes where nothing else is mounted. Two explicit mounts at one place are an error.
  */
-export function mountRequests(hostConfig: {Binds?: string[] | null; Mounts?: ApiMount[] | null; Tmpfs?: Record<string, string> | null}, volumes: Record<string, unknown> | undefined): MountRequest[] {
+export function mountRequests(hostConfig: {Binds?: string[] | null; Mounts?: ApiMount[] | null; Tmpfs?: Record<string, string> | null}, volumes: Record<string, unknown> | null | undefined): MountRequest[] {
   const out: MountRequest[] = [];
   const taken = new Set<string>(Object.keys(hostConfig.Tmpfs ?? {}).map((p) => posix.normalize(p)));
   const add = (m: MountRequest) => {

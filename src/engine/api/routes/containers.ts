@@ -19,6 +19,7 @@ function matchesFilters(engine: Engine, c: ContainerRecord, filters: Map<string,
     any('id', (v) => c.ID.startsWith(v)) &&
     any('name', (v) => new RegExp(v).test(c.Name.slice(1))) &&
     any('status', (v) => c.State.Status === v) &&
+    any('volume', (v) => Object.values(c.MountPoints ?? {}).some((m) => m.Name === v || m.Destination === v)) &&
     any('exited', (v) => !c.State.Running && c.State.Status === 'exited' && c.State.ExitCode === Number(v)) &&
     any('label', (v) => {
       const [k, val] = v.split('=');
@@ -95,7 +96,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
   });
 
   router.delete('/containers/{id}', async ({res, params, query}) => {
-    await containers.remove(params.id, {force: queryBool(query, 'force')});
+    await containers.remove(params.id, {force: queryBool(query, 'force'), volumes: queryBool(query, 'v')});
     sendNoContent(res);
   });
 

@@ -1,17 +1,11 @@
-// Where the compiled labd-shim binary lives: dist/engine/runtime/labd-shim.
+// Where the compiled labd-shim binary lives: <package>/dist/shim/labd-shim, built by `npm run build`.
 import {existsSync} from 'node:fs';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
+import {packageRoot} from '../../../package-root.js';
 
-/**
- * Absolute path of labd-shim. Resolved from this module's own location, which is
- * dist/engine/runtime/shim/ once compiled (so ../labd-shim) or src/engine/runtime/shim/
- * when run from source; both lead to <package>/dist/engine/runtime/labd-shim.
- */
+/** Absolute path of labd-shim, the same whether this runs from src/ (tests) or dist/ (installed). */
 export function shimPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const root = resolve(here, '..', '..', '..', '..');
-  const path = join(root, 'dist', 'engine', 'runtime', 'labd-shim');
+  const path = join(packageRoot(), 'dist', 'shim', 'labd-shim');
   if (!existsSync(path)) {
     throw new Error(`labd-shim is missing at ${path}: run npm run build`);
   }

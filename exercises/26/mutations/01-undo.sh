@@ -1,0 +1,2 @@
+#!/bin/sh
+rm -f hello_not_static other.c

@@ -1,0 +1,2 @@
+#!/bin/sh
+lab answer compile-in-scratch c

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+lab answer compile-in-scratch b

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+docker load -i debian.tar

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+docker ps -a
+docker start -a sandbox

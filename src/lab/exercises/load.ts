@@ -1,0 +1,80 @@
+/**
+ * Loading exercises/<lab>/lab.json: JSON errors name the line and column, schema errors the JSON path, and
+ * references (scripts, files, templates, graders, mutation targets) are checked to exist.
+ */
+import {existsSync, readFileSync, readdirSync} from 'node:fs';
+import {join} from 'node:path';
+import {Ajv} from 'ajv';
+import {parse as parseJsonc, printParseErrorCode, type ParseError} from 'jsonc-parser';
+import {graders} from '../../../graders/index.js';
+import {packageRoot} from '../../package-root.js';
+import {exerciseSchema} from './schema.js';
+import type {Exercise} from './types.js';
+
+export class ExerciseError extends Error {
+  override name = 'ExerciseError';
+}
+
+export const exercisesRoot = () => join(packageRoot(), 'exercises');
+export const templatesRoot = () => join(packageRoot(), 'templates');
+
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+export function parseExercise(file: string, text: string, dir: string): Exercise {
+  const errors: ParseError[] = [];
+  const data = parseJsonc(text, errors, {disallowComments: true, allowTrailingComma: false});
+  if (errors.length > 0) throw new ExerciseError(`${file}: invalid JSON at ${lineCol(text, errors[0].offset)}: ${printParseErrorCode(errors[0].error)}`);
+  validate ??= new Ajv({allErrors: true, strict: false}).compile(exerciseSchema);
+  if (!validate(data)) {
+    const e = validate.errors![0];
+    const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as {additionalProperty: string}).additionalProperty}"` : '';
+    throw new ExerciseError(`${file}: at ${e.instancePath || '(top level)'}: ${e.message}${extra}`);
+  }
+  const exercise = {...(data as Omit<Exercise, 'dir'>), dir};
+  checkReferences(file, exercise);
+  return exercise;
+}
+
+function checkReferences(file: string, ex: Exercise): void {
+  const must = (path: string, where: string) => {
+    if (!existsSync(join(ex.dir, path))) throw new ExerciseError(`${file}: ${where}: ${path} does not exist`);
+  };
+  ex.files?.forEach((f, i) => must(f.from, `/files/${i}/from`));
+  ex.prepare?.forEach((p, i) => must(p.script, `/prepare/${i}/script`));
+  ex.steps.forEach((step, i) => {
+    must(step.solve, `/steps/${i}/solve`);
+    const ids = new Set(step.checks.map((c) => c.id));
+    step.checks.forEach((c, j) => {
+      if (!graders[c.grader]) throw new ExerciseError(`${file}: at /steps/${i}/checks/${j}/grader: unknown grader "${c.grader}" (known: ${Object.keys(graders).join(', ')})`);
+    });
+    step.mutations?.forEach((m, j) => {
+      must(m.script, `/steps/${i}/mutations/${j}/script`);
+      if (m.undo) must(m.undo, `/steps/${i}/mutations/${j}/undo`);
+      for (const r of m.rejects) if (!ids.has(r)) throw new ExerciseError(`${file}: at /steps/${i}/mutations/${j}/rejects: no check "${r}" in step ${step.id}`);
+    });
+    for (const locale of ex.locales) {
+      const template = join(templatesRoot(), ex.id, locale, `${step.id}.md.hbs`);
+      if (!existsSync(template)) throw new ExerciseError(`${file}: at /steps/${i}: the ${locale} text ${template} does not exist`);
+    }
+  });
+}
+
+export function loadExercise(id: string): Exercise {
+  const dir = join(exercisesRoot(), id);
+  const file = join(dir, 'lab.json');
+  if (!existsSync(file)) {
+    const known = listExerciseIds();
+    throw new ExerciseError(`no lab "${id}" (labs: ${known.join(', ') || 'none'})`);
+  }
+  return parseExercise(file, readFileSync(file, 'utf8'), dir);
+}
+
+export function listExerciseIds(): string[] {
+  if (!existsSync(exercisesRoot())) return [];
+  return readdirSync(exercisesRoot()).filter((d) => existsSync(join(exercisesRoot(), d, 'lab.json'))).sort();
+}

@@ -1,0 +1,66 @@
+/** JSON Schema of an exercise definition (exercises/<lab>/lab.json). */
+const localized = {type: 'object', required: ['en'], additionalProperties: {type: 'string', minLength: 1}, propertyNames: {pattern: '^[a-z]{2}$'}} as const;
+const relPath = {type: 'string', pattern: '^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]+$'} as const;
+const id = {type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$'} as const;
+
+export const exerciseSchema = {
+  type: 'object',
+  required: ['id', 'title', 'locales', 'steps'],
+  additionalProperties: false,
+  properties: {
+    $schema: {type: 'string'},
+    id: {type: 'string', pattern: '^[a-z0-9-]+$'},
+    title: localized,
+    source: {type: 'string'},
+    locales: {type: 'array', items: {type: 'string', pattern: '^[a-z]{2}$'}, minItems: 1, uniqueItems: true},
+    files: {type: 'array', items: {type: 'object', required: ['from', 'to'], additionalProperties: false, properties: {from: relPath, to: relPath, mode: {type: 'string', pattern: '^0?[0-7]{3,4}$'}}}},
+    images: {
+      type: 'array',
+      items: {
+        type: 'object', required: ['recipe'], additionalProperties: false,
+        properties: {recipe: id, load: {type: 'boolean'}, saveAs: relPath},
+      },
+    },
+    prepare: {type: 'array', items: {type: 'object', required: ['script'], additionalProperties: false, properties: {script: relPath, description: {type: 'string'}}}},
+    watch: {
+      type: 'object', additionalProperties: false,
+      properties: Object.fromEntries(['hostFiles', 'imagePaths', 'containerPaths', 'contains'].map((k) => [k, {type: 'array', items: {type: 'string', minLength: 1}}])),
+    },
+    steps: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', required: ['id', 'title', 'concept', 'checks', 'solve'], additionalProperties: false,
+        properties: {
+          id,
+          title: localized,
+          concept: localized,
+          checks: {
+            type: 'array', minItems: 1,
+            items: {
+              type: 'object', required: ['id', 'grader'], additionalProperties: false,
+              properties: {
+                id,
+                grader: {type: 'string', pattern: '^[a-z]+\\.[A-Za-z]+$'},
+                params: {type: 'object'},
+                weight: {type: 'number', exclusiveMinimum: 0},
+                hints: {type: 'array', items: localized},
+              },
+            },
+          },
+          question: {
+            type: 'object', required: ['choices'], additionalProperties: false,
+            properties: {choices: {type: 'object', additionalProperties: localized, propertyNames: {pattern: '^[a-z]$'}}},
+          },
+          solve: relPath,
+          mutations: {
+            type: 'array',
+            items: {
+              type: 'object', required: ['id', 'script', 'rejects'], additionalProperties: false,
+              properties: {id, script: relPath, undo: relPath, rejects: {type: 'array', items: id, minItems: 1}, description: {type: 'string'}},
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
