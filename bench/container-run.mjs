@@ -3,7 +3,7 @@
 // the real dockerd (Debian's docker.io), both driven by the same docker CLI, reported as ratios.
 // Run by hand as root after `npm run build`:  node bench/container-run.mjs [--runs 15] [--json] [--trace] [--cpu-prof]
 // See bench/README.md for what is measured and how to read it.
-import {existsSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {cpus} from 'node:os';
 import {join} from 'node:path';
 import {parseArgs} from 'node:util';
@@ -107,6 +107,9 @@ async function loadImage(engine, image) {
 // Runs
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A `docker run` that exited non-zero or printed something else than expected. */
+class RunError extends Error {}
+
 /** One `docker run --rm`: wall-clock of the whole CLI command, and the machine's busy CPU meanwhile. */
 async function timedRun(engine, command, {host, expect = '', profiled = false} = {}) {
   const cpu0 = hostBusySeconds();
@@ -115,15 +118,36 @@ async function timedRun(engine, command, {host, expect = '', profiled = false} =
   // With --cpu-prof, the timed runs' spans of monotonic time (the clock V8 stamps samples with).
   if (profiled) engine.windows?.push({phase: 'run', from, to: monotonicUs()});
   const cpuMs = (hostBusySeconds() - cpu0) * 1000;
-  if (r.code !== 0) throw new Error(`${engine.name}: docker ${[...RUN, ...command].join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
-  if (r.stdout !== expect) throw new Error(`${engine.name}: docker run ... ${command.join(' ')} printed ${JSON.stringify(r.stdout)}, expected ${JSON.stringify(expect)}`);
+  if (r.code !== 0) throw new RunError(`docker ${[...RUN, ...command].join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
+  if (r.stdout !== expect) throw new RunError(`docker run ... ${command.join(' ')} printed ${JSON.stringify(r.stdout)}, expected ${JSON.stringify(expect)}`);
   return {ms: r.ms, cpuMs, startMs: r.startMs, endMs: r.endMs};
 }
 
-/** `docker run --rm` must leave nothing behind. */
-async function checkNoContainers(engine) {
+/**
+ * A run that may fail: a failure is logged and kept in `failures` (the bench goes on and exits 1 at the end),
+ * and gives undefined. Other errors (the daemon gone, say) end the bench.
+ */
+async function attempt(engine, what, failures, fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof RunError)) throw error;
+    failures.push({what, error: error.message});
+    log(`${engine.name.padEnd(7)} ${what} FAILED: ${error.message}`);
+    if (failures.length > Math.max(3, runs / 2)) throw new Error(`${engine.name}: too many failed runs (${failures.length})`);
+    return undefined;
+  }
+}
+
+/** `docker run --rm` must leave nothing behind; what a failed run left is removed (and counted as a failure). */
+async function checkNoContainers(engine, failures) {
   const left = (await mustDocker(engine, ['ps', '-aq'])).stdout.trim();
-  if (left) throw new Error(`${engine.name}: containers left after docker run --rm: ${left.split('\n').join(' ')}`);
+  if (!left) return;
+  const ids = left.split('\n');
+  if (!failures) throw new Error(`${engine.name}: containers left after docker run --rm: ${ids.join(' ')}`);
+  failures.push({what: 'cleanup', error: `${ids.length} container(s) left after docker run --rm: ${ids.join(' ')}`});
+  log(`${engine.name.padEnd(7)} ${ids.length} container(s) left after docker run --rm; removing them`);
+  await docker(engine, ['rm', '-f', ...ids]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -172,6 +196,8 @@ async function containerMemory(engine) {
     const shimRssKiB = distinct.reduce((a, s) => a + s.rssKiB, 0);
     const shimPssKiB = distinct.reduce((a, s) => a + (s.pssKiB ?? 0), 0);
     const growthKiB = after.total - before.total;
+    // A garbage collection between the readings can make the daemon's RSS go down: that counts as no growth.
+    const counted = Math.max(0, growthKiB);
     return {
       containers: containersN,
       daemonBefore: before,
@@ -180,8 +206,8 @@ async function containerMemory(engine) {
       shimRssKiB,
       shimPssKiB,
       daemonGrowthKiB: growthKiB,
-      perContainerKiB: (shimRssKiB + growthKiB) / containersN,
-      perContainerPssKiB: (shimPssKiB + growthKiB) / containersN,
+      perContainerKiB: (shimRssKiB + counted) / containersN,
+      perContainerPssKiB: (shimPssKiB + counted) / containersN,
     };
   } finally {
     if (ids.length > 0) {
@@ -366,7 +392,7 @@ function summarizeTrace(timelines) {
   return {runs: timelines.length, marks: medians('marks'), phases: medians('phases'), procs, waterfall};
 }
 
-async function traceRunsFor(engines) {
+async function traceRunsFor(engines, results) {
   const tracers = new Map();
   for (const e of engines) {
     tracers.set(e, {
@@ -377,11 +403,12 @@ async function traceRunsFor(engines) {
   }
   try {
     // One warm-up through the relay, which must pass the output through, then the traced runs, interleaved.
-    for (const e of engines) await timedRun(e, ['echo', 'hi'], {host: tracers.get(e).api.host, expect: 'hi\n'});
+    for (const e of engines) await attempt(e, 'traced echo hi', results[e.name].failures, () => timedRun(e, ['echo', 'hi'], {host: tracers.get(e).api.host, expect: 'hi\n'}));
     for (let i = 0; i < traceRuns; i++) {
       for (const e of engines) {
         const t = tracers.get(e);
-        const r = await timedRun(e, ['true'], {host: t.api.host});
+        const r = await attempt(e, `traced run ${i + 1}`, results[e.name].failures, () => timedRun(e, ['true'], {host: t.api.host}));
+        if (!r) continue;
         await sleep(20); // the last events and child exits arrive
         t.timelines.push(runTimeline(r, t.api.requests, t.events.events, e.childTrace ? readChildTrace(e.childTrace) : []));
         log(`${e.name.padEnd(7)} traced run ${i + 1}/${traceRuns}: ${r.ms.toFixed(1)} ms`);
@@ -393,7 +420,8 @@ async function traceRunsFor(engines) {
       await t.api.close();
     }
   }
-  return Object.fromEntries(engines.map((e) => {
+  const traced = engines.filter((e) => tracers.get(e).timelines.length > 0);
+  return Object.fromEntries(traced.map((e) => {
     const t = tracers.get(e);
     return [e.name, {...summarizeTrace(t.timelines), timelines: t.timelines}];
   }));
@@ -453,7 +481,7 @@ async function main() {
   const results = {};
   for (const e of engines) {
     const imageId = await loadImage(e, image);
-    results[e.name] = {version: e.version, cgroupDriver: e.cgroupDriver, cgroupVersion: e.cgroupVersion, runtime: e.runtime, driver: e.driver, imageId, runs: [], cpu: [], echo: []};
+    results[e.name] = {version: e.version, cgroupDriver: e.cgroupDriver, cgroupVersion: e.cgroupVersion, runtime: e.runtime, driver: e.driver, imageId, all: [], runs: [], cpu: [], echo: [], failures: []};
     // It must work before anything is timed.
     const r = await docker(e, [...RUN, 'true']);
     if (r.code !== 0) throw new Error(`${e.name}: docker ${RUN.join(' ')} true exited ${r.code}: ${(r.stderr || r.stdout).trim()}\n(see ${e.logFile ?? join(e.runDir, 'labd.log')})`);
@@ -462,11 +490,16 @@ async function main() {
   }
 
   for (let i = 0; i < warmup; i++) {
-    for (const e of engines) log(`${e.name.padEnd(7)} warm-up run ${(await timedRun(e, ['true'])).ms.toFixed(1)} ms`);
+    for (const e of engines) {
+      const r = await attempt(e, `warm-up run ${i + 1}`, results[e.name].failures, () => timedRun(e, ['true']));
+      if (r) log(`${e.name.padEnd(7)} warm-up run ${r.ms.toFixed(1)} ms`);
+    }
   }
   for (let i = 0; i < runs; i++) {
     for (const e of engines) {
-      const r = await timedRun(e, ['true'], {profiled: true});
+      const r = await attempt(e, `run ${i + 1}`, results[e.name].failures, () => timedRun(e, ['true'], {profiled: true}));
+      results[e.name].all.push(r?.ms ?? null);
+      if (!r) continue;
       results[e.name].runs.push(r.ms);
       results[e.name].cpu.push(r.cpuMs);
       log(`${e.name.padEnd(7)} run ${i + 1}/${runs}: ${r.ms.toFixed(1)} ms (machine CPU ${r.cpuMs.toFixed(0)} ms)`);
@@ -474,14 +507,16 @@ async function main() {
   }
   for (let i = 0; i < echoRuns; i++) {
     for (const e of engines) {
-      const r = await timedRun(e, ['echo', 'hi'], {expect: 'hi\n'});
+      const r = await attempt(e, `echo hi ${i + 1}`, results[e.name].failures, () => timedRun(e, ['echo', 'hi'], {expect: 'hi\n'}));
+      if (!r) continue;
       results[e.name].echo.push(r.ms);
       log(`${e.name.padEnd(7)} echo hi ${i + 1}/${echoRuns}: ${r.ms.toFixed(1)} ms, printed "hi"`);
     }
   }
   for (const e of engines) {
-    await checkNoContainers(e);
     const r = results[e.name];
+    await checkNoContainers(e, r.failures);
+    if (r.runs.length === 0 || r.echo.length === 0) throw new Error(`${e.name}: no run succeeded`);
     r.run = stats(r.runs);
     r.cpuMedianMs = median(r.cpu);
     r.echoStats = stats(r.echo);
@@ -490,7 +525,7 @@ async function main() {
   let trace;
   if (opts.trace) {
     log(`tracing ${traceRuns} runs per engine through a relaying socket ...`);
-    trace = await traceRunsFor(engines);
+    trace = await traceRunsFor(engines, results);
   }
 
   for (const e of engines) {
@@ -527,7 +562,7 @@ async function main() {
     report.ratios = {
       runLatency: l.run.median / d.run.median,
       // Runs alternate between the engines: run i of each saw the same machine.
-      runLatencyPaired: median(l.runs.map((ms, i) => ms / d.runs[i])),
+      runLatencyPaired: median(l.all.map((ms, i) => (ms === null || d.all[i] === null ? null : ms / d.all[i])).filter((x) => x !== null)),
       runLatencyMin: l.run.min / d.run.min,
       runLatencyP90: l.run.p90 / d.run.p90,
       echoLatency: l.echoStats.median / d.echoStats.median,
@@ -536,11 +571,13 @@ async function main() {
     };
     report.meetsGoal = report.ratios.runLatency <= GOAL;
   }
-  if (trace) report.trace = trace;
+  if (trace && Object.keys(trace).length > 0) report.trace = trace;
   if (labdProfile) report.labdProfile = labdProfile;
+  report.failedRuns = Object.values(results).reduce((n, r) => n + r.failures.length, 0);
   if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else printReport(report);
   writeFileSync(join(outDir, 'container-run-last.json'), JSON.stringify(report, null, 2) + '\n');
+  return report.failedRuns === 0;
 }
 
 function printReport(report) {
@@ -579,7 +616,13 @@ function printReport(report) {
   out.push(widths.map((w) => '-'.repeat(w)).join('   '));
   for (const row of rows.slice(1)) out.push(line(row));
   out.push('');
-  out.push(`all runs (ms): ${names.map((n) => `${n} ${r[n].runs.map((v) => v.toFixed(0)).join(' ')}`).join(' | ')}`);
+  out.push(`all runs (ms, x: failed): ${names.map((n) => `${n} ${r[n].all.map((v) => (v === null ? 'x' : v.toFixed(0))).join(' ')}`).join(' | ')}`);
+  for (const n of names) {
+    if (r[n].failures.length === 0) continue;
+    out.push('');
+    out.push(`${n}: ${r[n].failures.length} FAILED run(s), left out of the numbers above:`);
+    for (const f of r[n].failures) out.push(`  ${f.what}: ${f.error}`);
+  }
   if (ratios.runLatency !== undefined) {
     out.push('');
     out.push(`run latency labd/dockerd = ${ratios.runLatency.toFixed(2)}x   (goal <= ${report.goal.toFixed(2)}: ${report.meetsGoal ? 'met' : 'NOT met'}; ` +
@@ -588,7 +631,7 @@ function printReport(report) {
     out.push(`machine CPU labd/dockerd = ${ratios.machineCpu.toFixed(2)}x   (all processes, the CLI included; noisy on a shared machine)`);
     out.push(`memory per container labd/dockerd = ${ratios.memoryPerContainer.toFixed(2)}x`);
     const shrank = names.filter((n) => r[n].memory.daemonGrowthKiB < 0);
-    if (shrank.length) out.push(`  (${shrank.join(', ')}: the daemon's RSS went down while the containers started, a garbage collection; compare the shim RSS alone)`);
+    if (shrank.length) out.push(`  (${shrank.join(', ')}: the daemon's RSS went down while the containers started, a garbage collection; counted as no growth)`);
   }
   if (report.trace) out.push(...traceLines(report.trace));
   if (report.labdProfile) {
@@ -630,13 +673,32 @@ function traceLines(trace) {
   return out;
 }
 
+/** The daemons' logs outlive the scratch dir when a run fails: bench/out/container-run-<engine>.log. */
+function keepLogs() {
+  for (const e of session.engines) {
+    const file = e.logFile ?? (e.runDir && join(e.runDir, 'labd.log'));
+    if (!file || !existsSync(file)) continue;
+    const kept = join(outDir, `container-run-${e.name}.log`);
+    try {
+      copyFileSync(file, kept);
+      log(`${e.name}'s log: ${kept}`);
+    } catch {
+      // nothing to keep
+    }
+  }
+}
+
 cleanupOnSignals();
 let exitCode = 0;
 try {
-  await main();
+  // Failed runs are reported with the numbers, and make the exit status 1.
+  if (!(await main())) exitCode = 1;
 } catch (error) {
   // After a signal, whatever was running fails because its daemon went away: not worth reporting.
-  if (!session.interrupted) log(`failed: ${error.stack ?? error}`);
+  if (!session.interrupted) {
+    log(`failed: ${error.stack ?? error}`);
+    keepLogs();
+  }
   exitCode = 1;
 } finally {
   await cleanup();

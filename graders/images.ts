@@ -40,9 +40,9 @@ export const imagePresent: Grader = (snapshot, params) => {
   return pass(`image ${short(id)} loaded (${image.tags.join(', ')})`, expected, 'docker load restores layers and tags from an archive', {imageId: id});
 };
 
-function baseOf(image: ImageSnapshot, all: ImageSnapshot[]): ImageSnapshot | undefined {
-  // A built image's bottom layers are its base image's layers.
-  return all.find((b) => b.id !== image.id && b.layerDirs.length < image.layerDirs.length && b.layerDirs.every((d, i) => image.layerDirs[i] === d));
+/** A built image's bottom layers are its base image's layers (the same dirs in the store). */
+function builtOn(image: ImageSnapshot, base: ImageSnapshot | undefined): boolean {
+  return Boolean(base && base.id !== image.id && base.layerDirs.length < image.layerDirs.length && base.layerDirs.every((d, i) => image.layerDirs[i] === d));
 }
 
 /** params: baseImageId, file (installed program), statusFile, package. */
@@ -52,7 +52,8 @@ export const imageWithPackage: Grader = (snapshot, params) => {
   const marker = `Package: ${params.package}`;
   const expected = `an image built FROM the debian image with the ${params.package} package installed by dpkg (${file} present, ${statusFile} lists it)`;
   const built = snapshot.engine.images.filter((i) => i.files[file]?.exists);
-  const good = built.find((i) => i.files[statusFile]?.contains?.[marker] && baseOf(i, snapshot.engine.images)?.id === params.baseImageId);
+  const base = snapshot.engine.images.find((i) => i.id === params.baseImageId);
+  const good = built.find((i) => i.files[statusFile]?.contains?.[marker] && builtOn(i, base));
   if (good) return pass(`image ${short(good.id)} (${good.tags.join(', ') || 'untagged'}) has ${file} and dpkg knows ${params.package}`, expected, 'RUN adds a layer on top of the base image; dpkg records what it installed', {imageId: good.id});
   if (built.length === 0) return fail(`no image contains ${file}`, expected, 'each RUN/COPY makes a layer; installing the package must happen in the Dockerfile');
   const i = built[0];

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {access, link, mkdir, mkdtemp, readdir, readFile, rename} from 'node:fs/promises';
+import {access, link, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {BuildError} from './errors.js';
 import {run} from './exec.js';
@@ -40,7 +40,8 @@ export async function debootstrapVersion(): Promise<string> {
 }
 
 /**
- * Runs debootstrap into target. Each run gets a private --cache-dir seeded with hard links to
+ * Runs debootstrap into target, in two stages (download and unpack, then install inside the
+ * tree) so dpkg can be told not to fsync in between. Each run gets a private --cache-dir seeded with hard links to
  * the shared .debs, and new downloads are renamed into the shared folder afterwards, so
  * parallel builds never see a half-written .deb.
  */
@@ -54,6 +55,7 @@ export async function runDebootstrap(opts: DebootstrapRun): Promise<void> {
   try {
     const seeded = await seed(privateCache, [opts.debCache, ...opts.seedDirs]);
     const args = [
+      '--foreign',
       `--variant=${opts.variant}`,
       `--arch=${opts.architecture}`,
       `--components=${opts.components.join(',')}`,
@@ -65,6 +67,15 @@ export async function runDebootstrap(opts: DebootstrapRun): Promise<void> {
       opts.mirror,
     ];
     await streamRun(program, args, opts.onLine, opts.target);
+
+    // The second stage runs inside the tree. Without dpkg's fsync after every file it takes
+    // about a third less time here; a crash just means building again.
+    const chroot = await findProgram('chroot');
+    if (!chroot) throw new BuildError('chroot is not installed (coreutils)');
+    const unsafeIo = join(opts.target, 'etc/dpkg/dpkg.cfg.d/lab-build-unsafe-io');
+    await writeFile(unsafeIo, 'force-unsafe-io\n');
+    await streamRun(chroot, [opts.target, '/debootstrap/debootstrap', '--second-stage'], opts.onLine, opts.target);
+    await rm(unsafeIo);
     await publish(privateCache, opts.debCache, seeded);
   } finally {
     await removeTree(privateCache);

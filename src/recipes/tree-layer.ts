@@ -37,11 +37,11 @@ async function listTree(root: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (rel: string) => {
     const dir = Buffer.from(rel === '' ? root : `${root}/${rel}`, 'latin1');
-    for (const name of await readdir(dir, {encoding: 'buffer'})) {
-      const child = rel === '' ? name.toString('latin1') : `${rel}/${name.toString('latin1')}`;
+    for (const entry of await readdir(dir, {encoding: 'buffer', withFileTypes: true})) {
+      const name = (entry.name as unknown as Buffer).toString('latin1');
+      const child = rel === '' ? name : `${rel}/${name}`;
       out.push(child);
-      const s = await lstat(Buffer.from(`${root}/${child}`, 'latin1'));
-      if (s.isDirectory()) await walk(child);
+      if (entry.isDirectory()) await walk(child);
     }
   };
   await walk('');

@@ -60,6 +60,8 @@ export async function loadVmRecipe(dir = vmRecipeDir()): Promise<LoadedVmRecipe>
     throw new VmRecipeError(file, (check.errors ?? []).map((e) => `$${e.instancePath.replace(/\//g, '.')}: ${e.message ?? e.keyword}`));
   }
   const recipe = data as VmRecipe;
+  const both = (recipe.rootfs.files ?? []).flatMap((f, i) => ((f.source === undefined) === (f.text === undefined) ? [`$.rootfs.files[${i}]: give exactly one of source and text`] : []));
+  if (both.length > 0) throw new VmRecipeError(file, both);
   const files = new Map<string, Buffer>([['vm.json', raw]]);
   const named = [recipe.initramfs.init, ...(recipe.rootfs.files ?? []).flatMap((f) => (f.source ? [f.source] : []))];
   for (const name of named) {

@@ -34,7 +34,12 @@ export async function freeSubnet(avoid: Subnet[], ownBridge?: string): Promise<S
 /** docker0 unless something not ours (a real Docker) holds that name; then lab0, lab1... */
 export async function defaultBridgeName(): Promise<string> {
   for (const name of ['docker0', 'lab0', 'lab1', 'lab2', 'lab3']) {
-    const info = await linkInfo(name);
+    let info = await linkInfo(name);
+    // Another engine may be between creating the bridge and naming it ours: look once more.
+    if (info && info.ifalias !== bridgeAlias) {
+      await new Promise((r) => setTimeout(r, 200));
+      info = await linkInfo(name);
+    }
     if (!info || info.ifalias === bridgeAlias) return name;
   }
   throw new BridgeError('docker0 and lab0-lab3 all belong to other software: name a bridge with "bridge" in daemon.json');
@@ -51,6 +56,17 @@ export interface BridgeAddress {
  * existing bridge keeps its address, and a new one gets the first subnet that clashes with no host route.
  */
 export async function ensureBridge(name: string, opts: {bip?: string; avoid?: Subnet[]}): Promise<BridgeAddress> {
+  try {
+    return await setUpBridge(name, opts);
+  } catch (error) {
+    // Two engines starting together race to make the same bridge; the loser finds it made and only checks it.
+    if (error instanceof BridgeError) throw error;
+    await new Promise((r) => setTimeout(r, 100));
+    return await setUpBridge(name, opts);
+  }
+}
+
+async function setUpBridge(name: string, opts: {bip?: string; avoid?: Subnet[]}): Promise<BridgeAddress> {
   if (name.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(name)) throw new BridgeError(`"${name}" cannot be a network device name (at most 15 letters, digits, "_", "." or "-")`);
   const info = await linkInfo(name);
   if (info && info.linkinfo?.info_kind !== 'bridge') throw new BridgeError(`the host's ${name} is not a bridge (it is a ${info.linkinfo?.info_kind ?? 'plain'} device); choose another "bridge" in daemon.json`);

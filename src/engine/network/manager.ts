@@ -3,13 +3,14 @@
  * published ports. Each running bridge container has an endpoint file, <data-root>/network/endpoints/<id>.json,
  * written before anything is made on the host, so whatever a crash leaves behind can be found and undone.
  */
-import {mkdirSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {ApiError, badRequest} from '../api/errors.js';
 import type {ContainerRecord, HostConfig} from '../containers/record.js';
 import type {Logger} from '../util/log.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 import {defaultBridgeName, enableForwarding, ensureBridge} from './bridge.js';
+import {ipBatch} from './ip.js';
 import {Ipam, type IpamNetwork} from './ipam.js';
 import {NetworkStore, newId, type NetworkRecord} from './networks.js';
 import {checkPortBindings, portMap, requestedPorts, type PortRequest} from './ports.js';
@@ -135,6 +136,8 @@ export class NetworkManager {
       const published = await this.publish(c, ep, requests);
       ep.ports = published.map(({req, hostPort}) => ({proto: req.proto, hostIp: req.hostIp, hostPort, containerPort: req.containerPort}));
       this.writeEndpoint(ep);
+      // A bridge deleted by hand since the daemon started is made again rather than failing every start.
+      if (!existsSync(`/sys/class/net/${net.Bridge}`)) await ensureBridge(net.Bridge, {bip: `${net.Gateway}/${ep.prefix}`});
       await createSandbox(ep);
       c.NetworkSettings = networkSettings(net, ep, {sandboxId: ep.sandboxId, sandboxKey: sandboxKey(ep.netns), ports: portMap(c, published)});
     } catch (error) {
@@ -196,6 +199,10 @@ export class NetworkManager {
     const ep = this.readEndpoint(c.ID);
     if (!ep) return;
     if (!sandboxAlive(ep)) this.log.warn('a running container lost its network devices', {id: c.ID.slice(0, 12), veth: ep.hostVeth, netns: ep.netns});
+    else if (!existsSync(`/sys/class/net/${ep.hostVeth}/master`)) {
+      // The bridge was deleted and made again meanwhile (by hand, or by init above): plug the veth back in.
+      await ipBatch([`link set ${ep.hostVeth} master ${ep.bridge} up`]).catch((e: Error) => this.log.warn('could not reattach a container to its bridge', {id: c.ID.slice(0, 12), error: e.message}));
+    }
     const opened: PortProxy[] = [];
     this.proxies.set(c.ID, opened);
     for (const p of ep.ports) {

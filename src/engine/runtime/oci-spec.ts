@@ -6,6 +6,7 @@ import {Ajv} from 'ajv';
 import type {ContainerRecord} from '../containers/record.js';
 import {ociNetworkNamespaces} from '../network/views.js';
 import {cgroupMode} from '../util/cgroup-mode.js';
+import {heldByEngine} from './capabilities.js';
 import {ociConfigSchema} from './oci-schema.js';
 import type {ResolvedUser} from './user.js';
 
@@ -108,7 +109,12 @@ export function validateOciSpec(spec: unknown): void {
   }
 }
 
+/** "All" for --privileged and ALL: what the engine itself holds, since runc cannot give more. */
 export function allCapabilities(): string[] {
+  return knownCapabilities().filter(heldByEngine);
+}
+
+export function knownCapabilities(): string[] {
   return [
     ...defaultCapabilities, 'CAP_DAC_READ_SEARCH', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_IPC_LOCK',
     'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT',

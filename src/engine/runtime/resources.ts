@@ -10,7 +10,7 @@ import type {ContainerRecord, HostConfig} from '../containers/record.js';
 import {cgroupMode} from '../util/cgroup-mode.js';
 import {swapLimitSupported} from './cgroups.js';
 import {hostDevices, mappedDevices, type DeviceMapping, type OciDevice} from './devices.js';
-import {allCapabilities} from './oci-spec.js';
+import {knownCapabilities} from './oci-spec.js';
 import {resolveInRoot} from './rootfs-path.js';
 
 interface Ulimit {
@@ -54,7 +54,7 @@ const MB = 1024 * 1024;
 const rlimitNames = ['as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack'];
 
 function checkCapabilities(field: 'CapAdd' | 'CapDrop', names: string[] | null | undefined): void {
-  const known = new Set(allCapabilities());
+  const known = new Set(knownCapabilities());
   for (const name of names ?? []) {
     const upper = name.toUpperCase();
     if (upper === 'ALL') continue;

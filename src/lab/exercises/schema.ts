@@ -43,6 +43,8 @@ export const exerciseSchema = {
                 grader: {type: 'string', pattern: '^[a-z]+\\.[A-Za-z]+$'},
                 params: {type: 'object'},
                 weight: {type: 'number', exclusiveMinimum: 0},
+                // A guard holds from the start (the host is untouched...): credited only with the step's other checks.
+                guard: {type: 'boolean'},
                 hints: {type: 'array', items: localized},
               },
             },

@@ -6,6 +6,8 @@ export interface CheckDef {
   grader: string;
   params?: Record<string, unknown>;
   weight?: number;
+  /** Holds from the start (e.g. "the host is untouched"): credited only once the step's other checks pass. */
+  guard?: boolean;
   hints?: Localized[];
 }
 

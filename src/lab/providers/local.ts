@@ -1,61 +1,94 @@
-/** The local provider: the lab runs on this machine itself (root, the engine on Docker's paths). */
+/**
+ * This machine itself as the lab environment (`--provider local`): commands are child processes, files are plain
+ * files, and the shell is $SHELL on the terminal already open.
+ */
 import {spawn} from 'node:child_process';
-import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises';
+import {constants, homedir} from 'node:os';
 import {dirname} from 'node:path';
 import type {Environment, ExecOptions, ExecResult, Provider, ProviderStartOptions} from './provider.js';
 
-function exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), {cwd: opts.cwd, env: {...process.env, ...opts.env}, stdio: ['pipe', 'pipe', 'pipe']});
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({code: code ?? 1, stdout, stderr});
-    });
-    child.stdin.end(opts.input);
-  });
+function signalStatus(signal: NodeJS.Signals | null): number {
+  return 128 + ((signal && constants.signals[signal]) || 1);
 }
 
-function environment(name: string, workdir: string): Environment {
-  return {
-    provider: 'local',
-    id: `local:${name}`,
-    workdir,
-    exec,
-    readFile: async (path) => readFileSync(path),
-    writeFile: async (path, data, mode) => {
-      mkdirSync(dirname(path), {recursive: true});
-      writeFileSync(path, data);
-      if (mode !== undefined) chmodSync(path, mode);
-    },
-    shell: (opts = {}) =>
-      new Promise((resolve) => {
-        const shell = process.env.SHELL || '/bin/bash';
-        const child = spawn(shell, opts.command ? ['-c', opts.command] : [], {cwd: workdir, stdio: 'inherit'});
-        child.on('close', (code) => resolve(code ?? 1));
-      }),
-    close: async () => {},
-  };
+export class LocalEnvironment implements Environment {
+  readonly provider = 'local' as const;
+
+  constructor(
+    readonly id: string,
+    readonly workdir: string,
+  ) {}
+
+  exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (argv.length === 0) return Promise.reject(new Error('exec needs a program to run (argv is empty)'));
+    return new Promise((resolve) => {
+      const child = spawn(argv[0]!, argv.slice(1), {cwd: opts.cwd, env: {...process.env, ...opts.env}, stdio: ['pipe', 'pipe', 'pipe']});
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let timedOut = false;
+      const timer = opts.timeoutMs !== undefined ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), opts.timeoutMs) : undefined;
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      // Like a shell: 127 for a program that cannot be started, 128 + n for death by signal n.
+      child.on('error', (error) => {
+        if (timer) clearTimeout(timer);
+        resolve({code: 127, stdout: '', stderr: `${argv[0]}: ${error.message}\n`});
+      });
+      child.on('close', (code, signal) => {
+        if (timer) clearTimeout(timer);
+        const status = code ?? signalStatus(signal);
+        const stderr = Buffer.concat(err).toString('utf8') + (timedOut ? `\n(killed after ${opts.timeoutMs} ms)\n` : '');
+        resolve({code: status, stdout: Buffer.concat(out).toString('utf8'), stderr});
+      });
+      child.stdin.on('error', () => undefined); // a program that exits without reading its input
+      child.stdin.end(opts.input);
+    });
+  }
+
+  readFile(path: string): Promise<Buffer> {
+    return readFile(path);
+  }
+
+  async writeFile(path: string, data: string | Buffer, mode?: number): Promise<void> {
+    await mkdir(dirname(path), {recursive: true});
+    await writeFile(path, data, mode !== undefined ? {mode} : {});
+    if (mode !== undefined) await chmod(path, mode);
+  }
+
+  shell(opts: {command?: string} = {}): Promise<number> {
+    const shell = process.env.SHELL || '/bin/sh';
+    return new Promise((resolve, reject) => {
+      const child = spawn(shell, opts.command !== undefined ? ['-c', opts.command] : ['-l'], {cwd: this.workdir, stdio: 'inherit'});
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve(code ?? signalStatus(signal)));
+    });
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open.
+  }
 }
 
 export class LocalProvider implements Provider {
   readonly kind = 'local' as const;
+  private readonly workdirs = new Map<string, string>();
 
   async start(opts: ProviderStartOptions): Promise<Environment> {
-    mkdirSync(opts.workdir, {recursive: true});
-    return environment(opts.name, opts.workdir);
+    await mkdir(opts.workdir, {recursive: true});
+    this.workdirs.set(opts.name, opts.workdir);
+    return new LocalEnvironment(opts.name, opts.workdir);
   }
 
   async connect(name: string): Promise<Environment | undefined> {
-    return environment(name, process.cwd());
+    return new LocalEnvironment(name, this.workdirs.get(name) ?? homedir());
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    // This machine keeps running.
+  }
 
-  async destroy(): Promise<void> {}
+  async destroy(): Promise<void> {
+    // Its files are the student's; nothing is deleted here.
+  }
 }

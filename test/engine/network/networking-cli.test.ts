@@ -92,7 +92,7 @@ async function freePort(preferred: number): Promise<number> {
 }
 
 const bridgePorts = () => JSON.parse(execFileSync('ip', ['-j', 'link', 'show', 'master', bridge]).toString()) as Array<{ifname: string}>;
-const webCmd = ['sh', '-c', 'mkdir /www && echo hello > /www/index.html && exec httpd -f -p 80 -h /www'];
+const webCmd = ['sh', '-c', 'mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 80 -h /www'];
 
 test.serial('run --rm busybox ip addr: eth0 with an address from the bridge subnet, lo, a default route', async (t) => {
   const r = await engine.docker(['run', '--rm', 'busybox', 'sh', '-c', 'ip addr; ip route']);

@@ -5,6 +5,8 @@ const STEP_LABELS: Partial<Record<BuildProgress['step'], string>> = {
   resolve: 'package',
   download: 'download',
   extract: 'extract',
+  debootstrap: 'debootstrap',
+  clean: 'clean',
   rootfs: 'rootfs',
   layer: 'layer',
   archive: 'archive',
@@ -15,16 +17,19 @@ export default class ImageBuild extends Command {
   static override summary = 'Build a base container image from Debian packages, as a tarball for docker load';
   static override description = `Builds the image described by vm-images/<name>/recipe.json: fetches the Debian packages with apt-get
 (or reuses the .debs apt already has), unpacks them, writes one reproducible layer and saves a docker-archive.
+Recipes of kind "debootstrap" (debian) instead install a whole root filesystem with debootstrap from the host's
+apt mirror (as root) and clean it like Docker's debian image.
 The same package versions always give the same image ID. Results are cached under
-\${XDG_CACHE_HOME:-~/.cache}/lab/images and rebuilt only when the recipe or a package changes.`;
+\${XDG_CACHE_HOME:-~/.cache}/lab/images and rebuilt only when the recipe or a package (index) changes.`;
   static override examples = [
     '<%= config.bin %> image build busybox',
     '<%= config.bin %> image build busybox --format oci -o busybox.tar',
+    '<%= config.bin %> image build debian -o debian.tar',
     'docker load -i "$(<%= config.bin %> image build busybox --json | jq -r .path)"',
   ];
   static override enableJsonFlag = true;
   static override args = {
-    name: Args.string({description: 'recipe name, a folder of vm-images/ (e.g. busybox)', required: true}),
+    name: Args.string({description: 'recipe name, a folder of vm-images/ (e.g. busybox, debian)', required: true}),
   };
   static override flags = {
     format: Flags.option({
@@ -44,7 +49,7 @@ The same package versions always give the same image ID. Results are cached unde
     // Progress goes to stderr so --json output on stdout stays clean.
     const onProgress = (p: BuildProgress) => {
       const label = STEP_LABELS[p.step];
-      if (label && !this.jsonEnabled()) process.stderr.write(`${chalk.cyan(label.padEnd(9))} ${p.message}\n`);
+      if (label && !this.jsonEnabled()) process.stderr.write(`${chalk.cyan(label.padEnd(11))} ${p.message}\n`);
     };
 
     let result: BuildResult;

@@ -1,0 +1,36 @@
+import {Command, Flags} from '@oclif/core';
+
+export default class Reset extends Command {
+  static override summary = 'Back to a clean start: removes the lab\'s containers and images, restores its files, forgets progress';
+  static override flags = {
+    lab: Flags.string({description: 'which lab (default: the one started last)'}),
+    force: Flags.boolean({char: 'f', description: 'do not ask'}),
+  };
+
+  async run() {
+    const {flags} = await this.parse(Reset);
+    const {openLab} = await import('../lab-context.js');
+    const {saveSession} = await import('../../lab/session/session.js');
+    const {ensureEngine, prepareFiles, prepareImages, run} = await import('../../lab/session/prepare.js');
+    const {session, exercise, env} = await openLab(flags.lab);
+    if (!flags.force && process.stdin.isTTY) {
+      const {createInterface} = await import('node:readline/promises');
+      const rl = createInterface({input: process.stdin, output: process.stdout});
+      const answer = await rl.question(`Remove every container and image of lab ${exercise.id} and your files in ${session.workdir}? [y/N] `);
+      rl.close();
+      if (!/^y/i.test(answer)) return;
+    }
+    await ensureEngine(env, (m) => this.log(m));
+    const ids = (await run(env, ['docker', 'ps', '-aq'], 'docker ps')).split('\n').filter(Boolean);
+    if (ids.length > 0) await run(env, ['docker', 'rm', '-f', ...ids], 'removing containers');
+    await run(env, ['docker', 'image', 'prune', '-af'], 'removing images');
+    await run(env, ['rm', '-rf', session.workdir], 'removing the work dir');
+    await env.exec(['mkdir', '-p', session.workdir]);
+    session.images = await prepareImages(env, exercise, (m) => this.log(m));
+    await prepareFiles(env, exercise, (m) => this.log(m));
+    Object.assign(session, {progress: {}, hints: {}, answers: {}, startedAt: Math.floor(Date.now() / 1000) - 1});
+    saveSession(session);
+    await env.close();
+    this.log(`Lab ${exercise.id} is back to its start.`);
+  }
+}

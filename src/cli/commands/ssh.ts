@@ -1,0 +1,27 @@
+import {Args, Command} from '@oclif/core';
+
+export default class Ssh extends Command {
+  static override summary = 'Open a shell in a lab VM';
+  static override description = `An interactive shell (a real terminal) as root in the VM NAME, by default the only running VM or the one
+started last. Words after -- run as a command instead; the exit code is the command's.`;
+  static override examples = ['<%= config.bin %> ssh', '<%= config.bin %> ssh lab26', '<%= config.bin %> ssh lab26 -- docker ps'];
+  static override strict = false;
+  static override args = {name: Args.string({description: 'VM name (default: the only or most recent VM)'})};
+
+  async run(): Promise<void> {
+    const {args, argv} = await this.parse(Ssh);
+    const {defaultVmName} = await import('../../vm/machine/lifecycle.js');
+    const {QemuProvider} = await import('../../lab/providers/qemu.js');
+    const {shellJoin} = await import('../../vm/ssh/quote.js');
+    const name = args.name ?? (await defaultVmName());
+    if (!name) this.error('there is no VM; start one with: lab vm start NAME', {exit: 1});
+    const words = (argv as string[]).slice(args.name ? 1 : 0);
+    const env = await new QemuProvider().connect(name).catch((error: Error) => this.error(error.message, {exit: 1}));
+    if (!env) this.error(`VM ${name} is not running; start it with: lab vm start ${name}`, {exit: 1});
+    try {
+      process.exitCode = await env.shell(words.length > 0 ? {command: shellJoin(words)} : {});
+    } finally {
+      await env.close();
+    }
+  }
+}

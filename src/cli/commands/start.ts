@@ -1,0 +1,69 @@
+import {Args, Command, Flags} from '@oclif/core';
+import chalk from 'chalk';
+
+export default class Start extends Command {
+  static override summary = 'Start a lab: prepare the environment, hand out the files, show the first step';
+  static override description = `Prepares the lab's environment (the container engine running, its images loaded, your files in the work
+directory) and shows the first step in your language. Check your work with \`lab check\`.`;
+  static override examples = ['<%= config.bin %> start 26', '<%= config.bin %> start 26 --lang en --dir ~/lab26'];
+  static override enableJsonFlag = true;
+  static override args = {lab: Args.string({description: 'the lab number, e.g. 26', required: true})};
+  static override flags = {
+    provider: Flags.string({options: ['local', 'qemu', 'ssh'], default: 'local', description: 'where the lab runs: this machine, a disposable VM, or an SSH host'}),
+    dir: Flags.string({description: 'work directory for the lab\'s files (default ~/lab<N>)'}),
+    lang: Flags.string({description: 'language of the texts (ru, en); default from $LAB_LANG or $LANG'}),
+    student: Flags.string({description: 'your student id, recorded in submissions', default: process.env.USER ?? 'student'}),
+  };
+
+  async run() {
+    const {args, flags} = await this.parse(Start);
+    const {loadExercise} = await import('../../lab/exercises/load.js');
+    const {chooseLanguage, saveSession} = await import('../../lab/session/session.js');
+    const {providerFor} = await import('../../lab/providers/index.js');
+    const {ensureEngine, prepareFiles, prepareImages} = await import('../../lab/session/prepare.js');
+    const {introText, localize, stepText, terminal} = await import('../../lab/render/text.js');
+    const {homedir} = await import('node:os');
+    const {join, resolve} = await import('node:path');
+
+    let exercise;
+    try {
+      exercise = loadExercise(args.lab);
+    } catch (error) {
+      this.error((error as Error).message, {exit: 1});
+    }
+    const lang = chooseLanguage(exercise.locales, flags.lang);
+    const workdir = resolve(flags.dir ?? join(homedir(), `lab${exercise.id}`));
+    const progress = (m: string) => {
+      if (!this.jsonEnabled()) process.stderr.write(`${chalk.cyan('›')} ${m}\n`);
+    };
+    const started = Date.now();
+    const provider = await providerFor(flags.provider as 'local');
+    progress(`environment: ${flags.provider}`);
+    const env = await provider.start({name: `lab${exercise.id}`, workdir, onProgress: progress});
+    try {
+      await ensureEngine(env, progress);
+      const images = await prepareImages(env, exercise, progress);
+      progress(`files: ${workdir}`);
+      await prepareFiles(env, exercise, progress);
+      const session = {
+        lab: exercise.id, provider: flags.provider as 'local', envName: `lab${exercise.id}`, workdir, lang, student: flags.student,
+        startedAt: Math.floor(Date.now() / 1000) - 1, images, answers: {}, progress: {}, hints: {},
+      };
+      saveSession(session);
+      progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const first = exercise.steps[0];
+      if (!this.jsonEnabled()) {
+        this.log('');
+        this.log(terminal(introText(exercise, lang, {workdir})));
+        this.log('');
+        this.log(chalk.bold(`1. ${localize(first.title, lang)}`));
+        this.log(terminal(stepText(exercise, first.id, lang, {workdir})));
+      }
+      return {lab: exercise.id, workdir, lang, provider: flags.provider, images};
+    } catch (error) {
+      this.error((error as Error).message, {exit: 1});
+    } finally {
+      await env.close();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/** Results files: Gradescope's results.json (PrairieLearn can read the same checks from tests[]). */
+import type {Exercise} from '../exercises/types.js';
+import {localize} from '../render/text.js';
+import type {Session} from '../session/session.js';
+import type {StepResult} from './run-checks.js';
+
+export function gradescopeResults(ex: Exercise, session: Session, results: StepResult[], executionTime: number) {
+  const tests = results.flatMap((r, i) =>
+    r.checks.map((c) => ({
+      name: `${i + 1}. ${localize(r.step.title, session.lang)} — ${c.id}`,
+      number: `${i + 1}.${r.step.checks.findIndex((x) => x.id === c.id) + 1}`,
+      score: c.done ? c.weight : 0,
+      max_score: c.weight,
+      status: c.done ? 'passed' : 'failed',
+      output: c.done ? c.verdict.observed : `observed: ${c.verdict.observed}\nexpected: ${c.verdict.expected}\nwhy: ${c.verdict.concept}`,
+      tags: [r.step.id],
+      visibility: 'visible',
+      extra_data: {evidence: c.verdict.evidence ?? session.progress[r.step.id]?.[c.id]?.verdict.evidence ?? null, passedAt: c.passedAt ?? null},
+    })),
+  );
+  return {
+    score: tests.reduce((s, t) => s + t.score, 0),
+    execution_time: Math.round(executionTime),
+    output: `Lab ${ex.id} (${localize(ex.title, session.lang)}), student ${session.student}`,
+    visibility: 'visible',
+    stdout_visibility: 'hidden',
+    tests,
+    extra_data: {lab: ex.id, student: session.student, provider: session.provider, submittedAt: new Date().toISOString(), maxScore: tests.reduce((s, t) => s + t.max_score, 0)},
+  };
+}

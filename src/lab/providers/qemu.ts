@@ -1,0 +1,60 @@
+/**
+ * The default provider: a disposable VM per lab, booted from the image `lab vm build` makes, reached over SSH with
+ * keys generated for that VM alone. The VM outlives the command that started it, so `lab check` and `lab ssh`
+ * reconnect to it by name.
+ */
+import type {VmImage} from '../../vm/build/index.js';
+import {connectVm, destroyVm, startVm, stopVm} from '../../vm/machine/lifecycle.js';
+import {readVmRecord, type VmRecord, vmState} from '../../vm/machine/record.js';
+import {SshEnvironment} from '../../vm/ssh/environment.js';
+import type {Environment, Provider, ProviderStartOptions} from './provider.js';
+
+export interface QemuProviderOptions {
+  /** Boot new VMs from this image instead of building (or taking from the cache) the current one. */
+  image?: VmImage;
+  /** Return as soon as SSH works instead of waiting for the engine (default: wait). */
+  skipEngineWait?: boolean;
+}
+
+export class QemuProvider implements Provider {
+  readonly kind = 'qemu' as const;
+
+  constructor(private readonly options: QemuProviderOptions = {}) {}
+
+  async start(opts: ProviderStartOptions): Promise<Environment> {
+    const started = await startVm(opts.name, {
+      workdir: opts.workdir,
+      onProgress: opts.onProgress,
+      image: this.options.image,
+      waitForEngine: !this.options.skipEngineWait,
+    });
+    if (started.engine === 'failed') {
+      throw new Error(`the container engine in VM ${opts.name} did not start; see its log with: lab ssh ${opts.name} -- cat /var/log/labd.log`);
+    }
+    const env = await this.open(started.record, opts.workdir);
+    const made = await env.exec(['mkdir', '-p', '--', opts.workdir]);
+    if (made.code !== 0) {
+      await env.close();
+      throw new Error(`cannot create ${opts.workdir} in VM ${opts.name}: ${made.stderr.trim()}`);
+    }
+    return env;
+  }
+
+  async connect(name: string): Promise<Environment | undefined> {
+    const record = await readVmRecord(name);
+    if (!record || (await vmState(record)) !== 'running') return undefined;
+    return this.open(record, record.workdir);
+  }
+
+  async stop(name: string): Promise<void> {
+    await stopVm(name);
+  }
+
+  async destroy(name: string): Promise<void> {
+    await destroyVm(name);
+  }
+
+  private async open(record: VmRecord, workdir: string): Promise<SshEnvironment> {
+    return new SshEnvironment({provider: 'qemu', id: record.name, workdir, connection: await connectVm(record)});
+  }
+}

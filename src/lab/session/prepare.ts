@@ -1,0 +1,61 @@
+/**
+ * Getting an environment ready for a lab: the engine running, the lab's images built from their recipes and
+ * loaded (or handed over as tar files), the student's files copied in, and the lab's prepare scripts run.
+ */
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {packageRoot} from '../../package-root.js';
+import type {Exercise} from '../exercises/types.js';
+import type {Environment} from '../providers/provider.js';
+
+export type Progress = (message: string) => void;
+
+/** Where this package lives inside the environment (the VM image installs it at /opt/lab). */
+export function packageRootIn(env: Environment): string {
+  return env.provider === 'local' ? packageRoot() : '/opt/lab';
+}
+
+export function labCommandIn(env: Environment): string[] {
+  return ['node', join(packageRootIn(env), 'bin', 'run.js')];
+}
+
+export async function run(env: Environment, argv: string[], what: string, opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<string> {
+  const r = await env.exec(argv, {timeoutMs: 600_000, ...opts});
+  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join('\n')}`);
+  return r.stdout;
+}
+
+export async function ensureEngine(env: Environment, progress: Progress): Promise<void> {
+  const ping = await env.exec(['docker', 'version', '--format', '{{.Server.APIVersion}}'], {timeoutMs: 15_000});
+  if (ping.code === 0) return;
+  progress('starting the container engine');
+  await run(env, [...labCommandIn(env), 'engine', 'start'], 'starting the engine');
+}
+
+export async function prepareImages(env: Environment, ex: Exercise, progress: Progress): Promise<Record<string, {id: string}>> {
+  const {buildImageArchive} = await import('../../recipes/index.js');
+  const images: Record<string, {id: string}> = {};
+  for (const image of ex.images ?? []) {
+    progress(`image ${image.recipe}: building from Debian packages (cached after the first time)`);
+    const built = await buildImageArchive(image.recipe, {format: 'docker'});
+    images[image.recipe] = {id: built.imageId};
+    const target = image.saveAs ? join(env.workdir, image.saveAs) : join('/tmp', `lab-${image.recipe}.tar`);
+    if (env.provider !== 'local' || image.saveAs) await env.writeFile(target, readFileSync(built.path), 0o644);
+    if (image.load) {
+      progress(`image ${image.recipe}: loading into the engine`);
+      await run(env, ['docker', 'load', '-i', env.provider === 'local' && !image.saveAs ? built.path : target], `docker load of ${image.recipe}`);
+    }
+  }
+  return images;
+}
+
+export async function prepareFiles(env: Environment, ex: Exercise, progress: Progress): Promise<void> {
+  for (const f of ex.files ?? []) {
+    await env.writeFile(join(env.workdir, f.to), readFileSync(join(ex.dir, f.from)), f.mode ? parseInt(f.mode, 8) : 0o644);
+  }
+  const exerciseDir = join(packageRootIn(env), 'exercises', ex.id);
+  for (const p of ex.prepare ?? []) {
+    progress(p.description ?? p.script);
+    await run(env, ['sh', join(exerciseDir, p.script)], p.script, {cwd: env.workdir, env: {LAB_EXERCISE_DIR: exerciseDir}});
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * A student's lab session: which lab, where (provider, work dir), in which language, and the progress so far.
+ * Progress only grows: a check once passed stays passed, with the evidence it saw then.
+ */
+import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+import {writeFileAtomic} from '../../engine/util/fs-atomic.js';
+import type {Verdict} from '../grading/verdict.js';
+
+export interface Session {
+  lab: string;
+  provider: 'local' | 'qemu' | 'ssh';
+  /** The provider's name for the environment (the VM name, for qemu). */
+  envName: string;
+  workdir: string;
+  lang: string;
+  student: string;
+  /** Unix seconds; engine events before it are not this session's. */
+  startedAt: number;
+  images: Record<string, {id: string}>;
+  answers: Record<string, string>;
+  progress: Record<string, Record<string, {passedAt: string; verdict: Verdict}>>;
+  hints: Record<string, number>;
+}
+
+export function stateDir(): string {
+  const xdg = process.env.XDG_STATE_HOME;
+  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.local', 'state'), 'lab');
+}
+
+const sessionFile = (lab: string) => join(stateDir(), 'sessions', `${lab}.json`);
+const currentFile = () => join(stateDir(), 'sessions', 'current');
+
+export function saveSession(s: Session): void {
+  mkdirSync(join(stateDir(), 'sessions'), {recursive: true, mode: 0o700});
+  writeFileAtomic(sessionFile(s.lab), JSON.stringify(s, null, 2));
+  writeFileAtomic(currentFile(), s.lab);
+}
+
+export function loadSession(lab?: string): Session {
+  const id = lab ?? (existsSync(currentFile()) ? readFileSync(currentFile(), 'utf8').trim() : undefined);
+  if (!id) throw new Error('no lab has been started here yet: start one with `lab start 26`');
+  const file = sessionFile(id);
+  if (!existsSync(file)) throw new Error(`lab ${id} has not been started here: run \`lab start ${id}\``);
+  return JSON.parse(readFileSync(file, 'utf8')) as Session;
+}
+
+/** --lang, then LAB_LANG, then the system's LANG; limited to what the lab has. */
+export function chooseLanguage(available: string[], flag?: string): string {
+  const wanted = [flag, process.env.LAB_LANG, (process.env.LC_ALL || process.env.LANG || '').slice(0, 2)].filter(Boolean) as string[];
+  return wanted.find((l) => available.includes(l)) ?? (available.includes('en') ? 'en' : available[0]);
+}

@@ -1,0 +1,284 @@
+/**
+ * Starting, finding, stopping and destroying lab VMs. Each VM is a folder (copy-on-write disk over the shared base
+ * image, its keys, its initramfs, logs, vm.json) and a detached qemu process that outlives the command that
+ * started it.
+ */
+import {spawn} from 'node:child_process';
+import {closeSync, openSync} from 'node:fs';
+import {mkdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {run} from '../../recipes/exec.js';
+import {detectAccelerator} from '../../lab/doctor/probes.js';
+import type {VmImage} from '../build/index.js';
+import {SshConnection} from '../ssh/connection.js';
+import {generateClientKey, generateHostKey, parsePublicKeyLine} from '../ssh/keys.js';
+import {hostToken} from '../ssh/known-hosts.js';
+import {writeVmInitrd} from './initrd.js';
+import {freeLoopbackPort} from './port.js';
+import {qemuArgs} from './qemu-args.js';
+import {checkVmName, isVmQemu, listVmRecords, readVmRecord, vmDir, vmFiles, type VmRecord, vmState, type VmState, writeVmRecord} from './record.js';
+import {waitForBanner} from './serial.js';
+
+const QEMU = 'qemu-system-x86_64';
+/** Emulated boots take seconds; a loaded CI machine can take many times longer. */
+const BOOT_TIMEOUT_MS = 180_000;
+const ENGINE_TIMEOUT_MS = 180_000;
+
+export interface StartVmOptions {
+  workdir?: string;
+  onProgress?: (message: string) => void;
+  /** Also wait for the engine's banner (default true); SSH works before it. */
+  waitForEngine?: boolean;
+  /** Image to boot a new VM from; default: build (or take from the cache) the current one. */
+  image?: VmImage;
+  bootTimeoutMs?: number;
+}
+
+export interface StartedVm {
+  record: VmRecord;
+  /** False when the VM was already running. */
+  booted: boolean;
+  engine: 'ready' | 'failed' | 'not waited';
+}
+
+function log(opts: StartVmOptions, message: string): void {
+  opts.onProgress?.(message);
+}
+
+async function tailOf(file: string, lines = 15): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** Creates the folder of a new VM: keys, its own initramfs, and the overlay disk backed by the image. */
+async function createVm(name: string, image: VmImage, workdir: string): Promise<VmRecord> {
+  const dir = vmDir(name);
+  const files = vmFiles(dir);
+  await mkdir(dir, {recursive: true, mode: 0o700});
+  const client = generateClientKey(`lab-vm-${name}`);
+  const host = generateHostKey();
+  await writeFile(files.clientKey, client.privateKey, {mode: 0o600});
+  await writeFile(files.clientPub, `${client.publicKey}\n`, {mode: 0o644});
+  await writeVmInitrd(image.initramfs, files.initrd, {dropbearHostKey: host.dropbear, authorizedKeys: client.publicKey, hostname: name});
+  await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', image.base, '-F', 'qcow2', files.disk]);
+  const record: VmRecord = {
+    name,
+    dir,
+    status: 'stopped',
+    accel: detectAccelerator().accel,
+    workdir,
+    image: {
+      key: image.key,
+      dir: image.dir,
+      vmlinux: image.vmlinux,
+      initramfs: image.initramfs,
+      base: image.base,
+      cmdline: image.cmdline,
+      memoryMiB: image.machine.memoryMiB,
+      cpus: image.machine.cpus,
+      machine: image.machine.type,
+    },
+    hostKey: host.line,
+    hostKeyFingerprint: host.fingerprint,
+    createdAt: new Date().toISOString(),
+  };
+  await writeVmRecord(record);
+  return record;
+}
+
+/** Starts qemu for an existing VM folder and waits for the guest's READY banner. */
+async function boot(record: VmRecord, opts: StartVmOptions): Promise<VmRecord> {
+  const files = vmFiles(record.dir);
+  const accel = detectAccelerator();
+  log(opts, `booting ${record.name} (${accel.accel}: ${accel.reason})`);
+  for (let attempt = 1; ; attempt++) {
+    const sshPort = await freeLoopbackPort();
+    await rm(files.serialLog, {force: true});
+    await rm(files.pidfile, {force: true});
+    const args = qemuArgs({
+      name: record.name,
+      accel: accel.accel,
+      machine: record.image.machine as 'q35',
+      memoryMiB: record.image.memoryMiB,
+      cpus: record.image.cpus,
+      vmlinux: record.image.vmlinux,
+      initrd: files.initrd,
+      cmdline: record.image.cmdline,
+      disk: files.disk,
+      sshPort,
+      serialLog: files.serialLog,
+      pidfile: files.pidfile,
+    });
+    const logFd = openSync(files.qemuLog, 'w', 0o600);
+    const started = performance.now();
+    let spawnError: Error | undefined;
+    const child = spawn(QEMU, args, {detached: true, stdio: ['ignore', logFd, logFd]});
+    closeSync(logFd);
+    child.on('error', (error) => (spawnError = error));
+    child.unref();
+    const pid = child.pid;
+    record = {...record, status: 'starting', pid, sshPort, accel: accel.accel, startedAt: new Date().toISOString()};
+    delete record.readyMs;
+    delete record.engineReadyMs;
+    await writeVmRecord(record);
+    try {
+      const banner = await waitForBanner(files.serialLog, ['ready'], {
+        timeoutMs: opts.bootTimeoutMs ?? BOOT_TIMEOUT_MS,
+        isAlive: async () => spawnError === undefined && (await isVmQemu(pid, record.dir)),
+        describeExit: async () => (spawnError ? `cannot run ${QEMU}: ${spawnError.message} (apt-get install qemu-system-x86)` : await tailOf(files.qemuLog)),
+      });
+      const fingerprint = banner.detail.split(/\s+/).pop();
+      if (fingerprint !== record.hostKeyFingerprint) {
+        throw new Error(`the VM reports host key ${fingerprint}, not the one installed for it (${record.hostKeyFingerprint})`);
+      }
+      record = {...record, status: 'running', readyMs: Math.round(performance.now() - started)};
+      await writeVmRecord(record);
+      await writeFile(files.knownHosts, `${hostToken('127.0.0.1', sshPort)} ${record.hostKey}\n`, {mode: 0o644});
+      log(opts, `${record.name} is up in ${(record.readyMs! / 1000).toFixed(1)}s (ssh on 127.0.0.1:${sshPort})`);
+      return record;
+    } catch (error) {
+      await killQemu(record);
+      const qemuLog = await tailOf(files.qemuLog);
+      // Another program may take the port between our check and qemu's bind; pick another.
+      if (attempt < 3 && /host forwarding rule|Address already in use/i.test(qemuLog)) continue;
+      record = {...record, status: 'stopped'};
+      delete record.pid;
+      await writeVmRecord(record);
+      throw error;
+    }
+  }
+}
+
+export async function startVm(name: string, opts: StartVmOptions = {}): Promise<StartedVm> {
+  checkVmName(name);
+  let record = await readVmRecord(name);
+  if (record) {
+    const state = await vmState(record);
+    if (state === 'running') return {record, booted: false, engine: 'not waited'};
+    if (state === 'starting') throw new Error(`VM ${name} is being started by another command (qemu pid ${record.pid})`);
+    if (state === 'stale') {
+      log(opts, `VM ${name} was left by a crash (qemu ${record.pid} is gone); removing it`);
+      await destroyVm(name);
+      record = undefined;
+    } else if (!(await stat(record.image.base).then(() => true, () => false))) {
+      throw new Error(`VM ${name} is stopped, and the image its disk is based on is gone (${record.image.base}); destroy it with: lab vm destroy ${name}`);
+    }
+  }
+  if (!record) {
+    const image =
+      opts.image ??
+      (await (await import('../build/index.js')).buildVmImage({onProgress: (p) => log(opts, `${p.step}: ${p.message}`)}));
+    record = await createVm(name, image, opts.workdir ?? '/root');
+  }
+  record = await boot(record, opts);
+  let engine: StartedVm['engine'] = 'not waited';
+  if (opts.waitForEngine !== false) {
+    const files = vmFiles(record.dir);
+    const started = Date.parse(record.startedAt!);
+    const banner = await waitForBanner(files.serialLog, ['engine-ready', 'engine-failed'], {
+      timeoutMs: ENGINE_TIMEOUT_MS,
+      isAlive: () => isVmQemu(record!.pid, record!.dir),
+      describeExit: () => tailOf(files.qemuLog),
+    });
+    engine = banner.kind === 'engine-ready' ? 'ready' : 'failed';
+    record = {...record, engineReadyMs: Date.now() - started};
+    await writeVmRecord(record);
+  }
+  return {record, booted: true, engine};
+}
+
+/** Opens the SSH connection to a running VM, pinned to the host key generated for it. */
+export async function connectVm(record: VmRecord): Promise<SshConnection> {
+  if (!record.sshPort) throw new Error(`VM ${record.name} has no SSH port recorded`);
+  return SshConnection.connect({
+    host: '127.0.0.1',
+    port: record.sshPort,
+    username: 'root',
+    privateKey: await readFile(vmFiles(record.dir).clientKey),
+    hostKey: {blobs: [parsePublicKeyLine(record.hostKey)]},
+  });
+}
+
+async function waitGone(record: VmRecord, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (await isVmQemu(record.pid, record.dir)) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+async function killQemu(record: VmRecord): Promise<void> {
+  if (!(await isVmQemu(record.pid, record.dir))) return;
+  process.kill(record.pid!, 'SIGKILL');
+  if (!(await waitGone(record, 10_000))) throw new Error(`qemu ${record.pid} of VM ${record.name} did not exit after SIGKILL`);
+}
+
+/**
+ * Powers the VM off from inside (init stops the engine and flushes the disk), so its disk can boot again; falls
+ * back to SIGTERM, then SIGKILL, if the guest does not answer.
+ */
+export async function stopVm(name: string, opts: {timeoutMs?: number} = {}): Promise<'stopped' | 'was not running'> {
+  const record = await readVmRecord(name);
+  if (!record) throw new Error(`no VM named ${name}`);
+  const state = await vmState(record);
+  if (state === 'running' || state === 'starting') {
+    const timeoutMs = opts.timeoutMs ?? 20_000;
+    let asked = false;
+    if (state === 'running') {
+      try {
+        const connection = await connectVm(record);
+        const channel = await connection.exec('kill -USR2 1');
+        await new Promise((resolve) => channel.on('close', resolve).end());
+        await connection.close();
+        asked = true;
+      } catch {
+        // Unreachable guest: fall through to signals.
+      }
+    }
+    if (!asked || !(await waitGone(record, timeoutMs))) {
+      if (await isVmQemu(record.pid, record.dir)) process.kill(record.pid!, 'SIGTERM');
+      if (!(await waitGone(record, 5_000))) await killQemu(record);
+    }
+  }
+  const stopped: VmRecord = {...record, status: 'stopped'};
+  delete stopped.pid;
+  delete stopped.sshPort;
+  await writeVmRecord(stopped);
+  return state === 'stopped' || state === 'stale' ? 'was not running' : 'stopped';
+}
+
+/** Kills qemu (the disk is thrown away, so no clean shutdown is needed) and deletes the VM's folder. */
+export async function destroyVm(name: string): Promise<boolean> {
+  const dir = vmDir(name);
+  const record = await readVmRecord(name);
+  if (record) await killQemu(record);
+  const existed = await stat(dir).then(() => true, () => false);
+  await rm(dir, {recursive: true, force: true});
+  return existed;
+}
+
+export interface VmListing {
+  record: VmRecord;
+  state: VmState;
+  /** Bytes the VM's own overlay takes on disk. */
+  diskBytes: number;
+}
+
+export async function listVms(): Promise<VmListing[]> {
+  const out: VmListing[] = [];
+  for (const record of await listVmRecords()) {
+    const diskBytes = await stat(vmFiles(record.dir).disk).then((s) => s.blocks * 512, () => 0);
+    out.push({record, state: await vmState(record), diskBytes});
+  }
+  return out;
+}
+
+/** The VM `lab ssh` means without a name: the only one running, else the one started last. */
+export async function defaultVmName(): Promise<string | undefined> {
+  const vms = await listVms();
+  const running = vms.filter((v) => v.state === 'running');
+  const pool = running.length > 0 ? running : vms;
+  pool.sort((a, b) => (b.record.startedAt ?? b.record.createdAt).localeCompare(a.record.startedAt ?? a.record.createdAt));
+  return pool[0]?.record.name;
+}

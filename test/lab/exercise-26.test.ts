@@ -1,0 +1,12 @@
+/** CI runs the lab's own proof: every step fails first, rejects its near misses, and passes after its solve script. */
+import test from 'ava';
+import {runLab} from '../helpers/cli.js';
+
+test('lab exercise test 26', async (t) => {
+  const r = await runLab(['exercise', 'test', '26', '--json'], {}, 1_200_000);
+  const report = JSON.parse(r.stdout) as {ok: boolean; lines: Array<{step: string; phase: string; name: string; ok: boolean; detail: string}>};
+  for (const l of report.lines.filter((x) => !x.ok)) t.log(`${l.step} ${l.phase} ${l.name}: ${l.detail}`);
+  t.true(report.ok, r.stderr.slice(-2000));
+  t.is(report.lines.filter((l) => l.phase === 'solve').length, 8, 'every step was solved');
+  t.true(report.lines.filter((l) => l.phase === 'mutation').length >= 16);
+});
