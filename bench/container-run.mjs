@@ -380,15 +380,22 @@ function summarizeTrace(timelines) {
     ms: median(g.runs.map((p) => p.ms)),
     readyMs: g.runs[0].readyMs === undefined ? undefined : median(g.runs.map((p) => p.readyMs ?? 0)),
   })).sort((a, b) => a.start - b.start);
-  // The waterfall: each labelled point's median time, in order, with the step from the one before.
+  // The waterfall: the points in the order of their median times; each step is the median over the runs of
+  // that run's own time from the point before (robust to one slow run, unlike a difference of medians).
   const times = new Map();
   for (const t of timelines) for (const p of t.points) times.set(p.label, [...(times.get(p.label) ?? []), p.t]);
-  let previous = 0;
-  const waterfall = [...times].map(([label, ts]) => ({label, t: median(ts), runs: ts.length})).sort((a, b) => a.t - b.t).map((p) => {
-    const step = p.t - previous;
-    previous = p.t;
-    return {...p, step};
-  });
+  const order = [...times].map(([label, ts]) => ({label, t: median(ts), runs: ts.length})).sort((a, b) => a.t - b.t);
+  const steps = new Map(order.map((p) => [p.label, []]));
+  for (const t of timelines) {
+    const at = new Map(t.points.map((p) => [p.label, p.t]));
+    let previous = 0;
+    for (const {label} of order) {
+      if (!at.has(label)) continue;
+      steps.get(label).push(at.get(label) - previous);
+      previous = at.get(label);
+    }
+  }
+  const waterfall = order.map((p) => ({...p, step: median(steps.get(p.label))}));
   return {runs: timelines.length, marks: medians('marks'), phases: medians('phases'), procs, waterfall};
 }
 
@@ -656,7 +663,7 @@ function traceLines(trace) {
   table('phase (ms)', 'phases');
   for (const n of names) {
     out.push('');
-    out.push(`${n}, waterfall (median time of each point after the CLI was spawned; step: since the point before):`);
+    out.push(`${n}, waterfall (median time of each point after the CLI was spawned; step: median time since the point before):`);
     for (const p of trace[n].waterfall) {
       const partial = p.runs < trace[n].runs ? `  (in ${p.runs} of ${trace[n].runs} runs)` : '';
       out.push(`  ${f(p.t).padStart(7)} ms  ${`+${f(p.step)}`.padStart(7)}  ${p.label}${partial}`);

@@ -1,4 +1,4 @@
-import {mkdir, mkdtemp, rename, rm, stat} from 'node:fs/promises';
+import {mkdir, mkdtemp, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {APT_ARCHIVES} from './apt.js';
 import {pickMirror, readAptSources} from './apt-sources.js';
@@ -9,7 +9,7 @@ import {debootstrapVersion, removeTree, runDebootstrap} from './debootstrap.js';
 import {BuildError} from './errors.js';
 import {sha256Hex, tempSibling} from './hash.js';
 import {buildImageConfig, rfc3339} from './image-config.js';
-import {withLock} from './lock.js';
+import {alive, withLock} from './lock.js';
 import {debsCacheDir, imagesCacheDir} from './paths.js';
 import {currentIndexState, type IndexState} from './release.js';
 import {readXattrs, treeMembers, writeTreeLayer} from './tree-layer.js';
@@ -83,6 +83,14 @@ export async function debootstrapImage(
   );
 }
 
+/** Removes the trees of builds whose process was killed (they are named <recipe>-<pid>-XXXXXX). */
+async function sweepStaleWork(workRoot: string): Promise<void> {
+  for (const name of await readdir(workRoot).catch(() => [] as string[])) {
+    const pid = Number(/-(\d+)-[^-]{6}$/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) await removeTree(join(workRoot, name)).catch(() => undefined);
+  }
+}
+
 const PER_PACKAGE = /^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) [a-z0-9][a-z0-9+.:-]*( \S+)?(\.\.\.)?$/;
 
 /** debootstrap's output without its one line per package: only the first of each run is shown. */
@@ -115,8 +123,10 @@ async function buildFresh(
 
   const imagesDir = imagesCacheDir(cacheDir);
   // Inside the cache, not /tmp: a tmpfs /tmp may be nodev, and debootstrap creates device nodes.
-  await mkdir(join(cacheDir, 'work'), {recursive: true});
-  const work = await mkdtemp(join(cacheDir, 'work', `${recipe.name}-`));
+  const workRoot = join(cacheDir, 'work');
+  await mkdir(workRoot, {recursive: true});
+  await sweepStaleWork(workRoot);
+  const work = await mkdtemp(join(workRoot, `${recipe.name}-${process.pid}-`));
   const target = join(work, 'rootfs');
   const partials: string[] = [];
   try {

@@ -4,7 +4,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 
 const POLL_MS = 500;
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

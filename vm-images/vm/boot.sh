@@ -27,10 +27,6 @@ ip addr add 10.0.2.15/24 dev eth0
 ip link set eth0 up
 ip route add default via 10.0.2.2
 
-# The engine takes longest to start (node under emulation), so it goes first and runs beside the rest.
-setsid /usr/local/bin/labd > /var/log/labd.log 2>&1 < /dev/null &
-echo $! > /run/labd-vm.pid
-
 key=/etc/dropbear/dropbear_ed25519_host_key
 # -s: keys only; -j/-k: no port forwarding; -R never: the host key is installed, not generated.
 dropbear -s -j -k -r "$key" -p 22 -P /run/dropbear.pid
@@ -41,7 +37,12 @@ until grep -q ':0016 00000000:0000 0A' /proc/net/tcp; do
 	[ "$tries" -gt 500 ] && { say "LAB-VM-FAILED sshd did not listen"; exit 1; }
 	sleep 0.01
 done
-say "LAB-VM-READY ssh-ed25519 $(dropbearkey -y -f "$key" | sed -n 's/^Fingerprint: //p')"
+read -r up _ < /proc/uptime
+say "LAB-VM-READY up=$up ssh-ed25519 $(dropbearkey -y -f "$key" | sed -n 's/^Fingerprint: //p')"
+
+# The engine (node, slow to start under emulation) comes after SSH so that it does not delay it.
+setsid /usr/local/bin/labd > /var/log/labd.log 2>&1 < /dev/null &
+echo $! > /run/labd-vm.pid
 
 # Report the engine separately: SSH is usable before it, and a failed engine must not hide the VM.
 (
@@ -50,5 +51,6 @@ say "LAB-VM-READY ssh-ed25519 $(dropbearkey -y -f "$key" | sed -n 's/^Fingerprin
 		kill -0 "$pid" 2>/dev/null || { say "LAB-VM-ENGINE-FAILED see /var/log/labd.log"; exit 0; }
 		sleep 0.05
 	done
-	say "LAB-VM-ENGINE-READY"
+	read -r up _ < /proc/uptime
+	say "LAB-VM-ENGINE-READY up=$up"
 ) &

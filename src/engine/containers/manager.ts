@@ -80,6 +80,7 @@ export class ContainerManager {
     if (c.State.Status === 'removing') throw conflict(`container ${c.ID} is marked for removal and cannot be started`);
     let handle;
     try {
+      this.volumes.recheck(c);
       // The netns, address and published ports exist before runc runs; a taken host port stops the start here.
       await this.network?.connect(c, (r) => this.store.find(r));
       handle = await launch(c, this.images.layers, this.paths);

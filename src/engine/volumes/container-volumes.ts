@@ -46,6 +46,11 @@ export class ContainerVolumes {
     }
   }
 
+  /** Again at every start: a symlink may have been repointed since create, or the daemon's opt-in withdrawn. */
+  recheck(c: ContainerRecord): void {
+    for (const m of mountPointsOf(c)) if (m.Type === 'bind') checkBindSource(m.Source, this.guard);
+  }
+
   /** The new container's mount points (Config.Volumes by now includes the image's VOLUME entries). */
   attach(c: ContainerRecord): void {
     const points: Record<string, MountPoint> = {};

@@ -13,9 +13,10 @@ export interface Banner {
   detail: string;
 }
 
+/** Banners of the complete lines only: qemu writes the console as it comes, so the last line may be half there. */
 export function parseBanners(text: string): Banner[] {
   const banners: Banner[] = [];
-  for (const raw of text.split('\n')) {
+  for (const raw of text.split('\n').slice(0, -1)) {
     const m = /LAB-VM-(READY|ENGINE-READY|ENGINE-FAILED|FAILED|WARNING)\b ?(.*)$/.exec(raw.replace(/\r$/, ''));
     if (m) banners.push({kind: m[1]!.toLowerCase() as Banner['kind'], detail: m[2]!.trim()});
   }

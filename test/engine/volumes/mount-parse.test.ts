@@ -25,7 +25,7 @@ test('--mount forms', (t) => {
 test('explicit mounts win over image VOLUME entries; two at one place are an error', (t) => {
   const reqs = mountRequests({Binds: ['/h:/data']}, {'/data': {}, '/logs': {}});
   t.deepEqual(reqs.map((r) => [r.Type, r.Destination, Boolean(r.Anonymous)]), [['bind', '/data', false], ['volume', '/logs', true]]);
-  t.throws(() => mountRequests({Binds: ['/a:/d', 'v:/d']}, {}), {message: 'Duplicate mount point: /d'});
+  t.throws(() => mountRequests({Binds: ['/a:/d', 'vol:/d']}, {}), {message: 'Duplicate mount point: /d'});
   t.throws(() => mountRequests({Binds: ['/a:/d'], Tmpfs: {'/d': ''}}, {}), {message: 'Duplicate mount point: /d'});
 });
 
