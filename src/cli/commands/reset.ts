@@ -28,7 +28,7 @@ export default class Reset extends Command {
     await env.exec(['mkdir', '-p', session.workdir]);
     session.images = await prepareImages(env, exercise, (m) => this.log(m));
     await prepareFiles(env, exercise, (m) => this.log(m));
-    Object.assign(session, {progress: {}, hints: {}, answers: {}, startedAt: Math.floor(Date.now() / 1000) - 1});
+    Object.assign(session, {progress: {}, hints: {}, answers: {}, baseline: undefined, startedAt: Math.floor(Date.now() / 1000) - 1});
     saveSession(session);
     await env.close();
     this.log(`Lab ${exercise.id} is back to its start.`);

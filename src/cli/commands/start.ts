@@ -42,12 +42,15 @@ directory) and shows the first step in your language. Check your work with \`lab
     const env = await provider.start({name: `lab${exercise.id}`, workdir, onProgress: progress});
     try {
       await ensureEngine(env, progress);
+      // What is already there is not this lab's work: record it so checks look only at what comes next.
+      const list = async (argv: string[]) => (await env.exec(argv)).stdout.split('\n').filter(Boolean);
+      const baseline = {containers: await list(['docker', 'ps', '-aq', '--no-trunc']), images: await list(['docker', 'images', '-aq', '--no-trunc'])};
       const images = await prepareImages(env, exercise, progress);
       progress(`files: ${workdir}`);
       await prepareFiles(env, exercise, progress);
       const session = {
         lab: exercise.id, provider: flags.provider as 'local', envName: `lab${exercise.id}`, workdir, lang, student: flags.student,
-        startedAt: Math.floor(Date.now() / 1000) - 1, images, answers: {}, progress: {}, hints: {},
+        startedAt: Math.floor(Date.now() / 1000) - 1, images, baseline, answers: {}, progress: {}, hints: {},
       };
       saveSession(session);
       progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -141,9 +141,8 @@ function networkStats(pid: number): StatsJson['networks'] {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export function sampleStats(c: ContainerRecord, previous?: StatsJson): StatsJson {
+export function sampleStats(c: ContainerRecord, previous?: StatsJson, cg: ContainerCgroup = containerCgroup(c.ID)): StatsJson {
   if (!c.State.Running) return emptyStats(c);
-  const cg = containerCgroup(c.ID);
   const pidsDir = cg.dir('pids');
   const limit = readNumber(pidsDir, 'pids.max');
   const networks = networkStats(c.State.Pid);

@@ -61,7 +61,18 @@ export interface StepResult {
 
 export function evaluate(ex: Exercise, session: Session, snapshot: Snapshot, only?: string): StepResult[] {
   const ctx = templateContext(session);
-  const withAnswers: Snapshot = {...snapshot, answers: {...snapshot.answers, ...session.answers}};
+  const oldContainers = new Set(session.baseline?.containers ?? []);
+  const oldImages = new Set(session.baseline?.images ?? []);
+  const withAnswers: Snapshot = {
+    ...snapshot,
+    answers: {...snapshot.answers, ...session.answers},
+    engine: {
+      ...snapshot.engine,
+      containers: snapshot.engine.containers.filter((c) => !oldContainers.has(c.id)),
+      // The lab's own images stay visible even when they were there before (a second start).
+      images: snapshot.engine.images.filter((i) => !oldImages.has(i.id) || Object.values(session.images).some((x) => x.id === i.id)),
+    },
+  };
   return ex.steps.filter((s) => !only || s.id === only).map((step) => {
     const checks = step.checks.map((c): CheckResult => {
       let verdict: Verdict;

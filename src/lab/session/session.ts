@@ -19,6 +19,8 @@ export interface Session {
   /** Unix seconds; engine events before it are not this session's. */
   startedAt: number;
   images: Record<string, {id: string}>;
+  /** Containers and images that existed before the lab started: not the student's work in this lab. */
+  baseline?: {containers: string[]; images: string[]};
   answers: Record<string, string>;
   progress: Record<string, Record<string, {passedAt: string; verdict: Verdict}>>;
   hints: Record<string, number>;

@@ -1,0 +1,32 @@
+/**
+ * A newcomer's first minutes, typed into a real terminal: `lab start 26`, the step text in their language,
+ * the first step done with gcc, and `lab check` turning it green. Uses the engine on Docker's own paths.
+ */
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {labBin} from '../helpers/cli.js';
+import {Terminal} from '../helpers/tmux.js';
+
+test('lab start 26, read step 1 in Russian, do it, lab check shows it done', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-newcomer-'));
+  const term = new Terminal(`alias lab='node ${labBin}'; cd ${dir} && bash --norc`, {XDG_STATE_HOME: join(dir, 'state'), LANG: 'ru_RU.UTF-8', NO_COLOR: '1', PS1: '$ '});
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    term.type(`node ${labBin} start 26 --dir ${dir}/lab26`, 'Enter');
+    const screen = await term.waitFor(/Скомпилируйте hello\.c/, 600_000);
+    t.regex(screen, /gcc -o hello_not_static hello\.c/);
+    term.type(`clear; cd ${dir}/lab26 && gcc -o hello_not_static hello.c && node ${labBin} check`, 'Enter');
+    const checked = await term.waitFor(/Score: \d+\/\d+/, 60_000);
+    t.regex(checked, /✓ Скомпилируйте hello\.c/);
+    t.regex(checked, /✗ Поместите его в образ FROM scratch/);
+    t.regex(checked, /expected: an image FROM scratch/);
+    term.type('clear; node ' + labBin + ' hint', 'Enter');
+    const hint = await term.waitFor(/Hint 1\/\d+:/, 30_000);
+    t.regex(hint, /Dockerfile/);
+  } finally {
+    term.close();
+    rmSync(dir, {recursive: true, force: true});
+  }
+});
