@@ -666,7 +666,7 @@ function traceLines(trace) {
     out.push(`${n}, waterfall (median time of each point after the CLI was spawned; step: median time since the point before):`);
     for (const p of trace[n].waterfall) {
       const partial = p.runs < trace[n].runs ? `  (in ${p.runs} of ${trace[n].runs} runs)` : '';
-      out.push(`  ${f(p.t).padStart(7)} ms  ${`+${f(p.step)}`.padStart(7)}  ${p.label}${partial}`);
+      out.push(`  ${f(p.t).padStart(7)} ms  ${`${p.step < 0 ? '' : '+'}${f(p.step)}`.padStart(7)}  ${p.label}${partial}`);
     }
   }
   if (trace.labd?.procs.length) {

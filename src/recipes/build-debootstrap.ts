@@ -12,6 +12,7 @@ import {buildImageConfig, rfc3339} from './image-config.js';
 import {alive, withLock} from './lock.js';
 import {debsCacheDir, imagesCacheDir} from './paths.js';
 import {currentIndexState, type IndexState} from './release.js';
+import {DEBIAN_ARCH_OF_NODE} from './rootfs.js';
 import {readXattrs, treeMembers, writeTreeLayer} from './tree-layer.js';
 import type {ArchiveFormat, BuildOptions, BuildStep, DebootstrapRecipe, LoadedRecipe} from './types.js';
 
@@ -19,7 +20,6 @@ import type {ArchiveFormat, BuildOptions, BuildStep, DebootstrapRecipe, LoadedRe
 export const DEBOOTSTRAP_BUILDER_VERSION = '1';
 
 const FORMATS: ArchiveFormat[] = ['docker', 'oci'];
-const NODE_TO_DEBIAN: Record<string, string> = {x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el', riscv64: 'riscv64', s390x: 's390x'};
 
 type Progress = (step: BuildStep, message: string) => void;
 
@@ -117,7 +117,7 @@ async function buildFresh(
   const {recipe} = loaded;
   const spec = recipe.debootstrap;
   const architecture = recipe.image.architecture;
-  const host = NODE_TO_DEBIAN[process.arch] ?? process.arch;
+  const host = DEBIAN_ARCH_OF_NODE[process.arch] ?? process.arch;
   if (host !== architecture) throw new BuildError(`debootstrap runs the packages' maintainer scripts, and this ${host} host cannot run ${architecture} binaries`);
   const components = spec.components ?? ['main'];
 
@@ -196,6 +196,7 @@ async function buildFresh(
     return result;
   } finally {
     for (const partial of partials) await rm(partial, {force: true});
-    await removeTree(work);
+    // Killed before this point, the tree is swept by the next build (its name holds our pid).
+    await removeTree(work, {background: true});
   }
 }

@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
 import {access, link, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {BuildError} from './errors.js';
 import {run} from './exec.js';
 
@@ -41,9 +41,9 @@ export async function debootstrapVersion(): Promise<string> {
 
 /**
  * Runs debootstrap into target, in two stages (download and unpack, then install inside the
- * tree) so dpkg can be told not to fsync in between. Each run gets a private --cache-dir seeded with hard links to
- * the shared .debs, and new downloads are renamed into the shared folder afterwards, so
- * parallel builds never see a half-written .deb.
+ * tree) so dpkg can be told not to fsync in between. Each run gets a private --cache-dir
+ * seeded with hard links to the shared .debs, and new downloads are renamed into the shared
+ * folder afterwards, so parallel builds never see a half-written .deb.
  */
 export async function runDebootstrap(opts: DebootstrapRun): Promise<void> {
   if (process.getuid?.() !== 0) throw new BuildError('debootstrap must run as root (it creates device nodes and chroots to run maintainer scripts)');
@@ -67,16 +67,17 @@ export async function runDebootstrap(opts: DebootstrapRun): Promise<void> {
       opts.mirror,
     ];
     await streamRun(program, args, opts.onLine, opts.target);
+    await publish(privateCache, opts.debCache, seeded);
 
     // The second stage runs inside the tree. Without dpkg's fsync after every file it takes
     // about a third less time here; a crash just means building again.
     const chroot = await findProgram('chroot');
     if (!chroot) throw new BuildError('chroot is not installed (coreutils)');
     const unsafeIo = join(opts.target, 'etc/dpkg/dpkg.cfg.d/lab-build-unsafe-io');
+    await mkdir(dirname(unsafeIo), {recursive: true});
     await writeFile(unsafeIo, 'force-unsafe-io\n');
     await streamRun(chroot, [opts.target, '/debootstrap/debootstrap', '--second-stage'], opts.onLine, opts.target);
     await rm(unsafeIo);
-    await publish(privateCache, opts.debCache, seeded);
   } finally {
     await removeTree(privateCache);
   }
@@ -155,9 +156,10 @@ export async function mountsBelow(dir: string): Promise<string[]> {
 /**
  * Deletes a build tree. A failed or killed debootstrap can leave /proc (or bind mounts of the
  * host's /dev) mounted inside it, so those are unmounted first and rm never crosses into
- * another file system.
+ * another file system. In the background, rm outlives this process: a loaded disk can take
+ * several seconds for a whole root filesystem, and nothing waits for it.
  */
-export async function removeTree(dir: string): Promise<void> {
+export async function removeTree(dir: string, opts: {background?: boolean} = {}): Promise<void> {
   for (const point of await mountsBelow(dir)) {
     await run('umount', [point], {env: {...process.env, PATH: SYSTEM_PATH}}).catch(() =>
       run('umount', ['--lazy', point], {env: {...process.env, PATH: SYSTEM_PATH}}).catch(() => undefined),
@@ -165,5 +167,10 @@ export async function removeTree(dir: string): Promise<void> {
   }
   const left = await mountsBelow(dir);
   if (left.length > 0) throw new BuildError(`not removing ${dir}: still mounted: ${left.join(', ')}`);
-  await run('rm', ['-rf', '--one-file-system', '--', dir], {env: {...process.env, PATH: SYSTEM_PATH}});
+  const args = ['-rf', '--one-file-system', '--', dir];
+  if (opts.background) {
+    spawn('rm', args, {env: {PATH: SYSTEM_PATH}, detached: true, stdio: 'ignore'}).on('error', () => undefined).unref();
+    return;
+  }
+  await run('rm', args, {env: {...process.env, PATH: SYSTEM_PATH}});
 }

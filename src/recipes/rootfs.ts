@@ -74,7 +74,8 @@ async function copyFromPackage(fs: Rootfs, source: string, dest: string, mode: n
   }
 }
 
-const DEBIAN_ARCH_OF_NODE: Record<string, string> = {x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el', riscv64: 'riscv64', s390x: 's390x'};
+/** Node's process.arch → Debian architecture name. */
+export const DEBIAN_ARCH_OF_NODE: Record<string, string> = {x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el', riscv64: 'riscv64', s390x: 's390x'};
 
 /** Runs the unpacked multi-call binary to learn its applets, and links each one. */
 async function addApplets(fs: Rootfs, recipe: PackagesRecipe): Promise<void> {

@@ -5,6 +5,7 @@ import test from 'ava';
 import {parseDeb822Sources, parseOneLineSources, pickMirror, readAptSources} from '../../src/recipes/apt-sources.js';
 import {cleanRootfs} from '../../src/recipes/clean.js';
 import {BuildError, loadRecipeByName, parseRecipe, RecipeError} from '../../src/recipes/index.js';
+import {withLock} from '../../src/recipes/lock.js';
 import {aptListName, parseRelease} from '../../src/recipes/release.js';
 import {readXattrs, treeMembers, writeTreeLayer} from '../../src/recipes/tree-layer.js';
 import {freshCacheDir, readTar} from './helpers.js';
@@ -82,6 +83,27 @@ test('Release parsing: clearsigned InRelease, the uncompressed Packages hash per
   t.deepEqual(state.packages, [`contrib/binary-amd64/Packages ${hash('c')}`, `main/binary-amd64/Packages ${hash('a')}`]);
   t.throws(() => parseRelease(text, ['non-free'], 'amd64', 'mirror'), {instanceOf: BuildError});
   t.is(aptListName('http://deb.debian.org/debian/', 'dists/bookworm/InRelease'), 'deb.debian.org_debian_dists_bookworm_InRelease');
+});
+
+test('build lock: one holder at a time, and a lock left by a dead process is taken over', async (t) => {
+  const dir = await freshCacheDir();
+  const file = join(dir, 'image.lock');
+  const order: string[] = [];
+  let waits = 0;
+  const hold = (name: string) =>
+    withLock(file, () => waits++, async () => {
+      order.push(`${name} in`);
+      await new Promise((r) => setTimeout(r, 100));
+      order.push(`${name} out`);
+    });
+  await Promise.all([hold('a'), hold('b')]);
+  t.deepEqual(order, ['a in', 'a out', 'b in', 'b out']);
+  t.is(waits, 1);
+
+  const dead = spawnSync('sh', ['-c', 'echo $$'], {encoding: 'utf8'}).stdout.trim();
+  await writeFile(file, dead);
+  t.is(await withLock(file, () => t.fail('a dead owner is not waited for'), async () => 'ran'), 'ran');
+  t.false(await stat(file).then(() => true, () => false), 'released');
 });
 
 test('debootstrap recipes are validated: the shipped one, and mixed-up kinds', async (t) => {

@@ -75,7 +75,7 @@ export function startShim(opts: ShimStart, timeoutMs = 30_000): Promise<ShimHand
   });
 }
 
-function request(stateDir: string, line: string): Promise<Socket> {
+function connectOnce(stateDir: string, line: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(join(stateDir, 'attach.sock'));
     socket.once('connect', () => {
@@ -84,6 +84,19 @@ function request(stateDir: string, line: string): Promise<Socket> {
     });
     socket.once('error', reject);
   });
+}
+
+/** The socket file appears at bind(), a moment before the shim listens: a refused connection is retried briefly. */
+async function request(stateDir: string, line: string, retryMs = 2000): Promise<Socket> {
+  const deadline = Date.now() + retryMs;
+  for (;;) {
+    try {
+      return await connectOnce(stateDir, line);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
 }
 
 /** The shim makes its socket first thing; a client that must attach before the process starts waits for it. */

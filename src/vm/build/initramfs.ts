@@ -1,5 +1,5 @@
 /**
- * The initramfs: static busybox, the modules that reach the root disk, and /init (vm-images/vm's script).
+ * The initramfs: static busybox, the kernel modules, and /init (vm-images/vm's script).
  * Built in memory as a newc cpio and gzip-compressed; its size is padded to 512 bytes so the per-VM archive
  * the host appends at start begins on a boundary the kernel's unpacker accepts.
  */
@@ -16,7 +16,7 @@ import type {KernelStage} from './kernel.js';
 import type {Progress} from './progress.js';
 import {ensureStage} from './stage.js';
 
-const INITRAMFS_BUILDER = 'lab vm initramfs 1';
+const INITRAMFS_BUILDER = 'lab vm initramfs 2';
 
 export interface InitramfsStage {
   dir: string;
@@ -44,7 +44,7 @@ export function initramfsEntries(init: Buffer, busybox: Buffer, modules: {name: 
     {name: 'bin/sh', type: 'symlink', target: 'busybox'},
     {name: 'init', type: 'file', mode: 0o755, data: init},
     ...modules.map((m): CpioEntry => ({name: `lib/modules/${m.name}`, type: 'file', mode: 0o644, data: m.data})),
-    {name: 'lib/modules/boot.order', type: 'file', mode: 0o644, data: Buffer.from(modules.map((m) => `${m.name}\n`).join(''))},
+    {name: 'lib/modules/load.order', type: 'file', mode: 0o644, data: Buffer.from(modules.map((m) => `${m.name}\n`).join(''))},
   ];
 }
 
@@ -72,7 +72,7 @@ export async function ensureInitramfs(
       await writeFile(join(out, 'busybox'), busybox, {mode: 0o755});
       // Flat names: busybox insmod takes a path, and the load order file says which comes first.
       const modulesDir = join(kernel.modulesRoot, 'lib/modules', kernel.version);
-      const modules = await Promise.all(kernel.bootModules.map(async (rel) => ({name: basename(rel), data: await readFile(join(modulesDir, rel))})));
+      const modules = await Promise.all(kernel.modules.map(async (rel) => ({name: basename(rel), data: await readFile(join(modulesDir, rel))})));
       const cpio = writeCpio(initramfsEntries(initScript, busybox, modules));
       const gz = gzipSync(cpio, {level: 9});
       const padded = Buffer.concat([gz, Buffer.alloc((512 - (gz.length % 512)) % 512)]);

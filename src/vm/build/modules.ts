@@ -47,27 +47,21 @@ export function resolveModules(deps: Map<string, string[]>, names: string[], bui
 const depmod = (base: string, version: string) => run('depmod', ['-b', base, version], {env: {...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin`}});
 
 /**
- * From a kernel package unpacked at pkgRoot, copies the modules the two lists need into outRoot/lib/modules/<v>
- * with the kernel's own modules.order and modules.builtin, and indexes them with depmod -b.
- * Returns each list's files in load order, relative to lib/modules/<v>.
+ * From a kernel package unpacked at pkgRoot, copies the named modules and what they need into
+ * outRoot/lib/modules/<v> with the kernel's own modules.order and modules.builtin, and indexes them with depmod -b.
+ * Returns the files in load order, relative to lib/modules/<v>.
  */
-export async function copyModuleSubset(
-  pkgRoot: string,
-  version: string,
-  names: {boot: string[]; other: string[]},
-  outRoot: string,
-): Promise<{boot: string[]; all: string[]}> {
+export async function copyModuleSubset(pkgRoot: string, version: string, names: string[], outRoot: string): Promise<string[]> {
   const src = join(pkgRoot, 'lib/modules', version);
   // The .deb ships no modules.dep (its postinst runs depmod), so index the whole tree first.
   await depmod(pkgRoot, version);
   const deps = parseModulesDep(await readFile(join(src, 'modules.dep'), 'utf8'));
   const builtinText = await readFile(join(src, 'modules.builtin'), 'utf8').catch(() => '');
   const builtin = new Set(builtinText.split('\n').filter(Boolean).map(moduleName));
-  const boot = resolveModules(deps, names.boot, builtin);
-  const all = resolveModules(deps, [...names.boot, ...names.other], builtin);
+  const files = resolveModules(deps, names, builtin);
 
   const dest = join(outRoot, 'lib/modules', version);
-  for (const file of all) {
+  for (const file of files) {
     await mkdir(dirname(join(dest, file)), {recursive: true});
     await copyFile(join(src, file), join(dest, file));
   }
@@ -75,5 +69,5 @@ export async function copyModuleSubset(
     await copyFile(join(src, meta), join(dest, meta)).catch(() => undefined);
   }
   await depmod(outRoot, version);
-  return {boot, all};
+  return files;
 }

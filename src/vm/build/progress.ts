@@ -20,6 +20,8 @@ export function debootstrapSummarizer(progress: Progress): {line: (text: string)
   };
   return {
     line(text) {
+      // Each package is "Retrieving" then "Validating": count the first, skip the second.
+      if (text.startsWith('I: Validating ')) return;
       const m = /^I: (\S+) (.*)$/.exec(text);
       if (!m) {
         if (/^(W|E):/.test(text)) progress('debootstrap', text);

@@ -8,6 +8,8 @@ import {writeCpio} from '../build/cpio.js';
 
 export interface VmSecrets {
   dropbearHostKey: Buffer;
+  /** Printed in the READY banner (the client pins the key itself). */
+  fingerprint: string;
   authorizedKeys: string;
   hostname: string;
 }
@@ -16,6 +18,7 @@ export function vmCpio(secrets: VmSecrets): Buffer {
   return writeCpio([
     {name: 'vm', type: 'directory', mode: 0o700},
     {name: 'vm/host_key', type: 'file', mode: 0o600, data: secrets.dropbearHostKey},
+    {name: 'vm/fingerprint', type: 'file', mode: 0o644, data: Buffer.from(`${secrets.fingerprint}\n`)},
     {name: 'vm/authorized_keys', type: 'file', mode: 0o600, data: Buffer.from(`${secrets.authorizedKeys.trim()}\n`)},
     {name: 'vm/hostname', type: 'file', mode: 0o644, data: Buffer.from(`${secrets.hostname}\n`)},
   ]);

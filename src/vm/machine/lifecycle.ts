@@ -59,7 +59,7 @@ async function createVm(name: string, image: VmImage, workdir: string): Promise<
   const host = generateHostKey();
   await writeFile(files.clientKey, client.privateKey, {mode: 0o600});
   await writeFile(files.clientPub, `${client.publicKey}\n`, {mode: 0o644});
-  await writeVmInitrd(image.initramfs, files.initrd, {dropbearHostKey: host.dropbear, authorizedKeys: client.publicKey, hostname: name});
+  await writeVmInitrd(image.initramfs, files.initrd, {dropbearHostKey: host.dropbear, fingerprint: host.fingerprint, authorizedKeys: client.publicKey, hostname: name});
   await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', image.base, '-F', 'qcow2', files.disk]);
   const record: VmRecord = {
     name,

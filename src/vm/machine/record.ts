@@ -92,8 +92,13 @@ export async function isVmQemu(pid: number | undefined, dir: string): Promise<bo
   }
 }
 
+/**
+ * running/starting while its qemu lives; stopped after `lab vm stop` or a poweroff inside the guest (its shutdown
+ * script leaves a mark on the console); stale when qemu vanished otherwise: killed, crashed, host rebooted.
+ */
 export async function vmState(record: VmRecord): Promise<VmState> {
   if (record.status === 'stopped') return 'stopped';
   if (await isVmQemu(record.pid, record.dir)) return record.status;
-  return 'stale';
+  const serial = await readFile(vmFiles(record.dir).serialLog, 'utf8').catch(() => '');
+  return serial.includes('LAB-VM-POWEROFF') ? 'stopped' : 'stale';
 }

@@ -1,0 +1,340 @@
+#!/usr/bin/env node
+// Throughput of a published port: 100 MB served by a busybox container, read on the host through
+// `-p 127.0.0.1:PORT:5000`, labd (its userland proxy) against the real dockerd (Debian's docker.io, on a bridge
+// of its own, where loopback traffic goes through docker-proxy), reported as MB/s and ratios of medians.
+// Run by hand as root after `npm run build`:  node bench/port-throughput.mjs [--runs 7] [--json] [--cpu-prof]
+// See bench/README.md for what is measured and how to read it.
+import {readFileSync, readdirSync} from 'node:fs';
+import {connect, createServer} from 'node:net';
+import {docker, mustDocker, openScratch, session} from './lib/engines.mjs';
+import {
+  BUSYBOX, RunError, busyboxArchive, checkPrerequisites, emit, finishLabdProfile, hostInfo, interleaved, loadBusybox, logFileOf,
+  pairedRatio, parseOptions, profileReport, readLoad, runBench, startEngines, stats, table,
+} from './lib/compare.mjs';
+import {cmdline, cpuSeconds, log, must, run, sleep} from './lib/proc.mjs';
+
+const GOAL = 0.8;
+const SIZE = 100 * 1024 * 1024; // 104,857,600 bytes
+const CONTAINER_PORT = 5000;
+
+const usage = `Usage: node bench/port-throughput.mjs [options]
+
+  --runs N          timed 100 MB transfers per engine, interleaved (default 7, at least 3)
+  --warmup N        untimed transfers per engine first (default 1)
+  --server KIND     what the container serves with: httpd (busybox httpd, a 100 MB file; default) or nc
+                    (\`head -c 104857600 /dev/zero | nc -l -p 5000\` in a loop; busybox nc moves 1 KiB per
+                    read and write, so it measures nc more than the proxies)
+  --no-iptables     start dockerd with --iptables=false (its docker-proxy still serves the port)
+  --engines LIST    labd,dockerd (default both; ratios need both)
+  --dir PATH        parent directory for the engines' scratch dirs (default: the OS temp dir)
+  --cpu-prof        run labd under \`node --cpu-prof\` and print its hottest functions during the timed transfers
+  --json            print the results as JSON on stdout (progress still goes to stderr)
+  -h, --help        this text
+`;
+
+const opts = parseOptions('port-throughput', usage, {
+  runs: 7, warmup: 1, minRuns: 3,
+  extra: {server: {type: 'string', default: 'httpd'}, 'no-iptables': {type: 'boolean', default: false}},
+});
+if (!['httpd', 'nc'].includes(opts.server)) opts.fail(`--server: "${opts.server}" is neither httpd nor nc`);
+
+const SERVERS = {
+  httpd: `mkdir -p /srv && echo ok > /srv/ok && head -c ${SIZE} /dev/zero > /srv/blob && exec httpd -f -p ${CONTAINER_PORT} -h /srv`,
+  nc: `while :; do head -c ${SIZE} /dev/zero | nc -l -p ${CONTAINER_PORT}; done`,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// dockerd's bridge: a device and a subnet of the bench's own, and the iptables rules dockerd adds, undone
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A /24 in 198.18.0.0/15 (set aside for benchmarks) that no host route overlaps. */
+async function freeSubnet() {
+  const routes = JSON.parse((await must('ip', ['-j', '-4', 'route', 'show', 'table', 'all'])).stdout || '[]');
+  const toInt = (ip) => ip.split('.').reduce((a, b) => a * 256 + Number(b), 0);
+  const ranges = routes.filter((r) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(r.dst)).map((r) => {
+    const [addr, bits = '32'] = r.dst.split('/');
+    const size = 2 ** (32 - Number(bits));
+    const start = Math.floor(toInt(addr) / size) * size;
+    return [start, start + size - 1];
+  });
+  for (let x = 0; x < 512; x++) {
+    const start = toInt('198.18.0.0') + x * 256;
+    if (!ranges.some(([a, b]) => a <= start + 255 && start <= b)) return `198.${18 + (x >> 8)}.${x & 255}`;
+  }
+  throw new Error('no free /24 in 198.18.0.0/15 for dockerd\'s bridge');
+}
+
+/** Creates the bridge dockerd is given with --bridge; it is deleted after the daemons stop. */
+async function makeBridge() {
+  const name = `lbb${process.pid % 100000}`;
+  const prefix = await freeSubnet();
+  await must('ip', ['link', 'add', name, 'type', 'bridge']);
+  session.afterStop.push(async () => {
+    const r = await run('ip', ['link', 'del', name]);
+    if (r.code !== 0) log(`ip link del ${name}: ${r.stderr.trim()}`);
+  });
+  await must('ip', ['addr', 'add', `${prefix}.1/24`, 'dev', name]);
+  await must('ip', ['link', 'set', name, 'up']);
+  return {name, subnet: `${prefix}.0/24`, gateway: `${prefix}.1`};
+}
+
+const TABLES = ['nat', 'filter'];
+
+async function iptablesRules(table) {
+  const r = await run('iptables', ['-w', '-t', table, '-S']);
+  return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+}
+
+/** `iptables -S` lines into argument lists (dockerd's rules quote nothing but comments). */
+function ruleArgs(line) {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+/**
+ * The rules dockerd adds for its bridge stay after it stops. Remembers the rules before it starts; afterwards
+ * deletes the rules added since that name the bridge or its subnet or use a chain made since, then those chains.
+ */
+async function guardIptables(bridge) {
+  const before = {};
+  for (const t of TABLES) before[t] = new Set(await iptablesRules(t));
+  session.afterStop.push(async () => {
+    for (const t of TABLES) {
+      const added = (await iptablesRules(t)).filter((l) => !before[t].has(l));
+      const chains = added.filter((l) => l.startsWith('-N ')).map((l) => l.slice(3).trim());
+      const ours = (l) => l.includes(bridge.name) || l.includes(bridge.subnet) || chains.some((c) => ruleArgs(l).includes(c));
+      for (const l of added.filter((x) => x.startsWith('-A ') && ours(x))) {
+        const args = ruleArgs(l);
+        const r = await run('iptables', ['-w', '-t', t, '-D', ...args.slice(1)]);
+        if (r.code !== 0) log(`iptables -t ${t} -D ${args.slice(1).join(' ')}: ${r.stderr.trim()}`);
+      }
+      for (const c of chains) {
+        await run('iptables', ['-w', '-t', t, '-F', c]);
+        const r = await run('iptables', ['-w', '-t', t, '-X', c]);
+        if (r.code !== 0) log(`iptables -t ${t} -X ${c}: ${r.stderr.trim()}`);
+      }
+      if (added.length) log(`iptables ${t}: removed ${added.filter((x) => x.startsWith('-A ') && ours(x)).length} rule(s) and ${chains.length} chain(s) dockerd added`);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Transfers
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A port on 127.0.0.1 nothing listens on now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen({host: '127.0.0.1', port: 0, exclusive: true}, () => {
+      const {port} = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * One connection to 127.0.0.1:port, read until EOF. With `path`, an HTTP/1.0 GET of it first, and the body is
+ * what is counted. Resolves with the bytes counted, the status, the time to the first byte and to EOF (ms).
+ */
+function fetchAll(port, path) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+    let firstMs;
+    let bytes = 0;
+    let head = path ? Buffer.alloc(0) : undefined;
+    let status;
+    const socket = connect({host: '127.0.0.1', port}, () => {
+      if (path) socket.write(`GET ${path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`);
+    });
+    socket.on('data', (chunk) => {
+      firstMs ??= ms();
+      if (head === undefined) {
+        bytes += chunk.length;
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head.toString('latin1', 0, end))?.[1]);
+      bytes += head.length - end - 4;
+      head = undefined;
+    });
+    socket.on('end', () => resolve({bytes, status, firstMs, ms: ms()}));
+    socket.on('error', reject);
+  });
+}
+
+/** The proxy's CPU: labd's own process; for dockerd, the docker-proxy serving this port. */
+function proxyPid(engine) {
+  if (engine.name === 'labd') return engine.pid;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!pid) continue;
+    const args = cmdline(pid);
+    if (args && /docker-proxy$/.test(args[0] ?? '') && args.includes(String(engine.hostPort)) && args.includes('-host-port')) return pid;
+  }
+  return undefined;
+}
+
+async function transfer(engine) {
+  const cpu0 = cpuSeconds(engine.proxyPid);
+  let r;
+  if (opts.server === 'httpd') {
+    r = await fetchAll(engine.hostPort, '/blob');
+    if (r.status !== 200) throw new RunError(`GET /blob through 127.0.0.1:${engine.hostPort} answered ${r.status ?? 'nothing'}`);
+  } else {
+    // Between two transfers nc is started again; a connection in that gap is accepted by the proxy and
+    // closed at once: try again (not timed).
+    for (let i = 0; ; i++) {
+      r = await fetchAll(engine.hostPort);
+      if (r.bytes > 0 || i >= 100) break;
+      await sleep(50);
+    }
+  }
+  const cpuMs = (cpuSeconds(engine.proxyPid) - cpu0) * 1000;
+  if (r.bytes !== SIZE) throw new RunError(`read ${r.bytes} bytes through 127.0.0.1:${engine.hostPort}, expected ${SIZE}`);
+  return {ms: r.ms, mbps: SIZE / 1e6 / (r.ms / 1000), firstMs: r.firstMs, proxyCpuMs: cpuMs};
+}
+
+async function waitServing(engine) {
+  const deadline = Date.now() + 60_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    const state = (await mustDocker(engine, ['inspect', '-f', '{{.State.Status}}', engine.container])).stdout.trim();
+    if (state !== 'running') throw new Error(`${engine.name}: the server container is ${state} (see ${logFileOf(engine)})`);
+    if (opts.server === 'nc') return;
+    try {
+      const r = await fetchAll(engine.hostPort, '/ok');
+      if (r.status === 200) return;
+      last = `status ${r.status}`;
+    } catch (error) {
+      last = error.message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${engine.name}: nothing served through 127.0.0.1:${engine.hostPort} within 60 s (${last})`);
+}
+
+async function main() {
+  checkPrerequisites();
+  const image = await busyboxArchive();
+  openScratch(opts.dir);
+  log(`scratch dir ${session.dir}`);
+  let bridge;
+  const dockerdArgs = [];
+  if (opts.engineNames.includes('dockerd')) {
+    bridge = await makeBridge();
+    // Appended after the shared --bridge=none --iptables=false: the last value of a dockerd flag wins.
+    dockerdArgs.push(`--bridge=${bridge.name}`, `--iptables=${!opts['no-iptables']}`);
+    if (!opts['no-iptables']) await guardIptables(bridge);
+    log(`dockerd's bridge ${bridge.name}, ${bridge.subnet}`);
+  }
+  const engines = await startEngines(opts.engineNames, {cpuProf: opts['cpu-prof'], dockerdArgs});
+  for (const e of engines) {
+    if (e.name === 'dockerd') {
+      const net = (await mustDocker(e, ['network', 'inspect', 'bridge', '-f', '{{index .Options "com.docker.network.bridge.name"}} {{range .IPAM.Config}}{{.Subnet}}{{end}}'])).stdout.trim();
+      log(`dockerd's default network: ${net}`);
+    }
+    await loadBusybox(e, image);
+    e.hostPort = await freePort();
+    const r = await docker(e, ['run', '-d', '-p', `127.0.0.1:${e.hostPort}:${CONTAINER_PORT}`, BUSYBOX, 'sh', '-c', SERVERS[opts.server]]);
+    if (r.code !== 0) throw new Error(`${e.name}: docker run -d -p 127.0.0.1:${e.hostPort}:${CONTAINER_PORT} exited ${r.code}: ${(r.stderr || r.stdout).trim()}\n(see ${logFileOf(e)})`);
+    e.container = r.stdout.trim();
+    await waitServing(e);
+    e.containerIp = (await mustDocker(e, ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', e.container])).stdout.trim();
+    e.proxyPid = proxyPid(e);
+    if (!e.proxyPid) throw new Error(`${e.name}: no docker-proxy serves 127.0.0.1:${e.hostPort}`);
+    const proxy = e.name === 'labd' ? 'labd\'s own proxy' : `docker-proxy pid ${e.proxyPid}`;
+    log(`${e.name.padEnd(7)} container ${e.container.slice(0, 12)} (${e.containerIp}) serves with ${opts.server} through 127.0.0.1:${e.hostPort}, ${proxy}`);
+  }
+
+  const load = readLoad();
+  const measured = await interleaved(engines, {
+    warmup: opts.warmup, runs: opts.runs, what: 'transfer', phase: 'transfer',
+    step: (e) => transfer(e),
+    describe: (m) => `${m.mbps.toFixed(1)} MB/s (${m.ms.toFixed(0)} ms, first byte ${m.firstMs.toFixed(1)} ms, proxy CPU ${m.proxyCpuMs.toFixed(0)} ms)`,
+  });
+
+  const results = {};
+  for (const e of engines) {
+    const m = measured[e.name];
+    if (!m.runs.some(Boolean)) throw new Error(`${e.name}: no transfer succeeded`);
+    results[e.name] = {
+      version: e.version, ...e.info, hostPort: e.hostPort, containerIp: e.containerIp,
+      proxy: e.name === 'labd' ? 'labd (in the daemon)' : 'docker-proxy',
+      mbps: stats(m.runs, 'mbps'), ms: stats(m.runs, 'ms'), firstMs: stats(m.runs, 'firstMs'), proxyCpuMs: stats(m.runs, 'proxyCpuMs'),
+      all: m.runs.map((r) => r?.mbps ?? null),
+      failures: m.failures,
+    };
+  }
+  const profiles = opts['cpu-prof'] ? await finishLabdProfile(engines, ['transfer']) : undefined;
+
+  const report = {
+    bytes: SIZE, server: opts.server, serverCommand: SERVERS[opts.server],
+    publish: `-p 127.0.0.1:PORT:${CONTAINER_PORT}`, reader: 'node:net in the bench process, until EOF',
+    dockerdNetwork: bridge ? {...bridge, iptables: !opts['no-iptables']} : undefined,
+    runs: opts.runs, warmup: opts.warmup,
+    host: {...(await hostInfo()), loadAtStart: load},
+    engines: results, ratios: {}, goal: GOAL,
+  };
+  if (results.labd && results.dockerd) {
+    const l = results.labd;
+    const d = results.dockerd;
+    report.ratios = {
+      throughput: l.mbps.median / d.mbps.median,
+      throughputPaired: pairedRatio(measured.labd.runs, measured.dockerd.runs, 'mbps'),
+      proxyCpu: l.proxyCpuMs.median / d.proxyCpuMs.median,
+    };
+    report.meetsGoal = report.ratios.throughput >= GOAL;
+  }
+  if (profiles) report.labdProfile = profiles;
+  report.failedRuns = Object.values(results).reduce((n, r) => n + r.failures.length, 0);
+  emit('port-throughput', report, opts.json, () => lines(report));
+  return report.failedRuns === 0;
+}
+
+function lines(report) {
+  const {engines: r, ratios} = report;
+  const names = Object.keys(r);
+  const mbps = (v) => (v === undefined ? '-' : `${v.toFixed(1)} MB/s`);
+  const ms = (v) => (v === undefined ? '-' : `${v.toFixed(1)} ms`);
+  const rows = [
+    ['', ...names],
+    ['server version', ...names.map((n) => r[n].version)],
+    ['proxy', ...names.map((n) => r[n].proxy)],
+    [`100 MiB through the port (${report.runs} runs)`, ...names.map(() => '')],
+    ['  median', ...names.map((n) => mbps(r[n].mbps.median))],
+    ['  min', ...names.map((n) => mbps(r[n].mbps.min))],
+    ['  max', ...names.map((n) => mbps(r[n].mbps.max))],
+    ['  median time', ...names.map((n) => ms(r[n].ms.median))],
+    ['  first byte', ...names.map((n) => ms(r[n].firstMs.median))],
+    ['  proxy CPU per transfer', ...names.map((n) => ms(r[n].proxyCpuMs.median))],
+  ];
+  const out = [''];
+  out.push(`${report.bytes} bytes served by busybox ${report.server} in the container, read on the host through ${report.publish}; ` +
+    `MB = 10^6 bytes; ${report.warmup} warm-up transfer(s) each, then interleaved`);
+  if (report.dockerdNetwork) out.push(`dockerd: bridge ${report.dockerdNetwork.name} (${report.dockerdNetwork.subnet}), iptables ${report.dockerdNetwork.iptables ? 'on' : 'off'}`);
+  out.push(`host: ${report.host.cores} cores, node ${report.host.node}, ${report.host.docker}, load average at start ${report.host.loadAtStart}`);
+  out.push('');
+  out.push(...table(rows));
+  out.push('');
+  out.push(`all transfers (MB/s, x: failed): ${names.map((n) => `${n} ${r[n].all.map((v) => (v === null ? 'x' : v.toFixed(0))).join(' ')}`).join(' | ')}`);
+  for (const n of names) {
+    if (r[n].failures.length === 0) continue;
+    out.push('');
+    out.push(`${n}: ${r[n].failures.length} FAILED transfer(s), left out of the numbers above:`);
+    for (const f of r[n].failures) out.push(`  ${f.what}: ${f.error}`);
+  }
+  if (ratios.throughput !== undefined) {
+    out.push('');
+    out.push(`throughput labd/dockerd = ${ratios.throughput.toFixed(2)}x   (goal >= ${report.goal.toFixed(2)}: ${report.meetsGoal ? 'met' : 'NOT met'}; ` +
+      `median of per-run ratios ${ratios.throughputPaired.toFixed(2)}x)`);
+    out.push(`proxy CPU  labd/dockerd = ${ratios.proxyCpu.toFixed(2)}x   (labd's whole process against the docker-proxy)`);
+  }
+  out.push(...profileReport(report.labdProfile));
+  return out;
+}
+
+await runBench('port-throughput', main);
