@@ -233,7 +233,7 @@ async function removeAllContainers() {
 }
 
 /** runc roots below `dir`: directories whose subdirectories hold a state.json. */
-function runcRoots(dir, depth = 5) {
+function runcRoots(dir, depth = 3) {
   const found = [];
   let entries;
   try {
@@ -256,7 +256,9 @@ function runcRoots(dir, depth = 5) {
 /** After the daemons stopped: containers still known to runc under the scratch dir, and shims still serving them. */
 async function reapLeftovers() {
   if (!session.dir || !existsSync(session.dir)) return;
-  for (const rootDir of runcRoots(session.dir)) {
+  // The engines' exec roots: labd's runc root is <exec-root>/runc, dockerd's <exec-root>/runtime-runc/<namespace>.
+  const execRoots = [join(session.dir, 'labd', 'run'), join(session.dir, 'dockerd', 'docker-exec')];
+  for (const rootDir of execRoots.flatMap((d) => runcRoots(d))) {
     for (const id of readdirSync(rootDir)) {
       if (!existsSync(join(rootDir, id, 'state.json'))) continue;
       log(`runc container ${id.slice(0, 12)} outlived its daemon; deleting it`);

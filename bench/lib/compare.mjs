@@ -1,6 +1,7 @@
 // What build.mjs, exec.mjs and port-throughput.mjs share: their options, starting both engines, the course's
 // busybox image, interleaved warm-up and timed runs, medians and ratios, labd's CPU profile over the timed
 // runs, and the cleanup of containers and of whatever a daemon left running.
+import {spawnSync} from 'node:child_process';
 import {copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {cpus} from 'node:os';
 import {join} from 'node:path';
@@ -174,6 +175,22 @@ export function table(rows) {
 }
 
 export const hostInfo = async () => ({cores: cpus().length, node: process.version, docker: (await run('docker', ['--version'])).stdout.trim(), load: readLoad()});
+
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+/**
+ * CPU seconds a process has used itself, without its reaped children: labd reaps the shims it started (and
+ * with them the CPU of their runc), while containerd's shims are not dockerd's or containerd's children.
+ */
+export function selfCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / clockTicks;
+  } catch {
+    return 0;
+  }
+}
 
 /** The 1, 5 and 15 minute load averages: other work on the machine inflates every number. */
 export function readLoad() {

@@ -108,9 +108,33 @@ export async function waitForSocket(stateDir: string, timeoutMs = 5000): Promise
   }
 }
 
-/** A stream of the process's output (Docker-framed unless TTY) and, with `i`, a way into its stdin. */
-export function attachShim(stateDir: string, streams: string): Promise<Socket> {
-  return request(stateDir, `attach ${streams}`);
+/**
+ * A stream of the process's output (Docker-framed unless TTY) and, with `i`, a way into its stdin. Resolves
+ * only once the shim has acknowledged the attach, so output written after that moment cannot be missed.
+ */
+export async function attachShim(stateDir: string, streams: string): Promise<Socket> {
+  const socket = await request(stateDir, `attach ${streams}a`);
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const fail = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
+    const onError = (e: Error) => fail(e);
+    const onClose = () => fail(new ShimError('the shim closed the attach connection'));
+    const onData = (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      const nl = buf.indexOf(10);
+      if (nl < 0) return;
+      socket.off('data', onData).off('error', onError).off('close', onClose);
+      socket.pause();
+      const line = buf.subarray(0, nl).toString('utf8');
+      if (line !== 'ok') return fail(new ShimError(line.replace(/^error /, '')));
+      if (nl + 1 < buf.length) socket.unshift(buf.subarray(nl + 1));
+      resolve(socket);
+    };
+    socket.on('data', onData).once('error', onError).once('close', onClose);
+  });
 }
 
 async function reply(stateDir: string, line: string): Promise<string> {

@@ -3,8 +3,8 @@
  * hash of what decides it (recipe files, exact package versions, the apt index debootstrap resolves from, the host
  * programs copied in, this package's files), so a second build with nothing changed touches no package at all.
  */
-import {link, readFile, stat, writeFile} from 'node:fs/promises';
-import {join} from 'node:path';
+import {link, readdir, readFile, stat, writeFile} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
 import type {ResolvedPackage} from '../../recipes/apt.js';
 import {removeTree} from '../../recipes/debootstrap.js';
 import {sha256Hex} from '../../recipes/hash.js';
@@ -25,6 +25,8 @@ export type {VmBuildProgress, VmBuildStep} from './progress.js';
 
 /** Bump when the assembled image would differ for the same inputs. */
 const IMAGE_BUILDER = 'lab vm image 1';
+/** Older images kept besides those in use, for stopped VMs whose records live elsewhere. */
+const KEEP_IMAGES = 2;
 
 export interface VmImage {
   key: string;
@@ -169,7 +171,7 @@ export async function buildVmImage(options: VmBuildOptions = {}): Promise<VmImag
     });
 
     const image = (await readImage(dir))!;
-    const keep = new Set([kernel.dir, initramfs.dir, rootfs.dir, dir, ...(await imagesInUse())]);
+    const keep = new Set([kernel.dir, initramfs.dir, rootfs.dir, dir, ...(await imagesInUse(opts.cacheDir))]);
     for (const kind of ['kernel', 'initramfs', 'rootfs', 'image']) {
       for (const removed of await pruneStages(opts.cacheDir, kind, keep)) progress('done', `removed the outdated ${removed}`);
     }
@@ -178,8 +180,26 @@ export async function buildVmImage(options: VmBuildOptions = {}): Promise<VmImag
   });
 }
 
-/** Image folders that some VM's disk overlay still uses as its backing file. */
-async function imagesInUse(): Promise<string[]> {
+/**
+ * Image folders that may still be needed: those VM records point at (their overlay's backing file), those any
+ * running qemu booted from (VMs of other state folders), and the newest few, for stopped VMs this user's
+ * records do not show.
+ */
+async function imagesInUse(cacheDir: string): Promise<string[]> {
   const {listVmRecords} = await import('../machine/record.js');
-  return (await listVmRecords()).map((r) => r.image.dir);
+  const dirs = (await listVmRecords()).map((r) => r.image.dir);
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (!/qemu-system/.test(argv[0] ?? '')) continue;
+    const kernel = argv[argv.indexOf('-kernel') + 1];
+    if (kernel) dirs.push(dirname(kernel));
+  }
+  const images = await Promise.all(
+    (await readdir(cacheDir).catch(() => [] as string[]))
+      .filter((n) => /^image-[0-9a-f]{16}$/.test(n))
+      .map(async (n) => ({dir: join(cacheDir, n), mtime: (await stat(join(cacheDir, n)).catch(() => undefined))?.mtimeMs ?? 0})),
+  );
+  images.sort((a, b) => b.mtime - a.mtime);
+  return [...dirs, ...images.slice(0, KEEP_IMAGES).map((i) => i.dir)];
 }

@@ -13,7 +13,8 @@ export function localPtySize(): {rows: number; cols: number; term: string} {
 export function exitStatus(code: number | null | undefined, signal?: string): number {
   if (typeof code === 'number') return code;
   if (signal) {
-    const number = (constants.signals as Record<string, number>)[`SIG${signal}`];
+    // ssh2 reports the name with the SIG prefix ("SIGKILL"), the protocol without it.
+    const number = (constants.signals as Record<string, number>)[`SIG${signal.replace(/^SIG/, '')}`];
     return 128 + (number ?? 1);
   }
   return 255;

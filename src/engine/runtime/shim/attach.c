@@ -362,3 +362,9 @@ int attach_count(void)
 			n++;
 	return n;
 }
+
+/* Tell an attach client it is registered: everything the process writes from now on reaches it. */
+void attach_ack(struct client *c)
+{
+	queue(c, "ok\n", 3, NULL, 0);
+}

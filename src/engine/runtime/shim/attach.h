@@ -25,6 +25,8 @@ struct client {
 	size_t len, cap;
 };
 
+/* Queue "ok\n" for an attach client that asked for an acknowledgement. */
+void attach_ack(struct client *c);
 /* Queue text for c and close it once sent. */
 void reply(struct client *c, const char *text);
 /* Act on one request line; `used` is the line's length with its newline. */

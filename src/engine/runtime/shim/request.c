@@ -1,5 +1,6 @@
 /* The attach socket's request lines:
- *   attach <i|o|e...>   stream output from now on; with i, the rest is stdin
+ *   attach <i|o|e...>   stream output from now on; with i, the rest is stdin;
+ *                        with a, first acknowledge with "ok\n" (the client then knows it is attached)
  *   resize <rows> <cols> set the pty size            -> ok
  *   wait                 block until the process exits -> exit <code>
  *   status               -> running <pid>  (exited <code> in the last moments)
@@ -35,11 +36,15 @@ static int numbers(const char *s, long *v, int max)
 /* Each handler returns the reply line, or NULL when the client stays open. */
 static const char *req_attach(struct client *c, const char *streams, size_t used)
 {
-	int want = 0;
+	int want = 0, ack = 0;
 	for (const char *p = streams; *p; p++) {
+		if (*p == 'a') {
+			ack = 1;
+			continue;
+		}
 		int bit = *p == 'i' ? W_IN : *p == 'o' ? W_OUT : *p == 'e' ? W_ERR : 0;
 		if (!bit)
-			return "error attach streams are a combination of i, o and e\n";
+			return "error attach streams are a combination of i, o and e (and a)\n";
 		want |= bit;
 	}
 	if (!want)
@@ -48,6 +53,8 @@ static const char *req_attach(struct client *c, const char *streams, size_t used
 		return "error process has exited\n";
 	c->kind = C_ATTACH;
 	c->want = want;
+	if (ack)
+		attach_ack(c);
 	/* Bytes that followed the request line already belong to stdin: they stay in
 	 * req until the stdin pump moves them ahead of anything read later. */
 	c->reqlen = (want & W_IN) && S.in_fd >= 0 ? c->reqlen - used : 0;

@@ -1,0 +1,107 @@
+/**
+ * End to end: build the lab VM image (cached after the first run), boot a VM through the qemu provider, load the
+ * busybox image into its engine over SFTP, run containers with the stock docker CLI inside, read their namespaces
+ * through Environment.exec, then destroy the VM and check that nothing of it is left. Skipped with LAB_SKIP_VM=1.
+ */
+import {readdir, readFile, stat} from 'node:fs/promises';
+import {connect} from 'node:net';
+import test from 'ava';
+import {QemuProvider} from '../../src/lab/providers/qemu.js';
+import type {Environment} from '../../src/lab/providers/provider.js';
+import {buildImageArchive} from '../../src/recipes/index.js';
+import {buildVmImage, type VmImage} from '../../src/vm/build/index.js';
+import {readVmRecord, vmDir} from '../../src/vm/machine/record.js';
+
+const skip = process.env.LAB_SKIP_VM === '1';
+const vmTest = skip ? test.skip : test.serial;
+const NAME = `e2e-${process.pid}`;
+const NAMESPACES = ['pid', 'mnt', 'uts', 'ipc', 'net'];
+
+/** Every process whose command line mentions the VM's folder (qemu, or anything it left behind). */
+async function processesUsing(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(`${dir}/`)) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ').slice(0, 120)}`);
+  }
+  return found;
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({host: '127.0.0.1', port});
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function ok(env: Environment, argv: string[], timeoutMs = 120_000): Promise<string> {
+  const r = await env.exec(argv, {timeoutMs});
+  if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+  return r.stdout;
+}
+
+let image: VmImage;
+
+vmTest('the VM image builds from Debian packages (cached after the first time)', async (t) => {
+  t.timeout(40 * 60_000);
+  const started = performance.now();
+  image = await buildVmImage({onProgress: (p) => (p.step === 'debootstrap' || p.step === 'disk' || p.step === 'cached' ? t.log(`${p.step}: ${p.message}`) : undefined)});
+  t.log(`${image.cached ? 'cached' : 'built'} in ${((performance.now() - started) / 1000).toFixed(1)}s; base ${(image.sizes.base / 1048576).toFixed(0)} MiB`);
+  t.true((await stat(image.base)).size > 0);
+  t.true(image.sizes.base < 400 * 1048576, 'the compressed base disk stays under 400 MB');
+});
+
+vmTest('a VM boots, runs containers in its own namespaces, and is destroyed without a trace', async (t) => {
+  t.timeout(20 * 60_000);
+  if (!image) image = await buildVmImage();
+  const provider = new QemuProvider({image});
+  const dir = vmDir(NAME);
+  let env: Environment | undefined;
+  t.teardown(async () => {
+    await env?.close().catch(() => undefined);
+    await provider.destroy(NAME).catch(() => undefined);
+  });
+
+  const bootStarted = performance.now();
+  env = await provider.start({name: NAME, workdir: '/root/lab26', onProgress: (m) => t.log(m)});
+  const record = (await readVmRecord(NAME))!;
+  t.log(`SSH ready after ${record.readyMs} ms, engine after ${record.engineReadyMs} ms, start() took ${Math.round(performance.now() - bootStarted)} ms`);
+  t.is(env.provider, 'qemu');
+  t.is(String(await env.readFile('/etc/hostname')).trim(), NAME);
+  t.is((await ok(env, ['pwd'])).trim(), '/root');
+  t.is((await ok(env, ['sh', '-c', 'pwd'], undefined)).trim(), '/root');
+  t.is((await env.exec(['test', '-d', '/root/lab26'])).code, 0);
+  t.regex(await ok(env, ['stat', '-f', '-c', '%T', '/sys/fs/cgroup']), /cgroup2/);
+
+  // The engine needs a base image; there is no registry, so busybox comes from the host's recipe over SFTP.
+  const archive = await buildImageArchive('busybox', {format: 'docker'});
+  await env.writeFile('/root/lab26/busybox.tar', await readFile(archive.path), 0o600);
+  t.regex(await ok(env, ['docker', 'load', '-i', '/root/lab26/busybox.tar']), /busybox:latest/);
+  t.is(await ok(env, ['docker', 'run', '--rm', 'busybox', 'echo', 'hi']), 'hi\n');
+
+  const id = (await ok(env, ['docker', 'run', '-d', 'busybox', 'sleep', '60'])).trim();
+  const pid = (await ok(env, ['docker', 'inspect', '-f', '{{.State.Pid}}', id])).trim();
+  t.regex(pid, /^[1-9]\d*$/);
+  const inodes = async (p: string) => (await ok(env!, ['readlink', ...NAMESPACES.map((ns) => `/proc/${p}/ns/${ns}`)])).trim().split('\n');
+  const container = await inodes(pid);
+  const host = await inodes('1');
+  t.log(`container ${container.join(' ')}`);
+  t.log(`VM host   ${host.join(' ')}`);
+  NAMESPACES.forEach((ns, i) => {
+    t.regex(container[i]!, new RegExp(`^${ns}:\\[\\d+\\]$`));
+    t.not(container[i], host[i], `the container has its own ${ns} namespace`);
+  });
+  await ok(env, ['docker', 'rm', '-f', id]);
+
+  await env.close();
+  env = undefined;
+  const port = record.sshPort!;
+  t.true(await portAnswers(port));
+  await provider.destroy(NAME);
+  t.deepEqual(await processesUsing(dir), [], 'no qemu or other process of the VM is left');
+  t.false(await portAnswers(port), 'the forwarded SSH port is closed');
+  await t.throwsAsync(stat(dir), {code: 'ENOENT'}, 'the VM folder is gone');
+  t.is(await provider.connect(NAME), undefined);
+});
