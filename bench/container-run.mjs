@@ -4,7 +4,7 @@
 // Run by hand as root after `npm run build`:  node bench/container-run.mjs [--runs 15] [--json] [--trace] [--cpu-prof]
 // See bench/README.md for what is measured and how to read it.
 import {copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
-import {cpus} from 'node:os';
+import {cpus, loadavg} from 'node:os';
 import {join} from 'node:path';
 import {parseArgs} from 'node:util';
 import {followEvents, startApiTrace} from './lib/api-trace.mjs';
@@ -448,6 +448,7 @@ function readChildTrace(path) {
 async function main() {
   if (process.getuid?.() !== 0) throw new Error('run this as root: both engines mount filesystems and run containers');
   if (!existsSync(join(engineDist(), 'daemon', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const loadBefore = loadavg();
   const image = await busyboxArchive();
   log(`busybox archive ${image.path} (${(statSync(image.path).size / 1e6).toFixed(1)} MB)`);
 
@@ -560,7 +561,11 @@ async function main() {
     image: {archive: image.path, imageId: image.imageId, tag: IMAGE},
     command: `docker ${RUN.join(' ')} true`,
     runs, warmup, echoRuns, settleSeconds,
-    host: {cores: cpus().length, node: process.version, docker: (await run('docker', ['--version'])).stdout.trim()},
+    host: {
+      cores: cpus().length, node: process.version, docker: (await run('docker', ['--version'])).stdout.trim(),
+      // The 1-minute load average before and after: how busy the machine was besides the bench.
+      loadavg: [loadBefore[0], loadavg()[0]],
+    },
     engines: results,
     ratios: {},
     goal: GOAL,
@@ -619,7 +624,7 @@ function printReport(report) {
   const line = (row) => row.map((cell, c) => String(cell).padEnd(widths[c])).join('   ').trimEnd();
   const out = [''];
   out.push(`command: ${report.command}; wall-clock of the whole CLI command, ${report.warmup} warm-up runs each, then interleaved`);
-  out.push(`host: ${report.host.cores} cores, node ${report.host.node}, ${report.host.docker}`);
+  out.push(`host: ${report.host.cores} cores, load average ${report.host.loadavg.map((l) => l.toFixed(1)).join(' -> ')}, node ${report.host.node}, ${report.host.docker}`);
   out.push('');
   out.push(line(rows[0]));
   out.push(widths.map((w) => '-'.repeat(w)).join('   '));

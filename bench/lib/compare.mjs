@@ -235,8 +235,8 @@ function runcRoots(dir, depth = 5) {
 }
 
 /**
- * After the daemons stopped: containers runc still knows below the scratch dir are deleted, and shims (and
- * docker-proxy processes) whose command line names the scratch dir are ended.
+ * After the daemons stopped: containers runc still knows below the scratch dir are deleted, and shims whose
+ * command line names the scratch dir are ended.
  */
 export async function reapLeftovers() {
   if (!session.dir || !existsSync(session.dir)) return;

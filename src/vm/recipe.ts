@@ -9,7 +9,7 @@ export interface VmRecipe {
   name: string;
   description?: string;
   architecture: 'amd64';
-  kernel: {package: string; modules: string[]; cmdline: string[]};
+  kernel: {package: string; bootModules: string[]; modules: string[]; cmdline: string[]};
   initramfs: {busyboxPackage: string; init: string};
   rootfs: {
     suite: string;

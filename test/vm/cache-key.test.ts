@@ -20,7 +20,7 @@ test('the shipped recipe is valid and names files that exist', async (t) => {
   const loaded = await loadVmRecipe();
   t.true(loaded.files.has('vm.json'));
   t.true(loaded.files.has(loaded.recipe.initramfs.init));
-  t.true(loaded.recipe.kernel.modules.includes('ext4'));
+  t.true(loaded.recipe.kernel.bootModules.includes('ext4'));
 });
 
 test('the kernel key follows the exact package and the module list', async (t) => {
@@ -28,7 +28,7 @@ test('the kernel key follows the exact package and the module list', async (t) =
   const base = kernelKey(recipe, pkg('linux-image-6.1.0-56-amd64', '6.1.192-2'));
   t.is(kernelKey(recipe, pkg('linux-image-6.1.0-56-amd64', '6.1.192-2')), base);
   t.not(kernelKey(recipe, pkg('linux-image-6.1.0-57-amd64', '6.1.193-1')), base);
-  t.not(kernelKey({...recipe, kernel: {...recipe.kernel, modules: [...recipe.kernel.modules, 'vfat']}}, pkg('linux-image-6.1.0-56-amd64', '6.1.192-2')), base);
+  t.not(kernelKey({...recipe, kernel: {...recipe.kernel, bootModules: [...recipe.kernel.bootModules, 'vfat']}}, pkg('linux-image-6.1.0-56-amd64', '6.1.192-2')), base);
 });
 
 test('the initramfs key follows the kernel, busybox and the init script', async (t) => {

@@ -34,8 +34,9 @@ test('names that climb out are refused', (t) => {
 test("a VM's secrets archive holds its key, fingerprint, authorized key and hostname", (t) => {
   const archive = vmCpio({dropbearHostKey: Buffer.from([1, 2, 3]), fingerprint: 'SHA256:abc', authorizedKeys: 'ssh-ed25519 AAAA x', hostname: 'lab26'});
   const listing = execFileSync('cpio', ['-itv', '--quiet'], {input: archive, encoding: 'utf8'});
-  t.regex(listing, /-rw------- .* vm\/host_key/);
-  t.regex(listing, /vm\/fingerprint/);
-  t.regex(listing, /vm\/authorized_keys/);
-  t.regex(listing, /vm\/hostname/);
+  t.regex(listing, /-rw------- .* vm\/root\/etc\/dropbear\/dropbear_ed25519_host_key/);
+  t.regex(listing, /vm\/root\/etc\/dropbear\/fingerprint/);
+  t.regex(listing, /drwx------ .* vm\/root\/root\/.ssh\n/);
+  t.regex(listing, /-rw------- .* vm\/root\/root\/.ssh\/authorized_keys/);
+  t.regex(listing, /vm\/root\/etc\/hostname/);
 });

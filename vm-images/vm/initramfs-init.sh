@@ -7,6 +7,10 @@ $bb mount -t proc proc /proc
 $bb mount -t sysfs sysfs /sys
 $bb mount -t devtmpfs devtmpfs /dev
 
+# The host takes this line as the sign that the kernel came up (a rare emulated boot stalls before it).
+read -r up _ < /proc/uptime
+echo "LAB-VM-INIT up=$up" > /dev/ttyS0
+
 fail() {
 	echo "LAB-VM-FAILED $*" > /dev/ttyS0
 	$bb sleep 1
@@ -37,16 +41,8 @@ $bb ip route add default via 10.0.2.2
 wait_for -b /dev/vda "root disk /dev/vda"
 $bb mount -t ext4 -o rw,noatime /dev/vda /newroot || fail "cannot mount /dev/vda"
 
-if [ -d /vm ]; then
-	$bb mkdir -p /newroot/etc/dropbear /newroot/root/.ssh
-	$bb chmod 700 /newroot/root/.ssh
-	$bb cp /vm/host_key /newroot/etc/dropbear/dropbear_ed25519_host_key
-	$bb chmod 600 /newroot/etc/dropbear/dropbear_ed25519_host_key
-	$bb cp /vm/fingerprint /newroot/etc/dropbear/fingerprint
-	$bb cp /vm/authorized_keys /newroot/root/.ssh/authorized_keys
-	$bb chmod 600 /newroot/root/.ssh/authorized_keys
-	$bb cp /vm/hostname /newroot/etc/hostname
-fi
+# This VM's SSH host key, authorized key and hostname, laid out as they go (see src/vm/machine/initrd.ts).
+[ -d /vm/root ] && { $bb cp -a /vm/root/. /newroot/ || fail "cannot install this VM's keys"; }
 $bb hostname -F /newroot/etc/hostname
 name=$($bb hostname)
 printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' "$name" > /newroot/etc/hosts

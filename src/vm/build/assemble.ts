@@ -82,6 +82,9 @@ export async function assembleTree(loaded: LoadedVmRecipe, inputs: AssembleInput
     await placeFile(staging, f.path, data, parseInt(f.mode ?? '0644', 8));
   }
   for (const f of recipe.rootfs.hostFiles ?? []) await placeFile(staging, f.to, {copyFrom: hostSource(f.from)}, 0o755);
+  // The boot script loads these once SSH answers (the initramfs has loaded the ones SSH needs).
+  const later = `# Loaded by /usr/lib/lab-vm/boot after SSH is up.\n${recipe.kernel.modules.map((m) => `${m}\n`).join('')}`;
+  await placeFile(staging, '/etc/modules-load.d/lab-vm.conf', Buffer.from(later), 0o644);
   await mkdir(join(staging, 'root/.ssh'), {recursive: true, mode: 0o700});
   await mkdir(join(staging, 'etc/dropbear'), {recursive: true, mode: 0o755});
 

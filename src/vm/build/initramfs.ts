@@ -1,5 +1,5 @@
 /**
- * The initramfs: static busybox, the kernel modules, and /init (vm-images/vm's script).
+ * The initramfs: static busybox, the kernel modules that SSH needs, and /init (vm-images/vm's script).
  * Built in memory as a newc cpio and gzip-compressed; its size is padded to 512 bytes so the per-VM archive
  * the host appends at start begins on a boundary the kernel's unpacker accepts.
  */
@@ -72,7 +72,7 @@ export async function ensureInitramfs(
       await writeFile(join(out, 'busybox'), busybox, {mode: 0o755});
       // Flat names: busybox insmod takes a path, and the load order file says which comes first.
       const modulesDir = join(kernel.modulesRoot, 'lib/modules', kernel.version);
-      const modules = await Promise.all(kernel.modules.map(async (rel) => ({name: basename(rel), data: await readFile(join(modulesDir, rel))})));
+      const modules = await Promise.all(kernel.bootModules.map(async (rel) => ({name: basename(rel), data: await readFile(join(modulesDir, rel))})));
       const cpio = writeCpio(initramfsEntries(initScript, busybox, modules));
       const gz = gzipSync(cpio, {level: 9});
       const padded = Buffer.concat([gz, Buffer.alloc((512 - (gz.length % 512)) % 512)]);

@@ -20,12 +20,12 @@ export interface KernelStage {
   vmlinux: string;
   /** Root of a tree holding lib/modules/<version> with the subset, indexed by depmod. */
   modulesRoot: string;
-  /** Load order of the modules (the initramfs loads them all), relative to lib/modules/<version>. */
-  modules: string[];
+  /** Load order of the initramfs's modules, relative to lib/modules/<version>. */
+  bootModules: string[];
   cached: boolean;
 }
 
-const KERNEL_BUILDER = 'lab vm kernel 2';
+const KERNEL_BUILDER = 'lab vm kernel 3';
 
 /** "linux-image-6.1.0-56-amd64 (= 6.1.192-2)" → the one linux-image-* package a metapackage depends on. */
 export function imagePackageOf(depends: string): string | undefined {
@@ -49,7 +49,7 @@ export async function resolveKernelPackage(recipe: VmRecipe, debsDir: string, pr
 }
 
 export function kernelKey(recipe: VmRecipe, pkg: ResolvedPackage): string {
-  return sha256Hex([KERNEL_BUILDER, `${pkg.name} ${pkg.version} ${pkg.sha256}`, recipe.kernel.modules.join(' ')].join('\n'));
+  return sha256Hex([KERNEL_BUILDER, `${pkg.name} ${pkg.version} ${pkg.sha256}`, `boot ${recipe.kernel.bootModules.join(' ')}`, `later ${recipe.kernel.modules.join(' ')}`].join('\n'));
 }
 
 export async function ensureKernel(recipe: VmRecipe, pkg: ResolvedPackage, cacheDir: string, debsDir: string, progress: Progress): Promise<KernelStage> {
@@ -65,14 +65,14 @@ export async function ensureKernel(recipe: VmRecipe, pkg: ResolvedPackage, cache
       const version = versions[0]!;
       const extracted = await extractVmlinux(join(work, 'boot', `vmlinuz-${version}`), join(out, 'vmlinux'));
       progress('kernel', `vmlinux ${version}: ${(extracted.size / 1048576).toFixed(1)} MiB uncompressed (xz payload at byte ${extracted.offset})`);
-      const modules = await copyModuleSubset(work, version, recipe.kernel.modules, join(out, 'modules'));
-      progress('kernel', `${modules.length} modules with their dependencies, indexed with depmod -b`);
-      await writeFile(join(out, 'kernel.json'), `${JSON.stringify({version, package: pkg, modules}, null, 2)}\n`);
+      const modules = await copyModuleSubset(work, version, {boot: recipe.kernel.bootModules, later: recipe.kernel.modules}, join(out, 'modules'));
+      progress('kernel', `${modules.boot.length} modules for the initramfs, ${modules.later.length} more for later, indexed with depmod -b`);
+      await writeFile(join(out, 'kernel.json'), `${JSON.stringify({version, package: pkg, bootModules: modules.boot, laterModules: modules.later}, null, 2)}\n`);
     } finally {
       await removeTree(work);
     }
   });
-  const info = JSON.parse(await readFile(join(stage.dir, 'kernel.json'), 'utf8')) as {version: string; modules: string[]};
+  const info = JSON.parse(await readFile(join(stage.dir, 'kernel.json'), 'utf8')) as {version: string; bootModules: string[]};
   return {
     dir: stage.dir,
     key,
@@ -80,7 +80,7 @@ export async function ensureKernel(recipe: VmRecipe, pkg: ResolvedPackage, cache
     package: pkg,
     vmlinux: join(stage.dir, 'vmlinux'),
     modulesRoot: join(stage.dir, 'modules'),
-    modules: info.modules,
+    bootModules: info.bootModules,
     cached: stage.cached,
   };
 }

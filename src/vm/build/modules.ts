@@ -49,19 +49,20 @@ const depmod = (base: string, version: string) => run('depmod', ['-b', base, ver
 /**
  * From a kernel package unpacked at pkgRoot, copies the named modules and what they need into
  * outRoot/lib/modules/<v> with the kernel's own modules.order and modules.builtin, and indexes them with depmod -b.
- * Returns the files in load order, relative to lib/modules/<v>.
+ * Returns, for each list, its files in load order, relative to lib/modules/<v>.
  */
-export async function copyModuleSubset(pkgRoot: string, version: string, names: string[], outRoot: string): Promise<string[]> {
+export async function copyModuleSubset(pkgRoot: string, version: string, lists: {boot: string[]; later: string[]}, outRoot: string): Promise<{boot: string[]; later: string[]}> {
   const src = join(pkgRoot, 'lib/modules', version);
   // The .deb ships no modules.dep (its postinst runs depmod), so index the whole tree first.
   await depmod(pkgRoot, version);
   const deps = parseModulesDep(await readFile(join(src, 'modules.dep'), 'utf8'));
   const builtinText = await readFile(join(src, 'modules.builtin'), 'utf8').catch(() => '');
   const builtin = new Set(builtinText.split('\n').filter(Boolean).map(moduleName));
-  const files = resolveModules(deps, names, builtin);
+  const boot = resolveModules(deps, lists.boot, builtin);
+  const later = resolveModules(deps, [...lists.boot, ...lists.later], builtin).filter((f) => !boot.includes(f));
 
   const dest = join(outRoot, 'lib/modules', version);
-  for (const file of files) {
+  for (const file of [...boot, ...later]) {
     await mkdir(dirname(join(dest, file)), {recursive: true});
     await copyFile(join(src, file), join(dest, file));
   }
@@ -69,5 +70,5 @@ export async function copyModuleSubset(pkgRoot: string, version: string, names: 
     await copyFile(join(src, meta), join(dest, meta)).catch(() => undefined);
   }
   await depmod(outRoot, version);
-  return files;
+  return {boot, later};
 }

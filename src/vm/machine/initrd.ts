@@ -14,13 +14,19 @@ export interface VmSecrets {
   hostname: string;
 }
 
+/** Laid out as they go into the root disk, so the initramfs installs them with a single `cp -a`. */
 export function vmCpio(secrets: VmSecrets): Buffer {
   return writeCpio([
     {name: 'vm', type: 'directory', mode: 0o700},
-    {name: 'vm/host_key', type: 'file', mode: 0o600, data: secrets.dropbearHostKey},
-    {name: 'vm/fingerprint', type: 'file', mode: 0o644, data: Buffer.from(`${secrets.fingerprint}\n`)},
-    {name: 'vm/authorized_keys', type: 'file', mode: 0o600, data: Buffer.from(`${secrets.authorizedKeys.trim()}\n`)},
-    {name: 'vm/hostname', type: 'file', mode: 0o644, data: Buffer.from(`${secrets.hostname}\n`)},
+    {name: 'vm/root', type: 'directory', mode: 0o755},
+    {name: 'vm/root/etc', type: 'directory', mode: 0o755},
+    {name: 'vm/root/etc/hostname', type: 'file', mode: 0o644, data: Buffer.from(`${secrets.hostname}\n`)},
+    {name: 'vm/root/etc/dropbear', type: 'directory', mode: 0o755},
+    {name: 'vm/root/etc/dropbear/dropbear_ed25519_host_key', type: 'file', mode: 0o600, data: secrets.dropbearHostKey},
+    {name: 'vm/root/etc/dropbear/fingerprint', type: 'file', mode: 0o644, data: Buffer.from(`${secrets.fingerprint}\n`)},
+    {name: 'vm/root/root', type: 'directory', mode: 0o700},
+    {name: 'vm/root/root/.ssh', type: 'directory', mode: 0o700},
+    {name: 'vm/root/root/.ssh/authorized_keys', type: 'file', mode: 0o600, data: Buffer.from(`${secrets.authorizedKeys.trim()}\n`)},
   ]);
 }
 

@@ -17,11 +17,16 @@ import {writeVmInitrd} from './initrd.js';
 import {freeLoopbackPort} from './port.js';
 import {qemuArgs} from './qemu-args.js';
 import {checkVmName, isVmQemu, listVmRecords, readVmRecord, vmDir, vmFiles, type VmRecord, vmState, type VmState, writeVmRecord} from './record.js';
-import {waitForBanner} from './serial.js';
+import {SerialTimeoutError, waitForBanner} from './serial.js';
 
 const QEMU = 'qemu-system-x86_64';
 /** Emulated boots take seconds; a loaded CI machine can take many times longer. */
 const BOOT_TIMEOUT_MS = 180_000;
+/**
+ * The kernel reaches the initramfs in a few seconds even on a busy machine; rarely an emulated boot stalls before
+ * that for minutes, and a fresh qemu is quicker than waiting it out.
+ */
+const KERNEL_TIMEOUT_MS = 60_000;
 const ENGINE_TIMEOUT_MS = 180_000;
 
 export interface StartVmOptions {
@@ -121,12 +126,18 @@ async function boot(record: VmRecord, opts: StartVmOptions): Promise<VmRecord> {
     delete record.readyMs;
     delete record.engineReadyMs;
     await writeVmRecord(record);
+    const watch = {
+      isAlive: async () => spawnError === undefined && (await isVmQemu(pid, record.dir)),
+      describeExit: async () => (spawnError ? `cannot run ${QEMU}: ${spawnError.message} (apt-get install qemu-system-x86)` : await tailOf(files.qemuLog)),
+    };
+    const timeoutMs = opts.bootTimeoutMs ?? BOOT_TIMEOUT_MS;
+    let stalled = false;
     try {
-      const banner = await waitForBanner(files.serialLog, ['ready'], {
-        timeoutMs: opts.bootTimeoutMs ?? BOOT_TIMEOUT_MS,
-        isAlive: async () => spawnError === undefined && (await isVmQemu(pid, record.dir)),
-        describeExit: async () => (spawnError ? `cannot run ${QEMU}: ${spawnError.message} (apt-get install qemu-system-x86)` : await tailOf(files.qemuLog)),
+      await waitForBanner(files.serialLog, ['init', 'ready'], {...watch, timeoutMs: Math.min(KERNEL_TIMEOUT_MS, timeoutMs)}).catch((error: Error) => {
+        stalled = error instanceof SerialTimeoutError;
+        throw error;
       });
+      const banner = await waitForBanner(files.serialLog, ['ready'], {...watch, timeoutMs: timeoutMs - (performance.now() - started)});
       const fingerprint = banner.detail.split(/\s+/).pop();
       if (fingerprint !== record.hostKeyFingerprint) {
         throw new Error(`the VM reports host key ${fingerprint}, not the one installed for it (${record.hostKeyFingerprint})`);
@@ -141,6 +152,10 @@ async function boot(record: VmRecord, opts: StartVmOptions): Promise<VmRecord> {
       const qemuLog = await tailOf(files.qemuLog);
       // Another program may take the port between our check and qemu's bind; pick another.
       if (attempt < 3 && /host forwarding rule|Address already in use/i.test(qemuLog)) continue;
+      if (attempt < 3 && stalled) {
+        log(opts, `the kernel of ${record.name} did not come up within ${KERNEL_TIMEOUT_MS / 1000}s; starting qemu again`);
+        continue;
+      }
       record = {...record, status: 'stopped'};
       delete record.pid;
       await writeVmRecord(record);

@@ -1,6 +1,6 @@
 /**
  * Waiting on the guest's serial console, which qemu writes to a file. The guest's boot script prints one line
- * per milestone (LAB-VM-READY, LAB-VM-ENGINE-READY) or a LAB-VM-FAILED line; reading them is how the host knows
+ * per milestone (LAB-VM-INIT, LAB-VM-READY, LAB-VM-ENGINE-READY) or a LAB-VM-FAILED line; reading them is how the host knows
  * SSH listens, without knocking on a port that qemu's user network accepts long before the guest does.
  */
 import {readFile} from 'node:fs/promises';
@@ -9,7 +9,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 const POLL_MS = 20;
 
 export interface Banner {
-  kind: 'ready' | 'engine-ready' | 'engine-failed' | 'failed' | 'warning';
+  kind: 'init' | 'ready' | 'engine-ready' | 'engine-failed' | 'failed' | 'warning';
   detail: string;
 }
 
@@ -17,7 +17,7 @@ export interface Banner {
 export function parseBanners(text: string): Banner[] {
   const banners: Banner[] = [];
   for (const raw of text.split('\n').slice(0, -1)) {
-    const m = /LAB-VM-(READY|ENGINE-READY|ENGINE-FAILED|FAILED|WARNING)\b ?(.*)$/.exec(raw.replace(/\r$/, ''));
+    const m = /LAB-VM-(INIT|READY|ENGINE-READY|ENGINE-FAILED|FAILED|WARNING)\b ?(.*)$/.exec(raw.replace(/\r$/, ''));
     if (m) banners.push({kind: m[1]!.toLowerCase() as Banner['kind'], detail: m[2]!.trim()});
   }
   return banners;
