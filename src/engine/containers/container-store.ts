@@ -2,9 +2,10 @@
  * Container records on disk, where Docker keeps them: containers/<id>/config.v2.json and hostconfig.json,
  * beside the container's json log and its hosts/hostname/resolv.conf. Loaded at start-up, written on change.
  */
-import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {ApiError, conflict, notFound} from '../api/errors.js';
+import {discardDir} from '../util/discard.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 import type {ContainerRecord} from './record.js';
 
@@ -44,7 +45,7 @@ export class ContainerStore {
 
   delete(id: string): void {
     this.byId.delete(id);
-    rmSync(this.dir(id), {recursive: true, force: true});
+    discardDir(this.dir(id), join(this.root, '..', 'tmp'));
   }
 
   byName(name: string): ContainerRecord | undefined {

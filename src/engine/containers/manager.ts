@@ -135,9 +135,12 @@ export class ContainerManager {
     if (!c || !c.State.Running) return;
     // Before `runc delete`: it removes the cgroup whose counter says whether the OOM killer struck.
     const oomKilled = oomKillCount(containerCgroup(c.ID)) > 0;
-    await this.runc.delete(c.ID, true).catch((e: Error) => this.log.warn('runc delete failed', {id, error: e.message}));
-    await unmountRwLayer(rwLayerPaths(this.images.layers, c.MountID)).catch(() => {});
-    await this.network?.disconnect(c).catch((e: Error) => this.log.warn('network cleanup failed', {id, error: e.message}));
+    // Independent clean-ups, run side by side: they are on the path of every `docker run --rm`.
+    await Promise.all([
+      this.runc.delete(c.ID, true).catch((e: Error) => this.log.warn('runc delete failed', {id, error: e.message})),
+      unmountRwLayer(rwLayerPaths(this.images.layers, c.MountID)).catch(() => {}),
+      this.network?.disconnect(c).catch((e: Error) => this.log.warn('network cleanup failed', {id, error: e.message})),
+    ]);
     c.State = {...c.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, FinishedAt: exit.finishedAt || new Date().toISOString(), OOMKilled: oomKilled};
     c.ShimPid = 0;
     this.store.save(c);
@@ -221,8 +224,10 @@ export class ContainerManager {
     }
     const current = this.store.find(c.ID);
     if (!current) return;
+    const wasRunning = current.State.Running;
     current.State.Status = 'removing';
-    await this.runc.delete(c.ID, true).catch(() => {});
+    // An exited container was already deleted from runc when it exited.
+    if (wasRunning || current.State.StartedAt === zeroTime) await this.runc.delete(c.ID, true).catch(() => {});
     await this.network?.disconnect(current).catch(() => {});
     await removeRwLayer(this.images.layers, c.ID);
     this.attach.release(c.ID);

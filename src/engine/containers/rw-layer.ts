@@ -9,6 +9,7 @@ import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync}
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import type {LayerStore} from '../images/layer-store.js';
+import {discardDir} from '../util/discard.js';
 
 const run = promisify(execFile);
 const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -106,7 +107,7 @@ export async function removeRwLayer(layers: LayerStore, containerId: string): Pr
     } catch {
       // no link: nothing to unlink
     }
-    rmSync(dir, {recursive: true, force: true});
+    discardDir(dir, join(layers.driverRoot, '..', 'tmp'));
   }
   rmSync(meta, {recursive: true, force: true});
 }
