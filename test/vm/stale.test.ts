@@ -30,7 +30,7 @@ function record(dir: string, name: string, extra: Partial<VmRecord>): VmRecord {
 /** A process that looks like this VM's qemu in /proc/<pid>/cmdline (argv[0] set with bash's exec -a). */
 function fakeQemu(dir: string): {pid: number; stop: () => void} {
   // sh -c ignores its extra arguments, which only serve to put the VM's folder into the command line.
-  const child = spawn('bash', ['-c', `exec -a qemu-system-x86_64 sh -c 'sleep 60' sh ${dir}/disk.qcow2`], {stdio: 'ignore'});
+  const child = spawn('bash', ['-c', `exec -a qemu-system-x86_64 sh -c 'sleep 60' sh ${dir}/disk.qcow2`], {stdio: 'ignore', env: {PATH: process.env.PATH}});
   return {pid: child.pid!, stop: () => child.kill('SIGKILL')};
 }
 

@@ -2,11 +2,13 @@ import {Args, Command} from '@oclif/core';
 
 export default class Ssh extends Command {
   static override summary = 'Open a shell in a lab VM';
-  static override description = `An interactive shell (a real terminal) as root in the VM NAME, by default the only running VM or the one
-started last. Words after -- run as a command instead; the exit code is the command's.`;
+  static override description = `An interactive shell (a real terminal) as root in the VM NAME: by default the only running VM, else the one
+started last. Words after -- run as a command instead, and the exit code is the command's. Piped input goes to
+the remote shell without a terminal, as with ssh(1).`;
   static override examples = ['<%= config.bin %> ssh', '<%= config.bin %> ssh lab26', '<%= config.bin %> ssh lab26 -- docker ps'];
   static override strict = false;
-  static override args = {name: Args.string({description: 'VM name (default: the only or most recent VM)'})};
+  // ignoreStdin: input piped into `lab ssh` is for the remote shell, not the VM name.
+  static override args = {name: Args.string({description: 'VM name (default: the only or most recent VM)', ignoreStdin: true})};
 
   async run(): Promise<void> {
     const {args, argv} = await this.parse(Ssh);

@@ -8,30 +8,42 @@ export interface VmBuildProgress {
 
 export type Progress = (step: VmBuildStep, message: string) => void;
 
+/** debootstrap's per-package verbs; every other line is a step of its own and is shown as it is. */
+const PER_PACKAGE = new Set(['Retrieving', 'Validating', 'Extracting', 'Unpacking', 'Configuring']);
+
 /**
- * Turns debootstrap's one line per package into one line per phase ("Retrieving", "Unpacking", ...) with how
- * many packages the previous phase handled, so the output stays a dozen lines.
+ * Turns debootstrap's one line per package into one line per phase ("Retrieving adduser ...", then "retrieving:
+ * 134 packages"), so the output stays a couple of dozen lines.
  */
 export function debootstrapSummarizer(progress: Progress): {line: (text: string) => void; end: () => void} {
   let verb = '';
   let count = 0;
   const flush = () => {
     if (verb && count > 1) progress('debootstrap', `${verb.toLowerCase()}: ${count} packages`);
+    verb = '';
+    count = 0;
   };
   return {
     line(text) {
-      // Each package is "Retrieving" then "Validating": count the first, skip the second.
-      if (text.startsWith('I: Validating ')) return;
-      const m = /^I: (\S+) (.*)$/.exec(text);
+      const m = /^I: (\S+) ?(.*)$/.exec(text);
       if (!m) {
         if (/^(W|E):/.test(text)) progress('debootstrap', text);
         return;
       }
-      if (m[1] !== verb) {
+      const [, word, rest] = m;
+      // Each package is "Retrieving" then "Validating": count the first, skip the second.
+      if (word === 'Validating') return;
+      // "Unpacking required packages..." heads a phase; "Unpacking adduser..." is one package of it.
+      const heading = /\s/.test(rest!.trim()) && rest!.endsWith('...');
+      if (!PER_PACKAGE.has(word!) || heading) {
         flush();
-        verb = m[1]!;
-        count = 0;
-        progress('debootstrap', `${verb} ${m[2]}`);
+        progress('debootstrap', `${word} ${rest}`.trim());
+        return;
+      }
+      if (word !== verb) {
+        flush();
+        verb = word!;
+        progress('debootstrap', `${word} ${rest}`.trim());
       }
       count++;
     },

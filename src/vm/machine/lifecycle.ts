@@ -103,7 +103,7 @@ async function boot(record: VmRecord, opts: StartVmOptions): Promise<VmRecord> {
     const args = qemuArgs({
       name: record.name,
       accel: accel.accel,
-      machine: record.image.machine as 'q35',
+      machine: record.image.machine,
       memoryMiB: record.image.memoryMiB,
       cpus: record.image.cpus,
       vmlinux: record.image.vmlinux,
@@ -167,17 +167,20 @@ async function boot(record: VmRecord, opts: StartVmOptions): Promise<VmRecord> {
 export async function startVm(name: string, opts: StartVmOptions = {}): Promise<StartedVm> {
   checkVmName(name);
   let record = await readVmRecord(name);
-  if (record) {
-    const state = await vmState(record);
-    if (state === 'running') return {record, booted: false, engine: 'not waited'};
-    if (state === 'starting') throw new Error(`VM ${name} is being started by another command (qemu pid ${record.pid})`);
-    if (state === 'stale') {
-      log(opts, `VM ${name} was left by a crash (qemu ${record.pid} is gone); removing it`);
-      await destroyVm(name);
-      record = undefined;
-    } else if (!(await stat(record.image.base).then(() => true, () => false))) {
-      throw new Error(`VM ${name} is stopped, and the image its disk is based on is gone (${record.image.base}); destroy it with: lab vm destroy ${name}`);
-    }
+  let booted = false;
+  const state = record ? await vmState(record) : undefined;
+  if (record && state === 'starting') {
+    // Another command's boot, possibly interrupted after qemu started: its qemu runs on, so wait for it.
+    log(opts, `VM ${name} is booting (qemu ${record.pid}); waiting for it`);
+    await waitForReady(record, opts.bootTimeoutMs ?? BOOT_TIMEOUT_MS);
+    record = {...record, status: 'running'};
+    await writeVmRecord(record);
+  } else if (record && state === 'stale') {
+    log(opts, `VM ${name} was left by a crash (qemu ${record.pid} is gone); removing it`);
+    await destroyVm(name);
+    record = undefined;
+  } else if (record && state === 'stopped' && !(await stat(record.image.base).then(() => true, () => false))) {
+    throw new Error(`VM ${name} is stopped, and the image its disk is based on is gone (${record.image.base}); destroy it with: lab vm destroy ${name}`);
   }
   if (!record) {
     const image =
@@ -185,21 +188,35 @@ export async function startVm(name: string, opts: StartVmOptions = {}): Promise<
       (await (await import('../build/index.js')).buildVmImage({onProgress: (p) => log(opts, `${p.step}: ${p.message}`)}));
     record = await createVm(name, image, opts.workdir ?? '/root');
   }
-  record = await boot(record, opts);
+  if (record.status === 'stopped' || state === 'stopped') {
+    record = await boot(record, opts);
+    booted = true;
+  }
   let engine: StartedVm['engine'] = 'not waited';
   if (opts.waitForEngine !== false) {
-    const files = vmFiles(record.dir);
-    const started = Date.parse(record.startedAt!);
-    const banner = await waitForBanner(files.serialLog, ['engine-ready', 'engine-failed'], {
-      timeoutMs: ENGINE_TIMEOUT_MS,
-      isAlive: () => isVmQemu(record!.pid, record!.dir),
-      describeExit: () => tailOf(files.qemuLog),
-    });
-    engine = banner.kind === 'engine-ready' ? 'ready' : 'failed';
-    record = {...record, engineReadyMs: Date.now() - started};
-    await writeVmRecord(record);
+    engine = await waitForEngine(record);
+    if (booted) {
+      record = {...record, engineReadyMs: Date.now() - Date.parse(record.startedAt!)};
+      await writeVmRecord(record);
+    }
   }
-  return {record, booted: true, engine};
+  return {record, booted, engine};
+}
+
+async function waitForReady(record: VmRecord, timeoutMs: number): Promise<void> {
+  const files = vmFiles(record.dir);
+  await waitForBanner(files.serialLog, ['ready'], {timeoutMs, isAlive: () => isVmQemu(record.pid, record.dir), describeExit: () => tailOf(files.qemuLog)});
+}
+
+/** The engine's banner of the current boot (already there, or awaited). */
+async function waitForEngine(record: VmRecord): Promise<'ready' | 'failed'> {
+  const files = vmFiles(record.dir);
+  const banner = await waitForBanner(files.serialLog, ['engine-ready', 'engine-failed'], {
+    timeoutMs: ENGINE_TIMEOUT_MS,
+    isAlive: () => isVmQemu(record.pid, record.dir),
+    describeExit: () => tailOf(files.qemuLog),
+  });
+  return banner.kind === 'engine-ready' ? 'ready' : 'failed';
 }
 
 /** Opens the SSH connection to a running VM, pinned to the host key generated for it. */
@@ -240,18 +257,20 @@ export async function stopVm(name: string, opts: {timeoutMs?: number} = {}): Pro
   if (state === 'running' || state === 'starting') {
     const timeoutMs = opts.timeoutMs ?? 20_000;
     let asked = false;
+    let connection: SshConnection | undefined;
     if (state === 'running') {
       try {
-        const connection = await connectVm(record);
-        const channel = await connection.exec('kill -USR2 1');
-        await new Promise((resolve) => channel.on('close', resolve).end());
-        await connection.close();
+        connection = await connectVm(record);
+        // busybox init powers off on SIGUSR2. The session dies with the guest, so its end is not awaited.
+        (await connection.exec('kill -USR2 1')).end();
         asked = true;
       } catch {
         // Unreachable guest: fall through to signals.
       }
     }
-    if (!asked || !(await waitGone(record, timeoutMs))) {
+    const gone = asked && (await waitGone(record, timeoutMs));
+    await connection?.close();
+    if (!gone) {
       if (await isVmQemu(record.pid, record.dir)) process.kill(record.pid!, 'SIGTERM');
       if (!(await waitGone(record, 5_000))) await killQemu(record);
     }

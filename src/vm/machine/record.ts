@@ -15,7 +15,7 @@ export interface VmRecord {
   sshPort?: number;
   accel: 'kvm' | 'tcg';
   workdir: string;
-  image: {key: string; dir: string; vmlinux: string; initramfs: string; base: string; cmdline: string; memoryMiB: number; cpus: number; machine: string};
+  image: {key: string; dir: string; vmlinux: string; initramfs: string; base: string; cmdline: string; memoryMiB: number; cpus: number; machine: 'q35' | 'microvm' | 'pc'};
   /** The guest's SSH host key, pinned ("ssh-ed25519 AAAA...") and its fingerprint. */
   hostKey: string;
   hostKeyFingerprint: string;

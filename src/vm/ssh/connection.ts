@@ -99,10 +99,12 @@ export class SshConnection {
     return this.sftpSession;
   }
 
+  /** Ends the connection; a peer that vanished without closing it is not waited for. */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
-      this.client.once('close', () => resolve());
+      const timer = setTimeout(() => (this.client.destroy(), resolve()), 2000);
+      this.client.once('close', () => (clearTimeout(timer), resolve()));
       this.client.end();
     });
   }

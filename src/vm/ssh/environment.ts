@@ -119,7 +119,8 @@ export class SshEnvironment implements Environment {
     const body = opts.command !== undefined ? opts.command : 'exec "${SHELL:-/bin/sh}" -l';
     const inner = `${start}; ${body}`;
     const command = this.sudo ? `exec sudo -n -i -- /bin/sh -c ${shellQuote(inner)}` : inner;
-    const channel = await this.connection.exec(command, {pty: localPtySize()});
+    // Like ssh(1): a terminal only when ours is one; piped input gets a plain session.
+    const channel = await this.connection.exec(command, process.stdin.isTTY ? {pty: localPtySize()} : {});
     return bridgeTerminal(channel);
   }
 
