@@ -2,13 +2,26 @@ import {createHash} from 'node:crypto';
 import {lstat, open, readdir, readFile, readlink} from 'node:fs/promises';
 import {BuildError} from './errors.js';
 import {run} from './exec.js';
-import {BLOCK, encodeHeader, type HeaderFields, padding} from './tar-header.js';
+import {encodeHeader, END_OF_ARCHIVE, paddingFor} from '../engine/layers/tar-encode.js';
 
 // A layer taken from a whole root filesystem on disk (debootstrap's output). Unlike the
 // recipe-assembled layers, owners, set-id bits, hard links, device nodes and file
 // capabilities all come from the tree itself.
 
-export interface TreeMember extends HeaderFields {
+export interface TreeMember {
+  /** Byte string held in a latin1 JS string; directories end with '/'. */
+  name: string;
+  type: '0' | '1' | '2' | '3' | '4' | '5' | '6';
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtime: number;
+  linkname?: string;
+  devmajor?: number;
+  devminor?: number;
+  /** Extended attributes written as SCHILY.xattr.<name> records. */
+  xattrs?: [string, Buffer][];
   /** Absolute path of the file whose bytes follow a regular-file header. */
   source?: Buffer;
 }
@@ -139,14 +152,15 @@ export async function writeTreeLayer(members: TreeMember[], dest: string): Promi
   };
   try {
     for (const m of members) {
-      await push(encodeHeader(m));
+      // The same header encoder as the engine's layer export: one tar writer in the project.
+      await push(encodeHeader({...m, typeflag: m.type, xattrs: m.xattrs ? new Map(m.xattrs) : undefined}));
       if (m.type !== '0' || m.source === undefined) continue;
       const data = await readFile(m.source);
       if (data.length !== m.size) throw new BuildError(`/${m.name} changed size while the layer was written`);
       await push(data);
-      await push(padding(data.length));
+      await push(paddingFor(data.length));
     }
-    await push(Buffer.alloc(2 * BLOCK));
+    await push(END_OF_ARCHIVE);
     await flush();
   } finally {
     await out.close();
