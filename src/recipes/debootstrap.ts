@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process';
 import {access, link, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
+import {mountsBelow} from '../common/mount-table.js';
 import {BuildError} from './errors.js';
 import {run} from './exec.js';
 
@@ -141,18 +142,6 @@ function streamRun(program: string, args: string[], onLine: (line: string) => vo
   });
 }
 
-/** Mount points at or below dir, deepest first (from /proc/self/mountinfo, octal escapes undone). */
-export async function mountsBelow(dir: string): Promise<string[]> {
-  const info = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
-  const points = info
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((p): p is string => p !== undefined)
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((p) => p === dir || p.startsWith(`${dir}/`));
-  return [...new Set(points)].sort((a, b) => b.length - a.length);
-}
-
 /**
  * Deletes a build tree. A failed or killed debootstrap can leave /proc (or bind mounts of the
  * host's /dev) mounted inside it, so those are unmounted first and rm never crosses into
@@ -160,12 +149,12 @@ export async function mountsBelow(dir: string): Promise<string[]> {
  * several seconds for a whole root filesystem, and nothing waits for it.
  */
 export async function removeTree(dir: string, opts: {background?: boolean} = {}): Promise<void> {
-  for (const point of await mountsBelow(dir)) {
+  for (const point of mountsBelow(dir)) {
     await run('umount', [point], {env: {...process.env, PATH: SYSTEM_PATH}}).catch(() =>
       run('umount', ['--lazy', point], {env: {...process.env, PATH: SYSTEM_PATH}}).catch(() => undefined),
     );
   }
-  const left = await mountsBelow(dir);
+  const left = mountsBelow(dir);
   if (left.length > 0) throw new BuildError(`not removing ${dir}: still mounted: ${left.join(', ')}`);
   const args = ['-rf', '--one-file-system', '--', dir];
   if (opts.background) {

@@ -6,6 +6,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
+import {mountsBelow} from '../../src/common/mount-table.js';
 import {runCommand, runLab, type CliResult} from './cli.js';
 
 export interface TestEngine {
@@ -47,7 +48,7 @@ export async function startTestEngine(opts: {daemonJson?: Record<string, unknown
     stop: async () => {
       await stop();
       // Layer dirs may hold mounts in later engine parts; unmount anything left under the dir before removing it.
-      spawnSync('sh', ['-c', `grep -o " ${dir}[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l`]);
+      for (const point of mountsBelow(dir)) spawnSync('umount', ['-l', point]);
       rmSync(dir, {recursive: true, force: true});
     },
   };

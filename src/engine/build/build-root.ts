@@ -11,6 +11,7 @@ import {randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Readable} from 'node:stream';
+import {mountsBelow} from '../../common/mount-table.js';
 import type {LayerStore} from '../images/layer-store.js';
 import {mountRwLayer, unmountRwLayer, type RwLayerPaths} from '../containers/rw-layer.js';
 import {exportDirectoryDiff} from '../layers/index.js';
@@ -27,20 +28,11 @@ function lowerDirs(layers: LayerStore, chainId: string): string {
 
 /** Mount points left by a daemon that died mid-step; called at start-up, before any build runs. */
 export function releaseStaleMounts(mountRoot: string): void {
-  let mountinfo: string;
-  try {
-    mountinfo = readFileSync('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return;
-  }
-  for (const line of mountinfo.split('\n')) {
-    const point = line.split(' ')[4];
-    if (point?.startsWith(`${mountRoot}/`)) {
-      try {
-        execFileSync('umount', ['-l', point], {stdio: 'ignore'});
-      } catch {
-        // already gone
-      }
+  for (const point of mountsBelow(mountRoot)) {
+    try {
+      execFileSync('umount', ['-l', point], {stdio: 'ignore'});
+    } catch {
+      // already gone
     }
   }
   rmSync(mountRoot, {recursive: true, force: true});

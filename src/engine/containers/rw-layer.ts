@@ -8,6 +8,7 @@ import {randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
+import {isMountPoint} from '../../common/mount-table.js';
 import type {LayerStore} from '../images/layer-store.js';
 import {discardDir} from '../util/discard.js';
 
@@ -77,10 +78,7 @@ export function rwLayerPaths(layers: LayerStore, mountId: string): RwLayerPaths 
   return {mountId, lower: readFileSync(join(dir, 'lower'), 'utf8').trim(), upper: join(dir, 'diff'), work: join(dir, 'work'), merged: join(dir, 'merged')};
 }
 
-export function isMounted(path: string): boolean {
-  const mountinfo = readFileSync('/proc/self/mountinfo', 'utf8');
-  return mountinfo.split('\n').some((line) => line.split(' ')[4] === path);
-}
+export const isMounted = (path: string): boolean => isMountPoint(path);
 
 /** Mounts the container's root in the host mount namespace; relative lowerdirs keep the option string short, as Docker does. */
 export async function mountRwLayer(layers: LayerStore, paths: RwLayerPaths): Promise<void> {

@@ -89,8 +89,9 @@ export async function startEngineProcess(opts: EngineOptions, waitMs = 15_000): 
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     if (exited !== null) {
-      const log = readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join('\n');
-      throw new Error(`the engine stopped at start-up (exit ${exited}):\n${log}`);
+      const lines = readFileSync(logFile, 'utf8').trim().split('\n');
+      const reason = lines.filter((l) => l.startsWith('labd: ')).pop() ?? lines.slice(-3).join('\n');
+      throw new Error(`the engine stopped at start-up (exit ${exited}):\n${reason}\n(full log: ${logFile})`);
     }
     if ((await pingEngine(hosts[0], 300)).ok) {
       writeFileSync(stateFile(execRoot), JSON.stringify(state, null, 2));

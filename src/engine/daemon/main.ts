@@ -132,8 +132,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     running = await startEngine(config);
   } catch (error) {
-    const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
-    process.stderr.write(`labd: failed to start daemon: ${message}\n`);
+    // The stack helps whoever reads the log; the reason goes last, where `lab engine start` shows its tail.
+    if (!(error instanceof ConfigError) && (error as Error).stack) process.stderr.write(`${(error as Error).stack}\n`);
+    process.stderr.write(`labd: failed to start daemon: ${(error as Error).message ?? String(error)}\n`);
     return 1;
   }
   // One bad request must not take every container's engine down: log what escaped and keep serving.

@@ -9,6 +9,7 @@ import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
 import {startEngineProcess, stopEngineProcess} from '../../engine/control/engine-process.js';
 import {packageRoot} from '../../package-root.js';
+import {mountsBelow} from '../../common/mount-table.js';
 import {evaluate, snapshotRequest} from '../grading/run-checks.js';
 import {collect} from '../grading/collect.js';
 import {LocalProvider} from '../providers/local.js';
@@ -85,7 +86,7 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
     }
   } finally {
     await stopEngineProcess(run).catch(() => undefined);
-    spawnSync('sh', ['-c', `grep -o " ${dir}[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l`]);
+    for (const point of mountsBelow(dir)) spawnSync('umount', ['-l', point]);
     rmSync(dir, {recursive: true, force: true});
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
