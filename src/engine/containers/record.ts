@@ -42,6 +42,7 @@ export interface HostConfig {
   ReadonlyRootfs?: boolean;
   CapAdd?: string[] | null;
   CapDrop?: string[] | null;
+  SecurityOpt?: string[] | null;
   ConsoleSize?: [number, number];
   RestartPolicy?: {Name: string; MaximumRetryCount?: number};
   Init?: boolean | null;

@@ -7,6 +7,43 @@ const stringArray = {type: 'array', items: {type: 'string'}} as const;
 const uint32 = {type: 'integer', minimum: 0, maximum: 4294967295} as const;
 const path = {type: 'string', pattern: '^/'} as const;
 
+// config-linux.md, "Seccomp": the actions, operators and architectures runc passes on to libseccomp.
+const seccompAction = {enum: ['SCMP_ACT_KILL', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_TRAP', 'SCMP_ACT_ERRNO', 'SCMP_ACT_TRACE', 'SCMP_ACT_ALLOW', 'SCMP_ACT_LOG', 'SCMP_ACT_NOTIFY']} as const;
+const seccompSchema = {
+  type: 'object', required: ['defaultAction'], additionalProperties: false,
+  properties: {
+    defaultAction: seccompAction,
+    defaultErrnoRet: uint32,
+    architectures: {type: 'array', items: {type: 'string', pattern: '^SCMP_ARCH_[A-Z0-9_]+$'}},
+    flags: {type: 'array', items: {enum: ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV']}},
+    listenerPath: path,
+    listenerMetadata: {type: 'string'},
+    syscalls: {
+      type: 'array',
+      items: {
+        type: 'object', required: ['names', 'action'], additionalProperties: false,
+        properties: {
+          names: {type: 'array', minItems: 1, items: {type: 'string', minLength: 1}},
+          action: seccompAction,
+          errnoRet: uint32,
+          args: {
+            type: 'array',
+            items: {
+              type: 'object', required: ['index', 'value', 'op'], additionalProperties: false,
+              properties: {
+                index: {type: 'integer', minimum: 0, maximum: 5},
+                value: {type: 'integer', minimum: 0},
+                valueTwo: {type: 'integer', minimum: 0},
+                op: {enum: ['SCMP_CMP_NE', 'SCMP_CMP_LT', 'SCMP_CMP_LE', 'SCMP_CMP_EQ', 'SCMP_CMP_GE', 'SCMP_CMP_GT', 'SCMP_CMP_MASKED_EQ']},
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 export const ociConfigSchema = {
   type: 'object',
   required: ['ociVersion', 'root', 'process', 'linux'],
@@ -88,7 +125,7 @@ export const ociConfigSchema = {
           },
         },
         sysctl: {type: 'object', additionalProperties: {type: 'string'}},
-        seccomp: {type: 'object'},
+        seccomp: seccompSchema,
         rootfsPropagation: {enum: ['private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared', 'unbindable', 'runbindable']},
         maskedPaths: {type: 'array', items: path},
         readonlyPaths: {type: 'array', items: path},

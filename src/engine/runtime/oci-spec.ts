@@ -8,6 +8,7 @@ import {ociNetworkNamespaces} from '../network/views.js';
 import {cgroupMode} from '../util/cgroup-mode.js';
 import {heldByEngine} from './capabilities.js';
 import {ociConfigSchema} from './oci-schema.js';
+import {parseSecurityOpt, seccompFor} from './security-opt.js';
 import type {ResolvedUser} from './user.js';
 
 export const defaultCapabilities = [
@@ -52,6 +53,8 @@ export function buildOciSpec({record, rootPath, user, env, args, cwd}: OciSpecIn
   const consoleSize = h.ConsoleSize && h.ConsoleSize[0] > 0 ? {height: h.ConsoleSize[0], width: h.ConsoleSize[1]} : undefined;
   const bind = (destination: string, source: string) => ({destination, type: 'bind', source, options: ['rbind', 'rprivate']});
   const mode = cgroupMode();
+  const security = parseSecurityOpt(h.SecurityOpt);
+  const seccomp = seccompFor(security, Boolean(h.Privileged), capList);
   return {
     ociVersion: '1.0.2',
     hostname: c.Hostname || record.ID.slice(0, 12),
@@ -65,7 +68,7 @@ export function buildOciSpec({record, rootPath, user, env, args, cwd}: OciSpecIn
       env,
       cwd,
       capabilities: {bounding: capList, effective: capList, permitted: capList},
-      noNewPrivileges: false,
+      noNewPrivileges: security.noNewPrivileges,
       oomScoreAdj: 0,
     },
     mounts: [
@@ -92,6 +95,7 @@ export function buildOciSpec({record, rootPath, user, env, args, cwd}: OciSpecIn
       resources: {devices: h.Privileged ? [{allow: true, access: 'rwm'}] : allowedDevices},
       cgroupsPath: `/docker/${record.ID}`,
       ...(h.Privileged ? {} : {maskedPaths, readonlyPaths}),
+      ...(seccomp ? {seccomp} : {}),
     },
   };
 }

@@ -12,6 +12,7 @@ import {swapLimitSupported} from './cgroups.js';
 import {hostDevices, mappedDevices, type DeviceMapping, type OciDevice} from './devices.js';
 import {knownCapabilities} from './oci-spec.js';
 import {resolveInRoot} from './rootfs-path.js';
+import {parseSecurityOpt, SecurityOptError} from './security-opt.js';
 
 interface Ulimit {
   Name: string;
@@ -96,6 +97,12 @@ export function checkHostConfig(hostConfig: HostConfig, hostCpus = cpus().length
   }
   checkCapabilities('CapAdd', h.CapAdd);
   checkCapabilities('CapDrop', h.CapDrop);
+  try {
+    parseSecurityOpt(h.SecurityOpt);
+  } catch (error) {
+    if (error instanceof SecurityOptError) throw badRequest(error.message);
+    throw error;
+  }
   if ((h.Devices ?? []).length > 0) mappedDevices(h.Devices!);
 }
 
