@@ -6,6 +6,7 @@ import {randomBytes} from 'node:crypto';
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Socket} from 'node:net';
+import {TLSSocket} from 'node:tls';
 import {conflict, notFound} from '../api/errors.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {LayerStore} from '../images/layer-store.js';
@@ -37,6 +38,8 @@ export interface ExecRecord {
   ExitCode: number | null;
   Pid: number;
   stateDir: string;
+  /** Set while the shim is starting the process (until its ready or error line). */
+  starting?: Promise<void>;
 }
 
 export class ExecManager {
@@ -96,10 +99,15 @@ export class ExecManager {
     };
   }
 
-  /** Runs the process; with a client socket, streams it and resolves once the process has been started. */
+  /**
+   * Runs the process; with a client socket, streams it and resolves once the process has been started. A plain
+   * socket with nothing read from it yet is handed to the exec's shim, which then serves it directly: no
+   * attach round trip before the process starts and no copy of its output through this process. A TLS socket
+   * (its bytes are encrypted here) or one with bytes already read is relayed instead.
+   */
   async start(id: string, client: Socket | undefined): Promise<void> {
     const e = this.get(id);
-    if (e.Running || e.ExitCode !== null) throw conflict(`Error: Exec command ${id} has already run`);
+    if (e.Running || e.ExitCode !== null || e.starting) throw conflict(`Error: Exec command ${id} has already run`);
     const c = this.containers.get(e.ContainerID);
     if (!c.State.Running) throw conflict(`container ${c.ID} is not running`);
     rmSync(e.stateDir, {recursive: true, force: true});
@@ -107,27 +115,37 @@ export class ExecManager {
     const processFile = join(e.stateDir, 'process.json');
     writeFileSync(processFile, JSON.stringify(this.processSpec(e)));
     const streams = `${e.config.AttachStdin ? 'i' : ''}${e.config.AttachStdout ? 'o' : ''}${e.config.AttachStderr ? 'e' : ''}` || 'oe';
+    const handOver = client !== undefined && canHandOver(client);
     const ready = startShim({
       id: c.ID, bundle: this.paths.stateDir(c.ID), runtimeRoot: this.paths.runcRoot, stateDir: e.stateDir, logPath: '/dev/null',
-      tty: Boolean(e.config.Tty), stdin: Boolean(e.config.AttachStdin), stdinOnce: Boolean(e.config.AttachStdin), execProcess: processFile, hold: Boolean(client),
+      tty: Boolean(e.config.Tty), stdin: Boolean(e.config.AttachStdin), stdinOnce: Boolean(e.config.AttachStdin), execProcess: processFile,
+      hold: Boolean(client), ...(handOver ? {client: {socket: client, streams}} : {}),
     });
+    // The shim holds its own copy of the connection now; closing ours (no shutdown) leaves the stream to it.
+    if (handOver) client.destroy();
+    const settled = this.settle(e, c.ID, ready);
+    e.starting = settled.then(() => undefined, () => undefined);
+    if (handOver) {
+      // The shim told the client itself if the process could not start; only the exit code is kept here.
+      await e.starting;
+      return;
+    }
     let shimSocket: Socket | undefined;
     if (client) {
-      await waitForSocket(e.stateDir);
-      shimSocket = await attachShim(e.stateDir, streams);
+      try {
+        await waitForSocket(e.stateDir);
+        shimSocket = await attachShim(e.stateDir, streams);
+      } catch (error) {
+        await e.starting;
+        throw error;
+      }
     }
-    let handle;
     try {
-      handle = await ready;
+      await settled;
     } catch (error) {
       shimSocket?.destroy();
-      e.ExitCode = /not found|no such file/.test((error as Error).message) ? 127 : 126;
-      throw new Error(`OCI runtime exec failed: ${(error as Error).message}`);
+      throw error;
     }
-    e.Running = true;
-    e.Pid = handle.pid;
-    this.events.emit('container', `exec_start: ${e.config.Cmd.join(' ')}`, c.ID, {name: c.Name.slice(1), execID: id});
-    void waitShim(e.stateDir).then((exit) => this.finish(e, exit.exitCode));
     if (client && shimSocket) {
       shimSocket.pipe(client);
       shimSocket.on('error', () => client.destroy());
@@ -135,6 +153,31 @@ export class ExecManager {
       if (streams.includes('i')) client.pipe(shimSocket);
       else client.resume();
     }
+  }
+
+  /** The shim's verdict: running (then followed to its exit), or failed with Docker's exit code for it. */
+  private async settle(e: ExecRecord, containerId: string, ready: Promise<{pid: number}>): Promise<void> {
+    let handle;
+    try {
+      handle = await ready;
+    } catch (error) {
+      e.ExitCode = /not found|no such file/.test((error as Error).message) ? 127 : 126;
+      throw new Error(`OCI runtime exec failed: ${(error as Error).message}`);
+    } finally {
+      e.starting = undefined;
+    }
+    e.Running = true;
+    e.Pid = handle.pid;
+    const c = this.containers.find(containerId);
+    this.events.emit('container', `exec_start: ${e.config.Cmd.join(' ')}`, containerId, {name: c?.Name.slice(1) ?? '', execID: e.ID});
+    void waitShim(e.stateDir).then((exit) => this.finish(e, exit.exitCode));
+  }
+
+  /** For inspect: a start still being decided is waited for, so the exit code read next is the real one. */
+  async settled(id: string): Promise<ExecRecord> {
+    const e = this.get(id);
+    if (e.starting) await e.starting;
+    return this.get(id);
   }
 
   private finish(e: ExecRecord, code: number): void {
@@ -151,8 +194,8 @@ export class ExecManager {
     if (e.Running && e.config.Tty) await resizeShim(e.stateDir, rows, cols);
   }
 
-  inspect(id: string) {
-    const e = this.get(id);
+  async inspect(id: string) {
+    const e = await this.settled(id);
     return {
       ID: e.ID,
       Running: e.Running,
@@ -172,4 +215,14 @@ export class ExecManager {
   idsOf(containerId: string): string[] {
     return [...this.execs.values()].filter((e) => e.ContainerID === containerId && e.Running).map((e) => e.ID);
   }
+}
+
+/**
+ * Whether a hijacked connection can be given to a child as it is: a plain socket with nothing read into this
+ * process and nothing left unsent by it (the 101 went to the kernel; Node counts a write as pending until its
+ * callback runs, so the handle's own queue is what tells).
+ */
+function canHandOver(socket: Socket): boolean {
+  const handle = (socket as unknown as {_handle?: {writeQueueSize?: number; fd?: number}})._handle;
+  return !(socket instanceof TLSSocket) && !socket.destroyed && socket.readableLength === 0 && handle?.writeQueueSize === 0 && (handle.fd ?? -1) >= 0;
 }

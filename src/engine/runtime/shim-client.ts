@@ -25,6 +25,11 @@ export interface ShimStart {
   execProcess?: string;
   /** Start the process only once a client has attached (so `docker exec` misses no output). */
   hold?: boolean;
+  /**
+   * A connection the shim takes over as its first attach client (an exec's hijacked stream, after its 101):
+   * the process's output goes straight to it and its stdin comes straight from it, with nothing relayed here.
+   */
+  client?: {socket: Socket; streams: string};
   runtime?: string;
 }
 
@@ -44,9 +49,10 @@ export function startShim(opts: ShimStart, timeoutMs = 30_000): Promise<ShimHand
   if (opts.stdinOnce) args.push('--stdin-once');
   if (opts.execProcess) args.push('--exec', opts.execProcess);
   if (opts.hold) args.push('--hold');
+  if (opts.client) args.push('--client-fd', '3', '--client-streams', opts.client.streams);
   return new Promise((resolve, reject) => {
     // Its own session: a signal to the daemon's process group never reaches the containers.
-    const child = spawn(shimPath(), args, {detached: true, stdio: ['ignore', 'pipe', 'ignore']});
+    const child = spawn(shimPath(), args, {detached: true, stdio: ['ignore', 'pipe', 'ignore', ...(opts.client ? [opts.client.socket] : [])]});
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

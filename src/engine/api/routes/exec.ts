@@ -77,5 +77,5 @@ export function execRoutes(router: Router, engine: Engine): void {
     res.end();
   });
 
-  router.get('/exec/{id}/json', ({res, params}) => sendJson(res, 200, execs.inspect(params.id)));
+  router.get('/exec/{id}/json', async ({res, params}) => sendJson(res, 200, await execs.inspect(params.id)));
 }

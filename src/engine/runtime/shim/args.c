@@ -1,5 +1,7 @@
 /* Command line: labd-shim --id ID --bundle DIR --runtime PATH --runtime-root DIR
- *   --state-dir DIR --log PATH [--tty] [--stdin] [--stdin-once] [--exec PROCESS_JSON] [--hold] */
+ *   --state-dir DIR --log PATH [--tty] [--stdin] [--stdin-once] [--exec PROCESS_JSON] [--hold]
+ *   [--client-fd N --client-streams ioe] */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +17,8 @@ int parse_args(int argc, char **argv, struct config *cfg, char *err, size_t errl
 		{ "--state-dir", &cfg->state_dir },
 		{ "--log", &cfg->log_path },
 		{ "--exec", &cfg->exec_json },
+		{ "--client-fd", &cfg->client_fd },
+		{ "--client-streams", &cfg->client_streams },
 	};
 	const struct { const char *name; int *flag; } flags[] = {
 		{ "--tty", &cfg->tty },
@@ -59,6 +63,10 @@ int parse_args(int argc, char **argv, struct config *cfg, char *err, size_t errl
 		: !cfg->log_path ? "--log" : NULL;
 	if (missing) {
 		snprintf(err, errlen, "missing %s", missing);
+		return -1;
+	}
+	if (cfg->client_fd && (atoi(cfg->client_fd) < 3 || !cfg->client_streams)) {
+		snprintf(err, errlen, "--client-fd needs a descriptor above 2 and --client-streams");
 		return -1;
 	}
 	return 0;

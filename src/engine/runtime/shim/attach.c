@@ -3,6 +3,8 @@
  * so a slow or dead client never stalls the container or the other clients. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,4 +369,44 @@ int attach_count(void)
 void attach_ack(struct client *c)
 {
 	queue(c, "ok\n", 3, NULL, 0);
+}
+
+/* A connection handed over by labd (an exec's hijacked HTTP stream): an attach
+ * client from the start, so no output can be missed and nothing relays it. */
+int attach_adopt(int fd, const char *streams)
+{
+	int want = 0;
+	for (const char *p = streams; *p; p++)
+		want |= *p == 'i' ? W_IN : *p == 'o' ? W_OUT : *p == 'e' ? W_ERR : 0;
+	/* Not for runc or the process: only the shim may hold the client's connection. */
+	if (!want || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		return -1;
+	struct client *c = &clients[0];
+	memset(c, 0, sizeof *c);
+	c->fd = fd;
+	c->kind = C_ATTACH;
+	c->want = want;
+	c->pi = -1;
+	return 0;
+}
+
+/* A last message to the attached clients when the process could not be started:
+ * as dockerd, it goes down the stream (framed as stdout unless there is a tty). */
+void attach_notice(const char *text)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		if (c->kind != C_ATTACH)
+			continue;
+		int fl = fcntl(c->fd, F_GETFL);
+		fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK); /* a short message; the shim exits right after */
+		if (!S.cfg.tty) {
+			unsigned char hdr[8] = { STREAM_STDOUT, 0, 0, 0 };
+			uint32_t be = htonl((uint32_t)strlen(text));
+			memcpy(hdr + 4, &be, 4);
+			write_all(c->fd, hdr, sizeof hdr);
+		}
+		write_all(c->fd, text, strlen(text));
+		drop(c);
+	}
 }

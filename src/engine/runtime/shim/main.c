@@ -30,10 +30,15 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Before "ready" stdout is labd's pipe and carries exactly one line. */
+/* Before "ready" stdout is labd's pipe and carries exactly one line. An adopted
+ * client (an exec's stream) hears why as well. */
 static void fail(const char *msg)
 {
 	char line[1200];
+	if (S.cfg.exec_json) {
+		snprintf(line, sizeof line, "OCI runtime exec failed: %s\r\n", msg);
+		attach_notice(line);
+	}
 	int n = snprintf(line, sizeof line, "error %s", msg);
 	if (n < 0 || (size_t)n >= sizeof line - 1)
 		n = (int)sizeof line - 2;
@@ -49,11 +54,13 @@ static void fail(const char *msg)
 /* Descriptors 0-2 must exist, or a pipe could land there and be clobbered by dup2.
  * Anything else inherited is closed: the shim lives long and must not keep some
  * pipe of its spawner open. */
-static void tidy_fds(void)
+static void tidy_fds(int keep)
 {
-	if (close_range(3, ~0U, 0) < 0)
+	unsigned k = keep >= 3 ? (unsigned)keep : ~0U;
+	if ((k > 3 && close_range(3, k - 1, 0) < 0) || (k != ~0U && close_range(k + 1, ~0U, 0) < 0))
 		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
+			if (fd != keep)
+				close(fd);
 	for (int fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) < 0) {
 			int n = open("/dev/null", O_RDWR);
@@ -193,8 +200,9 @@ int main(int argc, char **argv)
 	char err[1024], path[1024];
 	sigset_t chld;
 
-	tidy_fds();
-	if (parse_args(argc, argv, &S.cfg, err, sizeof err) < 0)
+	int perr = parse_args(argc, argv, &S.cfg, err, sizeof err);
+	tidy_fds(perr == 0 && S.cfg.client_fd ? atoi(S.cfg.client_fd) : -1);
+	if (perr < 0)
 		fail(err);
 	/* labd may vanish at any moment; its pipes and session must not take us along. */
 	signal(SIGPIPE, SIG_IGN);
@@ -216,6 +224,8 @@ int main(int argc, char **argv)
 		fail("state dir path too long");
 	if (attach_listen(path, err, sizeof err) < 0)
 		fail(err);
+	if (S.cfg.client_fd && attach_adopt(atoi(S.cfg.client_fd), S.cfg.client_streams) < 0)
+		fail("the handed-over client connection is not usable");
 	if (log_open(S.cfg.log_path) < 0) {
 		snprintf(err, sizeof err, "log %s: %s", S.cfg.log_path, strerror(errno));
 		fail(err);

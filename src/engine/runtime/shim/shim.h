@@ -22,6 +22,8 @@ struct config {
 	int stdin_open;
 	int stdin_once;
 	int hold;           /* start the process only once a client has attached */
+	const char *client_fd;      /* an inherited connection that is already an attach client */
+	const char *client_streams; /* its streams: i, o, e */
 };
 
 /* State shared by the event loop, the runtime launcher and the attach server. */
@@ -64,5 +66,7 @@ void attach_shutdown(void);
 int attach_busy(void);
 int attach_count(void);
 void attach_unlink(void);
+int attach_adopt(int fd, const char *streams);
+void attach_notice(const char *text);
 
 #endif
