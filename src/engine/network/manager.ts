@@ -155,7 +155,7 @@ export class NetworkManager {
       let lastError: BindError | undefined;
       for (const hostPort of req.hostPorts.length > 0 ? req.hostPorts : [0]) {
         try {
-          proxy = await openProxy({proto: req.proto, hostIp: req.hostIp, hostPort, targetIp: ep.ip, targetPort: req.containerPort});
+          proxy = await openProxy({proto: req.proto, hostIp: req.hostIp, hostPort, targetIp: ep.ip, targetPort: req.containerPort}, this.log);
           break;
         } catch (error) {
           if (!(error instanceof BindError)) throw error;
@@ -207,7 +207,7 @@ export class NetworkManager {
     this.proxies.set(c.ID, opened);
     for (const p of ep.ports) {
       try {
-        opened.push(await openProxy({proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, targetIp: ep.ip, targetPort: p.containerPort}));
+        opened.push(await openProxy({proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, targetIp: ep.ip, targetPort: p.containerPort}, this.log));
       } catch (error) {
         this.log.warn('could not reopen a published port', {id: c.ID.slice(0, 12), error: (error as Error).message});
       }

@@ -5,51 +5,28 @@
  */
 import {createSocket, type Socket as UdpSocket} from 'node:dgram';
 import {createServer, connect, isIPv6, type Server, type Socket} from 'node:net';
-import type {Proto} from './ports.js';
+import type {Logger} from '../util/log.js';
+import {BindError, bindError, type PortProxy, type ProxyTarget} from './proxy-types.js';
+import {openSpliceTcp, spliceProxyPath} from './splice-proxy.js';
 
-export interface ProxyTarget {
-  proto: Proto;
-  hostIp: string;
-  /** 0 lets the kernel pick a free port. */
-  hostPort: number;
-  targetIp: string;
-  targetPort: number;
-}
-
-export class BindError extends Error {
-  override name = 'BindError';
-  constructor(
-    readonly code: string,
-    readonly hostIp: string,
-    readonly hostPort: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface PortProxy {
-  readonly proto: Proto;
-  readonly hostIp: string;
-  readonly hostPort: number;
-  close(): Promise<void>;
-}
+export {BindError, type PortProxy, type ProxyTarget};
 
 /** Like docker-proxy: a UDP client with no traffic for this long is forgotten. */
 const udpIdleMs = 90_000;
 const maxUdpFlows = 1024;
 
-function bindError(error: NodeJS.ErrnoException, t: ProxyTarget): BindError {
-  const where = `${isIPv6(t.hostIp) ? `[${t.hostIp}]` : t.hostIp}:${t.hostPort}`;
-  const why = error.code === 'EADDRINUSE' ? 'port is already allocated' : error.code === 'EADDRNOTAVAIL' ? 'the address is not on this host' : error.message;
-  return new BindError(error.code ?? 'EBIND', t.hostIp, t.hostPort, `Bind for ${where} failed: ${why}`);
+/**
+ * TCP goes through labd-proxy (splice(2) in a small C process) when it has been built, else through the relay
+ * in this process; UDP, light and per-client, stays here.
+ */
+export function openProxy(t: ProxyTarget, log?: Logger): Promise<PortProxy> {
+  if (t.proto === 'udp') return openUdp(t);
+  const binary = spliceProxyPath();
+  return binary ? openSpliceTcp(t, binary, log) : openNodeTcp(t);
 }
 
-export function openProxy(t: ProxyTarget): Promise<PortProxy> {
-  return t.proto === 'tcp' ? openTcp(t) : openUdp(t);
-}
-
-function openTcp(t: ProxyTarget): Promise<PortProxy> {
+/** The relay in the daemon: every byte through Node's streams (the fallback when labd-proxy is missing). */
+export function openNodeTcp(t: ProxyTarget): Promise<PortProxy> {
   const live = new Set<Socket>();
   // allowHalfOpen on both sides: a client's FIN is passed on as a FIN, and the answer can still flow back.
   const server: Server = createServer({allowHalfOpen: true}, (client) => {
