@@ -9,4 +9,5 @@ export const engineFlags = {
   host: Flags.string({char: 'H', description: 'API address: unix:///path or tcp://127.0.0.1:PORT (repeatable)', multiple: true}),
   'config-file': Flags.string({description: 'daemon.json to read (default /etc/docker/daemon.json when it exists)'}),
   'log-level': Flags.string({options: ['debug', 'info', 'warn', 'error', 'fatal']}),
+  'options-file': Flags.string({description: 'a service options file (Debian\'s /etc/default/docker): the flags in its DOCKER_OPTS come first; lab engine restart reads it again'}),
 };

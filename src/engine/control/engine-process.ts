@@ -1,12 +1,15 @@
 /**
- * Running labd in the background for `lab engine start|stop|status|env`. Each engine is known by its
- * exec-root, where start records how it was started (labd.json) and where its log goes (labd.log).
+ * Running labd in the background for `lab engine start|stop|restart|status|env`. Each engine is known by its
+ * exec-root, where start records how it was started (labd.json, gone when it stops; labd.service.json, kept
+ * so a restart after a failed start still knows the options file) and where its log goes (labd.log).
  */
 import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {packageRoot} from '../../package-root.js';
 import {resolveConfig} from '../config/daemon-config.js';
+import {parseDaemonFlags} from '../config/flags.js';
+import {readServiceOptions} from '../config/options-file.js';
 import {pingEngine} from './ping.js';
 
 export interface EngineOptions {
@@ -16,6 +19,8 @@ export interface EngineOptions {
   hosts: string[];
   configFile?: string;
   logLevel?: string;
+  /** A service options file (/etc/default/docker): its DOCKER_OPTS come before the flags above, re-read on restart. */
+  optionsFile?: string;
 }
 
 export interface EngineState extends EngineOptions {
@@ -23,12 +28,24 @@ export interface EngineState extends EngineOptions {
   execRoot: string;
   pid: number;
   pidfile: string;
+  /** The daemon.json the daemon read (given, or the default). */
+  configPath?: string;
   logFile: string;
   startedAt: string;
 }
 
 const marker = '.labd';
 const stateFile = (execRoot: string) => join(execRoot, 'labd.json');
+const serviceFile = (execRoot: string) => join(execRoot, 'labd.service.json');
+
+/** How the engine at this exec-root was last started successfully: what `lab engine restart` starts again. */
+export function readServiceRecord(execRoot: string): EngineOptions | undefined {
+  try {
+    return JSON.parse(readFileSync(serviceFile(execRoot), 'utf8')) as EngineOptions;
+  } catch {
+    return undefined;
+  }
+}
 
 export function readState(execRoot: string): EngineState | undefined {
   try {
@@ -58,10 +75,29 @@ function labdPath(): string {
   return join(packageRoot(), 'bin', 'labd.js');
 }
 
+/** labd's command line: the options file's flags first, then the ones given here (as a unit file would). */
+export function engineArgs(opts: EngineOptions): string[] {
+  const args = opts.optionsFile ? [...readServiceOptions(opts.optionsFile).argv] : [];
+  args.push(...opts.hosts.flatMap((h) => ['-H', h]));
+  if (opts.dataRoot) args.push('--data-root', opts.dataRoot);
+  if (opts.execRoot) args.push('--exec-root', opts.execRoot);
+  if (opts.configFile) args.push('--config-file', opts.configFile);
+  if (opts.logLevel) args.push('--log-level', opts.logLevel);
+  return args;
+}
+
 export async function startEngineProcess(opts: EngineOptions, waitMs = 15_000): Promise<EngineState> {
   // Resolve the configuration here too, so mistakes are reported before anything starts, and so the hosts
-  // to wait on are the ones the daemon will really use (daemon.json may set them).
-  const config = resolveConfig({hosts: opts.hosts, dataRoot: opts.dataRoot, execRoot: opts.execRoot, configFile: opts.configFile});
+  // to wait on are the ones the daemon will really use (daemon.json may set them). Only what the user gave
+  // goes on the command line: dockerd's rule forbids a directive as both flag and file key.
+  const args = engineArgs(opts);
+  let flags;
+  try {
+    flags = parseDaemonFlags(args);
+  } catch (error) {
+    throw new Error(opts.optionsFile ? `${opts.optionsFile}: ${(error as Error).message}` : (error as Error).message);
+  }
+  const config = resolveConfig(flags);
   const {hosts, dataRoot, execRoot} = config;
   const running = readState(execRoot);
   if (running && alive(running.pid)) throw new Error(`the engine is already running (pid ${running.pid}); stop it with: lab engine stop`);
@@ -74,18 +110,12 @@ export async function startEngineProcess(opts: EngineOptions, waitMs = 15_000): 
   mkdirSync(execRoot, {recursive: true, mode: 0o700});
   const logFile = join(execRoot, 'labd.log');
   const pidfile = config.pidfile;
-  // Only what the user gave goes on the command line: dockerd's rule forbids a directive as both flag and file key.
-  const args = opts.hosts.flatMap((h) => ['-H', h]);
-  if (opts.dataRoot) args.push('--data-root', opts.dataRoot);
-  if (opts.execRoot) args.push('--exec-root', opts.execRoot);
-  if (opts.configFile) args.push('--config-file', opts.configFile);
-  if (opts.logLevel) args.push('--log-level', opts.logLevel);
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, [labdPath(), ...args], {detached: true, stdio: ['ignore', out, out]});
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? 1));
   child.unref();
-  const state: EngineState = {...opts, hosts, dataRoot, execRoot, pid: child.pid!, pidfile, logFile, startedAt: new Date().toISOString()};
+  const state: EngineState = {...opts, hosts, dataRoot, execRoot, pid: child.pid!, pidfile, configPath: config.configFile, logFile, startedAt: new Date().toISOString()};
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     if (exited !== null) {
@@ -95,6 +125,7 @@ export async function startEngineProcess(opts: EngineOptions, waitMs = 15_000): 
     }
     if ((await pingEngine(hosts[0], 300)).ok) {
       writeFileSync(stateFile(execRoot), JSON.stringify(state, null, 2));
+      writeFileSync(serviceFile(execRoot), JSON.stringify(opts, null, 2));
       return state;
     }
     await new Promise((r) => setTimeout(r, 25));

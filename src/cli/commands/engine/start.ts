@@ -21,6 +21,7 @@ By default it uses Docker's own places (/var/lib/docker, /var/run/docker.sock), 
         hosts: flags.host ?? [],
         configFile: flags['config-file'],
         logLevel: flags['log-level'],
+        optionsFile: flags['options-file'],
       });
       const env = dockerEnv(state);
       if (!this.jsonEnabled()) {
