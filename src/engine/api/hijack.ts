@@ -16,6 +16,9 @@ export function hijack(ctx: RequestContext, tty: boolean): Socket {
     ctx.res.detachSocket(socket);
     socket.write(`HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\n\r\n`);
   }
+  // The CLI half-closes when it has no stdin to send (over TLS, a close_notify). TLS server sockets are not
+  // half-open by default and would end the stream on it, cutting the output short; the reply side must stay.
+  socket.allowHalfOpen = true;
   socket.setNoDelay(true);
   socket.setTimeout(0);
   return socket;
