@@ -20,9 +20,9 @@ export default class Hint extends Command {
     const hints = step.checks.filter((c) => !session.progress[step.id]?.[c.id]).flatMap((c) => c.hints ?? []);
     const used = session.hints[step.id] ?? 0;
     this.log(chalk.bold(localize(step.title, session.lang)));
-    if (used === 0) this.log(terminal(stepText(exercise, step.id, session.lang, {workdir: session.workdir})));
+    if (used === 0) this.log(terminal(stepText(exercise, step.id, session.lang, {workdir: session.workdir, params: session.params ?? {}})));
     const tier = Math.min(used, hints.length - 1);
-    if (hints.length > 0) this.log(chalk.yellow(`Hint ${tier + 1}/${hints.length}: `) + fill(localize(hints[tier], session.lang), {workdir: session.workdir}));
+    if (hints.length > 0) this.log(chalk.yellow(`Hint ${tier + 1}/${hints.length}: `) + fill(localize(hints[tier], session.lang), {workdir: session.workdir, params: session.params ?? {}}));
     session.hints[step.id] = used + 1;
     saveSession(session);
   }

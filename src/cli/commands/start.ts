@@ -21,6 +21,7 @@ directory) and shows the first step in your language. Check your work with \`lab
     const {chooseLanguage, saveSession} = await import('../../lab/session/session.js');
     const {providerFor} = await import('../../lab/providers/index.js');
     const {ensureEngine, prepareFiles, prepareImages} = await import('../../lab/session/prepare.js');
+    const {makeParams} = await import('../../lab/session/params.js');
     const {introText, localize, stepText, terminal} = await import('../../lab/render/text.js');
     const {homedir} = await import('node:os');
     const {join, resolve} = await import('node:path');
@@ -41,26 +42,28 @@ directory) and shows the first step in your language. Check your work with \`lab
     progress(`environment: ${flags.provider}`);
     const env = await provider.start({name: `lab${exercise.id}`, workdir, onProgress: progress});
     try {
-      await ensureEngine(env, progress);
+      await ensureEngine(env, progress, exercise.service);
       // What is already there is not this lab's work: record it so checks look only at what comes next.
       const list = async (argv: string[]) => (await env.exec(argv)).stdout.split('\n').filter(Boolean);
       const baseline = {containers: await list(['docker', 'ps', '-aq', '--no-trunc']), images: await list(['docker', 'images', '-aq', '--no-trunc'])};
       const images = await prepareImages(env, exercise, progress);
+      // Fresh for every start: a random token makes this session's image its own.
+      const params = makeParams(exercise);
       progress(`files: ${workdir}`);
-      await prepareFiles(env, exercise, progress);
+      await prepareFiles(env, exercise, progress, params);
       const session = {
         lab: exercise.id, provider: flags.provider as 'local', envName: `lab${exercise.id}`, workdir, lang, student: flags.student,
-        startedAt: Math.floor(Date.now() / 1000) - 1, images, baseline, answers: {}, progress: {}, hints: {},
+        startedAt: Math.floor(Date.now() / 1000) - 1, images, params, baseline, answers: {}, progress: {}, hints: {},
       };
       saveSession(session);
       progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       const first = exercise.steps[0];
       if (!this.jsonEnabled()) {
         this.log('');
-        this.log(terminal(introText(exercise, lang, {workdir})));
+        this.log(terminal(introText(exercise, lang, {workdir, params})));
         this.log('');
         this.log(chalk.bold(`1. ${localize(first.title, lang)}`));
-        this.log(terminal(stepText(exercise, first.id, lang, {workdir})));
+        this.log(terminal(stepText(exercise, first.id, lang, {workdir, params})));
       }
       return {lab: exercise.id, workdir, lang, provider: flags.provider, images};
     } catch (error) {

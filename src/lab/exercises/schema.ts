@@ -22,9 +22,30 @@ export const exerciseSchema = {
       },
     },
     prepare: {type: 'array', items: {type: 'object', required: ['script'], additionalProperties: false, properties: {script: relPath, description: {type: 'string'}}}},
+    // Per-session values ({{params.x}} in texts and check params, $LAB_PARAM_X in scripts): fixed, random, or the self-test's own.
+    params: {
+      type: 'object', propertyNames: {pattern: '^[a-z][A-Za-z0-9]*$'},
+      additionalProperties: {
+        type: 'object', additionalProperties: false,
+        properties: {value: {type: 'string'}, random: {enum: ['hex']}, length: {type: 'integer', minimum: 4, maximum: 32}, selfTest: {type: 'string', minLength: 1}, description: {type: 'string'}},
+      },
+    },
+    // The engine runs as a service whose flags come from an options file (DOCKER_OPTS), so `lab engine restart` re-reads it.
+    service: {
+      type: 'object', required: ['optionsFile', 'opts'], additionalProperties: false,
+      properties: {optionsFile: {type: 'string', pattern: '^/'}, opts: {type: 'string', minLength: 1}},
+    },
     watch: {
       type: 'object', additionalProperties: false,
-      properties: Object.fromEntries(['hostFiles', 'imagePaths', 'containerPaths', 'contains'].map((k) => [k, {type: 'array', items: {type: 'string', minLength: 1}}])),
+      properties: {
+        ...Object.fromEntries(['hostFiles', 'imagePaths', 'containerPaths', 'contains', 'dirs'].map((k) => [k, {type: 'array', items: {type: 'string', minLength: 1}}])),
+        mounts: {type: 'boolean'},
+        processes: {type: 'boolean'},
+        daemon: {
+          type: 'object', required: ['pidfile', 'configFile', 'tcpPort'], additionalProperties: false,
+          properties: {pidfile: {type: 'string'}, configFile: {type: 'string'}, optionsFile: {type: 'string'}, tcpPort: {type: 'string'}},
+        },
+      },
     },
     steps: {
       type: 'array', minItems: 1,
@@ -52,6 +73,11 @@ export const exerciseSchema = {
           question: {
             type: 'object', required: ['choices'], additionalProperties: false,
             properties: {choices: {type: 'object', additionalProperties: localized, propertyNames: {pattern: '^[a-z]$'}}},
+          },
+          // Free-form answers (`lab answer KEY VALUE...`), each checked against the real state by a grader.
+          answers: {
+            type: 'object', propertyNames: {pattern: '^[a-z0-9][a-z0-9-]*$'},
+            additionalProperties: {type: 'object', required: ['pattern'], additionalProperties: false, properties: {pattern: {type: 'string'}, example: {type: 'string'}}},
           },
           solve: relPath,
           mutations: {

@@ -25,8 +25,19 @@ export interface StepDef {
   concept: Localized;
   checks: CheckDef[];
   question?: {choices: Record<string, Localized>};
+  /** Free-form answers by key: the value must match the pattern (a regular expression). */
+  answers?: Record<string, {pattern: string; example?: string}>;
   solve: string;
   mutations?: MutationDef[];
+}
+
+/** A per-session value: fixed, random (hex), and in the self-test a value of its own (a template over {{selftest}}, {{freePort}}). */
+export interface ParamDef {
+  value?: string;
+  random?: 'hex';
+  length?: number;
+  selfTest?: string;
+  description?: string;
 }
 
 export interface Exercise {
@@ -37,7 +48,13 @@ export interface Exercise {
   files?: Array<{from: string; to: string; mode?: string}>;
   images?: Array<{recipe: string; load?: boolean; saveAs?: string}>;
   prepare?: Array<{script: string; description?: string}>;
-  watch?: {hostFiles?: string[]; imagePaths?: string[]; containerPaths?: string[]; contains?: string[]};
+  params?: Record<string, ParamDef>;
+  service?: {optionsFile: string; opts: string};
+  watch?: {
+    hostFiles?: string[]; imagePaths?: string[]; containerPaths?: string[]; contains?: string[]; dirs?: string[];
+    mounts?: boolean; processes?: boolean;
+    daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: string};
+  };
   steps: StepDef[];
   /** Where the definition was loaded from. */
   dir: string;

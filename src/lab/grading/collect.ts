@@ -3,11 +3,13 @@
  * containers, images and events through its API socket, files and their ELF facts, namespace inodes, and
  * paths looked up in image layers and container upper dirs. One round trip per `lab check`, whatever the provider.
  */
-import {createHash} from 'node:crypto';
-import {existsSync, lstatSync, readFileSync, readlinkSync} from 'node:fs';
+import {existsSync, readFileSync, readlinkSync} from 'node:fs';
 import {request} from 'node:http';
 import {join} from 'node:path';
-import {elfFacts} from '../../common/elf.js';
+import {dirListing, overlayMounts} from './collect-host.js';
+import {daemonSnapshot} from './collect-daemon.js';
+import {processFacts} from './collect-procs.js';
+import {fileInfo} from './file-info.js';
 import type {ContainerSnapshot, EngineEventRecord, FileInfo, ImageSnapshot, Snapshot, SnapshotRequest} from './snapshot.js';
 import {findInLayers, resolveInLayers} from './union-fs.js';
 
@@ -26,32 +28,6 @@ function api<T>(socket: string, path: string, raw = false): Promise<T> {
     req.on('error', reject);
     req.end();
   });
-}
-
-export function fileInfo(path: string, contains: string[] = []): FileInfo {
-  let st;
-  try {
-    st = lstatSync(path);
-  } catch {
-    return {path, exists: false};
-  }
-  const info: FileInfo = {
-    path, exists: true,
-    type: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other',
-    mode: st.mode & 0o7777, size: st.size, uid: st.uid,
-  };
-  if (st.isCharacterDevice() && st.rdev === 0) info.whiteout = true;
-  if (st.isFile() && st.size <= 64 * 1024 * 1024) {
-    const data = readFileSync(path);
-    info.sha256 = createHash('sha256').update(data).digest('hex');
-    if (contains.length > 0) info.contains = Object.fromEntries(contains.map((c) => [c, data.includes(c)]));
-    try {
-      info.elf = elfFacts(path);
-    } catch {
-      // not readable as ELF
-    }
-  }
-  return info;
 }
 
 function layerFile(dirs: string[], path: string, contains: string[]): FileInfo {
@@ -112,7 +88,9 @@ async function containers(req: SnapshotRequest): Promise<ContainerSnapshot[]> {
       id: c.Id, name: c.Name.replace(/^\//, ''), image: c.Image, imageName: c.Config.Image, path: c.Path, args: c.Args, created: c.Created,
       state: {status: c.State.Status, running: c.State.Running, exitCode: c.State.ExitCode, error: c.State.Error, pid: c.State.Pid, startedAt: c.State.StartedAt, finishedAt: c.State.FinishedAt, oomKilled: c.State.OOMKilled},
       upperDir: upper, lowerDirs: lowers, files, logTail,
+      tty: Boolean(c.Config.Tty),
       ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespaces(c.State.Pid)} : {}),
+      ...(req.processes && c.State.Running && c.State.Pid > 0 ? {process: processFacts(c.State.Pid)} : {}),
     };
   }));
 }
@@ -144,8 +122,11 @@ export async function collect(req: SnapshotRequest): Promise<Snapshot> {
     takenAt: new Date().toISOString(),
     engine: {reachable: false, images: [], containers: [], events: []},
     host: {namespaces: namespaces('self'), files: Object.fromEntries(req.hostFiles.map((p) => [p, fileInfo(p, req.contains)]))},
+    ...(req.daemon ? {daemon: await daemonSnapshot(req.daemon)} : {}),
     answers: req.answersFile && existsSync(req.answersFile) ? (JSON.parse(readFileSync(req.answersFile, 'utf8')) as Record<string, string>) : {},
   };
+  if (req.dirs) snapshot.host.dirs = Object.fromEntries(req.dirs.map((d) => [d, dirListing(d, req.contains)]));
+  if (req.mounts) snapshot.host.overlays = overlayMounts();
   try {
     await api(req.socket, '/_ping', true);
     snapshot.engine.reachable = true;

@@ -13,8 +13,8 @@ import type {Verdict} from './verdict.js';
 
 export const engineSocket = '/var/run/docker.sock';
 
-export function templateContext(session: Pick<Session, 'workdir' | 'images'>): Record<string, unknown> {
-  return {workdir: session.workdir, images: session.images};
+export function templateContext(session: Pick<Session, 'workdir' | 'images' | 'params'>): Record<string, unknown> {
+  return {workdir: session.workdir, images: session.images, params: session.params ?? {}};
 }
 
 function fillDeep(value: unknown, context: object): unknown {
@@ -31,7 +31,15 @@ export function snapshotRequest(ex: Exercise, session: Session, socket = engineS
   const ctx = templateContext(session);
   const w = ex.watch ?? {};
   const list = (xs?: string[]) => (xs ?? []).map((x) => fill(x, ctx));
-  return {socket, hostFiles: list(w.hostFiles), imagePaths: list(w.imagePaths), containerPaths: list(w.containerPaths), contains: w.contains ?? [], since: session.startedAt};
+  const request: SnapshotRequest = {socket, hostFiles: list(w.hostFiles), imagePaths: list(w.imagePaths), containerPaths: list(w.containerPaths), contains: w.contains ?? [], since: session.startedAt};
+  if (w.dirs) request.dirs = list(w.dirs);
+  if (w.mounts) request.mounts = true;
+  if (w.processes) request.processes = true;
+  if (w.daemon) {
+    const d = w.daemon;
+    request.daemon = {pidfile: fill(d.pidfile, ctx), configFile: fill(d.configFile, ctx), tcpPort: Number(fill(d.tcpPort, ctx)), ...(d.optionsFile ? {optionsFile: fill(d.optionsFile, ctx)} : {})};
+  }
+  return request;
 }
 
 /** Locally the collector runs in this process; elsewhere it runs inside the environment with the package's node. */

@@ -56,12 +56,68 @@ export interface ContainerSnapshot {
   /** The tail of its log (stdout and stderr lines). */
   logTail: string[];
   namespaces?: Record<string, string>;
+  /** Started with a terminal (docker run -t). */
+  tty?: boolean;
+  /** When processes are watched and it runs: its main process as the host sees it. */
+  process?: ProcessFacts;
+}
+
+/** A process and its ancestors, read from /proc/<pid>/status. */
+export interface ProcessFacts {
+  pid: number;
+  /** NSpid: its PID in each pid namespace it belongs to, the host's first and its own namespace's last. */
+  nspid: number[];
+  /** The process, then its parent, then its parent's parent... up to PID 1 (or 12 steps). */
+  chain: Array<{pid: number; ppid: number; comm: string; program?: string}>;
+}
+
+/** A directory's entries, recursively (relative path → facts); whiteouts show as FileInfo.whiteout. */
+export interface DirListing {
+  path: string;
+  exists: boolean;
+  entries: Record<string, FileInfo>;
+  /** More entries than the collector lists. */
+  truncated?: boolean;
+}
+
+/** An overlay mount from /proc/self/mountinfo: layers as the mount options give them, and resolved. */
+export interface OverlayMount {
+  mountPoint: string;
+  lower: string[];
+  upper?: string;
+  work?: string;
+  /** Absolute layer paths with symlinks resolved (overlay2/l/ short links → overlay2/<cache-id>/diff); relative ones as given. */
+  resolved: {lower: string[]; upper?: string; work?: string};
+}
+
+export interface TcpListener {
+  family: 4 | 6;
+  address: string;
+  port: number;
+  inode: number;
+  /** The socket is one of the daemon process's open files (/proc/<pid>/fd). */
+  ownedByDaemon: boolean;
+}
+
+/** The engine daemon as a process: its pid (from its pidfile), its config files, its TCP sockets, an API answer. */
+export interface DaemonSnapshot {
+  pidfile: string;
+  pid?: number;
+  pidError?: string;
+  comm?: string;
+  configFile: {path: string; text?: string; error?: string};
+  optionsFile?: {path: string; text?: string; error?: string};
+  /** Listening TCP sockets (/proc/net/tcp, tcp6) on the watched port or owned by the daemon. */
+  listeners: TcpListener[];
+  /** GET /version over TCP on the watched port, on loopback. */
+  api?: {port: number; ok: boolean; apiVersion?: string; error?: string};
 }
 
 export interface Snapshot {
   takenAt: string;
   engine: {reachable: boolean; error?: string; images: ImageSnapshot[]; containers: ContainerSnapshot[]; events: EngineEventRecord[]};
-  host: {namespaces: Record<string, string>; files: Record<string, FileInfo>};
+  host: {namespaces: Record<string, string>; files: Record<string, FileInfo>; dirs?: Record<string, DirListing>; overlays?: OverlayMount[]};
+  daemon?: DaemonSnapshot;
   /** Answers the student gave with `lab answer` (questions are the only thing taken from the student). */
   answers: Record<string, string>;
 }
@@ -79,4 +135,12 @@ export interface SnapshotRequest {
   /** Only events after this time (unix seconds). */
   since: number;
   answersFile?: string;
+  /** Directories to list recursively (overlay layers, upper dirs). */
+  dirs?: string[];
+  /** Read the overlay mounts from the mount table. */
+  mounts?: boolean;
+  /** Read each running container's process facts (NSpid, parent chain). */
+  processes?: boolean;
+  /** Look at the engine daemon as a process. */
+  daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: number};
 }

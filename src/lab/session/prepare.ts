@@ -7,6 +7,7 @@ import {join} from 'node:path';
 import {packageRoot} from '../../package-root.js';
 import type {Exercise} from '../exercises/types.js';
 import type {Environment} from '../providers/provider.js';
+import {paramEnv, type Params} from './params.js';
 
 export type Progress = (message: string) => void;
 
@@ -25,7 +26,28 @@ export async function run(env: Environment, argv: string[], what: string, opts: 
   return r.stdout;
 }
 
-export async function ensureEngine(env: Environment, progress: Progress): Promise<void> {
+/** A DOCKER_OPTS line is added when the options file has none (Debian's docker.io ships it all comments). */
+const addOptionsLine = `grep -qE '^[[:space:]]*(export[[:space:]]+)?DOCKER_OPTS=' "$1" 2>/dev/null || {
+  mkdir -p "$(dirname "$1")"
+  printf '\n# The flags the container engine starts with; lab engine restart reads them again.\nDOCKER_OPTS="%s"\n' "$2" >> "$1"
+}`;
+
+/** The engine as a service: started from its options file, so `lab engine restart` re-reads it (and daemon.json). */
+async function ensureService(env: Environment, service: NonNullable<Exercise['service']>, progress: Progress): Promise<void> {
+  await run(env, ['sh', '-c', addOptionsLine, 'sh', service.optionsFile, service.opts], `writing DOCKER_OPTS to ${service.optionsFile}`);
+  const lab = labCommandIn(env);
+  const status = await env.exec([...lab, 'engine', 'status', '--json'], {timeoutMs: 15_000});
+  const state = JSON.parse(status.stdout || '{}') as {running?: boolean; optionsFile?: string | null};
+  if (state.running && state.optionsFile === service.optionsFile) return;
+  if (state.running) {
+    progress(`restarting the container engine with its flags from ${service.optionsFile}`);
+    await run(env, [...lab, 'engine', 'stop'], 'stopping the engine');
+  } else progress(`starting the container engine with its flags from ${service.optionsFile}`);
+  await run(env, [...lab, 'engine', 'start', '--options-file', service.optionsFile], 'starting the engine');
+}
+
+export async function ensureEngine(env: Environment, progress: Progress, service?: Exercise['service']): Promise<void> {
+  if (service) return ensureService(env, service, progress);
   const ping = await env.exec(['docker', 'version', '--format', '{{.Server.APIVersion}}'], {timeoutMs: 15_000});
   if (ping.code === 0) return;
   progress('starting the container engine');
@@ -49,13 +71,13 @@ export async function prepareImages(env: Environment, ex: Exercise, progress: Pr
   return images;
 }
 
-export async function prepareFiles(env: Environment, ex: Exercise, progress: Progress): Promise<void> {
+export async function prepareFiles(env: Environment, ex: Exercise, progress: Progress, params?: Params): Promise<void> {
   for (const f of ex.files ?? []) {
     await env.writeFile(join(env.workdir, f.to), readFileSync(join(ex.dir, f.from)), f.mode ? parseInt(f.mode, 8) : 0o644);
   }
   const exerciseDir = join(packageRootIn(env), 'exercises', ex.id);
   for (const p of ex.prepare ?? []) {
     progress(p.description ?? p.script);
-    await run(env, ['sh', join(exerciseDir, p.script)], p.script, {cwd: env.workdir, env: {LAB_EXERCISE_DIR: exerciseDir}});
+    await run(env, ['sh', join(exerciseDir, p.script)], p.script, {cwd: env.workdir, env: {LAB_EXERCISE_DIR: exerciseDir, DOCKER_BUILDKIT: '0', ...paramEnv(params)}});
   }
 }

@@ -19,6 +19,8 @@ export interface Session {
   /** Unix seconds; engine events before it are not this session's. */
   startedAt: number;
   images: Record<string, {id: string}>;
+  /** The lab's per-session parameters ({{params.x}}), see params.ts. */
+  params?: Record<string, string>;
   /** Containers and images that existed before the lab started: not the student's work in this lab. */
   baseline?: {containers: string[]; images: string[]};
   answers: Record<string, string>;
