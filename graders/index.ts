@@ -1,11 +1,15 @@
 /** Every grader by the name exercise files use (`"grader": "elf.hostBinary"`). */
 import * as answers from './answers.js';
 import * as containers from './containers.js';
+import * as daemon from './daemon.js';
 import * as elf from './elf.js';
 import * as files from './files.js';
 import * as images from './images.js';
+import * as layerdb from './layerdb.js';
 import * as namespaces from './namespaces.js';
 import * as overlay from './overlay.js';
+import * as overlayfs from './overlayfs.js';
+import * as processes from './processes.js';
 import type {Grader} from './types.js';
 
 export const graders: Record<string, Grader> = {
@@ -21,4 +25,19 @@ export const graders: Record<string, Grader> = {
   'files.hostModeIs': files.hostModeIs,
   'answers.choice': answers.choice,
   'namespaces.isolated': namespaces.isolated,
+  'overlayfs.mountedInOrder': overlayfs.mountedInOrder,
+  'overlayfs.newFileInUpper': overlayfs.newFileInUpper,
+  'overlayfs.copiedUp': overlayfs.copiedUp,
+  'overlayfs.whiteout': overlayfs.whiteout,
+  'overlayfs.lowersUntouched': overlayfs.lowersUntouched,
+  'layerdb.imageMounted': layerdb.imageMounted,
+  'layerdb.fileInUpperOnly': layerdb.fileInUpperOnly,
+  'layerdb.cacheIds': layerdb.cacheIds,
+  'daemon.configured': daemon.configured,
+  'daemon.listening': daemon.listening,
+  'daemon.apiAnswers': daemon.apiAnswers,
+  'processes.interactiveShell': processes.interactiveShell,
+  'processes.serverRunning': processes.serverRunning,
+  'processes.hostPid': processes.hostPid,
+  'processes.insidePid': processes.insidePid,
 };

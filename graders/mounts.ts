@@ -1,4 +1,5 @@
 /** Concept: overlay mounts — parse /proc/<pid>/mountinfo and read an overlay's lowerdir, upperdir and workdir. */
+import {posix} from 'node:path';
 
 export interface MountEntry {
   id: number;
@@ -47,4 +48,22 @@ export function overlays(entries: MountEntry[]): OverlayLayers[] {
       upper: typeof e.options.upperdir === 'string' ? e.options.upperdir : undefined,
       work: typeof e.options.workdir === 'string' ? e.options.workdir : undefined,
     }));
+}
+
+/**
+ * Whether a layer path from mount options names the expected directory. The kernel shows the paths as they
+ * were given, so a relative one (mount run from inside the lab dir) is compared by its trailing components.
+ */
+export function samePath(observed: string | undefined, expected: string): boolean {
+  if (!observed) return false;
+  const want = posix.normalize(expected).replace(/\/$/, '');
+  const seen = posix.normalize(observed).replace(/\/$/, '');
+  if (seen.startsWith('/')) return seen === want;
+  return !seen.split('/').includes('..') && want.endsWith(`/${seen.replace(/^\.\//, '')}`);
+}
+
+/** The overlay mounted last at a mount point (the one a path lookup sees when mounts are stacked). */
+export function overlayAt<T extends {mountPoint: string}>(mounts: T[], mountPoint: string): T | undefined {
+  const want = posix.normalize(mountPoint).replace(/\/$/, '');
+  return mounts.filter((m) => m.mountPoint === want).pop();
 }
