@@ -166,16 +166,20 @@ function fetchAll(port, path) {
   });
 }
 
-/** The proxy's CPU: labd's own process; for dockerd, the docker-proxy serving this port. */
+/**
+ * The proxy's CPU: for labd the labd-proxy relaying to this container (its arguments are the container's address
+ * and port), or labd's own process when it relays in Node; for dockerd, the docker-proxy serving this port.
+ */
 function proxyPid(engine) {
-  if (engine.name === 'labd') return engine.pid;
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!pid) continue;
     const args = cmdline(pid);
-    if (args && /docker-proxy$/.test(args[0] ?? '') && args.includes(String(engine.hostPort)) && args.includes('-host-port')) return pid;
+    if (!args) continue;
+    if (engine.name === 'labd' && /labd-proxy$/.test(args[0] ?? '') && args[1] === engine.containerIp && args[2] === '5000') return pid;
+    if (engine.name !== 'labd' && /docker-proxy$/.test(args[0] ?? '') && args.includes(String(engine.hostPort)) && args.includes('-host-port')) return pid;
   }
-  return undefined;
+  return engine.name === 'labd' ? engine.pid : undefined;
 }
 
 async function transfer(engine) {
@@ -246,7 +250,7 @@ async function main() {
     e.containerIp = (await mustDocker(e, ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', e.container])).stdout.trim();
     e.proxyPid = proxyPid(e);
     if (!e.proxyPid) throw new Error(`${e.name}: no docker-proxy serves 127.0.0.1:${e.hostPort}`);
-    const proxy = e.name === 'labd' ? 'labd\'s own proxy' : `docker-proxy pid ${e.proxyPid}`;
+    const proxy = e.name === 'labd' ? (e.proxyPid === e.pid ? 'labd\'s own relay' : `labd-proxy pid ${e.proxyPid}`) : `docker-proxy pid ${e.proxyPid}`;
     log(`${e.name.padEnd(7)} container ${e.container.slice(0, 12)} (${e.containerIp}) serves with ${opts.server} through 127.0.0.1:${e.hostPort}, ${proxy}`);
   }
 
@@ -263,7 +267,7 @@ async function main() {
     if (!m.runs.some(Boolean)) throw new Error(`${e.name}: no transfer succeeded`);
     results[e.name] = {
       version: e.version, ...e.info, hostPort: e.hostPort, containerIp: e.containerIp,
-      proxy: e.name === 'labd' ? 'labd (in the daemon)' : 'docker-proxy',
+      proxy: e.name === 'labd' ? (e.proxyPid === e.pid ? 'labd (in the daemon)' : 'labd-proxy (splice)') : 'docker-proxy',
       mbps: stats(m.runs, 'mbps'), ms: stats(m.runs, 'ms'), firstMs: stats(m.runs, 'firstMs'), proxyCpuMs: stats(m.runs, 'proxyCpuMs'),
       all: m.runs.map((r) => r?.mbps ?? null),
       failures: m.failures,
@@ -331,7 +335,7 @@ function lines(report) {
     out.push('');
     out.push(`throughput labd/dockerd = ${ratios.throughput.toFixed(2)}x   (goal >= ${report.goal.toFixed(2)}: ${report.meetsGoal ? 'met' : 'NOT met'}; ` +
       `median of per-run ratios ${ratios.throughputPaired.toFixed(2)}x)`);
-    out.push(`proxy CPU  labd/dockerd = ${ratios.proxyCpu.toFixed(2)}x   (labd's whole process against the docker-proxy)`);
+    out.push(`proxy CPU  labd/dockerd = ${ratios.proxyCpu.toFixed(2)}x   (labd-proxy, or labd's whole process when it relays, against the docker-proxy)`);
   }
   out.push(...profileReport(report.labdProfile));
   return out;

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #define LISTEN_FD 3
-#define PIPE_SIZE (1024 * 1024) /* bytes in flight per direction; the kernel may give less */
+#define PIPE_SIZE (256 * 1024) /* bytes in flight per direction; the kernel may give less */
 #define MAX_EVENTS 64
 
 /* One direction of a connection: from -> pipe -> to. */
@@ -43,6 +43,7 @@ struct half {
 struct conn {
 	int client, upstream;
 	int connecting;
+	unsigned client_mask, upstream_mask; /* what epoll watches now, to skip needless changes */
 	struct half up, down; /* client->upstream, upstream->client */
 };
 
@@ -71,9 +72,15 @@ static void conn_watch(struct conn *c)
 	struct epoll_event ev = { 0 };
 	ev.data.ptr = c;
 	ev.events = (!c->up.eof && c->up.queued < c->up.cap ? EPOLLIN : 0) | (c->down.queued ? EPOLLOUT : 0);
-	epoll_ctl(ep, EPOLL_CTL_MOD, c->client, &ev);
+	if (ev.events != c->client_mask) {
+		epoll_ctl(ep, EPOLL_CTL_MOD, c->client, &ev);
+		c->client_mask = ev.events;
+	}
 	ev.events = (!c->down.eof && c->down.queued < c->down.cap ? EPOLLIN : 0) | (c->up.queued ? EPOLLOUT : 0);
-	epoll_ctl(ep, EPOLL_CTL_MOD, c->upstream, &ev);
+	if (ev.events != c->upstream_mask) {
+		epoll_ctl(ep, EPOLL_CTL_MOD, c->upstream, &ev);
+		c->upstream_mask = ev.events;
+	}
 }
 
 /* Move what can move in one direction; -1 means the connection is broken. */
@@ -176,6 +183,8 @@ static void on_event(struct conn *c, unsigned events)
 		c->connecting = 0;
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 		epoll_ctl(ep, EPOLL_CTL_ADD, c->client, &ev);
+		c->client_mask = EPOLLIN;
+		c->upstream_mask = EPOLLOUT;
 	}
 	if ((events & EPOLLERR) || pump(&c->up) < 0 || pump(&c->down) < 0) {
 		conn_end(c); /* a reset on either side ends both */
