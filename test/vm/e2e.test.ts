@@ -3,7 +3,9 @@
  * busybox image into its engine over SFTP, run containers with the stock docker CLI inside, read their namespaces
  * through Environment.exec, then destroy the VM and check that nothing of it is left. Skipped with LAB_SKIP_VM=1.
  */
-import {readdir, readFile, stat} from 'node:fs/promises';
+import {mkdtemp, readdir, readFile, rm, stat} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {connect} from 'node:net';
 import test from 'ava';
 import {QemuProvider} from '../../src/lab/providers/qemu.js';
@@ -11,6 +13,7 @@ import type {Environment} from '../../src/lab/providers/provider.js';
 import {buildImageArchive} from '../../src/recipes/index.js';
 import {buildVmImage, type VmImage} from '../../src/vm/build/index.js';
 import {readVmRecord, vmDir} from '../../src/vm/machine/record.js';
+import {lab26InVm} from './lab26-flow.js';
 
 const skip = process.env.LAB_SKIP_VM === '1';
 const vmTest = skip ? test.skip : test.serial;
@@ -104,4 +107,12 @@ vmTest('a VM boots, runs containers in its own namespaces, and is destroyed with
   t.false(await portAnswers(port), 'the forwarded SSH port is closed');
   await t.throwsAsync(stat(dir), {code: 'ENOENT'}, 'the VM folder is gone');
   t.is(await provider.connect(NAME), undefined);
+});
+
+vmTest('lab 26 in a VM with the default provider: start, solve inside, full marks from the host, destroy', async (t) => {
+  t.timeout(40 * 60_000);
+  if (!image) image = await buildVmImage();
+  const state = await mkdtemp(join(tmpdir(), 'lab-vm-lab26-'));
+  t.teardown(() => rm(state, {recursive: true, force: true}));
+  await lab26InVm(t, {XDG_STATE_HOME: state, LAB_PROVIDER: ''});
 });

@@ -15,7 +15,11 @@ lab check compares them with the real state.`;
     const {args, argv, flags} = await this.parse(Answer);
     const {loadSession, saveSession} = await import('../../lab/session/session.js');
     const {loadExercise} = await import('../../lab/exercises/load.js');
-    const session = loadSession(flags.lab);
+    const {runningEnvironment} = await import('../lab-context.js');
+    const {pullSession, pushSession} = await import('../../lab/session/mirror.js');
+    let session = loadSession(flags.lab);
+    const env = await runningEnvironment(session);
+    if (env) session = await pullSession(env, session);
     const steps = loadExercise(session.lab).steps;
     const question = steps.find((s) => s.id === args.question)?.question;
     const free = steps.find((s) => s.answers?.[args.question])?.answers?.[args.question];
@@ -33,6 +37,7 @@ lab check compares them with the real state.`;
     }
     session.answers[args.question] = value;
     saveSession(session);
+    if (env) await pushSession(env, session).finally(() => env.close());
     this.log(`Answer ${value} recorded. Run lab check to see if it is right.`);
   }
 }

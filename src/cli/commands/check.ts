@@ -12,10 +12,9 @@ export default class Check extends Command {
 
   async run() {
     const {args, flags} = await this.parse(Check);
-    const {openLab} = await import('../lab-context.js');
+    const {openLab, saveLab} = await import('../lab-context.js');
     const {evaluate, recordProgress, snapshotRequest, takeSnapshot} = await import('../../lab/grading/run-checks.js');
-    const {saveSession} = await import('../../lab/session/session.js');
-    const {packageRootIn} = await import('../../lab/session/prepare.js');
+    const {collectorCommand} = await import('../../lab/grading/collector-command.js');
     const {renderResults} = await import('../ui/check-report.js');
     let ctx;
     try {
@@ -27,12 +26,15 @@ export default class Check extends Command {
     if (args.step && !exercise.steps.some((s) => s.id === args.step)) {
       this.error(`lab ${exercise.id} has no step "${args.step}" (steps: ${exercise.steps.map((s) => s.id).join(', ')})`, {exit: 1});
     }
-    const collector = ['node', `${packageRootIn(env)}/dist/src/lab/grading/collect-main.js`];
+    const collector = collectorCommand(env);
     const snapshot = await takeSnapshot(env, snapshotRequest(exercise, session), collector);
-    await env.close();
     const results = evaluate(exercise, session, snapshot, args.step);
     recordProgress(session, results);
-    saveSession(session);
+    try {
+      await saveLab({session, env});
+    } finally {
+      await env.close();
+    }
     if (!snapshot.engine.reachable && !this.jsonEnabled()) this.warn(`the container engine does not answer (${snapshot.engine.error}); start it with: lab engine start`);
     if (!this.jsonEnabled()) this.log(renderResults(results, session.lang, flags.verbose));
     const score = results.reduce((s, r) => s + r.score, 0);

@@ -11,7 +11,11 @@ export default class Hint extends Command {
     const {loadSession, saveSession} = await import('../../lab/session/session.js');
     const {loadExercise} = await import('../../lab/exercises/load.js');
     const {fill, localize, stepText, terminal} = await import('../../lab/render/text.js');
-    const session = loadSession(flags.lab);
+    const {runningEnvironment} = await import('../lab-context.js');
+    const {pullSession, pushSession} = await import('../../lab/session/mirror.js');
+    let session = loadSession(flags.lab);
+    const env = await runningEnvironment(session);
+    if (env) session = await pullSession(env, session);
     const exercise = loadExercise(session.lab);
     const step = args.step
       ? exercise.steps.find((s) => s.id === args.step)
@@ -25,5 +29,6 @@ export default class Hint extends Command {
     if (hints.length > 0) this.log(chalk.yellow(`Hint ${tier + 1}/${hints.length}: `) + fill(localize(hints[tier], session.lang), {workdir: session.workdir, params: session.params ?? {}}));
     session.hints[step.id] = used + 1;
     saveSession(session);
+    if (env) await pushSession(env, session).finally(() => env.close());
   }
 }

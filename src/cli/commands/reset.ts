@@ -9,8 +9,7 @@ export default class Reset extends Command {
 
   async run() {
     const {flags} = await this.parse(Reset);
-    const {openLab} = await import('../lab-context.js');
-    const {saveSession} = await import('../../lab/session/session.js');
+    const {openLab, saveLab} = await import('../lab-context.js');
     const {ensureEngine, prepareFiles, prepareImages, run} = await import('../../lab/session/prepare.js');
     const {session, exercise, env} = await openLab(flags.lab);
     if (!flags.force && process.stdin.isTTY) {
@@ -29,7 +28,7 @@ export default class Reset extends Command {
     session.images = await prepareImages(env, exercise, (m) => this.log(m));
     await prepareFiles(env, exercise, (m) => this.log(m));
     Object.assign(session, {progress: {}, hints: {}, answers: {}, baseline: undefined, startedAt: Math.floor(Date.now() / 1000) - 1});
-    saveSession(session);
+    await saveLab({session, env});
     await env.close();
     this.log(`Lab ${exercise.id} is back to its start.`);
   }

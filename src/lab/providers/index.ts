@@ -1,18 +1,24 @@
 /** Picks a provider by name. The VM and SSH providers are loaded only when asked for. */
 import {LocalProvider} from './local.js';
 import type {Provider} from './provider.js';
+import type {SshTarget} from './ssh-target.js';
 
 export type ProviderName = 'local' | 'qemu' | 'ssh';
 
-export async function providerFor(name: ProviderName): Promise<Provider> {
-  if (name === 'local') return new LocalProvider();
-  const modulePath = `./${name}.js`;
-  try {
-    const mod = (await import(modulePath)) as Record<string, unknown>;
-    const Ctor = Object.values(mod).find((v) => typeof v === 'function' && (v as {prototype?: {start?: unknown}}).prototype?.start) as (new () => Provider) | undefined;
-    if (!Ctor) throw new Error(`no provider class in ${modulePath}`);
-    return new Ctor();
-  } catch (error) {
-    throw new Error(`the ${name} provider is not available: ${(error as Error).message}`);
+export async function providerFor(name: ProviderName, ssh?: SshTarget): Promise<Provider> {
+  switch (name) {
+    case 'local':
+      return new LocalProvider();
+    case 'qemu': {
+      const {QemuProvider} = await import('./qemu.js');
+      return new QemuProvider();
+    }
+    case 'ssh': {
+      if (!ssh) throw new Error('the ssh provider needs a machine: --host [user@]host[:port] --key PATH');
+      const {SshProvider} = await import('./ssh.js');
+      return new SshProvider(ssh);
+    }
+    default:
+      throw new Error(`unknown provider "${String(name)}" (known: local, qemu, ssh)`);
   }
 }

@@ -2,17 +2,20 @@
  * A student's lab session: which lab, where (provider, work dir), in which language, and the progress so far.
  * Progress only grows: a check once passed stays passed, with the evidence it saw then.
  */
-import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../../engine/util/fs-atomic.js';
 import type {Verdict} from '../grading/verdict.js';
+import type {SshTarget} from '../providers/ssh-target.js';
 
 export interface Session {
   lab: string;
   provider: 'local' | 'qemu' | 'ssh';
   /** The provider's name for the environment (the VM name, for qemu). */
   envName: string;
+  /** For provider ssh: the machine, so that later commands reconnect to it. */
+  ssh?: SshTarget;
   workdir: string;
   lang: string;
   student: string;
@@ -48,6 +51,12 @@ export function loadSession(lab?: string): Session {
   const file = sessionFile(id);
   if (!existsSync(file)) throw new Error(`lab ${id} has not been started here: run \`lab start ${id}\``);
   return JSON.parse(readFileSync(file, 'utf8')) as Session;
+}
+
+/** Removes a lab's session; `current` goes too when it named that lab. */
+export function forgetSession(lab: string): void {
+  rmSync(sessionFile(lab), {force: true});
+  if (existsSync(currentFile()) && readFileSync(currentFile(), 'utf8').trim() === lab) rmSync(currentFile(), {force: true});
 }
 
 /** --lang, then LAB_LANG, then the system's LANG; limited to what the lab has. */

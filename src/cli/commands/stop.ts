@@ -1,0 +1,26 @@
+import {Command, Flags} from '@oclif/core';
+
+export default class Stop extends Command {
+  static override summary = 'Pause the lab: power its VM off, keeping your work (lab check or lab ssh starts it again)';
+  static override examples = ['<%= config.bin %> stop', '<%= config.bin %> stop --lab 26'];
+  static override enableJsonFlag = true;
+  static override flags = {lab: Flags.string({description: 'which lab (default: the one started last)'})};
+
+  async run(): Promise<{lab: string; provider: string; stopped: boolean}> {
+    const {flags} = await this.parse(Stop);
+    const {loadSession} = await import('../../lab/session/session.js');
+    try {
+      const session = loadSession(flags.lab);
+      if (session.provider !== 'qemu') {
+        if (!this.jsonEnabled()) this.log(`Lab ${session.lab} runs on ${session.provider === 'local' ? 'this machine' : 'an SSH host'}, which keeps running; there is nothing to stop.`);
+        return {lab: session.lab, provider: session.provider, stopped: false};
+      }
+      const {stopVm} = await import('../../vm/machine/lifecycle.js');
+      const result = await stopVm(session.envName);
+      if (!this.jsonEnabled()) this.log(result === 'stopped' ? `Stopped VM ${session.envName}; your work is kept.` : `VM ${session.envName} was not running.`);
+      return {lab: session.lab, provider: session.provider, stopped: result === 'stopped'};
+    } catch (error) {
+      this.error((error as Error).message, {exit: 1});
+    }
+  }
+}

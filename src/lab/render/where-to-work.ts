@@ -1,0 +1,12 @@
+/** The line `lab start` prints when the lab runs on another machine: how to get a shell there, in the student's language. */
+const lines: Record<string, (how: string, name: string) => string> = {
+  en: (how, name) => `Your lab runs on its own machine (${name}). Open a shell there with: ${how}   (exit comes back here; lab check works on both sides)`,
+  ru: (how, name) => `Лабораторная работает на отдельной машине (${name}). Откройте на ней оболочку: ${how}   (exit возвращает сюда; lab check работает с обеих сторон)`,
+  pl: (how, name) => `Laboratorium działa na osobnej maszynie (${name}). Otwórz na niej powłokę: ${how}   (exit wraca tutaj; lab check działa po obu stronach)`,
+};
+
+export function whereToWork(provider: string, envName: string, lang: string, host?: string): string | undefined {
+  if (provider === 'local') return undefined;
+  const how = provider === 'qemu' ? `lab ssh ${envName}` : `ssh ${host ?? envName}`;
+  return (lines[lang] ?? lines.en)(how, provider === 'qemu' ? `VM ${envName}` : (host ?? envName));
+}

@@ -1,0 +1,45 @@
+/**
+ * Lab 26 the way a student meets it with the default provider: `lab start 26` boots a VM; each step's solve
+ * script runs inside it through `lab ssh` (step 4 answers its question with `lab answer` inside the VM); `lab check`
+ * on the host gives full marks; the copy of the session inside agrees; `lab destroy` leaves nothing behind.
+ */
+import {readdirSync} from 'node:fs';
+import {join} from 'node:path';
+import type {ExecutionContext} from 'ava';
+import {packageRoot} from '../../src/package-root.js';
+import {runLab} from '../helpers/cli.js';
+
+export async function lab26InVm(t: ExecutionContext, env: NodeJS.ProcessEnv): Promise<void> {
+  const lab = async (args: string[], timeoutMs = 600_000) => {
+    const r = await runLab(args, env, timeoutMs);
+    if (r.code !== 0) throw new Error(`lab ${args.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim().slice(-1500)}`);
+    return r;
+  };
+  let started = performance.now();
+  const start = await lab(['start', '26', '--lang', 'en']);
+  t.regex(start.stderr, /environment: qemu/);
+  t.regex(start.stdout, /lab ssh lab26/, 'the student is told how to get inside');
+  t.log(`lab start 26: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  started = performance.now();
+  for (const script of readdirSync(join(packageRoot(), 'exercises', '26', 'solve')).sort()) {
+    const inside = `cd /root/lab26 && LAB_EXERCISE_DIR=/opt/lab/exercises/26 sh /opt/lab/exercises/26/solve/${script}`;
+    await lab(['ssh', 'lab26', '--', 'sh', '-c', inside]);
+  }
+  t.log(`solve scripts inside the VM: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  started = performance.now();
+  const check = JSON.parse((await lab(['check', '--json'])).stdout) as {score: number; maxScore: number; steps: Array<{id: string; done: boolean}>};
+  t.log(`lab check: ${((performance.now() - started) / 1000).toFixed(1)} s, ${check.score}/${check.maxScore}`);
+  t.deepEqual(check.steps.filter((s) => !s.done).map((s) => s.id), [], 'every step is done');
+  t.is(check.score, check.maxScore);
+
+  // The host pushed its progress into the VM: `lab status` inside sees the same score.
+  const inside = JSON.parse((await lab(['ssh', 'lab26', '--', 'lab', 'status', '--json'])).stdout) as {score: number};
+  t.is(inside.score, check.maxScore);
+
+  const destroyed = JSON.parse((await lab(['destroy', '--json'])).stdout) as {vmDestroyed: boolean};
+  t.true(destroyed.vmDestroyed);
+  const left = await runLab(['vm', 'ls', '--json'], env);
+  t.deepEqual(JSON.parse(left.stdout), [], 'no VM is left');
+}
