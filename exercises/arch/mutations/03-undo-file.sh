@@ -1,0 +1,2 @@
+#!/bin/sh
+rm -f overlay/lower1/new.txt

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+cat overlay/merged/test.txt
+lab answer overlay-wins b

@@ -1,0 +1,30 @@
+/** CI runs the arch lab's own proof: every step fails first, rejects its near misses, and passes after its solve script. */
+import test from 'ava';
+import {loadExercise} from '../../src/lab/exercises/load.js';
+import {runLab} from '../helpers/cli.js';
+
+test('lab arch loads: six steps in Polish and English, each with a solve script and near misses', (t) => {
+  const ex = loadExercise('arch');
+  t.deepEqual(ex.locales, ['pl', 'en']);
+  t.deepEqual(ex.steps.map((s) => s.id), ['overlay-mount', 'overlay-wins', 'overlay-changes', 'image-walk', 'daemon-tcp', 'processes']);
+  for (const s of ex.steps) {
+    t.true((s.mutations ?? []).length >= 2, s.id);
+    t.truthy(s.title.pl && s.concept.pl, s.id);
+  }
+  t.is(ex.params?.tcpPort.value, '2375', 'students see 2375');
+});
+
+test('lab exercise test arch', async (t) => {
+  const r = await runLab(['exercise', 'test', 'arch', '--json'], {}, 1_200_000);
+  const report = JSON.parse(r.stdout) as {ok: boolean; lines: Array<{step: string; phase: string; name: string; ok: boolean; detail: string}>};
+  for (const l of report.lines.filter((x) => !x.ok)) t.log(`${l.step} ${l.phase} ${l.name}: ${l.detail}`);
+  t.true(report.ok, r.stderr.slice(-2000));
+  t.is(report.lines.filter((l) => l.phase === 'solve').length, 6, 'every step was solved');
+  t.true(report.lines.filter((l) => l.phase === 'mutation').length >= 12);
+  const named = (step: string, name: string) => report.lines.find((l) => l.step === step && l.name === name);
+  // The near misses the lecture warns about, each rejected for its own reason.
+  t.regex(named('overlay-mount', 'wrong-order')?.detail ?? '', /another order/);
+  t.regex(named('overlay-changes', 'file-in-lower')?.detail ?? '', /written into a lower layer/);
+  t.regex(named('daemon-tcp', 'all-interfaces')?.detail ?? '', /listens on 0\.0\.0\.0/);
+  t.regex(named('processes', 'inside-for-outside')?.detail ?? '', /PID inside the container/);
+});
