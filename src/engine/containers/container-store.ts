@@ -6,14 +6,17 @@ import {existsSync, mkdirSync, readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {ApiError, conflict, notFound} from '../api/errors.js';
 import {discardDir} from '../util/discard.js';
+import {DurableWriter} from '../util/durable-writer.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 import type {ContainerRecord} from './record.js';
 
 export class ContainerStore {
   readonly root: string;
   private readonly byId = new Map<string, ContainerRecord>();
+  private readonly writer: DurableWriter;
 
-  constructor(dataRoot: string) {
+  constructor(dataRoot: string, onWriteError?: (path: string, error: Error) => void) {
+    this.writer = new DurableWriter(onWriteError);
     this.root = join(dataRoot, 'containers');
     mkdirSync(this.root, {recursive: true, mode: 0o710});
     for (const id of readdirSync(this.root)) {
@@ -36,11 +39,27 @@ export class ContainerStore {
     return [...this.byId.values()].sort((a, b) => Date.parse(b.Created) - Date.parse(a.Created));
   }
 
-  save(record: ContainerRecord): void {
+  /**
+   * Keeps the record in memory at once and on disk shortly after (resolves when it is there): config.v2.json,
+   * the record the engine loads at start-up, is fsynced and renamed off the event loop; hostconfig.json, a
+   * copy for Docker's layout that the engine never reads back, is replaced whole without an fsync. A crash
+   * leaves each file complete, at worst one state behind, which the start-up reconciles with the shims.
+   */
+  save(record: ContainerRecord): Promise<void> {
     mkdirSync(this.dir(record.ID), {recursive: true, mode: 0o710});
-    writeFileAtomic(join(this.dir(record.ID), 'config.v2.json'), JSON.stringify(record));
-    writeFileAtomic(join(this.dir(record.ID), 'hostconfig.json'), JSON.stringify(record.HostConfig));
     this.byId.set(record.ID, record);
+    writeFileAtomic(join(this.dir(record.ID), 'hostconfig.json'), JSON.stringify(record.HostConfig), 0o600, {sync: false});
+    return this.writer.write(join(this.dir(record.ID), 'config.v2.json'), JSON.stringify(record));
+  }
+
+  /** The record's last save is on disk. */
+  persisted(id: string): Promise<void> {
+    return this.writer.written(join(this.dir(id), 'config.v2.json'));
+  }
+
+  /** Every record saved so far is on disk (at shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
   delete(id: string): void {

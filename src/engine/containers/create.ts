@@ -86,6 +86,6 @@ export function createContainer(images: ImageStore, containers: ContainerStore, 
     Platform: 'linux',
   };
   for (const f of [record.HostnamePath, record.HostsPath, record.ResolvConfPath]) writeFileSync(f, '');
-  containers.save(record);
+  // Saved by the caller once the rest of the request (volumes) is applied.
   return record;
 }

@@ -46,7 +46,7 @@ export class ContainerManager {
     /** Unset: containers get runc's empty network namespace (only lo). */
     readonly network?: NetworkManager,
   ) {
-    this.store = new ContainerStore(dataRoot);
+    this.store = new ContainerStore(dataRoot, (path, error) => this.log.error('could not save a container record', {path, error: error.message}));
     volumes.track(this.store);
     this.paths = runtimePaths(execRoot);
     this.runc = new Runc(this.paths.runcRoot);
@@ -72,6 +72,16 @@ export class ContainerManager {
     this.store.save(c);
     this.emit(c, 'create');
     return c;
+  }
+
+  /** Resolves once the container's record is on disk: a create is answered only then, as dockerd does. */
+  persisted(id: string): Promise<void> {
+    return this.store.persisted(id);
+  }
+
+  /** Every record saved so far is on disk (at shutdown). */
+  flush(): Promise<void> {
+    return this.store.flush();
   }
 
   async start(ref: string): Promise<'started' | 'already'> {

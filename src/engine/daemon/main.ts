@@ -106,6 +106,7 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
     })));
     for (const l of listeners) if (l.address.kind === 'unix') rmSync(l.address.path, {force: true});
     await network.shutdown();
+    await engine.containers.flush();
     rmSync(config.pidfile, {force: true});
   };
   return {engine, listeners, stop};

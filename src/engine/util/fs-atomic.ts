@@ -3,12 +3,16 @@ import {randomBytes} from 'node:crypto';
 import {closeSync, fsyncSync, openSync, renameSync, writeSync, rmSync} from 'node:fs';
 import {dirname, join, basename} from 'node:path';
 
-export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): void {
+/**
+ * With `sync: false` the file is still replaced whole (rename), but not fsynced: for derived copies the engine
+ * never reads back, where an fsync would only add latency.
+ */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600, {sync = true} = {}): void {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'w', mode);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
+    if (sync) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     rmSync(tmp, {force: true});

@@ -51,6 +51,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
     const body = await readJsonBody<CreateRequest>(req);
     if (!body) throw badRequest('config cannot be empty in order to create a container');
     const c = containers.create(body, query.get('name') || null);
+    await containers.persisted(c.ID);
     sendJson(res, 201, {Id: c.ID, Warnings: []});
   });
 
