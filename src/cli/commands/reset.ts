@@ -19,14 +19,16 @@ export default class Reset extends Command {
       rl.close();
       if (!/^y/i.test(answer)) return;
     }
-    await ensureEngine(env, (m) => this.log(m));
+    await ensureEngine(env, (m) => this.log(m), exercise.service);
     const ids = (await run(env, ['docker', 'ps', '-aq'], 'docker ps')).split('\n').filter(Boolean);
     if (ids.length > 0) await run(env, ['docker', 'rm', '-f', ...ids], 'removing containers');
     await run(env, ['docker', 'image', 'prune', '-af'], 'removing images');
+    // Overlays mounted by hand in the work dir go first: removing files through a mount would reach its layers.
+    await run(env, ['sh', '-c', 'w=$(realpath -m "$1"); awk \'{print $5}\' /proc/self/mountinfo | grep -E "^$w(/|$)" | sort -r | xargs -r -n1 umount -l', 'sh', session.workdir], 'unmounting in the work dir');
     await run(env, ['rm', '-rf', session.workdir], 'removing the work dir');
     await env.exec(['mkdir', '-p', session.workdir]);
     session.images = await prepareImages(env, exercise, (m) => this.log(m));
-    await prepareFiles(env, exercise, (m) => this.log(m));
+    await prepareFiles(env, exercise, (m) => this.log(m), session.params);
     Object.assign(session, {progress: {}, hints: {}, answers: {}, baseline: undefined, startedAt: Math.floor(Date.now() / 1000) - 1});
     await saveLab({session, env});
     await env.close();
