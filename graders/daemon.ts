@@ -43,7 +43,9 @@ export const configured: Grader = (snapshot, params) => {
     const argv = parseServiceOptions(d.optionsFile.path, d.optionsFile.text).argv;
     evidence.dockerOpts = argv;
     if (argv.some((a) => a === '-H' || a.startsWith('-H') || a === '--host' || a.startsWith('--host='))) {
-      return fail(`DOCKER_OPTS in ${d.optionsFile.path} still sets -H${hosts.length ? ', and daemon.json sets "hosts": the daemon refuses to start with both' : ''}`, expected, concept, evidence);
+      return fail(hosts.length
+        ? `DOCKER_OPTS in ${d.optionsFile.path} still sets -H, and daemon.json sets "hosts": the daemon refuses to start with both`
+        : `the addresses are still flags (-H in DOCKER_OPTS in ${d.optionsFile.path}): this step asks for them in daemon.json's "hosts"`, expected, concept, evidence);
     }
   }
   if (hosts.length === 0) return fail(`${file} has no "hosts"`, expected, concept, evidence);

@@ -127,6 +127,8 @@ test('daemon.configured: hosts in daemon.json, no -H left, loopback only', (t) =
   t.true(g(snapshot({daemon: daemon()}), {port: 2375}).pass);
   const both = g(snapshot({daemon: daemon({optionsFile: {path: '/etc/default/docker', text: 'DOCKER_OPTS="-H unix:///var/run/docker.sock"\n'}})}), {port: 2375});
   t.regex(both.observed, /still sets -H/);
+  const flagsOnly = g(snapshot({daemon: daemon({configFile: {path: '/etc/docker/daemon.json', text: '{}'}, optionsFile: {path: '/etc/default/docker', text: 'DOCKER_OPTS="-H unix:///var/run/docker.sock -H tcp://127.0.0.1:2375"\n'}})}), {port: 2375});
+  t.regex(flagsOnly.observed, /still flags/);
   const open = g(snapshot({daemon: daemon({configFile: {path: '/etc/docker/daemon.json', text: '{"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"], "allow-insecure-tcp": true}'}})}), {port: 2375});
   t.false(open.pass);
   t.truthy(open.warning);
