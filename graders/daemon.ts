@@ -24,6 +24,16 @@ function daemonOf(snapshot: Snapshot): DaemonSnapshot | undefined {
   return snapshot.daemon;
 }
 
+/** Whether daemon.json turns TLS on for the TCP API (then beyond loopback is a choice, not an exposure). */
+function tlsConfigured(d: DaemonSnapshot | undefined): boolean {
+  try {
+    const c = JSON.parse(d?.configFile.text ?? '{}') as {tls?: boolean; tlsverify?: boolean; tlscert?: string; tlskey?: string};
+    return Boolean(c.tlsverify || c.tls || (c.tlscert && c.tlskey));
+  } catch {
+    return false;
+  }
+}
+
 /** params: port — daemon.json has a unix socket and tcp on loopback at the port in "hosts"; DOCKER_OPTS no longer has -H. */
 export const configured: Grader = (snapshot, params) => {
   const port = Number(params.port);
@@ -51,6 +61,7 @@ export const configured: Grader = (snapshot, params) => {
   if (hosts.length === 0) return fail(`${file} has no "hosts"`, expected, concept, evidence);
   const tcp = hosts.map((h) => ({h, m: tcpHost(h)})).filter((x) => x.m);
   const open = tcp.find((x) => !loopbackName(x.m![1] || '0.0.0.0'));
+  if (open && tlsConfigured(d)) return fail(`"hosts" has ${open.h} (with TLS): beyond loopback, where this step asks for localhost`, expected, concept, evidence);
   if (open) return insecure(fail(`"hosts" has ${open.h}: the API would be open to the network, without TLS`, expected, concept, evidence));
   if (!tcp.some((x) => Number(x.m![2] ?? 2375) === port)) return fail(`"hosts" is ${JSON.stringify(hosts)}: nothing on tcp port ${port}`, expected, concept, evidence);
   if (!hosts.some((h) => h.startsWith('unix://'))) return fail(`"hosts" is ${JSON.stringify(hosts)}: the unix socket is gone, so the docker CLI (and lab check) cannot reach the daemon the usual way`, expected, concept, evidence);
@@ -67,6 +78,7 @@ export const listening: Grader = (snapshot, params) => {
   const onPort = d.listeners.filter((l) => l.port === port);
   const evidence = {daemonPid: d.pid, listeners: d.listeners};
   const openOwn = d.listeners.find((l) => l.ownedByDaemon && !isLoopbackAddress(l.address));
+  if (openOwn && tlsConfigured(d)) return fail(`the daemon (pid ${d.pid}) listens on ${openOwn.address}:${openOwn.port} (with TLS): beyond loopback, where this step asks for 127.0.0.1`, expected, sockConcept, evidence);
   if (openOwn) return insecure(fail(`the daemon (pid ${d.pid}) listens on ${openOwn.address}:${openOwn.port}: reachable from the network, without TLS`, expected, sockConcept, evidence));
   if (onPort.length === 0) return fail(`nothing listens on TCP port ${port}`, expected, sockConcept, evidence);
   const own = onPort.filter((l) => l.ownedByDaemon);

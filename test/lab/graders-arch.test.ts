@@ -132,6 +132,9 @@ test('daemon.configured: hosts in daemon.json, no -H left, loopback only', (t) =
   const open = g(snapshot({daemon: daemon({configFile: {path: '/etc/docker/daemon.json', text: '{"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"], "allow-insecure-tcp": true}'}})}), {port: 2375});
   t.false(open.pass);
   t.truthy(open.warning);
+  const withTls = g(snapshot({daemon: daemon({configFile: {path: '/etc/docker/daemon.json', text: '{"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"], "tlsverify": true}'}})}), {port: 2375});
+  t.false(withTls.pass);
+  t.is(withTls.warning, undefined, 'TLS beyond loopback is not an exposure, only not what the step asks');
   t.regex(g(snapshot({daemon: daemon({configFile: {path: '/etc/docker/daemon.json', text: '{"hosts": ["tcp://127.0.0.1:2375"]}'}})}), {port: 2375}).observed, /unix socket is gone/);
   t.regex(g(snapshot({daemon: daemon({configFile: {path: '/etc/docker/daemon.json', text: '{"hosts": ["unix:///var/run/docker.sock", "tcp://localhost:2376"]}'}})}), {port: 2375}).observed, /nothing on tcp port 2375/);
   t.regex(g(snapshot({daemon: daemon({configFile: {path: '/etc/docker/daemon.json', text: '{"hosts": ['}})}), {port: 2375}).observed, /not valid JSON/);
