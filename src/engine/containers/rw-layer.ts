@@ -3,16 +3,14 @@
  * overlay2/<mount-id>-init (the files the engine provides: /etc/hosts, /.dockerenv, ...) and
  * overlay2/<mount-id> (the writable upper dir where the container's changes land, and merged/, its root).
  */
-import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {promisify} from 'node:util';
 import {isMountPoint} from '../../common/mount-table.js';
 import type {LayerStore} from '../images/layer-store.js';
+import {mountOverlay, unmount} from '../runtime/mounter/mounter.js';
 import {discardDir} from '../util/discard.js';
 
-const run = promisify(execFile);
 const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const linkId = () => [...randomBytes(26)].map((b) => base32[b % 32]).join('');
 
@@ -85,12 +83,12 @@ export async function mountRwLayer(layers: LayerStore, paths: RwLayerPaths): Pro
   if (isMounted(paths.merged)) return;
   const id = paths.mountId;
   const options = `lowerdir=${paths.lower},upperdir=${id}/diff,workdir=${id}/work`;
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', options, paths.merged], {cwd: layers.driverRoot});
+  await mountOverlay(layers.driverRoot, paths.merged, options);
 }
 
 export async function unmountRwLayer(paths: RwLayerPaths): Promise<void> {
   if (!isMounted(paths.merged)) return;
-  await run('umount', [paths.merged]).catch(() => run('umount', ['-l', paths.merged]));
+  await unmount(paths.merged);
 }
 
 export async function removeRwLayer(layers: LayerStore, containerId: string): Promise<void> {

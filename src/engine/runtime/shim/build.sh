@@ -1,7 +1,8 @@
 #!/bin/sh
-# Builds dist/shim/labd-shim (holds a container's process) and dist/shim/labd-proxy
-# (the data path of a published TCP port). Static, so they start without the dynamic
-# loader and stay well under 1 MB resident.
+# Builds dist/shim/labd-shim (holds a container's process), dist/shim/labd-proxy (the
+# data path of a published TCP port) and dist/shim/labd-mount (mounts containers'
+# roots). Static, so they start without the dynamic loader and stay well under 1 MB
+# resident.
 set -eu
 cd "$(dirname "$0")/../../../.."
 src=src/engine/runtime/shim
@@ -17,3 +18,4 @@ build() {
 build dist/shim/labd-shim \
 	"$src/main.c" "$src/args.c" "$src/log.c" "$src/runtime.c" "$src/attach.c" "$src/request.c"
 build dist/shim/labd-proxy src/engine/network/relay/labd-proxy.c
+build dist/shim/labd-mount src/engine/runtime/mounter/labd-mount.c
