@@ -18,3 +18,15 @@ test('an unknown command is one clear error', async (t) => {
   t.not(r.code, 0);
   t.regex(r.stderr, /frobnicate/);
 });
+
+test('every command file is registered for the bundled CLI, and each one answers --help', async (t) => {
+  const {readdirSync} = await import('node:fs');
+  const {join, relative} = await import('node:path');
+  const {COMMANDS} = await import('../../src/cli/commands-index.js');
+  const dir = new URL('../../src/cli/commands', import.meta.url).pathname;
+  const files = (readdirSync(dir, {recursive: true}) as string[]).filter((f) => f.endsWith('.ts')).map((f) => relative(dir, join(dir, f)).slice(0, -3).replaceAll('/', ':'));
+  t.deepEqual(Object.keys(COMMANDS).sort(), files.sort());
+  const r = await runLab(['stop', '--help']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /power its VM off/);
+});

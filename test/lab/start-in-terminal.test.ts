@@ -1,6 +1,6 @@
 /**
  * A newcomer's first minutes, typed into a real terminal: `lab start 26`, the step text in their language,
- * the first step done with gcc, and `lab check` turning it green. Uses the engine on Docker's own paths.
+ * the first step done with gcc, and `lab check` turning it green. Uses the engine on Docker's own paths (--provider local; the VM flow is in test/vm/).
  */
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -14,7 +14,7 @@ test('lab start 26, read step 1 in Russian, do it, lab check shows it done', asy
   const term = new Terminal(`alias lab='node ${labBin}'; cd ${dir} && bash --norc`, {XDG_STATE_HOME: join(dir, 'state'), LANG: 'ru_RU.UTF-8', NO_COLOR: '1', PS1: '$ '});
   try {
     await new Promise((r) => setTimeout(r, 300));
-    term.type(`node ${labBin} start 26 --dir ${dir}/lab26`, 'Enter');
+    term.type(`node ${labBin} start 26 --provider local --dir ${dir}/lab26`, 'Enter');
     const screen = await term.waitFor(/Скомпилируйте hello\.c/, 600_000);
     t.regex(screen, /gcc -o hello_not_static hello\.c/);
     term.type(`clear; cd ${dir}/lab26 && gcc -o hello_not_static hello.c && node ${labBin} check`, 'Enter');

@@ -12,7 +12,8 @@ import {QemuProvider} from '../../src/lab/providers/qemu.js';
 import type {Environment} from '../../src/lab/providers/provider.js';
 import {buildImageArchive} from '../../src/recipes/index.js';
 import {buildVmImage, type VmImage} from '../../src/vm/build/index.js';
-import {readVmRecord, vmDir} from '../../src/vm/machine/record.js';
+import {readVmRecord, vmDir, vmFiles} from '../../src/vm/machine/record.js';
+import {runLab} from '../helpers/cli.js';
 import {lab26InVm} from './lab26-flow.js';
 
 const skip = process.env.LAB_SKIP_VM === '1';
@@ -97,6 +98,18 @@ vmTest('a VM boots, runs containers in its own namespaces, and is destroyed with
     t.not(container[i], host[i], `the container has its own ${ns} namespace`);
   });
   await ok(env, ['docker', 'rm', '-f', id]);
+
+  // The same VM as an existing SSH host: `lab doctor --provider ssh` checks it with its own lab, only the lab machine's part.
+  const target = ['--provider', 'ssh', '--host', `root@127.0.0.1:${record.sshPort}`, '--key', vmFiles(dir).clientKey];
+  const doctor = await runLab(['doctor', '--json', ...target, '--host-fingerprint', record.hostKeyFingerprint], {}, 300_000);
+  const report = JSON.parse(doctor.stdout) as {ready: boolean; checks: Array<{id: string; status: string}>};
+  t.true(report.ready, doctor.stdout);
+  t.true(report.checks.some((c) => c.id === 'runc' && c.status === 'ok'));
+  t.false(report.checks.some((c) => c.id === 'qemu-system-x86'), 'VM-building tools are not asked of a lab machine');
+  const wrongKey = await runLab(['doctor', ...target, '--host-fingerprint', `SHA256:${'A'.repeat(43)}`]);
+  t.is(wrongKey.code, 1);
+  const said = wrongKey.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ');
+  t.true(said.includes(`pass --host-fingerprint ${record.hostKeyFingerprint}`), `an unknown host key is refused, with how to pin it: ${said}`);
 
   await env.close();
   env = undefined;

@@ -1,5 +1,6 @@
 import {Command, Flags} from '@oclif/core';
 import chalk from 'chalk';
+import {providerFlags, sshTargetFromFlags} from '../provider-flags.js';
 import {renderTable} from '../ui/table.js';
 import type {CheckResult, DoctorReport} from '../../lab/doctor/types.js';
 
@@ -8,28 +9,59 @@ export default class Doctor extends Command {
   static override description = `Checks each prerequisite for real (it mounts a test overlay, creates namespaces, links a static binary,
 tells whether KVM really works) and prints what is there, what is missing and the command that fixes it.
 With --fix, installs the missing Debian packages (needs root). The exit code is 0 only when everything needed is there.`;
-  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --fix', '<%= config.bin %> doctor --json'];
+  static override examples = [
+    '<%= config.bin %> doctor',
+    '<%= config.bin %> doctor --fix',
+    '<%= config.bin %> doctor --json',
+    '<%= config.bin %> doctor --provider ssh --host student@lab.example.org --key ~/.ssh/id_ed25519   # the remote machine',
+  ];
   static override enableJsonFlag = true;
   static override flags = {
     fix: Flags.boolean({description: 'install the missing Debian packages with apt-get (root only)'}),
+    'lab-machine': Flags.boolean({description: 'only what a machine needs to run labs on (the default inside the lab VM), not what builds VMs'}),
+    ...providerFlags,
   };
 
   async run(): Promise<DoctorReport> {
     const {flags} = await this.parse(Doctor);
-    const {runChecks, isReady} = await import('../../lab/doctor/checks.js');
-    let checks = runChecks();
+    const {insideLabVm, runChecks, isReady} = await import('../../lab/doctor/checks.js');
+    if (flags.provider === 'ssh') return this.remote(flags);
+    const scope = flags['lab-machine'] || insideLabVm() ? 'lab-machine' : 'all';
+    let checks = runChecks(scope);
 
     if (flags.fix) {
       const packages = [...new Set(checks.filter((c) => c.status === 'missing').flatMap((c) => c.packages))];
       if (packages.length > 0) {
         await this.install(packages);
-        checks = runChecks();
+        checks = runChecks(scope);
       } else if (!this.jsonEnabled()) {
         this.log('Nothing to install.');
       }
     }
 
     const report: DoctorReport = {ready: isReady(checks), checks};
+    if (!this.jsonEnabled()) this.print(report);
+    if (!report.ready) process.exitCode = 1;
+    return report;
+  }
+
+  private async remote(flags: Parameters<typeof sshTargetFromFlags>[0] & {fix?: boolean}): Promise<DoctorReport> {
+    if (flags.fix) this.error('--fix installs packages on this machine; on an SSH host, run lab doctor --fix there', {exit: 2});
+    let report: DoctorReport;
+    try {
+      const {SshProvider} = await import('../../lab/providers/ssh.js');
+      const {remoteDoctor} = await import('../../lab/doctor/remote.js');
+      const target = sshTargetFromFlags(flags)!;
+      const env = await new SshProvider(target).connect(`${target.user}@${target.host}`);
+      if (!env) throw new Error(`cannot reach ${target.host}`);
+      try {
+        report = await remoteDoctor(env);
+      } finally {
+        await env.close();
+      }
+    } catch (error) {
+      this.error((error as Error).message, {exit: 1});
+    }
     if (!this.jsonEnabled()) this.print(report);
     if (!report.ready) process.exitCode = 1;
     return report;

@@ -8,6 +8,8 @@ interface Prerequisite {
   id: string;
   name: string;
   neededFor: string;
+  /** lab-machine: where containers run (this machine with --provider local, or the lab VM); host: where VMs and images are built. */
+  where?: 'host';
   packages: string[];
   /** A hint for the fix when no Debian package applies. */
   manualFix?: string;
@@ -55,9 +57,9 @@ export const prerequisites: Prerequisite[] = [
       return {status: r.ok ? 'ok' : 'missing', detail: r.detail};
     },
   },
-  {id: 'qemu-system-x86', name: 'qemu-system-x86', neededFor: 'disposable lab VMs', packages: ['qemu-system-x86'], check: command('qemu-system-x86_64', ['--version'])},
-  {id: 'qemu-utils', name: 'qemu-utils (qemu-img)', neededFor: 'copy-on-write VM disks', packages: ['qemu-utils'], check: command('qemu-img', ['--version'])},
-  {id: 'debootstrap', name: 'debootstrap', neededFor: 'building the lab VM and the debian image', packages: ['debootstrap'], check: command('debootstrap', ['--version'])},
+  {id: 'qemu-system-x86', where: 'host', name: 'qemu-system-x86', neededFor: 'disposable lab VMs', packages: ['qemu-system-x86'], check: command('qemu-system-x86_64', ['--version'])},
+  {id: 'qemu-utils', where: 'host', name: 'qemu-utils (qemu-img)', neededFor: 'copy-on-write VM disks', packages: ['qemu-utils'], check: command('qemu-img', ['--version'])},
+  {id: 'debootstrap', where: 'host', name: 'debootstrap', neededFor: 'building the lab VM and the debian image', packages: ['debootstrap'], check: command('debootstrap', ['--version'])},
   {
     id: 'docker-cli', name: 'docker CLI', neededFor: 'the client students type (talks to labd)', packages: ['docker.io'],
     check: command('docker', ['--version']),
@@ -87,7 +89,7 @@ export const prerequisites: Prerequisite[] = [
     },
   },
   {
-    id: 'kvm', name: 'KVM acceleration', neededFor: 'fast VMs (without it qemu uses TCG, about 12x slower guest CPU)', packages: [],
+    id: 'kvm', where: 'host', name: 'KVM acceleration', neededFor: 'fast VMs (without it qemu uses TCG, about 12x slower guest CPU)', packages: [],
     manualFix: 'use a host with working KVM; labs still run under TCG',
     check() {
       const a = probe.detectAccelerator();
@@ -101,8 +103,13 @@ export function fixCommand(p: Pick<Prerequisite, 'packages' | 'manualFix'>): str
   return p.manualFix;
 }
 
-export function runChecks(only?: (p: Prerequisite) => boolean): CheckResult[] {
-  return prerequisites.filter((p) => (only ? only(p) : true)).map((p) => {
+/** Inside the lab VM only the lab machine's part matters: VMs and images are built on the host. */
+export const insideLabVm = (): boolean => existsSync('/usr/lib/lab-vm/boot');
+
+export type DoctorScope = 'all' | 'lab-machine';
+
+export function runChecks(scope: DoctorScope = 'all'): CheckResult[] {
+  return prerequisites.filter((p) => scope === 'all' || p.where !== 'host').map((p) => {
     let outcome: Outcome;
     try {
       outcome = p.check();
