@@ -5,6 +5,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import {parseServiceOptions, shellWords} from '../../src/engine/config/options-file.js';
 import {engineArgs} from '../../src/engine/control/engine-process.js';
+import {restartEngineProcess} from '../../src/engine/control/engine-restart.js';
 
 test('DOCKER_OPTS: the last assignment counts, quotes and comments as in sh', (t) => {
   const text = [
@@ -33,6 +34,15 @@ test('engineArgs: the options file\'s flags first, then the ones given', (t) => 
     t.deepEqual(engineArgs({hosts: [], optionsFile: file, logLevel: 'debug'}), ['-H', 'unix:///tmp/x.sock', '--data-root', '/tmp/data', '--log-level', 'debug']);
     t.deepEqual(engineArgs({hosts: ['unix:///a.sock']}), ['-H', 'unix:///a.sock']);
     t.throws(() => engineArgs({hosts: [], optionsFile: join(dir, 'missing')}), {message: /cannot read the service options file .*missing/});
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+});
+
+test('restart with nothing recorded says how to name the options file', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'service-restart-'));
+  try {
+    await t.throwsAsync(restartEngineProcess(dir), {message: /nothing to restart .*--options-file \/etc\/default\/docker/});
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }

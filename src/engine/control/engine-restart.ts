@@ -11,12 +11,17 @@ export class RestartError extends Error {
   override name = 'RestartError';
 }
 
-function optionsOf(execRoot: string): EngineOptions {
+/**
+ * How to start again: as last time; or, with an options file named now (after a reboot emptied the run dir, or to
+ * turn a plain engine into a service), from that file's flags alone, as a service manager would.
+ */
+function optionsOf(execRoot: string, optionsFile?: string): EngineOptions {
+  if (optionsFile) return {hosts: [], optionsFile};
   const record = readServiceRecord(execRoot);
   if (record) return record;
   const state = readState(execRoot);
   if (state) return {hosts: state.hosts, dataRoot: state.dataRoot, execRoot: state.execRoot, configFile: state.configFile, logLevel: state.logLevel, optionsFile: state.optionsFile};
-  throw new RestartError(`no engine was started with exec-root ${execRoot}: nothing to restart (start one with: lab engine start)`);
+  throw new RestartError(`no engine was started with exec-root ${execRoot}: nothing to restart (start one with: lab engine start, or name its options file: lab engine restart --options-file /etc/default/docker)`);
 }
 
 /** What to tell someone whose daemon refused its configuration: where each half of a conflict lives. */
@@ -38,8 +43,8 @@ function explain(error: Error, options: EngineOptions): string {
   return lines.join('\n');
 }
 
-export async function restartEngineProcess(execRoot: string): Promise<{stopped?: EngineState; started: EngineState}> {
-  const options = optionsOf(execRoot);
+export async function restartEngineProcess(execRoot: string, optionsFile?: string): Promise<{stopped?: EngineState; started: EngineState}> {
+  const options = optionsOf(execRoot, optionsFile);
   const stopped = await stopEngineProcess(execRoot);
   try {
     return {stopped, started: await startEngineProcess(options)};

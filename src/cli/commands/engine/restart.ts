@@ -1,4 +1,4 @@
-import {Command} from '@oclif/core';
+import {Command, Flags} from '@oclif/core';
 import chalk from 'chalk';
 import {execRootFlag} from '../../engine-flags.js';
 
@@ -10,7 +10,10 @@ This is what systemctl restart docker does for dockerd. When the daemon refuses 
 stopped and the reason is shown.`;
   static override examples = ['<%= config.bin %> engine restart'];
   static override enableJsonFlag = true;
-  static override flags = {'exec-root': execRootFlag};
+  static override flags = {
+    'exec-root': execRootFlag,
+    'options-file': Flags.string({description: 'start from this service options file\'s DOCKER_OPTS alone (default: the way the engine was last started)'}),
+  };
 
   async run() {
     const {flags} = await this.parse(EngineRestart);
@@ -19,7 +22,7 @@ stopped and the reason is shown.`;
     if (process.getuid?.() !== 0) this.error('the engine needs root: run it with sudo', {exit: 1});
     const execRoot = locateExecRoot(flags['exec-root']);
     try {
-      const {stopped, started} = await restartEngineProcess(execRoot);
+      const {stopped, started} = await restartEngineProcess(execRoot, flags['options-file']);
       if (!this.jsonEnabled()) {
         this.log(stopped ? `Engine stopped (pid ${stopped.pid}).` : 'The engine was not running.');
         this.log(`${chalk.green('✓')} Engine running (pid ${started.pid}), listening on ${started.hosts.join(', ')}`);
