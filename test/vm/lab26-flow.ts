@@ -3,7 +3,7 @@
  * script runs inside it through `lab ssh` (step 4 answers its question with `lab answer` inside the VM); `lab check`
  * on the host gives full marks; the copy of the session inside agrees; `lab destroy` leaves nothing behind.
  */
-import {readdirSync} from 'node:fs';
+import {readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
 import {packageRoot} from '../../src/package-root.js';
@@ -37,6 +37,9 @@ export async function lab26InVm(t: ExecutionContext, env: NodeJS.ProcessEnv): Pr
   // The host pushed its progress into the VM: `lab status` inside sees the same score.
   const inside = JSON.parse((await lab(['ssh', 'lab26', '--', 'lab', 'status', '--json'])).stdout) as {score: number};
   t.is(inside.score, check.maxScore);
+
+  const disk = statSync(join(env.XDG_STATE_HOME!, 'lab', 'vms', 'lab26', 'disk.qcow2'));
+  t.log(`the VM's own disk (copy-on-write over the base) after the whole lab: ${((disk.blocks * 512) / 1048576).toFixed(0)} MiB`);
 
   const destroyed = JSON.parse((await lab(['destroy', '--json'])).stdout) as {vmDestroyed: boolean};
   t.true(destroyed.vmDestroyed);

@@ -18,8 +18,17 @@ the remote shell without a terminal, as with ssh(1).`;
     const name = args.name ?? (await defaultVmName());
     if (!name) this.error('there is no VM; start one with: lab vm start NAME', {exit: 1});
     const words = (argv as string[]).slice(args.name ? 1 : 0);
-    const env = await new QemuProvider().connect(name).catch((error: Error) => this.error(error.message, {exit: 1}));
-    if (!env) this.error(`VM ${name} is not running; start it with: lab vm start ${name}`, {exit: 1});
+    const provider = new QemuProvider();
+    let env = await provider.connect(name).catch((error: Error) => this.error(error.message, {exit: 1}));
+    if (!env) {
+      // A VM powered off with `lab stop` comes back with its disk as it was.
+      const {readVmRecord} = await import('../../vm/machine/record.js');
+      const record = await readVmRecord(name);
+      if (!record) this.error(`there is no VM named ${name} (lab vm ls lists them)`, {exit: 1});
+      env = await provider
+        .start({name, workdir: record.workdir, onProgress: (m) => process.stderr.write(`› ${m}\n`)})
+        .catch((error: Error) => this.error(error.message, {exit: 1}));
+    }
     try {
       process.exitCode = await env.shell(words.length > 0 ? {command: shellJoin(words)} : {});
     } finally {
