@@ -1,8 +1,11 @@
-/** The userland proxy on loopback only: TCP both ways with half-close, UDP replies to the right client, bind errors. */
+/** The userland proxy on loopback only: TCP (labd-proxy) both ways with half-close, UDP replies to the right client, bind errors. */
+import {createHash, randomBytes} from 'node:crypto';
 import {createSocket} from 'node:dgram';
+import {readdirSync, readFileSync} from 'node:fs';
 import {connect, createServer, type AddressInfo, type Server} from 'node:net';
 import test from 'ava';
 import {BindError, openProxy} from '../../../src/engine/network/proxy.js';
+import {spliceProxyPath} from '../../../src/engine/network/splice-proxy.js';
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
@@ -77,4 +80,50 @@ test('udp: each client gets its own replies', async (t) => {
   t.is(b, 'echo:two');
   await proxy.close();
   echo.close();
+});
+
+test('tcp through labd-proxy: many connections at once, each stream intact both ways; close frees the port at once', async (t) => {
+  t.truthy(spliceProxyPath(), 'labd-proxy is built');
+  // An upstream that answers every byte it gets with its sha256 and then its own 2 MB of data.
+  const upstream = createServer({allowHalfOpen: true}, (s) => {
+    const hash = createHash('sha256');
+    s.on('data', (d: Buffer) => hash.update(d));
+    s.on('end', () => s.end(Buffer.concat([Buffer.from(hash.digest('hex')), Buffer.alloc(2 * 1024 * 1024, 9)])));
+  });
+  const targetPort = await listen(upstream);
+  const proxy = await openProxy({proto: 'tcp', hostIp: '127.0.0.1', hostPort: 0, targetIp: '127.0.0.1', targetPort});
+  const relays = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+    } catch {
+      return [];
+    }
+  }).filter((args) => args[0]?.endsWith('labd-proxy') && args[2] === String(targetPort));
+  t.is(relays.length, 1, 'one relay process serves the port');
+  const one = (i: number) => new Promise<void>((resolve, reject) => {
+    const payload = randomBytes(256 * 1024 + i);
+    const c = connect({host: '127.0.0.1', port: proxy.hostPort, allowHalfOpen: true});
+    const chunks: Buffer[] = [];
+    c.on('data', (d: Buffer) => chunks.push(d));
+    c.on('error', reject);
+    c.on('end', () => {
+      const all = Buffer.concat(chunks);
+      const want = createHash('sha256').update(payload).digest('hex');
+      if (all.subarray(0, 64).toString() !== want || all.length !== 64 + 2 * 1024 * 1024) reject(new Error(`connection ${i}: got ${all.length} bytes`));
+      else resolve();
+      c.destroy();
+    });
+    c.end(payload);
+  });
+  await Promise.all(Array.from({length: 20}, (_, i) => one(i)));
+  t.pass();
+  const port = proxy.hostPort;
+  await proxy.close();
+  const again = createServer();
+  await new Promise<void>((resolve, reject) => {
+    again.once('error', reject);
+    again.listen(port, '127.0.0.1', () => resolve());
+  });
+  again.close();
+  upstream.close();
 });
