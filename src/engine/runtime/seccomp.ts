@@ -5,7 +5,7 @@
  * wherever in the container it is made.
  */
 import {arch, release} from 'node:os';
-import {allowedSyscalls, neverAllowed, syscallsByCapability} from './seccomp-syscalls.js';
+import {absentOnX86_64, allowedSyscalls, neverAllowed, syscallsByCapability} from './seccomp-syscalls.js';
 
 export interface SeccompArg {
   index: number;
@@ -53,12 +53,13 @@ export function ptraceIsSafe(kernel = release()): boolean {
 }
 
 /** The built-in profile for a container holding `capabilities` (the OCI names, CAP_...). */
-export function defaultSeccompProfile(capabilities: readonly string[], kernel = release()): SeccompProfile {
+export function defaultSeccompProfile(capabilities: readonly string[], kernel = release(), machine = arch()): SeccompProfile {
   const caps = new Set(capabilities);
   const allowed = new Set(allowedSyscalls);
   for (const [cap, names] of Object.entries(syscallsByCapability)) if (caps.has(cap)) for (const n of names) allowed.add(n);
   if (ptraceIsSafe(kernel) || caps.has('CAP_SYS_PTRACE')) allowed.add('ptrace');
   for (const n of neverAllowed) allowed.delete(n);
+  if (machine === 'x64') for (const n of absentOnX86_64) allowed.delete(n);
   const admin = caps.has('CAP_SYS_ADMIN');
   const rules: SeccompRule[] = [{names: [...allowed].sort(), action: 'SCMP_ACT_ALLOW'}];
   if (admin) {
@@ -76,5 +77,5 @@ export function defaultSeccompProfile(capabilities: readonly string[], kernel = 
   for (const persona of [0x0, 0x8, 0x20000, 0x20008, 0xffffffff]) {
     rules.push({names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{index: 0, value: persona, op: 'SCMP_CMP_EQ'}]});
   }
-  return {defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: EPERM, architectures: seccompArchitectures(), syscalls: rules};
+  return {defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: EPERM, architectures: seccompArchitectures(machine), syscalls: rules};
 }
