@@ -43,7 +43,6 @@ struct half {
 struct conn {
 	int client, upstream;
 	int connecting;
-	unsigned client_mask, upstream_mask; /* what epoll watches now, to skip needless changes */
 	struct half up, down; /* client->upstream, upstream->client */
 };
 
@@ -62,25 +61,6 @@ static void conn_close(struct conn *c)
 			close(c->down.pipe[i]);
 	}
 	free(c);
-}
-
-/* Which events each socket waits for follows from the state of both halves: read a
- * side only while its pipe has room and it has not sent its FIN (level-triggered
- * epoll would wake forever otherwise), write a side while bytes wait for it. */
-static void conn_watch(struct conn *c)
-{
-	struct epoll_event ev = { 0 };
-	ev.data.ptr = c;
-	ev.events = (!c->up.eof && c->up.queued < c->up.cap ? EPOLLIN : 0) | (c->down.queued ? EPOLLOUT : 0);
-	if (ev.events != c->client_mask) {
-		epoll_ctl(ep, EPOLL_CTL_MOD, c->client, &ev);
-		c->client_mask = ev.events;
-	}
-	ev.events = (!c->down.eof && c->down.queued < c->down.cap ? EPOLLIN : 0) | (c->up.queued ? EPOLLOUT : 0);
-	if (ev.events != c->upstream_mask) {
-		epoll_ctl(ep, EPOLL_CTL_MOD, c->upstream, &ev);
-		c->upstream_mask = ev.events;
-	}
 }
 
 /* Move what can move in one direction; -1 means the connection is broken. */
@@ -181,10 +161,12 @@ static void on_event(struct conn *c, unsigned events)
 			return;
 		}
 		c->connecting = 0;
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+		/* Edge-triggered from now on, both ways on both sockets, set once: every
+		 * event runs both directions until they block (pump), so no readiness is
+		 * lost and epoll never needs changing while the bytes flow. */
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET, .data.ptr = c };
 		epoll_ctl(ep, EPOLL_CTL_ADD, c->client, &ev);
-		c->client_mask = EPOLLIN;
-		c->upstream_mask = EPOLLOUT;
+		epoll_ctl(ep, EPOLL_CTL_MOD, c->upstream, &ev);
 	}
 	if ((events & EPOLLERR) || pump(&c->up) < 0 || pump(&c->down) < 0) {
 		conn_end(c); /* a reset on either side ends both */
@@ -194,7 +176,6 @@ static void on_event(struct conn *c, unsigned events)
 		conn_end(c); /* both FINs passed on: nothing more can flow */
 		return;
 	}
-	conn_watch(c);
 }
 
 static int parse_target(const char *ip, const char *port)
