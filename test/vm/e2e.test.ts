@@ -14,7 +14,7 @@ import {buildImageArchive} from '../../src/recipes/index.js';
 import {buildVmImage, type VmImage} from '../../src/vm/build/index.js';
 import {readVmRecord, vmDir, vmFiles} from '../../src/vm/machine/record.js';
 import {runLab} from '../helpers/cli.js';
-import {lab26InVm} from './lab26-flow.js';
+import {labInVm} from './lab-flow.js';
 
 const skip = process.env.LAB_SKIP_VM === '1';
 const vmTest = skip ? test.skip : test.serial;
@@ -106,6 +106,19 @@ vmTest('a VM boots, runs containers in its own namespaces, and is destroyed with
   t.true(report.ready, doctor.stdout);
   t.true(report.checks.some((c) => c.id === 'runc' && c.status === 'ok'));
   t.false(report.checks.some((c) => c.id === 'qemu-system-x86'), 'VM-building tools are not asked of a lab machine');
+  // A whole lab over the ssh provider on that machine: files handed out there, checks read its state.
+  const sshState = await mkdtemp(join(tmpdir(), 'lab-ssh-provider-'));
+  t.teardown(() => rm(sshState, {recursive: true, force: true}));
+  const pinned = [...target, '--host-fingerprint', record.hostKeyFingerprint];
+  const overSsh = await runLab(['start', '26', '--json', ...pinned, '--dir', '/root/over-ssh'], {XDG_STATE_HOME: sshState}, 900_000);
+  t.is(overSsh.code, 0, overSsh.stderr.slice(-2000));
+  const graded = async () => (JSON.parse((await runLab(['check', '--json'], {XDG_STATE_HOME: sshState})).stdout) as {steps: Array<{id: string; done: boolean}>}).steps.find((s) => s.id === 'compile-dynamic')!.done;
+  t.false(await graded());
+  await ok(env, ['sh', '-c', 'cd /root/over-ssh && gcc -o hello_not_static hello.c']);
+  t.true(await graded(), 'lab check over the ssh provider sees the compiled program');
+  t.is((await runLab(['destroy'], {XDG_STATE_HOME: sshState})).code, 0);
+  t.is((await env.exec(['test', '-f', '/root/over-ssh/hello.c'])).code, 0, 'an SSH host is never wiped');
+
   const wrongKey = await runLab(['doctor', ...target, '--host-fingerprint', `SHA256:${'A'.repeat(43)}`]);
   t.is(wrongKey.code, 1);
   const said = wrongKey.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ');
@@ -122,10 +135,12 @@ vmTest('a VM boots, runs containers in its own namespaces, and is destroyed with
   t.is(await provider.connect(NAME), undefined);
 });
 
-vmTest('lab 26 in a VM with the default provider: start, solve inside, full marks from the host, destroy', async (t) => {
-  t.timeout(40 * 60_000);
-  if (!image) image = await buildVmImage();
-  const state = await mkdtemp(join(tmpdir(), 'lab-vm-lab26-'));
-  t.teardown(() => rm(state, {recursive: true, force: true}));
-  await lab26InVm(t, {XDG_STATE_HOME: state, LAB_PROVIDER: ''});
-});
+for (const lab of ['26', 'arch']) {
+  vmTest(`lab ${lab} in a VM with the default provider: start, solve inside, full marks from the host, destroy`, async (t) => {
+    t.timeout(40 * 60_000);
+    if (!image) image = await buildVmImage();
+    const state = await mkdtemp(join(tmpdir(), `lab-vm-lab${lab}-`));
+    t.teardown(() => rm(state, {recursive: true, force: true}));
+    await labInVm(t, lab, {XDG_STATE_HOME: state, LAB_PROVIDER: ''});
+  });
+}

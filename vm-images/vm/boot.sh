@@ -30,16 +30,15 @@ say "LAB-VM-READY up=$up ssh-ed25519 $fingerprint"
 # What containers need (overlay, veth, bridge) and the engine (node, slow to start under emulation) come after
 # SSH so that they do not delay it.
 modprobe -a $(grep -v '^#' /etc/modules-load.d/lab-vm.conf) || say "LAB-VM-WARNING modprobe failed"
-$bb setsid /usr/local/bin/labd > /var/log/labd.log 2>&1 < /dev/null &
-echo $! > /run/labd-vm.pid
 
-# Reported separately: SSH is usable before the engine, and a failed engine must not hide the VM.
+# The engine runs as a service, as dockerd does on Debian: its flags come from DOCKER_OPTS in /etc/default/docker
+# and its settings from /etc/docker/daemon.json; `lab engine restart` re-reads both. Reported separately: SSH is
+# usable before the engine, and a failed engine must not hide the VM.
 (
-	pid=$(cat /run/labd-vm.pid)
-	until [ -S /var/run/docker.sock ]; do
-		kill -0 "$pid" 2>/dev/null || { say "LAB-VM-ENGINE-FAILED see /var/log/labd.log"; exit 0; }
-		$bb usleep 50000
-	done
-	read -r up _ < /proc/uptime
-	say "LAB-VM-ENGINE-READY up=$up"
+	if /usr/local/bin/lab engine start --options-file /etc/default/docker > /var/log/lab-engine-start.log 2>&1 < /dev/null; then
+		read -r up _ < /proc/uptime
+		say "LAB-VM-ENGINE-READY up=$up"
+	else
+		say "LAB-VM-ENGINE-FAILED see /var/log/lab-engine-start.log and /var/run/docker/labd.log"
+	fi
 ) &

@@ -1,7 +1,7 @@
 import {Args, Command} from '@oclif/core';
 
 export default class Ssh extends Command {
-  static override summary = 'Open a shell in a lab VM';
+  static override summary = 'Open a shell in a lab VM (or on the SSH host of the current lab)';
   static override description = `An interactive shell (a real terminal) as root in the VM NAME: by default the only running VM, else the one
 started last. Words after -- run as a command instead, and the exit code is the command's. Piped input goes to
 the remote shell without a terminal, as with ssh(1).`;
@@ -15,7 +15,30 @@ the remote shell without a terminal, as with ssh(1).`;
     const {defaultVmName} = await import('../../vm/machine/lifecycle.js');
     const {QemuProvider} = await import('../../lab/providers/qemu.js');
     const {shellJoin} = await import('../../vm/ssh/quote.js');
-    const name = args.name ?? (await defaultVmName());
+    const words0 = (argv as string[]).slice(args.name ? 1 : 0);
+    // A lab on an existing machine (--provider ssh): its shell is on that machine.
+    let sessionVm: string | undefined;
+    if (!args.name) {
+      const {loadSession} = await import('../../lab/session/session.js');
+      let session;
+      try {
+        session = loadSession();
+      } catch {
+        session = undefined;
+      }
+      if (session?.provider === 'ssh' && session.ssh) {
+        const {SshProvider} = await import('../../lab/providers/ssh.js');
+        const env = await new SshProvider(session.ssh).connect(session.envName).catch((error: Error) => this.error(error.message, {exit: 1}));
+        try {
+          process.exitCode = await env!.shell(words0.length > 0 ? {command: shellJoin(words0)} : {});
+        } finally {
+          await env!.close();
+        }
+        return;
+      }
+      if (session?.provider === 'qemu') sessionVm = session.envName;
+    }
+    const name = args.name ?? sessionVm ?? (await defaultVmName());
     if (!name) this.error('there is no VM; start one with: lab vm start NAME', {exit: 1});
     const words = (argv as string[]).slice(args.name ? 1 : 0);
     const provider = new QemuProvider();

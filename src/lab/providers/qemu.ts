@@ -29,7 +29,7 @@ export class QemuProvider implements Provider {
       waitForEngine: !this.options.skipEngineWait,
     });
     if (started.engine === 'failed') {
-      throw new Error(`the container engine in VM ${opts.name} did not start; see its log with: lab ssh ${opts.name} -- cat /var/log/labd.log`);
+      throw new Error(`the container engine in VM ${opts.name} did not start; see its logs with: lab ssh ${opts.name} -- cat /var/log/lab-engine-start.log /var/run/docker/labd.log`);
     }
     const env = await this.open(started.record, opts.workdir);
     const made = await env.exec(['mkdir', '-p', '--', opts.workdir]);

@@ -35,6 +35,8 @@ const addOptionsLine = `grep -qE '^[[:space:]]*(export[[:space:]]+)?DOCKER_OPTS=
 /** The engine as a service: started from its options file, so `lab engine restart` re-reads it (and daemon.json). */
 async function ensureService(env: Environment, service: NonNullable<Exercise['service']>, progress: Progress): Promise<void> {
   await run(env, ['sh', '-c', addOptionsLine, 'sh', service.optionsFile, service.opts], `writing DOCKER_OPTS to ${service.optionsFile}`);
+  // Where Docker is installed its configuration folder exists; students write daemon.json into it.
+  await run(env, ['mkdir', '-p', '/etc/docker'], 'creating /etc/docker');
   const lab = labCommandIn(env);
   const status = await env.exec([...lab, 'engine', 'status', '--json'], {timeoutMs: 15_000});
   const state = JSON.parse(status.stdout || '{}') as {running?: boolean; optionsFile?: string | null};

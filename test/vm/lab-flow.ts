@@ -1,0 +1,53 @@
+/**
+ * A lab the way a student meets it with the default provider: `lab start LAB` boots a VM; each step's solve
+ * script runs inside it through `lab ssh` (questions answered with `lab answer` inside the VM); `lab check` on the
+ * host gives full marks; the copy of the session inside agrees; `lab destroy` leaves nothing behind.
+ */
+import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import type {ExecutionContext} from 'ava';
+import {packageRoot} from '../../src/package-root.js';
+import {paramEnv} from '../../src/lab/session/params.js';
+import {shellJoin} from '../../src/vm/ssh/quote.js';
+import {runLab} from '../helpers/cli.js';
+
+export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const run = async (args: string[], timeoutMs = 600_000) => {
+    const r = await runLab(args, env, timeoutMs);
+    if (r.code !== 0) throw new Error(`lab ${args.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim().slice(-1500)}`);
+    return r;
+  };
+  const vm = `lab${lab}`;
+  let started = performance.now();
+  const start = await run(['start', lab, '--lang', 'en']);
+  t.regex(start.stderr, /environment: qemu/);
+  t.true(start.stdout.includes(`lab ssh ${vm}`), 'the student is told how to get inside');
+  t.log(`lab start ${lab}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const session = JSON.parse(readFileSync(join(env.XDG_STATE_HOME!, 'lab', 'sessions', `${lab}.json`), 'utf8')) as {workdir: string; params?: Record<string, string>};
+  const vars = Object.entries({LAB_EXERCISE_DIR: `/opt/lab/exercises/${lab}`, ...paramEnv(session.params ?? {})}).map(([k, v]) => `${k}=${shellJoin([v])}`);
+  started = performance.now();
+  for (const script of readdirSync(join(packageRoot(), 'exercises', lab, 'solve')).sort()) {
+    const inside = `cd ${shellJoin([session.workdir])} && export ${vars.join(' ')} && sh /opt/lab/exercises/${lab}/solve/${script}`;
+    await run(['ssh', vm, '--', 'sh', '-c', inside]);
+  }
+  t.log(`solve scripts inside the VM: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  started = performance.now();
+  const check = JSON.parse((await run(['check', '--json'])).stdout) as {score: number; maxScore: number; steps: Array<{id: string; done: boolean}>};
+  t.log(`lab check: ${((performance.now() - started) / 1000).toFixed(1)} s, ${check.score}/${check.maxScore}`);
+  t.deepEqual(check.steps.filter((s) => !s.done).map((s) => s.id), [], 'every step is done');
+  t.is(check.score, check.maxScore);
+
+  // The host pushed its progress into the VM: `lab status` inside sees the same score.
+  const inside = JSON.parse((await run(['ssh', vm, '--', 'lab', 'status', '--json'])).stdout) as {score: number};
+  t.is(inside.score, check.maxScore);
+
+  const disk = statSync(join(env.XDG_STATE_HOME!, 'lab', 'vms', vm, 'disk.qcow2'));
+  t.log(`the VM's own disk (copy-on-write over the base) after the whole lab: ${((disk.blocks * 512) / 1048576).toFixed(0)} MiB`);
+
+  const destroyed = JSON.parse((await run(['destroy', '--json'])).stdout) as {vmDestroyed: boolean};
+  t.true(destroyed.vmDestroyed);
+  const left = await runLab(['vm', 'ls', '--json'], env);
+  t.deepEqual(JSON.parse(left.stdout), [], 'no VM is left');
+}
