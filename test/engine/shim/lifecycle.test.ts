@@ -1,7 +1,8 @@
-// labd-shim lifecycle: surviving its parent, exec into a container, failed create,
-// and the start time and memory it costs.
+// labd-shim lifecycle: surviving its parent, exec into a container (also serving a handed-over connection),
+// failed create, and the start time and memory it costs.
 import {spawn} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
+import {connect, createServer, type Socket} from 'node:net';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {
@@ -154,4 +155,35 @@ test.serial('measure: start-to-ready time and resident memory', async (t) => {
   t.log(`shim VmRSS while a container runs: ${rss} kB`);
   t.true(rss > 0 && rss < 1024, `VmRSS ${rss} kB`);
   t.true(readFileSync(shimPath()).length > 0);
+});
+
+test('exec with a handed-over client: its output and exit reach the connection directly; a failed start is told down it', async (t) => {
+  const id = newId(t);
+  await startShim(t, w, id, {bundle: makeBundle(w, id, ['sleep', '100'])});
+  await runc(w, 'start', id);
+  // Plays the docker CLI's hijacked connection: labd passes the server side of it as the shim's fd 3.
+  const serve = async (args: string[], stateDir: string) => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(join(w.base, `${stateDir.split('/').pop()}.sock`), () => r()));
+    const accepted = new Promise<Socket>((r) => server.once('connection', r));
+    const cli = connect((server.address() as string));
+    const chunks: Buffer[] = [];
+    cli.on('data', (d: Buffer) => chunks.push(d));
+    const ended = new Promise<Buffer>((r) => cli.on('close', () => r(Buffer.concat(chunks))));
+    const conn = await accepted;
+    const {args: base} = shimArgs(w, id, {exec: makeProcessJson(w, id, args), stateDir, log: '/dev/null'});
+    const proc = spawn(shimPath(), [...base, '--hold', '--client-fd', '3', '--client-streams', 'oe'], {detached: true, stdio: ['ignore', 'pipe', 'inherit', conn]});
+    t.context.procs.push(proc);
+    conn.destroy(); // as labd: the shim holds the only copy now
+    const line = await firstLine(proc);
+    server.close();
+    return {line, output: await ended, state: stateDir};
+  };
+  const ok = await serve(['sh', '-c', 'echo out; echo err >&2; exit 6'], join(w.base, 'state', `${id}-h1`));
+  t.regex(ok.line, /^ready \d+$/);
+  t.deepEqual(demux(ok.output), {stdout: 'out\n', stderr: 'err\n', frames: 2});
+  t.is(readExit(ok.state)?.exitCode, 6, 'the exit file is written before the connection closes');
+  const bad = await serve(['nosuch'], join(w.base, 'state', `${id}-h2`));
+  t.regex(bad.line, /^error .*executable file not found/);
+  t.regex(demux(bad.output).stdout, /^OCI runtime exec failed: .*executable file not found in \$PATH\r\n$/);
 });
