@@ -24,9 +24,10 @@ class Helper {
 
   constructor(binary: string) {
     this.child = spawn(binary, [], {stdio: ['pipe', 'pipe', 'ignore']}) as unknown as ChildProcessWithoutNullStreams;
-    // The daemon's life decides the helper's, not the other way round: it must not keep the event loop alive.
+    // The daemon's life decides the helper's, not the other way round: it keeps the event loop alive only while
+    // a reply is awaited.
     this.child.unref();
-    for (const s of [this.child.stdin, this.child.stdout]) (s as unknown as {_handle?: {unref?(): void}})._handle?.unref?.();
+    this.hold(false);
     this.child.stdout.on('data', (d: Buffer) => this.onData(d.toString()));
     const gone = (why: string) => {
       this.alive = false;
@@ -37,12 +38,21 @@ class Helper {
     this.child.stdin.on('error', () => gone('closed its input'));
   }
 
+  private hold(on: boolean): void {
+    for (const s of [this.child.stdin, this.child.stdout]) {
+      const handle = (s as unknown as {_handle?: {ref?(): void; unref?(): void}})._handle;
+      if (on) handle?.ref?.();
+      else handle?.unref?.();
+    }
+  }
+
   private onData(text: string): void {
     this.buffer += text;
     for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
       const line = this.buffer.slice(0, nl);
       this.buffer = this.buffer.slice(nl + 1);
       const p = this.queue.shift();
+      if (this.queue.length === 0) this.hold(false);
       if (!p) continue;
       if (line === 'ok') p.resolve();
       else p.reject(new Error(line.replace(/^error /, '')));
@@ -52,6 +62,7 @@ class Helper {
   request(fields: string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({resolve, reject});
+      this.hold(true);
       this.child.stdin.write(`${fields.join('\t')}\n`);
     });
   }
