@@ -1,4 +1,4 @@
-import {Command, Flags} from '@oclif/core';
+import {Command, Flags, ux} from '@oclif/core';
 import chalk from 'chalk';
 import {providerFlags, sshTargetFromFlags} from '../provider-flags.js';
 import {renderTable} from '../ui/table.js';
@@ -71,7 +71,6 @@ With --fix, installs the missing Debian packages (needs root). The exit code is 
     const {isRoot} = await import('../../lab/doctor/probes.js');
     if (!isRoot()) this.error(`--fix installs Debian packages and needs root. Run: sudo apt-get install -y ${packages.join(' ')}`, {exit: 1});
     const {installPackages} = await import('../../lab/doctor/fix.js');
-    const {ux} = await import('@oclif/core');
     // Progress goes to stderr so --json output on stdout stays clean.
     const tty = Boolean(process.stderr.isTTY);
     ux.action.start(`Installing ${packages.join(', ')}`, 'starting', {stdout: false});
