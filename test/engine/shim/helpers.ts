@@ -173,7 +173,11 @@ export interface Client {
   until: (pred: (b: Buffer) => boolean, ms?: number) => Promise<Buffer>;
 }
 
-export async function openClient(path: string, request: string): Promise<Client> {
+/**
+ * With ack, the request ends in "a" and the shim's "ok" (the client is registered, nothing the process writes from
+ * now on can be missed) is awaited and left out of the data, so a test may start the process right after.
+ */
+export async function openClient(path: string, request: string, opts: {ack?: boolean} = {}): Promise<Client> {
   const sock = connect(path);
   await new Promise<void>((res, rej) => {
     sock.once('connect', res);
@@ -208,6 +212,12 @@ export async function openClient(path: string, request: string): Promise<Client>
       };
       check();
     });
+  if (opts.ack) {
+    await until((b) => b.length >= 3);
+    const all = data();
+    if (all.subarray(0, 3).toString() !== 'ok\n') throw new Error(`no ack from the shim: ${JSON.stringify(all.toString())}`);
+    chunks.splice(0, chunks.length, all.subarray(3));
+  }
   return {sock, data, closed, until};
 }
 

@@ -24,7 +24,7 @@ test('stdout and stderr land in the json log and reach an attach oe client frame
   const script = 'echo out1; echo err1 >&2; printf "tab\\tq\\"b\\\\s\\001"; echo; printf "\\303\\251t\\303\\251\\n"';
   const s = await startShim(t, w, id, {bundle: makeBundle(w, id, ['sh', '-c', script])});
   t.regex(s.line, /^ready \d+$/);
-  const c = await openClient(s.sock, 'attach oe\n');
+  const c = await openClient(s.sock, 'attach oea\n', {ack: true});
   await runc(w, 'start', id);
   const framed = demux(await c.closed);
   t.is(await s.exited, 0);
@@ -51,7 +51,7 @@ test('stdout and stderr land in the json log and reach an attach oe client frame
 test('stdin reaches cat through attach i, and its EOF closes stdin with --stdin-once', async (t) => {
   const id = newId(t);
   const s = await startShim(t, w, id, {bundle: makeBundle(w, id, ['cat']), stdin: true, stdinOnce: true});
-  const out = await openClient(s.sock, 'attach oe\n');
+  const out = await openClient(s.sock, 'attach oea\n', {ack: true});
   // The first bytes travel in the same write as the request line.
   const input = await openClient(s.sock, 'attach i\nhello\n');
   await runc(w, 'start', id);

@@ -26,7 +26,7 @@ test('attach io to a shell on a tty: echo, resize, exit code', async (t) => {
   t.regex(s.line, /^ready \d+$/);
   t.false(existsSync(`${s.state}/console.sock`), 'the console socket is gone once the master arrived');
   t.is(await ask(s.sock, 'resize 30 100\n'), 'ok\n');
-  const c = await openClient(s.sock, 'attach io\n');
+  const c = await openClient(s.sock, 'attach ioa\n', {ack: true});
   const waiter = await openClient(s.sock, 'wait\n');
   await runc(w, 'start', id);
   c.sock.write('stty size\n');
@@ -47,8 +47,8 @@ test('attach io to a shell on a tty: echo, resize, exit code', async (t) => {
 test('a tty client asking for stderr only gets nothing, stdin-less clients cannot type', async (t) => {
   const id = newId(t);
   const s = await startShim(t, w, id, {bundle: makeBundle(w, id, ['sh', '-c', 'echo one; sleep 0.3; echo two'], true), tty: true});
-  const errOnly = await openClient(s.sock, 'attach e\n');
-  const out = await openClient(s.sock, 'attach o\n');
+  const errOnly = await openClient(s.sock, 'attach ea\n', {ack: true});
+  const out = await openClient(s.sock, 'attach oa\n', {ack: true});
   out.sock.write('this is not typed\n');
   await runc(w, 'start', id);
   t.is((await out.closed).toString(), 'one\r\ntwo\r\n');
@@ -68,7 +68,7 @@ test('exec with a tty into a running container', async (t) => {
   });
   t.regex(s.line, /^ready \d+$/);
   t.is(await ask(s.sock, 'resize 12 34\n'), 'ok\n');
-  const c = await openClient(s.sock, 'attach io\n');
+  const c = await openClient(s.sock, 'attach ioa\n', {ack: true});
   await c.until((b) => b.toString().includes('12 34\r\n'));
   c.sock.write('yes\n');
   t.regex((await c.closed).toString(), /got yes\r\n$/);
