@@ -3,13 +3,34 @@
  * script runs inside it through `lab ssh` (questions answered with `lab answer` inside the VM); `lab check` on the
  * host gives full marks; the copy of the session inside agrees; `lab destroy` leaves nothing behind.
  */
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {connect} from 'node:net';
 import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
 import {packageRoot} from '../../src/package-root.js';
 import {paramEnv} from '../../src/lab/session/params.js';
 import {shellJoin} from '../../src/vm/ssh/quote.js';
 import {runLab} from '../helpers/cli.js';
+
+function processesMentioning(dir: string): string[] {
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid) && Number(pid) !== process.pid)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/`);
+      } catch {
+        return false;
+      }
+    });
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({host: '127.0.0.1', port});
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
 
 export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.ProcessEnv): Promise<void> {
   const run = async (args: string[], timeoutMs = 600_000) => {
@@ -46,8 +67,13 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
   const disk = statSync(join(env.XDG_STATE_HOME!, 'lab', 'vms', vm, 'disk.qcow2'));
   t.log(`the VM's own disk (copy-on-write over the base) after the whole lab: ${((disk.blocks * 512) / 1048576).toFixed(0)} MiB`);
 
+  const vmFolder = join(env.XDG_STATE_HOME!, 'lab', 'vms', vm);
+  const {sshPort} = JSON.parse(readFileSync(join(vmFolder, 'vm.json'), 'utf8')) as {sshPort: number};
   const destroyed = JSON.parse((await run(['destroy', '--json'])).stdout) as {vmDestroyed: boolean};
   t.true(destroyed.vmDestroyed);
   const left = await runLab(['vm', 'ls', '--json'], env);
   t.deepEqual(JSON.parse(left.stdout), [], 'no VM is left');
+  t.false(existsSync(vmFolder), 'no file of the VM is left');
+  t.deepEqual(processesMentioning(vmFolder), [], 'no process of the VM is left');
+  t.false(await portAnswers(sshPort), 'its SSH port is closed');
 }
