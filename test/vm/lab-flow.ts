@@ -4,13 +4,13 @@
  * host gives full marks; the copy of the session inside agrees; `lab destroy` leaves nothing behind.
  */
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
-import {connect} from 'node:net';
 import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
 import {packageRoot} from '../../src/package-root.js';
 import {paramEnv} from '../../src/lab/session/params.js';
 import {shellJoin} from '../../src/vm/ssh/quote.js';
 import {runLab} from '../helpers/cli.js';
+import {listenersOf} from './listener.js';
 
 function processesMentioning(dir: string): string[] {
   return readdirSync('/proc')
@@ -22,14 +22,6 @@ function processesMentioning(dir: string): string[] {
         return false;
       }
     });
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({host: '127.0.0.1', port});
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.ProcessEnv): Promise<void> {
@@ -75,5 +67,5 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
   t.deepEqual(JSON.parse(left.stdout), [], 'no VM is left');
   t.false(existsSync(vmFolder), 'no file of the VM is left');
   t.deepEqual(processesMentioning(vmFolder), [], 'no process of the VM is left');
-  t.false(await portAnswers(sshPort), 'its SSH port is closed');
+  t.deepEqual(listenersOf(sshPort).filter((c) => c.includes(vmFolder)), [], 'its SSH port is closed');
 }
