@@ -16,17 +16,18 @@ export function realPathOf(path: string): string {
   }
 }
 
-/** Every mount point, octal escapes (\040 for a space) undone. */
-export function mountPoints(mountinfo?: string): string[] {
-  let text = mountinfo;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/proc/self/mountinfo', 'utf8');
-    } catch {
-      return [];
-    }
+/** This process's mount table as the kernel prints it; empty where there is no /proc. */
+export function readMountinfo(): string {
+  try {
+    return readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return '';
   }
-  return text
+}
+
+/** Every mount point, octal escapes (\040 for a space) undone. */
+export function mountPoints(mountinfo: string = readMountinfo()): string[] {
+  return mountinfo
     .split('\n')
     .map((line) => line.split(' ')[4])
     .filter((p): p is string => p !== undefined && p !== '')

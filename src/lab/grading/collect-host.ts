@@ -2,10 +2,10 @@
  * Host-side facts for overlay labs: directory listings (with whiteouts) and the overlay mounts of the mount
  * table, their layer paths resolved the way the kernel resolved them when they were mounted.
  */
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync} from 'node:fs';
 import {isAbsolute, join, posix} from 'node:path';
 import {overlays, parseMountinfo} from '../../../graders/mounts.js';
-import {realPathOf} from '../../common/mount-table.js';
+import {readMountinfo, realPathOf} from '../../common/mount-table.js';
 import {fileInfo} from './file-info.js';
 import type {DirListing, OverlayMount} from './snapshot.js';
 
@@ -42,16 +42,8 @@ export function dirListing(path: string, contains: string[] = []): DirListing {
 const resolve = (p: string) => (isAbsolute(p) ? realPathOf(posix.normalize(p)) : p);
 
 /** Overlay mounts in this process's mount namespace (the collector runs in the host's). */
-export function overlayMounts(mountinfo?: string): OverlayMount[] {
-  let text = mountinfo;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/proc/self/mountinfo', 'utf8');
-    } catch {
-      return [];
-    }
-  }
-  return overlays(parseMountinfo(text)).map((o) => ({
+export function overlayMounts(mountinfo: string = readMountinfo()): OverlayMount[] {
+  return overlays(parseMountinfo(mountinfo)).map((o) => ({
     ...o,
     resolved: {lower: o.lower.map(resolve), upper: o.upper && resolve(o.upper), work: o.work && resolve(o.work)},
   }));
