@@ -7,13 +7,19 @@
 import {copyFileSync, mkdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {join} from 'node:path';
-import {docker, mustDocker, openScratch, root, session} from './lib/engines.mjs';
-import {
-  RunError, checkPrerequisites, emit, finishLabdProfile, hostInfo, interleaved, logFileOf, pairedRatio, parseOptions, profileReport,
-  readLoad, runBench, startEngines, stats, table,
-} from './lib/compare.mjs';
-import {monotonicUs} from './lib/profile.mjs';
-import {cpuSeconds, log, median, must, run} from './lib/proc.mjs';
+import {runBench} from './lib/bench.mjs';
+import {daemonCpu} from './lib/daemon-usage.mjs';
+import {docker, mustDocker} from './lib/docker-cli.mjs';
+import {checkPrerequisites, logFileOf, startEngines} from './lib/engines.mjs';
+import {hostInfo, readLoad} from './lib/host.mjs';
+import {parseOptions} from './lib/options.mjs';
+import {root} from './lib/paths.mjs';
+import {log, must, run} from './lib/proc.mjs';
+import {finishLabdProfile, monotonicUs, profileReport} from './lib/profile.mjs';
+import {allRunsLine, emit, failureLines, goalText, table} from './lib/report.mjs';
+import {RunError, interleaved} from './lib/runs.mjs';
+import {openScratch, session} from './lib/session.mjs';
+import {median, pairedRatio, stats} from './lib/stats.mjs';
 
 const GOALS = {cold: 0.25, cached: 0.2};
 const TAG = 'hello:latest';
@@ -44,8 +50,6 @@ async function makeContext(dir) {
   writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
   return {dir, helloBytes: statSync(join(dir, 'hello')).size};
 }
-
-const daemonCpu = (engine) => Object.values(engine.pids()).reduce((s, pid) => s + cpuSeconds(pid), 0);
 
 /** Before a cold build: the image (and with it the intermediate images it was built on) gone, nothing left. */
 async function reset(engine) {
@@ -240,15 +244,10 @@ function lines(report) {
       `median ${ms(report.cliFloor.median)}; both engines pay it`);
   }
   out.push('');
-  for (const k of ['cold', 'cached']) out.push(`all ${k} builds (ms, x: failed): ${names.map((n) => `${n} ${r[n].all.map((v) => (v === null ? 'x' : v[k].toFixed(0))).join(' ')}`).join(' | ')}`);
-  for (const n of names) {
-    if (r[n].failures.length === 0) continue;
-    out.push('');
-    out.push(`${n}: ${r[n].failures.length} FAILED round(s), left out of the numbers above:`);
-    for (const f of r[n].failures) out.push(`  ${f.what}: ${f.error}`);
-  }
+  for (const k of ['cold', 'cached']) out.push(allRunsLine(`all ${k} builds (ms, x: failed)`, names, (n) => r[n].all.map((v) => (v === null ? null : v[k]))));
+  out.push(...failureLines(r, 'round(s)'));
   if (ratios.cold !== undefined) {
-    const goal = (k) => `goal <= ${report.goals[k].toFixed(2)}: ${report.meetsGoals[k] ? 'met' : 'NOT met'}`;
+    const goal = (k) => goalText('<=', report.goals[k], report.meetsGoals[k]);
     out.push('');
     out.push(`cold build   labd/dockerd = ${ratios.cold.toFixed(2)}x   (${goal('cold')}; median of per-run ratios ${ratios.coldPaired.toFixed(2)}x; daemon CPU ${ratios.coldCpu.toFixed(2)}x)`);
     out.push(`cached build labd/dockerd = ${ratios.cached.toFixed(2)}x   (${goal('cached')}; median of per-run ratios ${ratios.cachedPaired.toFixed(2)}x; daemon CPU ${ratios.cachedCpu.toFixed(2)}x)`);

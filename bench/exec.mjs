@@ -3,15 +3,23 @@
 // dockerd (Debian's docker.io), both driven by the same docker CLI, reported as ratios of medians.
 // Run by hand as root after `npm run build`:  node bench/exec.mjs [--runs 21] [--json] [--cpu-prof]
 // See bench/README.md for what is measured and how to read it.
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import {join} from 'node:path';
-import {startApiTrace} from './lib/api-trace.mjs';
-import {openScratch, docker, mustDocker, session} from './lib/engines.mjs';
-import {
-  BUSYBOX, RunError, busyboxArchive, checkPrerequisites, emit, finishLabdProfile, hostInfo, interleaved, loadBusybox, logFileOf,
-  pairedRatio, parseOptions, profileReport, readLoad, runBench, selfCpuSeconds, startEngines, stats, table,
-} from './lib/compare.mjs';
-import {hostBusySeconds, log, median, run, sleep} from './lib/proc.mjs';
+import {runBench} from './lib/bench.mjs';
+import {BUSYBOX, busyboxArchive, loadBusybox} from './lib/busybox.mjs';
+import {childTraceOptions} from './lib/child-trace.mjs';
+import {daemonSelfCpu as daemonCpu} from './lib/daemon-usage.mjs';
+import {docker, mustDocker} from './lib/docker-cli.mjs';
+import {checkPrerequisites, logFileOf, startEngines} from './lib/engines.mjs';
+import {traceExecs, traceLines} from './lib/exec-trace.mjs';
+import {hostInfo, readLoad} from './lib/host.mjs';
+import {parseOptions} from './lib/options.mjs';
+import {hostBusySeconds, log, run} from './lib/proc.mjs';
+import {finishLabdProfile, profileReport} from './lib/profile.mjs';
+import {allRunsLine, emit, failureLines, goalText, table} from './lib/report.mjs';
+import {RunError, interleaved} from './lib/runs.mjs';
+import {openScratch, session} from './lib/session.mjs';
+import {median, pairedRatio, stats} from './lib/stats.mjs';
 
 const GOAL = 0.5;
 
@@ -41,9 +49,6 @@ const opts = parseOptions('exec', usage, {runs: 21, warmup: 3, minRuns: 15, extr
 const echoRuns = opts.int('echo-runs', true);
 const floorRuns = opts.int('floor-runs', true);
 const traceRuns = opts.int('trace-runs');
-
-// The daemons' own CPU: labd's reaped shims (and their runc exec) are left out, as containerd's shims are.
-const daemonCpu = (engine) => Object.values(engine.pids()).reduce((s, pid) => s + selfCpuSeconds(pid), 0);
 
 /** One `docker exec`: wall-clock of the whole CLI command; the daemon's CPU and the machine's meanwhile. */
 async function timedExec(engine, command, expect, host) {
@@ -88,99 +93,6 @@ async function runcFloor(engines) {
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// --trace: where an exec's time goes
-// ---------------------------------------------------------------------------------------------------------------
-
-const CHILD_TRACE = 'labd-children.jsonl';
-
-/** One traced exec's points in time (ms after the CLI was spawned) and its phases. */
-function execTimeline(r, requests, children) {
-  const rel = (t) => (t === undefined ? undefined : t - r.startMs);
-  const reqs = requests.filter((q) => q.sent >= r.startMs && q.sent <= r.endMs);
-  const find = (re) => reqs.find((q) => re.test(`${q.method} ${q.path}`));
-  const ping = find(/^(HEAD|GET) \/(v[\d.]+\/)?_ping/);
-  const create = find(/^POST \/v[\d.]+\/containers\/[^/]+\/exec/);
-  const start = find(/^POST \/v[\d.]+\/exec\/[0-9a-f]+\/start/);
-  const inspect = find(/^GET \/v[\d.]+\/exec\/[0-9a-f]+\/json/);
-  const marks = {
-    'CLI spawned': 0,
-    'first request sent': rel(reqs[0]?.sent),
-    'ping answered': rel(ping?.head),
-    'exec create sent': rel(create?.sent),
-    'exec create answered': rel(create?.head),
-    'exec start sent': rel(start?.sent),
-    'exec start answered (101)': rel(start?.head),
-    'output over (stream closed)': rel(start?.closed),
-    'exec inspect sent': rel(inspect?.sent),
-    'exec inspect answered': rel(inspect?.head),
-    'CLI exited': r.endMs - r.startMs,
-  };
-  const shim = children.find((c) => c.what === 'labd-shim' && c.start >= r.startMs && c.start <= r.endMs);
-  if (shim) {
-    marks['labd-shim spawned'] = rel(shim.start);
-    marks['labd-shim ready (runc exec done)'] = rel(shim.firstOutput);
-    if (shim.exit <= r.endMs) marks['labd-shim exited'] = rel(shim.exit);
-  }
-  const d = (a, b) => (marks[a] === undefined || marks[b] === undefined ? undefined : marks[b] - marks[a]);
-  const phases = {
-    'CLI start-up, to its first request': d('CLI spawned', 'first request sent'),
-    'ping': d('first request sent', 'ping answered'),
-    'exec create': d('exec create sent', 'exec create answered'),
-    'CLI between create and start': d('exec create answered', 'exec start sent'),
-    'start: request to 101': d('exec start sent', 'exec start answered (101)'),
-    'start: 101 to output over (process runs and exits)': d('exec start answered (101)', 'output over (stream closed)'),
-    'output over to inspect sent': d('output over (stream closed)', 'exec inspect sent'),
-    'inspect (exit code)': d('exec inspect sent', 'exec inspect answered'),
-    'inspect answered to CLI exit': d('exec inspect answered', 'CLI exited'),
-  };
-  if (shim) {
-    phases['labd: start request to labd-shim spawned'] = d('exec start sent', 'labd-shim spawned');
-    phases['labd: labd-shim spawned to ready (runc exec)'] = d('labd-shim spawned', 'labd-shim ready (runc exec done)');
-    phases['labd: labd-shim ready to output over'] = d('labd-shim ready (runc exec done)', 'output over (stream closed)');
-  }
-  return {marks, phases};
-}
-
-async function traceExecs(engines) {
-  const tracers = new Map();
-  for (const e of engines) tracers.set(e, {api: await startApiTrace(e, join(e.dir, 'trace.sock')), timelines: []});
-  try {
-    for (let i = -1; i < traceRuns; i++) {
-      for (const e of engines) {
-        const t = tracers.get(e);
-        let r;
-        try {
-          r = await timedExec(e, ['true'], '', t.api.host);
-        } catch (error) {
-          if (!(error instanceof RunError)) throw error;
-          log(`${e.name.padEnd(7)} traced exec FAILED: ${error.message}`);
-          continue;
-        }
-        if (i < 0) continue; // the first one through the relay is a warm-up
-        await sleep(20); // the last child exits are written
-        const children = e.childTrace && existsSync(e.childTrace) ? readFileSync(e.childTrace, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
-        t.timelines.push(execTimeline(r, t.api.requests, children));
-        log(`${e.name.padEnd(7)} traced exec ${i + 1}/${traceRuns}: ${r.ms.toFixed(1)} ms`);
-      }
-    }
-  } finally {
-    for (const t of tracers.values()) await t.api.close();
-  }
-  const out = {};
-  for (const [e, t] of tracers) {
-    if (t.timelines.length === 0) continue;
-    const med = (key) => {
-      const names = [...new Set(t.timelines.flatMap((x) => Object.keys(x[key])))];
-      return Object.fromEntries(names.map((n) => {
-        const values = t.timelines.map((x) => x[key][n]).filter((v) => v !== undefined);
-        return [n, values.length ? median(values) : undefined];
-      }));
-    };
-    out[e.name] = {runs: t.timelines.length, marks: med('marks'), phases: med('phases')};
-  }
-  return out;
-}
 
 async function main() {
   checkPrerequisites();
@@ -188,13 +100,9 @@ async function main() {
   openScratch(opts.dir);
   log(`scratch dir ${session.dir}`);
   // With --trace, labd's child processes are timed from inside it by a preloaded module (its code unchanged).
-  const childTrace = opts.trace ? join(session.dir, CHILD_TRACE) : undefined;
-  const engines = await startEngines(opts.engineNames, {
-    cpuProf: opts['cpu-prof'],
-    labdNodeArgs: childTrace ? ['--import', new URL('./lib/labd-child-trace.mjs', import.meta.url).href] : [],
-    labdEnv: childTrace ? {...process.env, LAB_BENCH_CHILD_TRACE: childTrace} : undefined,
-  });
-  for (const e of engines) if (e.name === 'labd') e.childTrace = childTrace;
+  const trace = opts.trace ? childTraceOptions() : undefined;
+  const engines = await startEngines(opts.engineNames, {cpuProf: opts['cpu-prof'], labdNodeArgs: trace?.labdNodeArgs, labdEnv: trace?.labdEnv});
+  for (const e of engines) if (e.name === 'labd') e.childTrace = trace?.file;
   const imageIds = {};
   for (const e of engines) {
     imageIds[e.name] = await loadBusybox(e, image);
@@ -218,7 +126,7 @@ async function main() {
     : undefined;
 
   const floor = floorRuns > 0 ? await runcFloor(engines) : {};
-  const trace = opts.trace ? await traceExecs(engines) : undefined;
+  const traced = opts.trace ? await traceExecs(engines, traceRuns, (e, host) => timedExec(e, ['true'], '', host)) : undefined;
 
   const results = {};
   for (const e of engines) {
@@ -256,7 +164,7 @@ async function main() {
     };
     report.meetsGoal = report.ratios.exec <= GOAL;
   }
-  if (trace) report.trace = trace;
+  if (traced) report.trace = traced;
   if (profiles) report.labdProfile = profiles;
   report.failedRuns = Object.values(results).reduce((n, r) => n + r.failures.length, 0);
   emit('exec', report, opts.json, () => lines(report));
@@ -288,35 +196,17 @@ function lines(report) {
   out.push('');
   out.push(...table(rows));
   out.push('');
-  out.push(`all execs (ms, x: failed): ${names.map((n) => `${n} ${r[n].all.map((v) => (v === null ? 'x' : v.toFixed(0))).join(' ')}`).join(' | ')}`);
-  for (const n of names) {
-    if (r[n].failures.length === 0) continue;
-    out.push('');
-    out.push(`${n}: ${r[n].failures.length} FAILED exec(s), left out of the numbers above:`);
-    for (const f of r[n].failures) out.push(`  ${f.what}: ${f.error}`);
-  }
+  out.push(allRunsLine('all execs (ms, x: failed)', names, (n) => r[n].all));
+  out.push(...failureLines(r, 'exec(s)'));
   if (ratios.exec !== undefined) {
     out.push('');
-    out.push(`exec latency labd/dockerd = ${ratios.exec.toFixed(2)}x   (goal <= ${report.goal.toFixed(2)}: ${report.meetsGoal ? 'met' : 'NOT met'}; ` +
+    out.push(`exec latency labd/dockerd = ${ratios.exec.toFixed(2)}x   (${goalText('<=', report.goal, report.meetsGoal)}; ` +
       `median of per-run ratios ${ratios.execPaired.toFixed(2)}x, min ${ratios.execMin.toFixed(2)}x, p90 ${ratios.execP90.toFixed(2)}x)`);
     if (ratios.echo !== undefined) out.push(`exec echo hi labd/dockerd = ${ratios.echo.toFixed(2)}x`);
     out.push(`daemon CPU   labd/dockerd = ${ratios.daemonCpu.toFixed(2)}x   (the daemons' own CPU: dockerd with its containerd; shims and runc not included)`);
     out.push(`machine CPU  labd/dockerd = ${ratios.machineCpu.toFixed(2)}x   (all processes, the CLI included; noisy on a shared machine)`);
   }
-  if (report.trace) {
-    const t = report.trace;
-    const tn = Object.keys(t);
-    const f = (v) => (v === undefined ? '-' : v.toFixed(1));
-    for (const key of ['marks', 'phases']) {
-      const labels = [...new Set(tn.flatMap((n) => Object.keys(t[n][key])))];
-      if (key === 'marks') labels.sort((a, b) => Math.min(...tn.map((n) => t[n].marks[a] ?? Infinity)) - Math.min(...tn.map((n) => t[n].marks[b] ?? Infinity)));
-      out.push('');
-      out.push(key === 'marks'
-        ? `where an exec's time goes (median of ${t[tn[0]].runs} traced execs each, ms after the CLI was spawned; through a relaying socket, so a little slower)`
-        : 'phases (ms)');
-      out.push(...table([['', ...tn], ...labels.map((l) => [l, ...tn.map((n) => f(t[n][key][l]))])]));
-    }
-  }
+  if (report.trace) out.push(...traceLines(report.trace));
   out.push(...profileReport(report.labdProfile));
   return out;
 }

@@ -4,20 +4,18 @@
 // Run by hand as root after `npm run build`:  node bench/image-load.mjs [--runs 5] [--json] [--cpu-prof]
 // See bench/README.md for what is measured and how to read it.
 import {spawnSync} from 'node:child_process';
-import {createCipheriv, createHash} from 'node:crypto';
-import {createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {request} from 'node:http';
-import {join} from 'node:path';
-import {Transform} from 'node:stream';
-import {pipeline} from 'node:stream/promises';
-import {parseArgs} from 'node:util';
-import tar from 'tar-stream';
-import {cleanup, cleanupOnSignals, docker, engineDist, mustDocker, openScratch, outDir, root, session, startDockerd, startLabd} from './lib/engines.mjs';
-import {monotonicUs, newestProfile, profileLines, summarizeProfile} from './lib/profile.mjs';
-import {cpuSeconds, log, median, rssKiB, run, sleep} from './lib/proc.mjs';
-const TAG = 'bench:100mb';
-// Bump when the generated content changes, so a cached archive from an older layout is not reused.
-const GENERATOR_VERSION = 3;
+import {runBench} from './lib/bench.mjs';
+import {daemonCpu as engineCpu, daemonRss as readRss} from './lib/daemon-usage.mjs';
+import {docker, mustDocker} from './lib/docker-cli.mjs';
+import {checkPrerequisites, startEngines} from './lib/engines.mjs';
+import {TAG, ensureArchive} from './lib/image-archive.mjs';
+import {parseOptions} from './lib/options.mjs';
+import {log, run, sleep} from './lib/proc.mjs';
+import {finishLabdProfile, monotonicUs, profileLines} from './lib/profile.mjs';
+import {print, table} from './lib/report.mjs';
+import {openScratch, session} from './lib/session.mjs';
+import {median} from './lib/stats.mjs';
 
 const usage = `Usage: node bench/image-load.mjs [options]
 
@@ -33,364 +31,17 @@ const usage = `Usage: node bench/image-load.mjs [options]
   -h, --help        this text
 `;
 
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      runs: {type: 'string', default: '5'},
-      warmup: {type: 'string', default: '1'},
-      'images-runs': {type: 'string', default: '20'},
-      idle: {type: 'string', default: '5'},
-      seed: {type: 'string', default: 'lab-bench'},
-      engines: {type: 'string', default: 'labd,dockerd'},
-      dir: {type: 'string'},
-      'cpu-prof': {type: 'boolean', default: false},
-      json: {type: 'boolean', default: false},
-      help: {type: 'boolean', short: 'h', default: false},
-    },
-  }).values;
-} catch (error) {
-  process.stderr.write(`${error.message}\n\n${usage}`);
-  process.exit(2);
-}
-if (opts.help) {
-  process.stdout.write(usage);
-  process.exit(0);
-}
-const runs = positiveInt('runs', opts.runs);
-const warmup = positiveInt('warmup', opts.warmup, true);
-const imagesRuns = positiveInt('images-runs', opts['images-runs']);
-const idleSeconds = Number(opts.idle);
-if (!(idleSeconds >= 0)) fail(`--idle: "${opts.idle}" is not a number of seconds`);
-const engineNames = opts.engines.split(',').map((s) => s.trim()).filter(Boolean);
-for (const name of engineNames) if (!['labd', 'dockerd'].includes(name)) fail(`--engines: unknown engine "${name}"`);
-
-function positiveInt(name, text, zeroOk = false) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) fail(`--${name}: "${text}" is not a ${zeroOk ? 'non-negative' : 'positive'} integer`);
-  return n;
-}
-
-function fail(message) {
-  process.stderr.write(`image-load: ${message}\n`);
-  process.exit(2);
-}
-
-const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
-
-// ---------------------------------------------------------------------------------------------------------------
-// Deterministic content
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Small fast PRNG (sfc32) seeded from a string: picks sizes, names and words. */
-function prng(seed) {
-  const h = createHash('sha256').update(seed).digest();
-  let a = h.readUInt32LE(0), b = h.readUInt32LE(4), c = h.readUInt32LE(8), d = h.readUInt32LE(12);
-  const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
-    const t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    const r = (t + d) | 0;
-    c = (c + r) | 0;
-    return (r >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)],
-  };
-}
-
-const WORDS = (
-  'the of and to in is for on that with as by this be are from at or an it not which have has can will all if ' +
-  'return const let var function class import export default async await new null true false undefined string number ' +
-  'buffer stream layer image container config error path file directory mount overlay kernel process signal socket ' +
-  'request response handler router engine daemon client server version license copyright permission warranty ' +
-  'software without limitation including merchantability fitness particular purpose author contributors library ' +
-  'package module install build test debug release linux amd64 x86_64 gnu glibc python node java ruby perl shell'
-).split(' ');
-
-/** Text-like bytes (source, docs, config): lines of words from the vocabulary, with indentation and punctuation. */
-function textContent(rand, size) {
-  const parts = [];
-  let len = 0;
-  while (len < size) {
-    const indent = ' '.repeat(rand.int(0, 4) * 2);
-    let line = indent;
-    const words = rand.int(3, 14);
-    for (let i = 0; i < words; i++) line += (i ? ' ' : '') + rand.pick(WORDS);
-    line += rand.pick([';', '', ',', '.', ' {', ' }', ':', '']) + '\n';
-    parts.push(line);
-    len += line.length;
-  }
-  return Buffer.from(parts.join('').slice(0, size), 'latin1');
-}
-
-/**
- * Binary-like bytes (executables, shared objects, data): an AES-CTR keystream keyed by the seed and the file's
- * name, with about a quarter of the 4 KiB pages zeroed the way padding and tables are in real binaries.
- */
-function binaryContent(seed, name, size) {
-  const key = createHash('sha256').update(`${seed}\0key`).digest();
-  const iv = createHash('sha256').update(`${seed}\0${name}`).digest().subarray(0, 16);
-  const out = createCipheriv('aes-256-ctr', key, iv).update(Buffer.alloc(size));
-  const rand = prng(`${seed}\0pages\0${name}`);
-  for (let page = 0; page < size; page += 4096) if (rand.next() < 0.25) out.fill(0, page, Math.min(size, page + 4096));
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Layer plans: what each of the four layers holds
-// ---------------------------------------------------------------------------------------------------------------
-
-const MTIME = new Date('2024-03-01T12:00:00Z');
-
-/**
- * Each layer is a list of entries {path, type, size?, kind?, mode?, uid?, gid?, linkname?}; file content (of the
- * `kind` text or binary) is made only when the tar is written. Parent directories are added automatically.
- */
-function planLayers(seed) {
-  const rand = prng(`${seed}\0plan`);
-  const text = (path, lo, hi, extra = {}) => ({path, type: 'file', size: rand.int(lo, hi), kind: 'text', ...extra});
-  const bin = (path, size, extra = {}) => ({path, type: 'file', size, kind: 'binary', mode: 0o755, ...extra});
-  const MB = 1024 * 1024;
-
-  // 1: a distribution base: thousands of small docs, configs and man pages, some binaries and two big libraries.
-  const base = [
-    {path: 'bin', type: 'symlink', linkname: 'usr/bin'},
-    {path: 'lib', type: 'symlink', linkname: 'usr/lib'},
-    {path: 'sbin', type: 'symlink', linkname: 'usr/sbin'},
-    {path: 'tmp', type: 'directory', mode: 0o1777},
-    {path: 'root', type: 'directory', mode: 0o700},
-  ];
-  const pkgs = [];
-  for (let p = 0; p < 220; p++) {
-    const pkg = `pkg${String(p).padStart(3, '0')}-${rand.pick(WORDS)}`;
-    pkgs.push(pkg);
-    base.push(text(`usr/share/doc/${pkg}/copyright`, 600, 9000, {mode: 0o644}));
-    base.push(text(`usr/share/doc/${pkg}/changelog.Debian`, 300, 6000));
-    for (let m = 0; m < rand.int(1, 5); m++) base.push(text(`usr/share/man/man${rand.int(1, 8)}/${pkg}-${m}.${rand.int(1, 8)}`, 400, 12000));
-    base.push(text(`var/lib/dpkg/info/${pkg}.list`, 100, 4000));
-    base.push(text(`var/lib/dpkg/info/${pkg}.md5sums`, 100, 4000));
-    if (rand.next() < 0.4) base.push(text(`etc/${pkg}/${pkg}.conf`, 100, 3000));
-    if (rand.next() < 0.5) base.push(bin(`usr/bin/${pkg}`, rand.int(16 * 1024, 160 * 1024)));
-    if (rand.next() < 0.6) base.push(bin(`usr/lib/x86_64-linux-gnu/lib${pkg}.so.1`, rand.int(8 * 1024, 100 * 1024), {mode: 0o644}));
-  }
-  base.push(bin('usr/lib/x86_64-linux-gnu/libc.so.6', 2 * MB, {mode: 0o644}));
-  base.push(bin('usr/lib/x86_64-linux-gnu/libstdc++.so.6', 2 * MB + 123_457, {mode: 0o644}));
-  base.push({path: 'usr/lib/x86_64-linux-gnu/libc.so', type: 'symlink', linkname: 'libc.so.6'});
-  base.push(bin('usr/bin/su', 72_000, {mode: 0o4755}));
-  base.push(bin('usr/bin/passwd', 64_000, {mode: 0o4755}));
-  base.push(bin('usr/bin/gzip', 98_000));
-  base.push({path: 'usr/bin/gunzip', type: 'link', linkname: 'usr/bin/gzip'});
-  base.push({path: 'usr/bin/zcat', type: 'link', linkname: 'usr/bin/gzip'});
-  base.push(text('etc/passwd', 900, 900), text('etc/group', 500, 500), text('etc/os-release', 260, 260));
-
-  // 2: a toolchain: a few big binaries plus a few hundred headers.
-  const toolchain = [];
-  for (const name of ['cc1', 'cc1plus', 'lto1', 'gdb']) toolchain.push(bin(`opt/toolchain/bin/${name}`, rand.int(7 * MB, 9 * MB)));
-  for (let i = 0; i < 320; i++) toolchain.push(text(`opt/toolchain/include/${rand.pick(WORDS)}/${rand.pick(WORDS)}-${i}.h`, 200, 20_000));
-
-  // 3: language dependencies: many small modules, two native extensions, and whiteouts of base files.
-  const deps = [];
-  for (let p = 0; p < 120; p++) {
-    const mod = `site-packages/mod${String(p).padStart(3, '0')}_${rand.pick(WORDS)}`;
-    for (let f = 0; f < rand.int(10, 30); f++) deps.push(text(`usr/local/lib/python3.11/${mod}/${rand.pick(WORDS)}_${f}.py`, 300, 9000, {uid: 1000, gid: 1000}));
-    deps.push(text(`usr/local/lib/python3.11/${mod}/__init__.py`, 0, 400, {uid: 1000, gid: 1000}));
-  }
-  deps.push(bin('usr/local/lib/python3.11/site-packages/numeric/_core.so', 3 * MB + 4321, {mode: 0o644}));
-  deps.push(bin('usr/local/lib/python3.11/site-packages/crypto/_native.so', 3 * MB - 999, {mode: 0o644}));
-  // Whiteouts: a whole directory and a file of the base layer; an opaque directory.
-  deps.push({path: `usr/share/doc/.wh.${pkgs[0]}`, type: 'file', size: 0, kind: 'text'});
-  deps.push({path: 'etc/.wh.os-release', type: 'file', size: 0, kind: 'text'});
-  deps.push({path: 'usr/local/etc/.wh..wh..opq', type: 'file', size: 0, kind: 'text'});
-  deps.push(text('usr/local/etc/app.ini', 200, 2000));
-
-  // 4: the application: sources and assets, one big data file, and a hard link to it.
-  const app = [];
-  for (let i = 0; i < 1300; i++) app.push(text(`srv/app/${rand.pick(['src', 'lib', 'assets', 'locales', 'views'])}/${rand.pick(WORDS)}/${rand.pick(WORDS)}-${i}.${rand.pick(['js', 'json', 'css', 'html', 'md'])}`, 80, 6000, {uid: 1000, gid: 1000}));
-  app.push(bin('srv/app/data/model.bin', 16 * MB + 77, {mode: 0o644, uid: 1000, gid: 1000}));
-  app.push({path: 'srv/app/data/model-current.bin', type: 'link', linkname: 'srv/app/data/model.bin', uid: 1000, gid: 1000});
-  app.push(bin('srv/app/bin/start', 12_000));
-
-  return [
-    {name: 'base', entries: base, createdBy: '/bin/sh -c #(nop) ADD file:rootfs.tar.xz in / '},
-    {name: 'toolchain', entries: toolchain, createdBy: '/bin/sh -c tar -xf toolchain.tar -C /opt'},
-    {name: 'deps', entries: deps, createdBy: '/bin/sh -c pip install -r requirements.txt'},
-    {name: 'app', entries: app, createdBy: 'COPY . /srv/app # buildkit'},
-  ];
-}
-
-/** Adds the parent directories and orders the entries the way a tar made by walking a tree would be. */
-function withDirectories(entries) {
-  const byPath = new Map();
-  for (const e of entries) byPath.set(e.path, e);
-  for (const e of entries) {
-    const parts = e.path.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      if (!byPath.has(dir)) byPath.set(dir, {path: dir, type: 'directory'});
-    }
-  }
-  // Sorting by path puts every directory before its contents (a prefix sorts first); hard links go last so
-  // their targets are always already in place, as in a tar made by walking the tree.
-  const sorted = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return [...sorted.filter((e) => e.type !== 'link'), ...sorted.filter((e) => e.type === 'link')];
-}
-
-function headerOf(e) {
-  const header = {
-    name: e.type === 'directory' ? `${e.path}/` : e.path,
-    type: e.type,
-    mode: e.mode ?? (e.type === 'directory' ? 0o755 : e.type === 'symlink' ? 0o777 : 0o644),
-    uid: e.uid ?? 0,
-    gid: e.gid ?? 0,
-    uname: e.uid ? 'app' : 'root',
-    gname: e.gid ? 'app' : 'root',
-    mtime: MTIME,
-    size: e.type === 'file' ? e.size : 0,
-  };
-  if (e.linkname !== undefined) header.linkname = e.linkname;
-  return header;
-}
-
-/** Writes one layer tar to `path`; returns its sha256 (the diff ID) and the number of entries and file bytes. */
-async function writeLayerTar(seed, layer, path) {
-  const pack = tar.pack();
-  const hash = createHash('sha256');
-  const tap = new Transform({
-    transform(chunk, _enc, cb) {
-      hash.update(chunk);
-      cb(null, chunk);
-    },
-  });
-  const written = pipeline(pack, tap, createWriteStream(path));
-  const rand = prng(`${seed}\0text\0${layer.name}`);
-  const entries = withDirectories(layer.entries);
-  let fileBytes = 0;
-  for (const e of entries) {
-    const header = headerOf(e);
-    let body;
-    if (e.type === 'file') {
-      body = e.kind === 'binary' ? binaryContent(seed, `${layer.name}/${e.path}`, e.size) : textContent(rand, e.size);
-      fileBytes += e.size;
-    }
-    await new Promise((resolveEntry, rejectEntry) => {
-      const cb = (error) => (error ? rejectEntry(error) : resolveEntry());
-      if (body) pack.entry(header, body, cb);
-      else pack.entry(header, cb).end();
-    });
-  }
-  pack.finalize();
-  await written;
-  return {diffId: `sha256:${hash.digest('hex')}`, entries: entries.length, fileBytes, tarBytes: statSync(path).size};
-}
-
-/** The legacy `docker save` layout: <id>/{VERSION,json,layer.tar}, <config>.json, manifest.json, repositories. */
-async function writeImageArchive(seed, archivePath) {
-  const work = mkdtempSync(join(outDir, 'gen-'));
-  try {
-    const layers = planLayers(seed);
-    const made = [];
-    for (const [i, layer] of layers.entries()) {
-      const t0 = Date.now();
-      const path = join(work, `layer${i}.tar`);
-      const info = await writeLayerTar(seed, layer, path);
-      made.push({...info, path, layer});
-      log(`  layer ${i + 1} (${layer.name}): ${info.entries} entries, ${(info.tarBytes / 1e6).toFixed(1)} MB tar, ${Date.now() - t0} ms`);
-    }
-    const diffIds = made.map((m) => m.diffId);
-    const created = MTIME.toISOString();
-    const config = {
-      architecture: 'amd64',
-      os: 'linux',
-      created,
-      author: 'lab bench',
-      config: {
-        Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'APP_HOME=/srv/app'],
-        Cmd: ['/srv/app/bin/start'],
-        WorkingDir: '/srv/app',
-        Labels: {'org.opencontainers.image.title': 'lab image-load benchmark', 'bench.seed': seed},
-      },
-      rootfs: {type: 'layers', diff_ids: diffIds},
-      history: layers.map((l) => ({created, created_by: l.createdBy})),
-    };
-    const configRaw = Buffer.from(JSON.stringify(config));
-    const configName = `${sha256Hex(configRaw)}.json`;
-    // v1-style layer directory names: any stable hex will do; these chain through the diff IDs like Docker's.
-    const v1Ids = [];
-    for (const [i, d] of diffIds.entries()) v1Ids.push(sha256Hex(`${i ? v1Ids[i - 1] : ''} ${d}`));
-    const manifest = [{Config: configName, RepoTags: [TAG], Layers: v1Ids.map((id) => `${id}/layer.tar`)}];
-    const [repo, tag] = TAG.split(':');
-
-    const pack = tar.pack();
-    const written = pipeline(pack, createWriteStream(archivePath));
-    const add = (header, body) => new Promise((res, rej) => {
-      const cb = (error) => (error ? rej(error) : res());
-      if (body === undefined) pack.entry({mtime: MTIME, ...header}, cb).end();
-      else pack.entry({mtime: MTIME, ...header}, body, cb);
-    });
-    for (const [i, id] of v1Ids.entries()) {
-      await add({name: `${id}/`, type: 'directory', mode: 0o755});
-      await add({name: `${id}/VERSION`, mode: 0o644}, Buffer.from('1.0'));
-      const v1 = {id, ...(i ? {parent: v1Ids[i - 1]} : {}), created, os: 'linux', container_config: {Cmd: null}};
-      await add({name: `${id}/json`, mode: 0o644}, Buffer.from(JSON.stringify(v1)));
-      // Layer tars are streamed from disk with the pack's own backpressure.
-      await new Promise((res, rej) => {
-        const sink = pack.entry({name: `${id}/layer.tar`, mode: 0o644, size: made[i].tarBytes, mtime: MTIME}, (error) => (error ? rej(error) : res()));
-        createReadStream(made[i].path).on('error', rej).pipe(sink);
-      });
-    }
-    await add({name: configName, mode: 0o644}, configRaw);
-    await add({name: 'manifest.json', mode: 0o644}, Buffer.from(JSON.stringify(manifest)));
-    await add({name: 'repositories', mode: 0o644}, Buffer.from(JSON.stringify({[repo]: {[tag]: v1Ids.at(-1)}})));
-    pack.finalize();
-    await written;
-    return {
-      imageId: `sha256:${sha256Hex(configRaw)}`,
-      layers: made.map((m) => ({name: m.layer.name, diffId: m.diffId, entries: m.entries, fileBytes: m.fileBytes, tarBytes: m.tarBytes})),
-    };
-  } finally {
-    rmSync(work, {recursive: true, force: true});
-  }
-}
-
-/** The archive for this seed, made once and kept in bench/out/. */
-async function ensureArchive(seed) {
-  mkdirSync(outDir, {recursive: true});
-  const key = sha256Hex(`${GENERATOR_VERSION}\0${seed}`).slice(0, 12);
-  const archive = join(outDir, `image-100mb-${key}.tar`);
-  const metaPath = `${archive}.json`;
-  if (existsSync(archive) && existsSync(metaPath)) {
-    const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
-    if (meta.bytes === statSync(archive).size) {
-      log(`using cached archive ${archive} (${(meta.bytes / 1e6).toFixed(1)} MB)`);
-      return {archive, ...meta};
-    }
-  }
-  log(`generating ${archive} (seed "${seed}") ...`);
-  const t0 = Date.now();
-  const tmp = `${archive}.tmp-${process.pid}`;
-  try {
-    const info = await writeImageArchive(seed, tmp);
-    const meta = {generator: GENERATOR_VERSION, seed, bytes: statSync(tmp).size, ...info};
-    renameSync(tmp, archive);
-    writeFileSync(metaPath, JSON.stringify(meta, null, 2));
-    log(`generated ${(meta.bytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return {archive, ...meta};
-  } finally {
-    rmSync(tmp, {force: true});
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Measurements
-// ---------------------------------------------------------------------------------------------------------------
-
-const engineCpu = (engine) => Object.values(engine.pids()).reduce((sum, pid) => sum + (pid ? cpuSeconds(pid) : 0), 0);
+const opts = parseOptions('image-load', usage, {
+  runs: 5, warmup: 1,
+  extra: {
+    'images-runs': {type: 'string', default: '20'},
+    idle: {type: 'string', default: '5'},
+    seed: {type: 'string', default: 'lab-bench'},
+  },
+});
+const {runs, warmup} = opts;
+const imagesRuns = opts.int('images-runs');
+const idleSeconds = opts.seconds('idle');
 
 /** Back to an empty store: untag, then prune so every layer is really deleted and the next load unpacks again. */
 async function reset(engine) {
@@ -450,23 +101,8 @@ async function imagesLatency(engine) {
   return {cliMs: median(cli), apiMs: median(api), cliAll: cli, apiAll: api};
 }
 
-function readRss(engine) {
-  const out = {};
-  for (const [name, pid] of Object.entries(engine.pids())) {
-    const kib = rssKiB(pid);
-    if (kib !== undefined) out[name] = kib;
-  }
-  out.total = Object.values(out).reduce((a, b) => a + b, 0);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Main
-// ---------------------------------------------------------------------------------------------------------------
-
 async function main() {
-  if (process.getuid?.() !== 0) throw new Error('run this as root: both engines mount filesystems and need root');
-  if (!existsSync(join(engineDist(), 'daemon', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  checkPrerequisites();
   const image = await ensureArchive(opts.seed);
   const mb = image.bytes / 1e6;
 
@@ -474,28 +110,11 @@ async function main() {
   const fsType = (await run('findmnt', ['-n', '-o', 'FSTYPE', '-T', session.dir])).stdout.trim().split('\n')[0] || 'unknown';
   log(`scratch dir ${session.dir} (${fsType})`);
 
-  const engines = [];
-  if (engineNames.includes('dockerd')) {
-    log('starting dockerd ...');
-    const e = await startDockerd(session.dir);
-    session.engines.push(e);
-    engines.push(e);
-    const v = (await mustDocker(e, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})'])).stdout.trim();
-    e.version = v;
-    e.driver = (await mustDocker(e, ['info', '--format', '{{.Driver}}'])).stdout.trim();
-    if (e.driver !== 'overlay2') log(`warning: dockerd chose the ${e.driver} storage driver, not overlay2; loads are not comparable`);
-    log(`dockerd ${v} up, pid ${e.pid}${e.containerdPid ? `, containerd pid ${e.containerdPid}` : ''}`);
+  const engines = await startEngines(opts.engineNames, {cpuProf: opts['cpu-prof']});
+  for (const e of engines) {
+    e.driver = e.info.storage;
+    if (e.name === 'dockerd' && e.driver !== 'overlay2') log(`warning: dockerd chose the ${e.driver} storage driver, not overlay2; loads are not comparable`);
   }
-  if (engineNames.includes('labd')) {
-    log(`starting labd${opts['cpu-prof'] ? ' under --cpu-prof' : ''} ...`);
-    const e = await startLabd(session.dir, {cpuProf: opts['cpu-prof'] ? join(outDir, 'prof') : undefined});
-    session.engines.push(e);
-    engines.push(e);
-    e.version = (await mustDocker(e, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})'])).stdout.trim();
-    e.driver = (await mustDocker(e, ['info', '--format', '{{.Driver}}'])).stdout.trim();
-    log(`labd ${e.version} up, pid ${e.pid}`);
-  }
-  engines.sort((a, b) => (a.name === 'labd' ? -1 : b.name === 'labd' ? 1 : 0));
 
   log(`idle ${idleSeconds}s, then reading each daemon's RSS ...`);
   await sleep(idleSeconds * 1000);
@@ -539,17 +158,7 @@ async function main() {
   await sleep(idleSeconds * 1000);
   for (const e of engines) results[e.name].rssLoaded = readRss(e);
 
-  let profile;
-  if (opts['cpu-prof']) {
-    const labd = engines.find((e) => e.name === 'labd');
-    if (labd) {
-      await labd.stop();
-      session.engines = session.engines.filter((e) => e !== labd);
-      const file = newestProfile(labd.profDir, labd.profStart);
-      if (file) profile = ['load', 'rmi + prune'].map((phase) => summarizeProfile(file, labd.windows, phase));
-      else log('no CPU profile was written (did labd exit cleanly?)');
-    }
-  }
+  const profile = opts['cpu-prof'] ? await finishLabdProfile(engines, ['load', 'rmi + prune']) : undefined;
 
   const report = {
     archive: {path: image.archive, bytes: image.bytes, imageId: image.imageId, layers: image.layers},
@@ -574,11 +183,11 @@ async function main() {
     };
   }
   if (profile) report.labdProfile = profile;
-  if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else printReport(report);
+  print(report, opts.json, () => reportLines(report));
+  return true;
 }
 
-function printReport(report) {
+function reportLines(report) {
   const {engines: r, ratios} = report;
   const names = Object.keys(r);
   const mib = (kib) => (kib === undefined ? '-' : `${(kib / 1024).toFixed(1)} MiB`);
@@ -599,17 +208,13 @@ function printReport(report) {
     [`idle RSS, image loaded`, ...names.map((n) => mib(r[n].rssLoaded.total))],
     ['  of which', ...names.map((n) => rssText(r[n].rssLoaded))],
   ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
-  const line = (row) => row.map((cell, c) => String(cell).padEnd(widths[c])).join('   ').trimEnd();
   const out = [];
   out.push('');
   out.push(`image: ${TAG}, ${(report.archive.bytes / 1e6).toFixed(1)} MB legacy docker-save archive, ${report.archive.layers.length} layers ` +
     `(${report.archive.layers.map((l) => `${l.entries} entries/${(l.tarBytes / 1e6).toFixed(1)} MB`).join(', ')})`);
   out.push(`scratch filesystem: ${report.scratchFs}; MB = 10^6 bytes; wall-clock through the docker CLI`);
   out.push('');
-  out.push(line(rows[0]));
-  out.push(widths.map((w) => '-'.repeat(w)).join('   '));
-  for (const row of rows.slice(1)) out.push(line(row));
+  out.push(...table(rows));
   out.push('');
   if (ratios.loadThroughput !== undefined) {
     out.push(`load throughput labd/dockerd = ${ratios.loadThroughput.toFixed(2)}x   (>1: labd loads faster; median of per-run ratios ${ratios.loadThroughputPaired.toFixed(2)}x; daemon CPU per load ${ratios.loadCpu.toFixed(2)}x)`);
@@ -620,18 +225,7 @@ function printReport(report) {
     out.push('');
     out.push(...profileLines(p));
   }
-  process.stdout.write(out.join('\n') + '\n');
+  return out;
 }
 
-cleanupOnSignals();
-let exitCode = 0;
-try {
-  await main();
-} catch (error) {
-  // After a signal, whatever was running fails because its daemon went away: not worth reporting.
-  if (!session.interrupted) log(`failed: ${error.stack ?? error}`);
-  exitCode = 1;
-} finally {
-  await cleanup();
-}
-process.exitCode = exitCode;
+await runBench('image-load', main);

@@ -4,14 +4,21 @@
 // of its own, where loopback traffic goes through docker-proxy), reported as MB/s and ratios of medians.
 // Run by hand as root after `npm run build`:  node bench/port-throughput.mjs [--runs 7] [--json] [--cpu-prof]
 // See bench/README.md for what is measured and how to read it.
-import {readFileSync, readdirSync} from 'node:fs';
+import {readdirSync} from 'node:fs';
 import {connect, createServer} from 'node:net';
-import {docker, mustDocker, openScratch, session} from './lib/engines.mjs';
-import {
-  BUSYBOX, RunError, busyboxArchive, checkPrerequisites, emit, finishLabdProfile, hostInfo, interleaved, loadBusybox, logFileOf,
-  pairedRatio, parseOptions, profileReport, readLoad, runBench, startEngines, stats, table,
-} from './lib/compare.mjs';
-import {cmdline, cpuSeconds, log, must, run, sleep} from './lib/proc.mjs';
+import {runBench} from './lib/bench.mjs';
+import {BUSYBOX, busyboxArchive, loadBusybox} from './lib/busybox.mjs';
+import {docker, mustDocker} from './lib/docker-cli.mjs';
+import {guardIptables, makeBridge} from './lib/dockerd-bridge.mjs';
+import {checkPrerequisites, logFileOf, startEngines} from './lib/engines.mjs';
+import {hostInfo, readLoad} from './lib/host.mjs';
+import {parseOptions} from './lib/options.mjs';
+import {cmdline, cpuSeconds, log, sleep} from './lib/proc.mjs';
+import {finishLabdProfile, profileReport} from './lib/profile.mjs';
+import {allRunsLine, emit, failureLines, goalText, table} from './lib/report.mjs';
+import {RunError, interleaved} from './lib/runs.mjs';
+import {openScratch, session} from './lib/session.mjs';
+import {pairedRatio, stats} from './lib/stats.mjs';
 
 const GOAL = 0.8;
 const SIZE = 100 * 1024 * 1024; // 104,857,600 bytes
@@ -42,80 +49,6 @@ const SERVERS = {
   httpd: `mkdir -p /srv && echo ok > /srv/ok && head -c ${SIZE} /dev/zero > /srv/blob && exec httpd -f -p ${CONTAINER_PORT} -h /srv`,
   nc: `while :; do head -c ${SIZE} /dev/zero | nc -l -p ${CONTAINER_PORT}; done`,
 };
-
-// ---------------------------------------------------------------------------------------------------------------
-// dockerd's bridge: a device and a subnet of the bench's own, and the iptables rules dockerd adds, undone
-// ---------------------------------------------------------------------------------------------------------------
-
-/** A /24 in 198.18.0.0/15 (set aside for benchmarks) that no host route overlaps. */
-async function freeSubnet() {
-  const routes = JSON.parse((await must('ip', ['-j', '-4', 'route', 'show', 'table', 'all'])).stdout || '[]');
-  const toInt = (ip) => ip.split('.').reduce((a, b) => a * 256 + Number(b), 0);
-  const ranges = routes.filter((r) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(r.dst)).map((r) => {
-    const [addr, bits = '32'] = r.dst.split('/');
-    const size = 2 ** (32 - Number(bits));
-    const start = Math.floor(toInt(addr) / size) * size;
-    return [start, start + size - 1];
-  });
-  for (let x = 0; x < 512; x++) {
-    const start = toInt('198.18.0.0') + x * 256;
-    if (!ranges.some(([a, b]) => a <= start + 255 && start <= b)) return `198.${18 + (x >> 8)}.${x & 255}`;
-  }
-  throw new Error('no free /24 in 198.18.0.0/15 for dockerd\'s bridge');
-}
-
-/** Creates the bridge dockerd is given with --bridge; it is deleted after the daemons stop. */
-async function makeBridge() {
-  const name = `lbb${process.pid % 100000}`;
-  const prefix = await freeSubnet();
-  await must('ip', ['link', 'add', name, 'type', 'bridge']);
-  session.afterStop.push(async () => {
-    const r = await run('ip', ['link', 'del', name]);
-    if (r.code !== 0) log(`ip link del ${name}: ${r.stderr.trim()}`);
-  });
-  await must('ip', ['addr', 'add', `${prefix}.1/24`, 'dev', name]);
-  await must('ip', ['link', 'set', name, 'up']);
-  return {name, subnet: `${prefix}.0/24`, gateway: `${prefix}.1`};
-}
-
-const TABLES = ['nat', 'filter'];
-
-async function iptablesRules(table) {
-  const r = await run('iptables', ['-w', '-t', table, '-S']);
-  return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
-}
-
-/** `iptables -S` lines into argument lists (dockerd's rules quote nothing but comments). */
-function ruleArgs(line) {
-  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
-}
-
-/**
- * The rules dockerd adds for its bridge stay after it stops. Remembers the rules before it starts; afterwards
- * deletes the rules added since that name the bridge or its subnet or use a chain made since, then those chains.
- */
-async function guardIptables(bridge) {
-  const before = {};
-  for (const t of TABLES) before[t] = new Set(await iptablesRules(t));
-  session.afterStop.push(async () => {
-    for (const t of TABLES) {
-      const added = (await iptablesRules(t)).filter((l) => !before[t].has(l));
-      const chains = added.filter((l) => l.startsWith('-N ')).map((l) => l.slice(3).trim());
-      const ours = (l) => l.includes(bridge.name) || l.includes(bridge.subnet) || chains.some((c) => ruleArgs(l).includes(c));
-      for (const l of added.filter((x) => x.startsWith('-A ') && ours(x))) {
-        const args = ruleArgs(l);
-        const r = await run('iptables', ['-w', '-t', t, '-D', ...args.slice(1)]);
-        if (r.code !== 0) log(`iptables -t ${t} -D ${args.slice(1).join(' ')}: ${r.stderr.trim()}`);
-      }
-      for (const c of chains) {
-        await run('iptables', ['-w', '-t', t, '-F', c]);
-        const r = await run('iptables', ['-w', '-t', t, '-X', c]);
-        if (r.code !== 0) log(`iptables -t ${t} -X ${c}: ${r.stderr.trim()}`);
-      }
-      if (added.length) log(`iptables ${t}: removed ${added.filter((x) => x.startsWith('-A ') && ours(x)).length} rule(s) and ${chains.length} chain(s) dockerd added`);
-    }
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Transfers
@@ -324,16 +257,11 @@ function lines(report) {
   out.push('');
   out.push(...table(rows));
   out.push('');
-  out.push(`all transfers (MB/s, x: failed): ${names.map((n) => `${n} ${r[n].all.map((v) => (v === null ? 'x' : v.toFixed(0))).join(' ')}`).join(' | ')}`);
-  for (const n of names) {
-    if (r[n].failures.length === 0) continue;
-    out.push('');
-    out.push(`${n}: ${r[n].failures.length} FAILED transfer(s), left out of the numbers above:`);
-    for (const f of r[n].failures) out.push(`  ${f.what}: ${f.error}`);
-  }
+  out.push(allRunsLine('all transfers (MB/s, x: failed)', names, (n) => r[n].all));
+  out.push(...failureLines(r, 'transfer(s)'));
   if (ratios.throughput !== undefined) {
     out.push('');
-    out.push(`throughput labd/dockerd = ${ratios.throughput.toFixed(2)}x   (goal >= ${report.goal.toFixed(2)}: ${report.meetsGoal ? 'met' : 'NOT met'}; ` +
+    out.push(`throughput labd/dockerd = ${ratios.throughput.toFixed(2)}x   (${goalText('>=', report.goal, report.meetsGoal)}; ` +
       `median of per-run ratios ${ratios.throughputPaired.toFixed(2)}x)`);
     out.push(`proxy CPU  labd/dockerd = ${ratios.proxyCpu.toFixed(2)}x   (labd-proxy, or labd's whole process when it relays, against the docker-proxy)`);
   }

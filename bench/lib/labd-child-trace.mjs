@@ -1,7 +1,7 @@
-// Preloaded into labd with `node --import` (container-run.mjs --trace): records every child process the daemon
-// starts through node:child_process (mount, umount, runc, labd-shim, ...) with monotonic timestamps, one JSON
-// line per process when it exits, to the file named by LAB_BENCH_CHILD_TRACE. The daemon's code is unchanged:
-// the module's exports are wrapped before the daemon imports them.
+// Preloaded into labd with `node --import` (container-run.mjs and exec.mjs --trace): records every child process
+// the daemon starts through node:child_process (mount, umount, runc, labd-shim, ...) with monotonic timestamps,
+// one JSON line per process when it exits, to the file named by LAB_BENCH_CHILD_TRACE. The daemon's code is
+// unchanged: the module's exports are wrapped before the daemon imports them.
 import childProcess from 'node:child_process';
 import {openSync, writeSync} from 'node:fs';
 import {syncBuiltinESMExports} from 'node:module';

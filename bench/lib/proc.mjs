@@ -115,6 +115,20 @@ export function cpuSeconds(pid) {
   }
 }
 
+/**
+ * CPU seconds a process has used itself, without its reaped children: labd reaps the shims it started (and
+ * with them the CPU of their runc), while containerd's shims are not dockerd's or containerd's children.
+ */
+export function selfCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / clockTicks;
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU seconds the whole machine has been busy (every process, every core), from /proc/stat. */
 export function hostBusySeconds() {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -149,20 +163,4 @@ export function tail(path, lines = 5) {
   } catch {
     return '(no log)';
   }
-}
-
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** The q-quantile (0..1) by linear interpolation between the closest ranks. */
-export function quantile(values, q) {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }

@@ -1,7 +1,11 @@
-// Reading labd's .cpuprofile (written by `node --cpu-prof`): where its CPU went during chosen time windows.
+// labd's CPU profile (`node --cpu-prof`): stopping labd so it writes the profile, and where its CPU went during
+// chosen time windows (the timed runs of each phase).
 import {readFileSync, readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {engineDist, root} from './engines.mjs';
+import {docker} from './docker-cli.mjs';
+import {engineDist, root} from './paths.mjs';
+import {log} from './proc.mjs';
+import {session} from './session.mjs';
 
 /** Monotonic microseconds: the clock V8 stamps profile samples with. */
 export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -85,5 +89,35 @@ export function profileLines(p, {unit = 's', note = 'warm-up included'} = {}) {
   for (const x of p.engineCharged.slice(0, 15)) out.push(`    ${f(x.ms).padStart(7)} ${unit} ${x.pct.toFixed(1).padStart(5)}%  ${x.fn}`);
   out.push('  the same, by file:');
   for (const x of p.engineFiles) out.push(`    ${f(x.ms).padStart(7)} ${unit} ${x.pct.toFixed(1).padStart(5)}%  ${x.fn}`);
+  return out;
+}
+
+/**
+ * With --cpu-prof: labd's containers are removed, labd is stopped (the profile is written when it exits) and
+ * its profile is summarised over the windows of each of `phases`. Returns the summaries (or undefined).
+ */
+export async function finishLabdProfile(engines, phases) {
+  const labd = engines.find((e) => e.name === 'labd');
+  if (!labd?.profDir) return undefined;
+  const ps = await docker(labd, ['ps', '-aq']);
+  const ids = ps.stdout.trim().split('\n').filter(Boolean);
+  if (ids.length > 0) await docker(labd, ['rm', '-f', ...ids]);
+  await labd.stop();
+  session.engines = session.engines.filter((e) => e !== labd);
+  const file = newestProfile(labd.profDir, labd.profStart);
+  if (!file) {
+    log('no CPU profile was written (did labd exit cleanly?)');
+    return undefined;
+  }
+  return phases.map((phase) => summarizeProfile(file, labd.windows, phase));
+}
+
+/** The text of the summaries, in ms over the timed runs. */
+export function profileReport(profiles) {
+  const out = [];
+  for (const p of profiles ?? []) {
+    out.push('');
+    out.push(...profileLines(p, {unit: 'ms', note: 'timed runs only'}));
+  }
   return out;
 }
