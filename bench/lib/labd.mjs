@@ -28,7 +28,8 @@ export async function startLabd(dir, {cpuProf, nodeArgs = [], env} = {}) {
       engine.windows = [];
       flags.push('--cpu-prof', '--cpu-prof-dir', engine.profDir);
     }
-    const args = [...flags, join(root, 'bin', 'labd.js'), ...daemonArgs, '--pidfile', join(runDir, 'labd.pid')];
+    const entry = cpuProf ? join(root, 'bench', 'lib', 'labd-unbundled.mjs') : join(root, 'bin', 'labd.js');
+    const args = [...flags, entry, ...daemonArgs, '--pidfile', join(runDir, 'labd.pid')];
     engine.pid = await spawnDaemon(engine, process.execPath, args, {logFile: join(runDir, 'labd.log'), env: env ?? process.env, timeoutMs: 30_000});
     engine.stop = () => terminate(engine.pid);
   } else {
