@@ -100,6 +100,17 @@ vmTest('a VM boots, runs containers in its own namespaces, and is destroyed with
   });
   await ok(env, ['docker', 'rm', '-f', id]);
 
+  // cgroup v2, as on a current distribution (the host here is hybrid v1): limits land in the container's own
+  // cgroup (its namespace shows it as /), an OOM kill is exit 137 with OOMKilled, and stats read the v2 files.
+  const limits = ['cat /proc/self/cgroup /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cpu.max'];
+  t.is(await ok(env, ['docker', 'run', '--rm', '--memory', '32m', '--pids-limit', '10', '--cpus', '0.5', 'busybox', 'sh', '-c', ...limits]), '0::/\n33554432\n10\n50000 100000\n');
+  t.is((await env.exec(['docker', 'run', '--name', 'oom', '--memory', '16m', 'busybox', 'sh', '-c', 'tail /dev/zero'], {timeoutMs: 120_000})).code, 137);
+  t.is((await ok(env, ['docker', 'inspect', '-f', '{{.State.OOMKilled}}', 'oom'])).trim(), 'true');
+  await ok(env, ['docker', 'rm', 'oom']);
+  await ok(env, ['docker', 'run', '-d', '--name', 'st', '--memory', '64m', 'busybox', 'sleep', '60']);
+  t.regex(await ok(env, ['docker', 'stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}']), /^st [\d.]+[KMG]iB \/ 64MiB$/m);
+  await ok(env, ['docker', 'rm', '-f', 'st']);
+
   // The same VM as an existing SSH host: `lab doctor --provider ssh` checks it with its own lab, only the lab machine's part.
   const target = ['--provider', 'ssh', '--host', `root@127.0.0.1:${record.sshPort}`, '--key', vmFiles(dir).clientKey];
   const doctor = await runLab(['doctor', '--json', ...target, '--host-fingerprint', record.hostKeyFingerprint], {}, 300_000);

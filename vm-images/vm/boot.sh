@@ -32,10 +32,11 @@ say "LAB-VM-READY up=$up ssh-ed25519 $fingerprint"
 modprobe -a $(grep -v '^#' /etc/modules-load.d/lab-vm.conf) || say "LAB-VM-WARNING modprobe failed"
 
 # The engine runs as a service, as dockerd does on Debian: its flags come from DOCKER_OPTS in /etc/default/docker
-# and its settings from /etc/docker/daemon.json; `lab engine restart` re-reads both. Reported separately: SSH is
+# and its settings from /etc/docker/daemon.json; `lab engine restart` re-reads both (the service starter is
+# `lab engine start --options-file` without the CLI, which is slow to load under emulation). Reported separately: SSH is
 # usable before the engine, and a failed engine must not hide the VM.
 (
-	if /usr/local/bin/lab engine start --options-file /etc/default/docker > /var/log/lab-engine-start.log 2>&1 < /dev/null; then
+	if /usr/local/bin/node /opt/lab/dist/bundle/engine-service.mjs /etc/default/docker > /var/log/lab-engine-start.log 2>&1 < /dev/null; then
 		read -r up _ < /proc/uptime
 		say "LAB-VM-ENGINE-READY up=$up"
 	else
