@@ -52,8 +52,8 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
   t.deepEqual(check.steps.filter((s) => !s.done).map((s) => s.id), [], 'every step is done');
   t.is(check.score, check.maxScore);
 
-  // The host pushed its progress into the VM: `lab status` inside sees the same score.
-  const inside = JSON.parse((await run(['ssh', vm, '--', 'lab', 'status', '--json'])).stdout) as {score: number};
+  // The host pushed its progress into the VM: `lab status` inside (the session's VM, no name given) sees the same score.
+  const inside = JSON.parse((await run(['ssh', '--', 'lab', 'status', '--json'])).stdout) as {score: number};
   t.is(inside.score, check.maxScore);
 
   const disk = statSync(join(env.XDG_STATE_HOME!, 'lab', 'vms', vm, 'disk.qcow2'));

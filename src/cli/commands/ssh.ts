@@ -15,10 +15,13 @@ the remote shell without a terminal, as with ssh(1).`;
     const {defaultVmName} = await import('../../vm/machine/lifecycle.js');
     const {QemuProvider} = await import('../../lab/providers/qemu.js');
     const {shellJoin} = await import('../../vm/ssh/quote.js');
-    const words0 = (argv as string[]).slice(args.name ? 1 : 0);
+    // `lab ssh -- CMD`: everything after a leading -- is the command, not a VM name.
+    const dashes = this.argv.indexOf('--');
+    const vmName = dashes === 0 ? undefined : args.name;
+    const words = dashes >= 0 ? this.argv.slice(dashes + 1) : (argv as string[]).slice(vmName ? 1 : 0);
     // A lab on an existing machine (--provider ssh): its shell is on that machine.
     let sessionVm: string | undefined;
-    if (!args.name) {
+    if (!vmName) {
       const {loadSession} = await import('../../lab/session/session.js');
       let session;
       try {
@@ -30,7 +33,7 @@ the remote shell without a terminal, as with ssh(1).`;
         const {SshProvider} = await import('../../lab/providers/ssh.js');
         const env = await new SshProvider(session.ssh).connect(session.envName).catch((error: Error) => this.error(error.message, {exit: 1}));
         try {
-          process.exitCode = await env!.shell(words0.length > 0 ? {command: shellJoin(words0)} : {});
+          process.exitCode = await env!.shell(words.length > 0 ? {command: shellJoin(words)} : {});
         } finally {
           await env!.close();
         }
@@ -38,9 +41,8 @@ the remote shell without a terminal, as with ssh(1).`;
       }
       if (session?.provider === 'qemu') sessionVm = session.envName;
     }
-    const name = args.name ?? sessionVm ?? (await defaultVmName());
+    const name = vmName ?? sessionVm ?? (await defaultVmName());
     if (!name) this.error('there is no VM; start one with: lab vm start NAME', {exit: 1});
-    const words = (argv as string[]).slice(args.name ? 1 : 0);
     const provider = new QemuProvider();
     let env = await provider.connect(name).catch((error: Error) => this.error(error.message, {exit: 1}));
     if (!env) {
