@@ -106,7 +106,9 @@ export class ContainerManager {
       throw await this.failStart(c, error);
     }
     c.State = {...c.State, Status: 'running', Running: true, Pid: handle.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime, OOMKilled: false};
-    this.store.save(c);
+    // On disk before the start is answered: a daemon killed right after must find the container running (and
+    // its shim) when it comes back, not a record that still says "created".
+    await this.store.save(c);
     this.emit(c, 'start');
     this.watch(c);
     return 'started';
