@@ -153,7 +153,11 @@ for (const lab of ['26', 'arch']) {
     t.timeout(40 * 60_000);
     if (!image) image = await buildVmImage();
     const state = await mkdtemp(join(tmpdir(), `lab-vm-lab${lab}-`));
-    t.teardown(() => rm(state, {recursive: true, force: true}));
+    // A failed step must not leave its VM running: destroy it (a no-op after lab destroy), then its state.
+    t.teardown(async () => {
+      await runLab(['vm', 'destroy', `lab${lab}`], {XDG_STATE_HOME: state}).catch(() => undefined);
+      await rm(state, {recursive: true, force: true});
+    });
     await labInVm(t, lab, {XDG_STATE_HOME: state, LAB_PROVIDER: ''});
   });
 }
