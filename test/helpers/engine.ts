@@ -34,7 +34,13 @@ export async function startTestEngine(opts: {daemonJson?: Record<string, unknown
     const r = await runLab(args);
     if (r.code !== 0) throw new Error(`lab engine start failed: ${r.stderr || r.stdout}`);
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    // A refused configuration is what some tests want: their temp dir goes with the failure.
+    rmSync(dir, {recursive: true, force: true});
+    throw error;
+  }
   const stop = async () => {
     await runLab(['engine', 'stop', '--exec-root', execRoot]);
   };
