@@ -1,17 +1,10 @@
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {processAlive as alive} from '../common/process-alive.js';
 
 const POLL_MS = 500;
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Runs fn while holding a lock file, so two processes do not both spend a minute building the

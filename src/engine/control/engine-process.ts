@@ -11,6 +11,9 @@ import {resolveConfig} from '../config/daemon-config.js';
 import {parseDaemonFlags} from '../config/flags.js';
 import {readServiceOptions} from '../config/options-file.js';
 import {pingEngine} from './ping.js';
+import {processAlive as alive} from '../../common/process-alive.js';
+
+export {alive};
 
 export interface EngineOptions {
   /** Unset: daemon.json's, else Docker's default. */
@@ -55,14 +58,6 @@ export function readState(execRoot: string): EngineState | undefined {
   }
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A data-root that some other engine (a real dockerd) filled must not be shared with it. */
 function checkDataRoot(dataRoot: string): void {

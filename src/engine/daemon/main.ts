@@ -23,15 +23,7 @@ import {createLogger} from '../util/log.js';
 import {ContainerVolumes} from '../volumes/container-volumes.js';
 import {VolumeStore} from '../volumes/store.js';
 import {defaultName, engineVersion, type Engine} from './engine.js';
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import {processAlive} from '../../common/process-alive.js';
 
 function claimPidfile(path: string): void {
   if (existsSync(path)) {

@@ -5,6 +5,7 @@
 import {mkdir, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {removeTree} from '../../recipes/debootstrap.js';
+import {processAlive} from '../../common/process-alive.js';
 
 export interface Stage {
   dir: string;
@@ -52,13 +53,4 @@ export async function pruneStages(cacheDir: string, kind: string, keep: Set<stri
     removed.push(dir);
   }
   return removed;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
