@@ -16,7 +16,7 @@ import {parseOptions} from './lib/options.mjs';
 import {root} from './lib/paths.mjs';
 import {log, must, run} from './lib/proc.mjs';
 import {finishLabdProfile, monotonicUs, profileReport} from './lib/profile.mjs';
-import {allRunsLine, emit, failureLines, goalText, table} from './lib/report.mjs';
+import {allRunsLine, failureLines, goalText, table, finish} from './lib/report.mjs';
 import {RunError, interleaved} from './lib/runs.mjs';
 import {openScratch, session} from './lib/session.mjs';
 import {median, pairedRatio, stats} from './lib/stats.mjs';
@@ -206,9 +206,7 @@ async function main() {
     report.meetsGoals = {cold: report.ratios.cold <= GOALS.cold, cached: report.ratios.cached <= GOALS.cached};
   }
   if (profiles) report.labdProfile = profiles;
-  report.failedRuns = Object.values(results).reduce((n, r) => n + r.failures.length, 0);
-  emit('build', report, opts.json, () => lines(report));
-  return report.failedRuns === 0;
+  return finish('build', report, results, opts.json, () => lines(report));
 }
 
 function lines(report) {

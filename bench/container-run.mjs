@@ -13,7 +13,7 @@ import {hostInfo, load1} from './lib/host.mjs';
 import {parseOptions} from './lib/options.mjs';
 import {hostBusySeconds, log} from './lib/proc.mjs';
 import {finishLabdProfile, monotonicUs, profileLines} from './lib/profile.mjs';
-import {allRunsLine, emit, failureLines, goalText, table} from './lib/report.mjs';
+import {allRunsLine, failureLines, goalText, table, finish} from './lib/report.mjs';
 import {RunError, attempt} from './lib/runs.mjs';
 import {traceLines, traceRuns} from './lib/run-trace.mjs';
 import {openScratch, session} from './lib/session.mjs';
@@ -183,9 +183,7 @@ async function main() {
   }
   if (traced && Object.keys(traced).length > 0) report.trace = traced;
   if (labdProfile) report.labdProfile = labdProfile;
-  report.failedRuns = Object.values(results).reduce((n, r) => n + r.failures.length, 0);
-  emit('container-run', report, opts.json, () => reportLines(report));
-  return report.failedRuns === 0;
+  return finish('container-run', report, results, opts.json, () => reportLines(report));
 }
 
 function reportLines(report) {

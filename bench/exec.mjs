@@ -16,7 +16,7 @@ import {hostInfo, readLoad} from './lib/host.mjs';
 import {parseOptions} from './lib/options.mjs';
 import {hostBusySeconds, log, run} from './lib/proc.mjs';
 import {finishLabdProfile, profileReport} from './lib/profile.mjs';
-import {allRunsLine, emit, failureLines, goalText, table} from './lib/report.mjs';
+import {allRunsLine, failureLines, goalText, table, finish} from './lib/report.mjs';
 import {RunError, interleaved} from './lib/runs.mjs';
 import {openScratch, session} from './lib/session.mjs';
 import {median, pairedRatio, stats} from './lib/stats.mjs';
@@ -166,9 +166,7 @@ async function main() {
   }
   if (traced) report.trace = traced;
   if (profiles) report.labdProfile = profiles;
-  report.failedRuns = Object.values(results).reduce((n, r) => n + r.failures.length, 0);
-  emit('exec', report, opts.json, () => lines(report));
-  return report.failedRuns === 0;
+  return finish('exec', report, results, opts.json, () => lines(report));
 }
 
 function lines(report) {

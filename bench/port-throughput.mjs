@@ -15,7 +15,7 @@ import {hostInfo, readLoad} from './lib/host.mjs';
 import {parseOptions} from './lib/options.mjs';
 import {cmdline, cpuSeconds, log, sleep} from './lib/proc.mjs';
 import {finishLabdProfile, profileReport} from './lib/profile.mjs';
-import {allRunsLine, emit, failureLines, goalText, table} from './lib/report.mjs';
+import {allRunsLine, failureLines, goalText, table, finish} from './lib/report.mjs';
 import {RunError, interleaved} from './lib/runs.mjs';
 import {openScratch, session} from './lib/session.mjs';
 import {pairedRatio, stats} from './lib/stats.mjs';
@@ -227,9 +227,7 @@ async function main() {
     report.meetsGoal = report.ratios.throughput >= GOAL;
   }
   if (profiles) report.labdProfile = profiles;
-  report.failedRuns = Object.values(results).reduce((n, r) => n + r.failures.length, 0);
-  emit('port-throughput', report, opts.json, () => lines(report));
-  return report.failedRuns === 0;
+  return finish('port-throughput', report, results, opts.json, () => lines(report));
 }
 
 function lines(report) {

@@ -41,3 +41,10 @@ export function emit(bench, report, json, lines) {
   writeFileSync(join(outDir, `${bench}-last.json`), JSON.stringify(report, null, 2) + '\n');
   print(report, json, lines);
 }
+
+/** A bench's last act: count the failed runs of every engine, write and print the report; true when none failed. */
+export function finish(bench, report, results, json, lines) {
+  report.failedRuns = Object.values(results).reduce((n, r) => n + r.failures.length, 0);
+  emit(bench, report, json, lines);
+  return report.failedRuns === 0;
+}
