@@ -24,10 +24,20 @@ function processesMentioning(dir: string): string[] {
     });
 }
 
+/** What the engine inside said and what runs there, so a failed step in CI can be understood afterwards. */
+async function logInside(t: ExecutionContext, vm: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const what = 'tail -n 60 /var/log/lab-engine-start.log /var/run/docker/labd.log; ps -eo pid,ppid,stat,etime,args --forest | grep -v "\\[" | tail -n 60';
+  const r = await runLab(['ssh', vm, '--', 'sh', '-c', what], env, 60_000).catch((e: Error) => ({code: -1, stdout: '', stderr: e.message}));
+  t.log(`inside ${vm} after the failure (exit ${r.code}):\n${r.stdout}${r.stderr}`);
+}
+
 export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.ProcessEnv): Promise<void> {
   const run = async (args: string[], timeoutMs = 600_000) => {
     const r = await runLab(args, env, timeoutMs);
-    if (r.code !== 0) throw new Error(`lab ${args.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim().slice(-1500)}`);
+    if (r.code !== 0) {
+      await logInside(t, vm, env);
+      throw new Error(`lab ${args.join(' ')} exited ${r.code}${r.code === -1 ? ` (killed after ${timeoutMs / 1000} s)` : ''}: ${(r.stdout + r.stderr).trim().slice(-1500)}`);
+    }
     return r;
   };
   const vm = `lab${lab}`;
@@ -41,8 +51,8 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
   const vars = Object.entries({LAB_EXERCISE_DIR: `/opt/lab/exercises/${lab}`, ...paramEnv(session.params ?? {})}).map(([k, v]) => `${k}=${shellJoin([v])}`);
   started = performance.now();
   for (const script of readdirSync(join(packageRoot(), 'exercises', lab, 'solve')).sort()) {
-    const inside = `cd ${shellJoin([session.workdir])} && export ${vars.join(' ')} && sh /opt/lab/exercises/${lab}/solve/${script}`;
-    await run(['ssh', vm, '--', 'sh', '-c', inside]);
+    const inside = `cd ${shellJoin([session.workdir])} && export ${vars.join(' ')} && sh -x /opt/lab/exercises/${lab}/solve/${script}`;
+    await run(['ssh', vm, '--', 'sh', '-c', inside], 420_000);
   }
   t.log(`solve scripts inside the VM: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
@@ -61,7 +71,7 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
 
   const vmFolder = join(env.XDG_STATE_HOME!, 'lab', 'vms', vm);
   const {sshPort} = JSON.parse(readFileSync(join(vmFolder, 'vm.json'), 'utf8')) as {sshPort: number};
-  const destroyed = JSON.parse((await run(['destroy', '--json'])).stdout) as {vmDestroyed: boolean};
+  const destroyed = JSON.parse((await run(['destroy', lab, '--json'])).stdout) as {vmDestroyed: boolean};
   t.true(destroyed.vmDestroyed);
   const left = await runLab(['vm', 'ls', '--json'], env);
   t.deepEqual(JSON.parse(left.stdout), [], 'no VM is left');

@@ -1,19 +1,21 @@
-import {Command, Flags} from '@oclif/core';
+import {Args, Command, Flags} from '@oclif/core';
 
 export default class Destroy extends Command {
   static override summary = 'End the lab for good: delete its VM (disk, keys, logs) and forget the session here';
   static override description = `For a lab in a VM, the VM is killed and its folder removed: no process, port or file of it is left.
 On this machine or an SSH host, only the session is forgotten; the machine and its files stay.
 Run lab submit first if your course collects results.`;
-  static override examples = ['<%= config.bin %> destroy', '<%= config.bin %> destroy --lab 26'];
+  static override examples = ['<%= config.bin %> destroy', '<%= config.bin %> destroy 26'];
   static override enableJsonFlag = true;
-  static override flags = {lab: Flags.string({description: 'which lab (default: the one started last)'})};
+  static override args = {lab: Args.string({description: 'which lab, as given to lab start (default: the one started last)'})};
+  static override flags = {lab: Flags.string({description: 'which lab (the same as the argument)'})};
 
   async run(): Promise<{lab: string; provider: string; vmDestroyed: boolean}> {
-    const {flags} = await this.parse(Destroy);
+    const {args, flags} = await this.parse(Destroy);
+    const lab = args.lab ?? flags.lab;
     const {forgetSession, loadSession} = await import('../../lab/session/session.js');
     try {
-      const session = loadSession(flags.lab);
+      const session = loadSession(lab);
       let vmDestroyed = false;
       if (session.provider === 'qemu') {
         const {destroyVm} = await import('../../vm/machine/lifecycle.js');

@@ -1,19 +1,21 @@
-import {Command, Flags} from '@oclif/core';
+import {Args, Command, Flags} from '@oclif/core';
 import chalk from 'chalk';
 
 export default class Status extends Command {
   static override summary = 'Show the lab\'s steps, which are done, and the score so far (from the last check)';
   static override enableJsonFlag = true;
-  static override flags = {lab: Flags.string({description: 'which lab (default: the one started last)'})};
+  static override args = {lab: Args.string({description: 'which lab, as given to lab start (default: the one started last)'})};
+  static override flags = {lab: Flags.string({description: 'which lab (the same as the argument)'})};
 
   async run() {
-    const {flags} = await this.parse(Status);
+    const {args, flags} = await this.parse(Status);
+    const lab = args.lab ?? flags.lab;
     const {loadSession} = await import('../../lab/session/session.js');
     const {loadExercise} = await import('../../lab/exercises/load.js');
     const {localize} = await import('../../lab/render/text.js');
     let session;
     try {
-      session = loadSession(flags.lab);
+      session = loadSession(lab);
     } catch (error) {
       this.error((error as Error).message, {exit: 1});
     }

@@ -26,9 +26,16 @@ function checkTcpRequest(req: IncomingMessage): void {
   if (host && !isLoopbackHost(host) && !host.endsWith('.localhost')) throw forbidden(`requests for host "${host}" are refused: this API only answers on loopback`);
 }
 
+/** Requests that stream for as long as the client likes; every other one should be answered in seconds. */
+const STREAMING = /\/(attach|wait|logs|events|stats|build|load|get|images\/create|exec\/[^/]+\/start)(\/|\?|$)/;
+const SLOW_MS = 20_000;
+
 export function createDispatcher(router: Router, log: Logger, tcpLoopback: boolean) {
   return async (req: IncomingMessage, res: ServerResponse, upgrade?: {socket: Duplex; head: Buffer}) => {
     const started = Date.now();
+    // A request that hangs is a bug; say which one in the log while it hangs, so it can be found afterwards.
+    const slow = STREAMING.test(req.url ?? '') ? undefined : setTimeout(() => log.warn('request still running', {method: req.method, url: req.url, seconds: SLOW_MS / 1000}), SLOW_MS);
+    slow?.unref();
     try {
       const url = new URL(req.url ?? '/', 'http://engine');
       if (tcpLoopback) checkTcpRequest(req);
@@ -43,6 +50,7 @@ export function createDispatcher(router: Router, log: Logger, tcpLoopback: boole
       if (!(error instanceof ApiError) || error.status >= 500) log.error('handler failed', {method: req.method, url: req.url, error: (error as Error).stack ?? String(error)});
       sendError(res, error);
     } finally {
+      clearTimeout(slow);
       log.debug('request', {method: req.method, url: req.url, ms: Date.now() - started});
     }
   };

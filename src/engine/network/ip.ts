@@ -16,8 +16,12 @@ function runIp(args: string[], input?: string): Promise<string> {
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => reject(new IpError(`ip ${args.join(' ')}: ${e.message} (is iproute2 installed?)`)));
-    child.on('close', (code) => {
-      if (code === 0) resolve(out);
+    // ip never needs long; one stuck on the kernel is killed so the container's start fails instead of hanging.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') reject(new IpError(`ip ${args.join(' ')}: did not finish within 30s`));
+      else if (code === 0) resolve(out);
       else reject(new IpError(`ip ${args.join(' ')}${input ? ` <<< ${input.trim().replaceAll('\n', '; ')}` : ''}: ${err.trim() || `exit ${code}`}`));
     });
     // If ip dies early its stdin is closed; the exit status then tells what went wrong.

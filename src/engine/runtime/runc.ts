@@ -4,6 +4,9 @@ import {promisify} from 'node:util';
 
 const exec = promisify(execFile);
 
+/** runc answers in well under a second, even emulated; one that does not is killed so no API call hangs on it. */
+const RUNC_TIMEOUT_MS = 60_000;
+
 export class Runc {
   constructor(
     readonly root: string,
@@ -12,10 +15,11 @@ export class Runc {
 
   private async run(args: string[]): Promise<string> {
     try {
-      const {stdout} = await exec(this.binary, ['--root', this.root, ...args], {maxBuffer: 16 * 1024 * 1024});
+      const {stdout} = await exec(this.binary, ['--root', this.root, ...args], {maxBuffer: 16 * 1024 * 1024, timeout: RUNC_TIMEOUT_MS, killSignal: 'SIGKILL'});
       return stdout;
     } catch (error) {
-      const e = error as {stderr?: string; message: string};
+      const e = error as {stderr?: string; message: string; killed?: boolean; signal?: string};
+      if (e.killed && e.signal === 'SIGKILL') throw new Error(`runc ${args[0]} did not finish within ${RUNC_TIMEOUT_MS / 1000}s`);
       const text = (e.stderr ?? '').trim().split('\n').pop() || e.message;
       throw new Error(text.replace(/^time="[^"]*" level=error msg="(.*)"$/, '$1'));
     }
