@@ -14,6 +14,7 @@ import EngineStop from './commands/engine/stop.js';
 import ExerciseLint from './commands/exercise/lint.js';
 import ExerciseList from './commands/exercise/list.js';
 import ExerciseTest from './commands/exercise/test.js';
+import Grades from './commands/grades.js';
 import Hint from './commands/hint.js';
 import ImageBuild from './commands/image/build.js';
 import Reset from './commands/reset.js';
@@ -43,6 +44,7 @@ export const COMMANDS = {
   'exercise:lint': ExerciseLint,
   'exercise:list': ExerciseList,
   'exercise:test': ExerciseTest,
+  'grades': Grades,
   'hint': Hint,
   'image:build': ImageBuild,
   'reset': Reset,

@@ -1,0 +1,47 @@
+/**
+ * The JSON Schema of a results file as the gradebook accepts it. Each part carries a description, which is what an
+ * error message says was expected there. Extra keys (Gradescope's visibility, tags, ...) are allowed.
+ */
+const points = {type: 'number', minimum: 0, description: 'a number of points, 0 or more'};
+const text = (description: string, maxLength: number) => ({type: 'string', maxLength, description});
+
+export const isoDateTime = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$';
+
+export const resultsSchema = {
+  type: 'object',
+  description: 'a results file: an object with score, tests and extra_data (as `lab submit` writes it)',
+  required: ['score', 'tests', 'extra_data'],
+  properties: {
+    score: points,
+    tests: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 2000,
+      description: 'a list of at least one check',
+      items: {
+        type: 'object',
+        description: 'a check: an object with name, score and max_score',
+        required: ['name', 'score', 'max_score'],
+        properties: {
+          name: text('a check name (a string of up to 500 characters)', 500),
+          score: points,
+          max_score: points,
+          status: {type: 'string', enum: ['passed', 'failed'], description: '"passed" or "failed"'},
+          output: text('the check\'s output (a string of up to 100000 characters)', 100_000),
+        },
+      },
+    },
+    extra_data: {
+      type: 'object',
+      description: 'an object with lab, student, provider, submittedAt and maxScore',
+      required: ['lab', 'student', 'provider', 'submittedAt', 'maxScore'],
+      properties: {
+        lab: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'a lab id (letters, digits, ".", "_" or "-", up to 64)'},
+        student: {type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'a student id (1 to 200 characters, no control characters)'},
+        provider: {type: 'string', enum: ['local', 'qemu', 'ssh'], description: 'one of "local", "qemu", "ssh"'},
+        submittedAt: {type: 'string', pattern: isoDateTime, description: 'a date and time in ISO 8601, e.g. "2025-03-01T12:00:00.000Z"'},
+        maxScore: {type: 'number', exclusiveMinimum: 0, description: 'a number of points greater than 0'},
+      },
+    },
+  },
+} as const;
