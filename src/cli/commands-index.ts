@@ -16,6 +16,7 @@ import ExerciseList from './commands/exercise/list.js';
 import ExerciseTest from './commands/exercise/test.js';
 import Grades from './commands/grades.js';
 import Hint from './commands/hint.js';
+import HomeworkCheck from './commands/homework/check.js';
 import ImageBuild from './commands/image/build.js';
 import Reset from './commands/reset.js';
 import Ssh from './commands/ssh.js';
@@ -46,6 +47,7 @@ export const COMMANDS = {
   'exercise:test': ExerciseTest,
   'grades': Grades,
   'hint': Hint,
+  'homework:check': HomeworkCheck,
   'image:build': ImageBuild,
   'reset': Reset,
   'ssh': Ssh,

@@ -1,0 +1,67 @@
+/** The docker CLI and the engine's API, both against the sandbox's private engine, each bounded in time and output. */
+import {spawn} from 'node:child_process';
+import {request} from 'node:http';
+
+export interface DockerResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+const captureMax = 256 * 1024;
+
+/** Runs `docker args...`; past `timeoutMs` it is killed (and `onTimeout` runs first, e.g. to kill a container). */
+export function docker(env: Record<string, string>, args: string[], timeoutMs: number, onTimeout?: () => Promise<void>): Promise<DockerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', args, {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+    const out = {stdout: '', stderr: ''};
+    const take = (key: 'stdout' | 'stderr') => (d: Buffer) => {
+      if (out[key].length < captureMax) out[key] += d.toString('utf8');
+    };
+    child.stdout.on('data', take('stdout'));
+    child.stderr.on('data', take('stderr'));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void (onTimeout?.() ?? Promise.resolve()).catch(() => undefined).finally(() => child.kill('SIGKILL'));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`docker ${args[0]}: ${error.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({code: code ?? -1, ...out, timedOut});
+    });
+  });
+}
+
+/** GET on the engine's unix socket; JSON back, undefined on 404. */
+export function engineGet<T>(socket: string, path: string): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request({socketPath: socket, path, method: 'GET', timeout: 10_000}, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode === 404) return resolve(undefined);
+        if ((res.statusCode ?? 500) >= 400) return reject(new Error(`${path}: ${res.statusCode} ${body.trim()}`));
+        resolve(JSON.parse(body || 'null') as T);
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${path}: the engine did not answer`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** At most `max` bytes of a student's output: its head and its tail, with what was cut said in between. */
+export function truncate(text: string, max: number): string {
+  const clean = text.replace(/\r/g, '').replace(/^DEPRECATED: The legacy builder[\s\S]*?environment-variable\.\n*/m, '');
+  if (Buffer.byteLength(clean) <= max) return clean;
+  const half = Math.floor(max / 2) - 40;
+  const head = Buffer.from(clean).subarray(0, half).toString('utf8');
+  const tail = Buffer.from(clean).subarray(-half).toString('utf8');
+  return `${head}\n[… ${Buffer.byteLength(clean) - 2 * half} bytes cut …]\n${tail}`;
+}

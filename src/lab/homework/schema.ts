@@ -1,0 +1,47 @@
+/** JSON Schema of a homework definition (exercises/<lab>/homework.json). */
+const localized = {type: 'object', required: ['en'], additionalProperties: {type: 'string', minLength: 1}, propertyNames: {pattern: '^[a-z]{2}$'}} as const;
+const positive = (maximum: number) => ({type: 'integer', minimum: 1, maximum}) as const;
+
+export const homeworkSchema = {
+  type: 'object',
+  required: ['lab', 'title', 'task', 'limits', 'run', 'checks'],
+  additionalProperties: false,
+  properties: {
+    $schema: {type: 'string'},
+    lab: {type: 'string', pattern: '^[a-z0-9-]+$'},
+    title: localized,
+    task: localized,
+    limits: {
+      type: 'object',
+      required: ['buildTimeoutSeconds', 'runTimeoutSeconds', 'memoryMb', 'pids', 'imageSizeMaxKb', 'submissionMaxKb'],
+      additionalProperties: false,
+      properties: {
+        buildTimeoutSeconds: positive(3600),
+        runTimeoutSeconds: positive(600),
+        // Below 6 MiB runc cannot start a container at all.
+        memoryMb: {type: 'integer', minimum: 6, maximum: 65536},
+        pids: positive(4096),
+        imageSizeMaxKb: positive(10 * 1024 * 1024),
+        submissionMaxKb: positive(1024 * 1024),
+        submissionMaxFiles: positive(100_000),
+        outputMaxBytes: {type: 'integer', minimum: 256, maximum: 1024 * 1024},
+      },
+    },
+    run: {
+      type: 'object', required: ['expectStdout'], additionalProperties: false,
+      properties: {expectStdout: {type: 'string', minLength: 1}, exitCode: {type: 'integer', minimum: 0, maximum: 255}},
+    },
+    checks: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', required: ['id', 'kind', 'weight', 'title'], additionalProperties: false,
+        properties: {
+          id: {type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$'},
+          kind: {enum: ['submission-safe', 'builds', 'no-base', 'static-entrypoint', 'runs', 'image-size']},
+          weight: {type: 'number', exclusiveMinimum: 0},
+          title: localized,
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,126 @@
+/**
+ * `lab homework check` end to end: the built CLI, one private engine, the real docker CLI and gcc, a folder of
+ * submissions made here — right, wrong and hostile — and the results files it writes.
+ */
+import test from 'ava';
+import {createHash} from 'node:crypto';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {spawn} from 'node:child_process';
+import {labBin, runLab} from '../helpers/cli.js';
+import {makeSubmissions} from './fixtures.js';
+
+interface Test {name: string; score: number; max_score: number; status: string; output: string; tags: string[]}
+interface Results {score: number; tests: Test[]; extra_data: {lab: string; student: string; provider: string; submittedAt: string; maxScore: number}}
+
+const shadowHash = () => createHash('sha256').update(readFileSync('/etc/shadow')).digest('hex');
+
+test('each student is graded in the sandbox; hostile ones fail their checks and the run goes on', async (t) => {
+  const subs = makeSubmissions();
+  const out = mkdtempSync(join(tmpdir(), 'lab-homework-out-'));
+  const shadow = shadowHash();
+  t.teardown(() => {
+    rmSync(subs, {recursive: true, force: true});
+    rmSync(out, {recursive: true, force: true});
+  });
+  const started = Date.now();
+  const r = await runLab(['homework', 'check', subs, '--lab', '26', '--out', out, '--json'], {}, 120_000);
+  t.is(r.code, 0, r.stderr);
+  t.true(Date.now() - started < 60_000);
+  const report = JSON.parse(r.stdout) as {students: Array<{student: string; score: number; rejected?: string; file?: string}>};
+  t.regex(r.stderr, /alice: 10\/10/);
+
+  // The private engine, its mounts and its temp dir are gone; the host's shadow file is as it was.
+  const sandbox = /starting a private engine in (\S+)/.exec(r.stderr)![1];
+  t.false(existsSync(sandbox));
+  t.false(readFileSync('/proc/mounts', 'utf8').includes(sandbox));
+  const procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  });
+  t.false(procs.some((c) => c.includes(sandbox)), 'no process of the sandbox is left');
+  t.is(shadowHash(), shadow);
+
+  t.deepEqual(report.students.find((s) => s.student === 'bad name!')?.rejected?.startsWith('not a safe student id'), true);
+  t.deepEqual(readdirSync(out).sort(), ['alice', 'bob-dynamic', 'carol-broken', 'dave-escape', 'erin-forkbomb', 'frank-loop', 'grace-memory'].map((s) => `${s}-26-results.json`));
+  const results = (s: string) => JSON.parse(readFileSync(join(out, `${s}-26-results.json`), 'utf8')) as Results;
+  const check = (s: string, id: string) => results(s).tests.find((x) => x.name.endsWith(`— ${id}`))!;
+  const failed = (s: string) => results(s).tests.filter((x) => x.status === 'failed').map((x) => x.name.split(' — ')[1]);
+
+  // The same shape `lab submit` writes, with the sandbox as its provider.
+  const alice = results('alice');
+  t.is(alice.score, 10);
+  t.like(alice.extra_data, {lab: '26', student: 'alice', provider: 'sandbox', maxScore: 10});
+  t.true(Math.abs(Date.parse(alice.extra_data.submittedAt) - Date.now()) < 120_000);
+  for (const x of alice.tests) t.like(x, {status: 'passed', score: x.max_score});
+  t.regex(check('alice', 'static').output, /\/hello is statically linked/);
+  t.regex(check('alice', 'runs').output, /printed "Hello, World!" and exited 0/);
+  t.regex(check('alice', 'builds').output, /Step 2\/3 : COPY hello \/hello/);
+
+  // Dynamic: it builds, but the program needs a loader that a scratch image does not have.
+  t.deepEqual(failed('bob-dynamic'), ['static', 'runs']);
+  t.regex(check('bob-dynamic', 'static').output, /dynamically linked \(interpreter \/lib64\/ld-linux[^)]*\).*link with gcc -static/);
+  t.regex(check('bob-dynamic', 'runs').output, /exited 127: .*no such file or directory.*dynamically linked/);
+
+  // A build that fails names the Dockerfile's line.
+  t.regex(check('carol-broken', 'builds').output, /the build failed: Dockerfile:3: COPY failed: .*helo\.txt/);
+  t.regex(check('carol-broken', 'runs').output, /not checked: the image did not build/);
+  t.is(results('carol-broken').score, 1);
+
+  // Hostile: the link to /etc/shadow is not followed, and the engine refuses a COPY out of the context.
+  t.regex(check('dave-escape', 'submission').output, /shadow: a symlink, not followed and left out/);
+  t.regex(check('dave-escape', 'builds').output, /Dockerfile:2: COPY failed: .*\.\.\/\.\.\/etc\/passwd/);
+  t.is(results('dave-escape').score, 0);
+  for (const s of ['dave-escape', 'erin-forkbomb']) t.false(readFileSync(join(out, `${s}-26-results.json`), 'utf8').includes(readFileSync('/etc/shadow', 'utf8').split('\n')[0]));
+
+  // Fork bomb, endless loop, memory without end: each stopped by its limit, each a failed run with the reason.
+  t.deepEqual(failed('erin-forkbomb'), ['submission', 'runs']);
+  // Which limit stops a fork bomb first depends on the machine: the pids limit (then time) or the memory its processes take.
+  t.regex(check('erin-forkbomb', 'runs').output, /still running after 5 s with \d+ processes, at the pids limit \(a fork bomb\?\): the container was killed|killed by the kernel's OOM killer/);
+  t.regex(check('frank-loop', 'runs').output, /still running after 5 s .*an endless loop\?.*killed/);
+  t.regex(check('grace-memory', 'runs').output, /killed by the kernel's OOM killer: it used more than its 32 MiB/);
+  for (const s of ['frank-loop', 'grace-memory']) t.deepEqual(failed(s), ['runs']);
+});
+
+test('--help, an empty folder, and a lab without homework', async (t) => {
+  const r = await runLab(['homework', 'check', '--help']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /--lab/);
+  const none = mkdtempSync(join(tmpdir(), 'lab-homework-empty-'));
+  t.teardown(() => rmSync(none, {recursive: true, force: true}));
+  const empty = await runLab(['homework', 'check', none, '--lab', '26']);
+  t.is(empty.code, 0, empty.stderr);
+  t.regex(empty.stdout, /No submissions found/);
+  const bad = await runLab(['homework', 'check', none, '--lab', 'arch']);
+  t.not(bad.code, 0);
+  t.regex(bad.stderr, /lab arch has no homework/);
+});
+
+test('Ctrl-C stops the run: the engine, its mounts and its temp dir go, and no half-checked student is graded', async (t) => {
+  const subs = makeSubmissions();
+  const out = mkdtempSync(join(tmpdir(), 'lab-homework-out-'));
+  t.teardown(() => {
+    rmSync(subs, {recursive: true, force: true});
+    rmSync(out, {recursive: true, force: true});
+  });
+  for (const s of readdirSync(subs)) if (s !== 'frank-loop') rmSync(join(subs, s), {recursive: true});
+  const child = spawn(process.execPath, [labBin, 'homework', 'check', subs, '--lab', '26', '--out', out], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
+  let stderr = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('frank-loop: running')) setTimeout(() => child.kill('SIGINT'), 500);
+    });
+    child.on('close', resolve);
+  });
+  t.is(code, 130, stderr);
+  t.regex(stderr, /SIGINT: stopping the sandbox engine/);
+  const sandbox = /starting a private engine in (\S+)/.exec(stderr)![1];
+  t.false(existsSync(sandbox));
+  t.false(readFileSync('/proc/mounts', 'utf8').includes(sandbox));
+  t.deepEqual(readdirSync(out), []);
+});
