@@ -39,7 +39,7 @@ export default class Grades extends Command {
     try {
       const gradebook = loadGradebook(argv as string[], {skipInvalid: flags['skip-invalid']});
       for (const w of gradebook.warnings) this.warn(w);
-      const summary = `${gradebook.students.length} student${gradebook.students.length === 1 ? '' : 's'}, ${gradebook.labs.length} lab${gradebook.labs.length === 1 ? '' : 's'} (self-submitted results)`;
+      const summary = `${gradebook.students.length} student${gradebook.students.length === 1 ? '' : 's'}, ${gradebook.labs.length} lab${gradebook.labs.length === 1 ? '' : 's'} (${gradebook.source === 'sandbox' ? 'checked in a sandbox' : 'self-submitted results'})`;
       if (format === 'prairielearn') {
         const files = writePrairieLearn(flags.out!, gradebook);
         if (!this.jsonEnabled()) this.log(`${summary}: ${files.length} PrairieLearn results files written to ${flags.out}`);

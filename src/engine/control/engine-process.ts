@@ -81,7 +81,11 @@ export function engineArgs(opts: EngineOptions): string[] {
   return args;
 }
 
-export async function startEngineProcess(opts: EngineOptions, waitMs = 15_000): Promise<EngineState> {
+/**
+ * A daemon that cannot start exits and says why, which is noticed at once; the wait only bounds one that neither
+ * answers nor exits. It is long because an emulated VM on a busy host takes tens of seconds to load labd.
+ */
+export async function startEngineProcess(opts: EngineOptions, waitMs = 90_000): Promise<EngineState> {
   // Resolve the configuration here too, so mistakes are reported before anything starts, and so the hosts
   // to wait on are the ones the daemon will really use (daemon.json may set them). Only what the user gave
   // goes on the command line: dockerd's rule forbids a directive as both flag and file key.

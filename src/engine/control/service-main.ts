@@ -8,7 +8,8 @@ import {startEngineProcess} from './engine-process.js';
 
 const optionsFile = process.argv[2] ?? '/etc/default/docker';
 try {
-  const state = await startEngineProcess({hosts: [], optionsFile});
+  // At boot the whole machine starts at once: give the daemon longer than an interactive start.
+  const state = await startEngineProcess({hosts: [], optionsFile}, 150_000);
   process.stdout.write(`engine running (pid ${state.pid}), flags from ${optionsFile}, log in ${state.logFile}\n`);
 } catch (error) {
   process.stderr.write(`the engine did not start: ${(error as Error).message}\n`);

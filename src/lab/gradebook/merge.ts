@@ -3,7 +3,7 @@
  * warning naming what was left out — then one row per student with a cell per lab and the total.
  */
 import type {CheckGrade, Gradebook, LabGrade, StudentRow, Submission} from './types.js';
-import {trustNote} from './types.js';
+import {sourceOf, trustNote} from './types.js';
 
 const byName = (a: string, b: string) => a.localeCompare(b, 'en', {numeric: true}) || (a < b ? -1 : a > b ? 1 : 0);
 
@@ -54,8 +54,10 @@ export function buildGradebook(submissions: Submission[], skipped: {file: string
   const perLab = new Map<string, {student: string; grade: LabGrade}[]>();
   for (const s of kept) {
     const {student, lab} = s.results.extra_data;
-    const row = rows.get(student) ?? {student, source: 'self-submitted' as const, labs: {}, total: 0, maxTotal: 0};
     const grade = labGrade(s);
+    const row: StudentRow = rows.get(student) ?? {student, source: sourceOf(grade.provider), labs: {}, total: 0, maxTotal: 0};
+    // One self-submitted lab makes the whole row self-submitted.
+    if (sourceOf(grade.provider) === 'self-submitted') row.source = 'self-submitted';
     row.labs[lab] = grade;
     row.total += grade.score;
     row.maxTotal += grade.maxScore;
@@ -69,5 +71,6 @@ export function buildGradebook(submissions: Submission[], skipped: {file: string
   });
   const students = [...rows.values()].sort((a, b) => byName(a.student, b.student));
   for (const row of students) row.labs = Object.fromEntries(labs.filter((l) => row.labs[l.id]).map((l) => [l.id, row.labs[l.id]]));
-  return {source: 'self-submitted', trust: trustNote, labs, students, warnings, skipped};
+  const source = students.length > 0 && students.every((r) => r.source === 'sandbox') ? 'sandbox' : 'self-submitted';
+  return {source, trust: trustNote, labs, students, warnings, skipped};
 }

@@ -27,7 +27,7 @@ export function prairieLearnResult(lab: string, grade: LabGrade): PrairieLearnRe
   return {
     gradable: true,
     score,
-    message: `Lab ${lab}: ${grade.score} of ${grade.maxScore} points, from a self-submitted results file (submitted ${grade.submittedAt})`,
+    message: `Lab ${lab}: ${grade.score} of ${grade.maxScore} points, ${grade.provider === 'sandbox' ? 'checked in a sandbox' : 'from a self-submitted results file'} (${grade.submittedAt})`,
     tests: grade.checks.map((c) => ({name: c.name, max_points: c.maxPoints, points: c.points, output: c.output, message: c.passed ? 'passed' : 'failed'})),
   };
 }

@@ -23,14 +23,18 @@ export interface Submission {
 }
 
 /**
- * Where a row's scores come from. Results files are written on the student's side, so the only source the
- * gradebook can name is the student's own submission.
+ * Where a row's scores come from, as its files state it: `lab submit` on the student's side ("self-submitted"), or
+ * `lab homework check` run by the teacher ("sandbox"). A file can claim anything, so the label is only as good as
+ * the folder the teacher read: keep the sandbox's output apart from what students hand in.
  */
-export type Source = 'self-submitted';
+export type Source = 'self-submitted' | 'sandbox';
+
+export const sourceOf = (provider: string): Source => (provider === 'sandbox' ? 'sandbox' : 'self-submitted');
 
 export const trustNote =
   'Scores come from results files the students submitted themselves: a student can edit such a file, so they are only as ' +
-  'trustworthy as the way the files were collected. `lab check` on the student\'s environment is what reads the real state.';
+  'trustworthy as the way the files were collected. `lab check` on the student\'s environment, or `lab homework check` on ' +
+  'submissions, is what reads the real state.';
 
 export interface CheckGrade {
   name: string;

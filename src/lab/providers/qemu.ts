@@ -9,6 +9,8 @@ import {readVmRecord, type VmRecord, vmState} from '../../vm/machine/record.js';
 import {SshEnvironment} from '../../vm/ssh/environment.js';
 import type {Environment, Provider, ProviderStartOptions} from './provider.js';
 
+const ENGINE_LOGS = ['/var/log/lab-engine-start.log', '/var/run/docker/labd.log'];
+
 export interface QemuProviderOptions {
   /** Boot new VMs from this image instead of building (or taking from the cache) the current one. */
   image?: VmImage;
@@ -29,7 +31,8 @@ export class QemuProvider implements Provider {
       waitForEngine: !this.options.skipEngineWait,
     });
     if (started.engine === 'failed') {
-      throw new Error(`the container engine in VM ${opts.name} did not start; see its logs with: lab ssh ${opts.name} -- cat /var/log/lab-engine-start.log /var/run/docker/labd.log`);
+      const why = await this.engineLogs(started.record);
+      throw new Error(`the container engine in VM ${opts.name} did not start${why ? `:\n${why}` : ''}\nThe VM keeps running; its full logs: lab ssh ${opts.name} -- cat ${ENGINE_LOGS.join(' ')}`);
     }
     const env = await this.open(started.record, opts.workdir);
     const made = await env.exec(['mkdir', '-p', '--', opts.workdir]);
@@ -52,6 +55,21 @@ export class QemuProvider implements Provider {
 
   async destroy(name: string): Promise<void> {
     await destroyVm(name);
+  }
+
+  /** The last lines the engine's starter and the daemon wrote, to say why a start failed; empty if unreadable. */
+  private async engineLogs(record: VmRecord): Promise<string> {
+    try {
+      const env = await this.open(record, record.workdir);
+      try {
+        const r = await env.exec(['tail', '-n', '8', ...ENGINE_LOGS], {timeoutMs: 30_000});
+        return r.stdout.trim();
+      } finally {
+        await env.close();
+      }
+    } catch {
+      return '';
+    }
   }
 
   private async open(record: VmRecord, workdir: string): Promise<SshEnvironment> {

@@ -75,6 +75,11 @@ export interface ClientKey {
 }
 
 export function generateClientKey(comment: string): ClientKey {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment});
-  return {privateKey: pair.private, publicKey: pair.public.trim()};
+  // ssh2's generator writes a file its own parser rejects ("Malformed OpenSSH private key") for about one key in
+  // 300; such a key would lock the host out of its new VM, so a key is only handed out once it reads back.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment});
+    if (!(ssh2.utils.parseKey(pair.private) instanceof Error)) return {privateKey: pair.private, publicKey: pair.public.trim()};
+  }
+  throw new Error('could not generate an SSH key that reads back');
 }
