@@ -22,7 +22,7 @@ import {runStep} from './run-step.js';
 import {expandWord, type Lookup} from './shell-words.js';
 import {planBuild, type BuildPlan, type Stage} from './stages.js';
 import {beginStage, configOf, platformArgs, proxyArgs, scratchImage, shellOf, stageLookup, topChain, type StageState} from './state.js';
-import {tryCache, type SourceRoot, type StepContext} from './step-context.js';
+import {tryCache, type RunLimits, type SourceRoot, type StepContext} from './step-context.js';
 import {ensureDirectory} from './copy-files.js';
 
 export interface BuildOptions {
@@ -36,6 +36,8 @@ export interface BuildOptions {
   buildArgs: Map<string, string>;
   labels: Record<string, string>;
   target?: string;
+  /** `docker build --memory --memory-swap --cpu-* --cpuset-cpus`: limits every RUN container gets. */
+  runLimits?: RunLimits;
 }
 
 export const buildMountRoot = (engine: Engine) => join(engine.config.execRoot, 'build');
@@ -71,6 +73,7 @@ class Builder {
       noCache: opts.noCache,
       removeContainers: opts.removeContainers,
       buildArgs: opts.buildArgs,
+      runLimits: opts.runLimits ?? {},
       signal,
       openSource: (from, ins) => this.openSource(from, ins),
     };

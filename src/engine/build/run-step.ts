@@ -47,7 +47,7 @@ export async function runStep(ctx: StepContext, state: StageState, ins: Instruct
     User: configOf(state).User || '',
     AttachStdout: false,
     AttachStderr: false,
-    HostConfig: {NetworkMode: 'none'},
+    HostConfig: {NetworkMode: 'none', ...ctx.runLimits},
   }, null);
   const id12 = record.ID.slice(0, 12);
   ctx.out.stream(` ---> Running in ${id12}\n`);

@@ -14,6 +14,16 @@ export interface SourceRoot {
   release(): Promise<void>;
 }
 
+/** The container limits `docker build` may set for RUN steps (HostConfig's names). */
+export interface RunLimits {
+  Memory?: number;
+  MemorySwap?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+}
+
 export interface StepContext {
   images: ImageStore;
   containers: ContainerManager;
@@ -28,6 +38,8 @@ export interface StepContext {
   /** Remove each RUN container when its step ends, whether it succeeded or not (rm, forcerm). */
   removeContainers: boolean;
   buildArgs: Map<string, string>;
+  /** Resource limits for RUN containers (`docker build --memory` and the like). */
+  runLimits: RunLimits;
   signal: AbortSignal;
   /** The filesystem of an earlier stage or of an image, for COPY --from. */
   openSource(from: string, ins: Instruction): Promise<SourceRoot>;

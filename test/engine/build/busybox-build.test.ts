@@ -169,3 +169,16 @@ test.serial('a context symlink to a host file is resolved inside the context and
   t.is(inImage.stdout, busyboxShadow.stdout, 'in a container the link names the image\'s own /etc/shadow');
   t.not(inImage.stdout, readFileSync('/etc/shadow', 'utf8'));
 });
+
+test('docker build --memory limits RUN steps: a step that outgrows it is killed and fails the build', async (t) => {
+  // busybox's `head -c` into a variable holds the bytes in memory; 64 MiB cannot fit in a 16 MiB container.
+  const dir = context({Dockerfile: 'FROM busybox\nRUN cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes\nRUN x="$(head -c 67108864 /dev/zero | tr "\\0" a)"; echo survived\n'});
+  const build = await engine.docker(['build', '--memory', '16m', '--memory-swap', '16m', '-t', 'limited', dir]);
+  t.not(build.code, 0, build.stdout);
+  t.regex(build.stdout, /\n16777216\n/, 'the first RUN sees the 16 MiB limit in its cgroup');
+  t.notRegex(build.stdout, /^survived$/m);
+  t.regex(build.stdout + build.stderr, /returned a non-zero code: 137/);
+  t.is(await noContainersLeft(), '');
+  const bad = await engine.docker(['build', '--cpu-shares', 'x', dir]);
+  t.not(bad.code, 0);
+});

@@ -5,6 +5,7 @@
 import {BuildError} from '../../build/errors.js';
 import {releaseStaleMounts} from '../../build/build-root.js';
 import {buildMountRoot, runBuild, type BuildOptions} from '../../build/builder.js';
+import type {RunLimits} from '../../build/step-context.js';
 import {BuildOutput} from '../../build/output.js';
 import type {Engine} from '../../daemon/engine.js';
 import {parseReference, withDefaultTag, type Reference} from '../../images/reference.js';
@@ -67,7 +68,20 @@ export function parseBuildOptions(query: URLSearchParams): BuildOptions {
     buildArgs,
     labels,
     target: query.get('target') || undefined,
+    runLimits: parseRunLimits(query),
   };
+}
+
+/** The classic builder's resource flags, as the CLI sends them (0 or absent: no limit). */
+function parseRunLimits(query: URLSearchParams): RunLimits {
+  const int = (name: string): number | undefined => {
+    const raw = query.get(name);
+    if (raw === null || raw === '') return undefined;
+    if (!/^-?\d+$/.test(raw)) throw badRequest(`invalid ${name}: "${raw}" is not a whole number`);
+    return Number(raw) === 0 ? undefined : Number(raw);
+  };
+  const limits: RunLimits = {Memory: int('memory'), MemorySwap: int('memswap'), CpuShares: int('cpushares'), CpuPeriod: int('cpuperiod'), CpuQuota: int('cpuquota'), CpusetCpus: query.get('cpusetcpus') || undefined};
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as RunLimits;
 }
 
 export function buildRoutes(router: Router, engine: Engine): void {
