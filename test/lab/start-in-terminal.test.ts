@@ -6,11 +6,13 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {labBin} from '../helpers/cli.js';
+import {labBin, runLab} from '../helpers/cli.js';
 import {Terminal} from '../helpers/tmux.js';
 
 test('lab start 26, read step 1 in Russian, do it, lab check shows it done', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-newcomer-'));
+  // The engine on Docker's paths outlives the lab by design; one this test started is stopped again at its end.
+  const engineWasRunning = (JSON.parse((await runLab(['engine', 'status', '--json'])).stdout || '{}') as {running?: boolean}).running === true;
   const term = new Terminal(`alias lab='node ${labBin}'; cd ${dir} && bash --norc`, {XDG_STATE_HOME: join(dir, 'state'), LANG: 'ru_RU.UTF-8', NO_COLOR: '1', PS1: '$ '});
   try {
     await new Promise((r) => setTimeout(r, 300));
@@ -27,6 +29,7 @@ test('lab start 26, read step 1 in Russian, do it, lab check shows it done', asy
     t.regex(hint, /Dockerfile/);
   } finally {
     term.close();
+    if (!engineWasRunning) await runLab(['engine', 'stop']);
     rmSync(dir, {recursive: true, force: true});
   }
 });

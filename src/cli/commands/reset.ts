@@ -1,23 +1,29 @@
-import {Command, Flags} from '@oclif/core';
+import {Args, Command, Flags} from '@oclif/core';
 
 export default class Reset extends Command {
-  static override summary = 'Back to a clean start: removes the lab\'s containers and images, restores its files, forgets progress';
+  static override summary = 'Back to a clean start: removes the lab\'s containers and images, restores its files (and the engine\'s configuration, for labs that change it), forgets progress';
+  static override args = {lab: Args.string({description: 'which lab, as given to lab start (default: the one started last)'})};
   static override flags = {
-    lab: Flags.string({description: 'which lab (default: the one started last)'}),
+    lab: Flags.string({description: 'which lab (the same as the argument)'}),
     force: Flags.boolean({char: 'f', description: 'do not ask'}),
   };
 
   async run() {
-    const {flags} = await this.parse(Reset);
+    const {args, flags} = await this.parse(Reset);
     const {openLab, saveLab} = await import('../lab-context.js');
     const {ensureEngine, prepareFiles, prepareImages, run} = await import('../../lab/session/prepare.js');
-    const {session, exercise, env} = await openLab(flags.lab);
+    const {session, exercise, env} = await openLab(args.lab ?? flags.lab);
     if (!flags.force && process.stdin.isTTY) {
       const {createInterface} = await import('node:readline/promises');
       const rl = createInterface({input: process.stdin, output: process.stdout});
       const answer = await rl.question(`Remove every container and image of lab ${exercise.id} and your files in ${session.workdir}? [y/N] `);
       rl.close();
       if (!/^y/i.test(answer)) return;
+    }
+    // A daemon the student reconfigured (or broke) goes back to the lab's start before anything else needs it.
+    if (exercise.service && session.serviceFiles) {
+      const {restoreServiceFiles} = await import('../../lab/session/service-files.js');
+      await restoreServiceFiles(env, session.serviceFiles, (m) => this.log(m));
     }
     await ensureEngine(env, (m) => this.log(m), exercise.service);
     const ids = (await run(env, ['docker', 'ps', '-aq'], 'docker ps')).split('\n').filter(Boolean);

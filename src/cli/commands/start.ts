@@ -28,6 +28,7 @@ directory) and shows the first step in your language. Check your work with \`lab
     const {pushSession} = await import('../../lab/session/mirror.js');
     const {whereToWork} = await import('../../lab/render/where-to-work.js');
     const {ensureEngine, prepareFiles, prepareImages} = await import('../../lab/session/prepare.js');
+    const {readServiceFiles} = await import('../../lab/session/service-files.js');
     const {makeParams} = await import('../../lab/session/params.js');
     const {introText, localize, stepText, terminal} = await import('../../lab/render/text.js');
     const {homedir} = await import('node:os');
@@ -55,6 +56,7 @@ directory) and shows the first step in your language. Check your work with \`lab
     const env = await provider.start({name: `lab${exercise.id}`, workdir, onProgress: progress});
     try {
       await ensureEngine(env, progress, exercise.service);
+      const serviceFiles = exercise.service ? await readServiceFiles(env, exercise.service) : undefined;
       // What is already there is not this lab's work: record it so checks look only at what comes next.
       const list = async (argv: string[]) => (await env.exec(argv)).stdout.split('\n').filter(Boolean);
       const baseline = {containers: await list(['docker', 'ps', '-aq', '--no-trunc']), images: await list(['docker', 'images', '-aq', '--no-trunc'])};
@@ -65,7 +67,7 @@ directory) and shows the first step in your language. Check your work with \`lab
       await prepareFiles(env, exercise, progress, params);
       const session = {
         lab: exercise.id, provider: providerName(flags), envName: `lab${exercise.id}`, ssh, workdir, lang, student: flags.student,
-        startedAt: Math.floor(Date.now() / 1000) - 1, images, params, baseline, answers: {}, progress: {}, hints: {},
+        startedAt: Math.floor(Date.now() / 1000) - 1, images, params, baseline, serviceFiles, answers: {}, progress: {}, hints: {},
       };
       saveSession(session);
       await pushSession(env, session);

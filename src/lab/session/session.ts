@@ -26,6 +26,8 @@ export interface Session {
   params?: Record<string, string>;
   /** Containers and images that existed before the lab started: not the student's work in this lab. */
   baseline?: {containers: string[]; images: string[]};
+  /** For a lab that has the student reconfigure the engine: its files at the start, which `lab reset` restores. */
+  serviceFiles?: Record<string, string | null>;
   answers: Record<string, string>;
   progress: Record<string, Record<string, {passedAt: string; verdict: Verdict}>>;
   hints: Record<string, number>;
