@@ -44,7 +44,7 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   t.is(shadowHash(), shadow);
 
   t.deepEqual(report.students.find((s) => s.student === 'bad name!')?.rejected?.startsWith('not a safe student id'), true);
-  t.deepEqual(readdirSync(out).sort(), ['alice', 'bob-dynamic', 'carol-broken', 'dave-escape', 'erin-forkbomb', 'frank-loop', 'grace-memory'].map((s) => `${s}-26-results.json`));
+  t.deepEqual(readdirSync(out).sort(), ['alice', 'bob-dynamic', 'carol-broken', 'dave-escape', 'erin-forkbomb', 'frank-loop', 'grace-memory', 'henry-buildbomb'].map((s) => `${s}-26-results.json`));
   const results = (s: string) => JSON.parse(readFileSync(join(out, `${s}-26-results.json`), 'utf8')) as Results;
   const check = (s: string, id: string) => results(s).tests.find((x) => x.name.endsWith(`— ${id}`))!;
   const failed = (s: string) => results(s).tests.filter((x) => x.status === 'failed').map((x) => x.name.split(' — ')[1]);
@@ -83,13 +83,17 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   t.regex(check('grace-memory', 'runs').output, /killed by the kernel's OOM killer: it used more than its 32 MiB/);
   for (const s of ['frank-loop', 'grace-memory']) t.deepEqual(failed(s), ['runs']);
 
+  // A RUN step that forks as far as it can is stopped by the sandbox's own process limit (4 x 16), far below 1000.
+  const forked = Number(/forked (\d+)/.exec(check('henry-buildbomb', 'builds').output)?.[1]);
+  t.true(forked > 0 && forked < 64, `a build step forked ${forked} times`);
+
   // The teacher's gradebook reads these files as it reads `lab submit`'s, and says where they come from.
   const gb = await runLab(['grades', out, '--json']);
   t.is(gb.code, 0, gb.stderr);
   const book = JSON.parse(gb.stdout) as {source: string; students: Array<{student: string; source: string; total: number}>};
   t.is(book.source, 'sandbox');
   t.like(book.students.find((s) => s.student === 'alice'), {source: 'sandbox', total: 10});
-  t.is(book.students.length, 7);
+  t.is(book.students.length, 8);
 });
 
 test('--help, an empty folder, and a lab without homework', async (t) => {

@@ -30,6 +30,10 @@ export function makeSubmissions(): string {
   symlinkSync('/etc/shadow', join(erin, 'notes.txt'));
   student(root, 'frank-loop', 'int main(void) { for (;;) {} }\n', ['-static'], scratchDockerfile('loop'), 'loop');
   student(root, 'grace-memory', '#include <stdlib.h>\n#include <string.h>\nint main(void) { for (;;) { char *p = malloc(1 << 20); if (p) memset(p, 1, 1 << 20); } }\n', ['-static'], scratchDockerfile('hog'), 'hog');
+  // Hostile at build time: a RUN step that forks until it cannot (the build API has no process limit of its own;
+  // the sandbox's parent cgroup is what stops it), saying how far it got.
+  const forker = '#include <stdio.h>\n#include <unistd.h>\nint main(void) { int n = 0; while (n < 1000) { pid_t p = fork(); if (p < 0) break; if (p == 0) { pause(); return 0; } n++; } printf("forked %d\\n", n); return 0; }\n';
+  student(root, 'henry-buildbomb', forker, ['-static'], 'FROM scratch\nCOPY forker /forker\nRUN ["/forker"]\nENTRYPOINT ["/forker"]\n', 'forker');
   mkdirSync(join(root, 'bad name!'));
   return root;
 }

@@ -4,12 +4,15 @@ import {Ajv} from 'ajv';
 import {parse as parseJsonc, printParseErrorCode, type ParseError} from 'jsonc-parser';
 import {daemonConfigSchema, type DaemonConfigFile} from './schema.js';
 import type {DaemonFlags} from './flags.js';
+import {DEFAULT_CGROUP_PARENT, normalizeCgroupParent} from '../runtime/cgroup-parent.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 export interface DaemonConfig {
   dataRoot: string;
   execRoot: string;
+  /** The cgroup containers' cgroups are made under, "/docker" unless set. */
+  cgroupParent: string;
   hosts: string[];
   pidfile: string;
   logLevel: LogLevel;
@@ -82,7 +85,7 @@ function readConfigFile(path: string, explicit: boolean): DaemonConfigFile {
 /** Flags and file may not both set the same directive: dockerd refuses that, and so does this engine (a seed 004 lesson). */
 function conflicts(flags: DaemonFlags, file: DaemonConfigFile): string[] {
   const pairs: Array<[keyof DaemonFlags, string]> = [
-    ['hosts', 'hosts'], ['dataRoot', 'data-root'], ['execRoot', 'exec-root'], ['pidfile', 'pidfile'], ['logLevel', 'log-level'],
+    ['hosts', 'hosts'], ['dataRoot', 'data-root'], ['execRoot', 'exec-root'], ['cgroupParent', 'cgroup-parent'], ['pidfile', 'pidfile'], ['logLevel', 'log-level'],
     ['group', 'group'], ['tlsverify', 'tlsverify'], ['tlscacert', 'tlscacert'], ['tlscert', 'tlscert'], ['tlskey', 'tlskey'],
   ];
   const found: string[] = [];
@@ -113,9 +116,17 @@ export function resolveConfig(flags: DaemonFlags): DaemonConfig {
   const dataRoot = flags.dataRoot ?? file['data-root'] ?? defaults.dataRoot;
   const execRoot = flags.execRoot ?? file['exec-root'] ?? defaults.execRoot;
   const hosts = flags.hosts.length > 0 ? flags.hosts : (file.hosts ?? [defaults.host]);
+  let cgroupParent = DEFAULT_CGROUP_PARENT;
+  try {
+    if (flags.cgroupParent !== undefined) cgroupParent = normalizeCgroupParent(flags.cgroupParent, '--cgroup-parent');
+    else if (file['cgroup-parent'] !== undefined) cgroupParent = normalizeCgroupParent(file['cgroup-parent'], `${configFile}: key "cgroup-parent"`);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   return {
     dataRoot,
     execRoot,
+    cgroupParent,
     hosts,
     // Docker's /var/run/docker.pid sits beside its exec-root /var/run/docker; keep that pairing for any exec-root.
     pidfile: flags.pidfile ?? file.pidfile ?? `${execRoot.replace(/\/+$/, '')}.pid`,

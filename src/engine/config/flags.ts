@@ -6,6 +6,7 @@ export interface DaemonFlags {
   hosts: string[];
   dataRoot?: string;
   execRoot?: string;
+  cgroupParent?: string;
   configFile?: string;
   pidfile?: string;
   logLevel?: LogLevel;
@@ -24,6 +25,7 @@ export const usage = `Usage: labd [OPTIONS]
 The lab container engine: a daemon that speaks the Docker Engine API.
 
 Options:
+      --cgroup-parent string Parent cgroup for all containers (default "/docker")
       --config-file string   Daemon configuration file (default "/etc/docker/daemon.json")
       --data-root string     Root directory of persistent state (default "/var/lib/docker")
       --exec-root string     Root directory for execution state files (default "/var/run/docker")
@@ -52,6 +54,7 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
         host: {type: 'string', short: 'H', multiple: true},
         'data-root': {type: 'string'},
         'exec-root': {type: 'string'},
+        'cgroup-parent': {type: 'string'},
         'config-file': {type: 'string'},
         pidfile: {type: 'string', short: 'p'},
         'log-level': {type: 'string', short: 'l'},
@@ -81,6 +84,7 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
     hosts: v.host ?? [],
     dataRoot: v['data-root'],
     execRoot: v['exec-root'],
+    cgroupParent: v['cgroup-parent'],
     configFile: v['config-file'],
     pidfile: v.pidfile,
     logLevel: logLevel as LogLevel | undefined,

@@ -40,6 +40,8 @@ export const daemonConfigSchema = {
     'allow-insecure-tcp': {type: 'boolean'},
     // Engine-specific: permit binding /, the data-root or the exec-root into containers (Docker always does).
     'allow-dangerous-binds': {type: 'boolean'},
+    // The cgroup every container's cgroup is made under (dockerd's cgroup-parent, cgroupfs driver).
+    'cgroup-parent': {type: 'string', minLength: 1},
   },
 } as const;
 
@@ -47,6 +49,7 @@ export interface DaemonConfigFile {
   hosts?: string[];
   'data-root'?: string;
   'exec-root'?: string;
+  'cgroup-parent'?: string;
   pidfile?: string;
   'log-level'?: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   debug?: boolean;

@@ -6,6 +6,7 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {LayerStore} from '../images/layer-store.js';
 import {hostsEntries} from '../network/views.js';
+import {cgroupsPathFor, DEFAULT_CGROUP_PARENT} from '../runtime/cgroup-parent.js';
 import {checkExecutable} from '../runtime/executable-check.js';
 import {addContainerMounts, commandMayBeOnMount} from '../runtime/mounts.js';
 import {buildOciSpec, validateOciSpec} from '../runtime/oci-spec.js';
@@ -20,13 +21,15 @@ import {mountRwLayer, rwLayerPaths} from './rw-layer.js';
 export interface RuntimePaths {
   /** runc's --root. */
   runcRoot: string;
+  /** The daemon's cgroup-parent: containers' cgroups are made under it. */
+  cgroupParent: string;
   /** Where each container's bundle and shim state live: <exec-root>/c/<short id>. */
   stateDir(id: string): string;
 }
 
-export function runtimePaths(execRoot: string): RuntimePaths {
+export function runtimePaths(execRoot: string, cgroupParent = DEFAULT_CGROUP_PARENT): RuntimePaths {
   // Short dirs: the shim's unix sockets live in them and socket paths are limited to 108 bytes.
-  return {runcRoot: join(execRoot, 'runc'), stateDir: (id) => join(execRoot, 'c', id.slice(0, 16))};
+  return {runcRoot: join(execRoot, 'runc'), cgroupParent, stateDir: (id) => join(execRoot, 'c', id.slice(0, 16))};
 }
 
 function hostResolvConf(): string {
@@ -72,6 +75,8 @@ export async function launch(c: ContainerRecord, layers: LayerStore, paths: Runt
   // Docker creates a missing working directory in the container's root.
   mkdirSync(resolveInRoot(rw.merged, cwd), {recursive: true});
   if (!commandMayBeOnMount(c, args, env, cwd)) checkExecutable(rw.merged, args, env, cwd);
+  // Kept in the record: stats and OOM reports read the cgroup the container was really put in.
+  c.CgroupsPath = cgroupsPathFor(c.ID, c.HostConfig.CgroupParent as string | undefined, paths.cgroupParent);
   const spec = buildOciSpec({record: c, rootPath: rw.merged, user, env, args, cwd});
   addContainerMounts(spec, c);
   applyResources(spec, c, rw.merged);

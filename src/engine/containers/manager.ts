@@ -41,14 +41,14 @@ export class ContainerManager {
     private readonly events: EventBus,
     private readonly log: Logger,
     dataRoot: string,
-    execRoot: string,
+    runtime: {execRoot: string; cgroupParent?: string},
     readonly volumes: ContainerVolumes,
     /** Unset: containers get runc's empty network namespace (only lo). */
     readonly network?: NetworkManager,
   ) {
     this.store = new ContainerStore(dataRoot, (path, error) => this.log.error('could not save a container record', {path, error: error.message}));
     volumes.track(this.store);
-    this.paths = runtimePaths(execRoot);
+    this.paths = runtimePaths(runtime.execRoot, runtime.cgroupParent);
     this.runc = new Runc(this.paths.runcRoot);
     this.execs = new ExecManager(this.store, images.layers, this.paths, events);
     images.containerLayers = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).chains;
@@ -146,7 +146,7 @@ export class ContainerManager {
     const c = this.store.find(id);
     if (!c || !c.State.Running) return;
     // Before `runc delete`: it removes the cgroup whose counter says whether the OOM killer struck.
-    const oomKilled = oomKillCount(containerCgroup(c.ID)) > 0;
+    const oomKilled = oomKillCount(containerCgroup(c.ID, c.CgroupsPath)) > 0;
     // Independent clean-ups, run side by side: they are on the path of every `docker run --rm`.
     await Promise.all([
       this.runc.delete(c.ID, true).catch((e: Error) => this.log.warn('runc delete failed', {id, error: e.message})),

@@ -63,6 +63,8 @@ export interface ContainerRecord {
   /** The container layer's overlay2 dir (layerdb/mounts/<id>/mount-id). */
   MountID: string;
   ShimPid: number;
+  /** runc's cgroupsPath for the container: <cgroup-parent>/<id>, set at each start. */
+  CgroupsPath?: string;
   LogPath: string;
   HostnamePath: string;
   HostsPath: string;

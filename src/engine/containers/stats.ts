@@ -141,7 +141,7 @@ function networkStats(pid: number): StatsJson['networks'] {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export function sampleStats(c: ContainerRecord, previous?: StatsJson, cg: ContainerCgroup = containerCgroup(c.ID)): StatsJson {
+export function sampleStats(c: ContainerRecord, previous?: StatsJson, cg: ContainerCgroup = containerCgroup(c.ID, c.CgroupsPath)): StatsJson {
   if (!c.State.Running) return emptyStats(c);
   const pidsDir = cg.dir('pids');
   const limit = readNumber(pidsDir, 'pids.max');

@@ -93,7 +93,7 @@ export function buildOciSpec({record, rootPath, user, env, args, cwd}: OciSpecIn
         ...(mode === 'v2' ? [{type: 'cgroup'}] : []),
       ],
       resources: {devices: h.Privileged ? [{allow: true, access: 'rwm'}] : allowedDevices},
-      cgroupsPath: `/docker/${record.ID}`,
+      cgroupsPath: record.CgroupsPath ?? `/docker/${record.ID}`,
       ...(h.Privileged ? {} : {maskedPaths, readonlyPaths}),
       ...(seccomp ? {seccomp} : {}),
     },

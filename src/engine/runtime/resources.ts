@@ -8,6 +8,7 @@ import {cpus} from 'node:os';
 import {badRequest} from '../api/errors.js';
 import type {ContainerRecord, HostConfig} from '../containers/record.js';
 import {cgroupMode} from '../util/cgroup-mode.js';
+import {normalizeCgroupParent} from './cgroup-parent.js';
 import {swapLimitSupported} from './cgroups.js';
 import {hostDevices, mappedDevices, type DeviceMapping, type OciDevice} from './devices.js';
 import {knownCapabilities} from './oci-spec.js';
@@ -67,6 +68,13 @@ function checkCapabilities(field: 'CapAdd' | 'CapDrop', names: string[] | null |
 /** Docker's create-time checks of limits, capabilities, ulimits and devices. */
 export function checkHostConfig(hostConfig: HostConfig, hostCpus = cpus().length): void {
   const h = hostConfig as HostConfig & ResourceConfig;
+  if (typeof h.CgroupParent === 'string' && h.CgroupParent !== '') {
+    try {
+      normalizeCgroupParent(h.CgroupParent, 'invalid --cgroup-parent');
+    } catch (error) {
+      throw badRequest((error as Error).message);
+    }
+  }
   const memory = h.Memory ?? 0;
   const swap = h.MemorySwap ?? 0;
   const reservation = h.MemoryReservation ?? 0;

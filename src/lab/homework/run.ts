@@ -40,7 +40,9 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
   const students = entries.filter((e) => !e.rejected);
   if (students.length === 0) return reports;
   mkdirSync(opts.out, {recursive: true});
-  await withSandbox((m) => opts.progress('-', m), async (sandbox) => {
+  // The whole sandbox gets room for a few times one container's limits: one student at a time runs in it.
+  const sandboxLimits = {memoryBytes: hw.limits.memoryMb * 4 * 1048576, pids: hw.limits.pids * 4};
+  await withSandbox(sandboxLimits, (m) => opts.progress('-', m), async (sandbox) => {
     for (const [i, entry] of students.entries()) {
       if (sandbox.signal.aborted) break;
       const started = Date.now();

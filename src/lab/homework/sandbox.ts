@@ -9,6 +9,7 @@ import {join} from 'node:path';
 import {mountsBelow} from '../../common/mount-table.js';
 import {startEngineProcess, stopEngineProcess} from '../../engine/control/engine-process.js';
 import {engineGet} from './docker.js';
+import {makeParentCgroup, type ParentCgroup} from './parent-cgroup.js';
 
 export interface Sandbox {
   dir: string;
@@ -29,23 +30,31 @@ export async function emptyEngine(sandbox: Sandbox): Promise<void> {
   if (images.length) spawnSync('docker', ['rmi', '-f', ...images.map((i) => i.Id)], {env: {...process.env, ...sandbox.env}, stdio: 'ignore', timeout: 60_000});
 }
 
-function teardown(dir: string, run: string, env: Record<string, string>): Promise<void> {
+function teardown(dir: string, run: string, env: Record<string, string>, cgroup: ParentCgroup | undefined): Promise<void> {
   // Containers outlive their engine (their shims hold them): they go before it does.
   spawnSync('sh', ['-c', 'docker ps -aq | xargs -r docker rm -f'], {env: {...process.env, ...env}, stdio: 'ignore', timeout: 60_000});
   return stopEngineProcess(run).catch(() => undefined).then(() => {
     for (const point of mountsBelow(dir)) spawnSync('umount', ['-l', point]);
     rmSync(dir, {recursive: true, force: true});
+    cgroup?.remove();
   });
 }
 
-export async function withSandbox<T>(progress: (m: string) => void, work: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+/** Limits for the whole sandbox together (every container and build step of the run). */
+export interface SandboxLimits {
+  memoryBytes: number;
+  pids: number;
+}
+
+export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string) => void, work: (sandbox: Sandbox) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'lab-homework-'));
   const run = join(dir, 'run');
   const socket = join(run, 'docker.sock');
   const env = {DOCKER_HOST: `unix://${socket}`, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: join(dir, 'docker-config'), DOCKER_CLI_HINTS: 'false'};
   const abort = new AbortController();
   let done: Promise<void> | undefined;
-  const cleanup = () => (done ??= teardown(dir, run, env));
+  let cgroup: ParentCgroup | undefined;
+  const cleanup = () => (done ??= teardown(dir, run, env, cgroup));
   const onSignal = (signal: NodeJS.Signals) => {
     abort.abort();
     process.stderr.write(`\n${signal}: stopping the sandbox engine and removing ${dir}\n`);
@@ -54,7 +63,8 @@ export async function withSandbox<T>(progress: (m: string) => void, work: (sandb
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    writeFileSync(join(dir, 'daemon.json'), '{}');
+    cgroup = makeParentCgroup(limits);
+    writeFileSync(join(dir, 'daemon.json'), JSON.stringify({'cgroup-parent': cgroup.path}));
     mkdirSync(join(dir, 'contexts'));
     progress(`starting a private engine in ${dir}`);
     await startEngineProcess({dataRoot: join(dir, 'data'), execRoot: run, hosts: [env.DOCKER_HOST], configFile: join(dir, 'daemon.json')});

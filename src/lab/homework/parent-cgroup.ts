@@ -1,0 +1,52 @@
+/**
+ * A cgroup over everything the sandbox engine runs — containers and build steps alike — with a memory and a
+ * process limit of its own: the engine's cgroup-parent. A container's own limits come from `docker run`; this
+ * one also bounds what a Dockerfile's RUN does, which the classic build API cannot limit in processes.
+ */
+import {randomBytes} from 'node:crypto';
+import {existsSync, mkdirSync, rmdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {v1Mounts} from '../../engine/runtime/cgroups.js';
+import {cgroupMode} from '../../engine/util/cgroup-mode.js';
+
+export interface ParentCgroup {
+  /** The cgroup path to give the engine as cgroup-parent. */
+  path: string;
+  remove(): void;
+}
+
+export function makeParentCgroup(limits: {memoryBytes: number; pids: number}): ParentCgroup {
+  const path = `/lab-homework-${randomBytes(4).toString('hex')}`;
+  const dirs: string[] = [];
+  const make = (dir: string, files: Record<string, string>) => {
+    mkdirSync(dir, {recursive: true});
+    dirs.push(dir);
+    for (const [file, value] of Object.entries(files)) writeFileSync(join(dir, file), value);
+  };
+  if (cgroupMode() === 'v2') {
+    // The controllers must be on for the root's children before the parent can carry their limits.
+    writeFileSync('/sys/fs/cgroup/cgroup.subtree_control', '+memory +pids');
+    make(join('/sys/fs/cgroup', path), {'memory.max': String(limits.memoryBytes), 'pids.max': String(limits.pids)});
+  } else {
+    const mounts = v1Mounts();
+    const memory = mounts.get('memory');
+    const pids = mounts.get('pids');
+    if (!memory || !pids) throw new Error('the memory and pids cgroup controllers are needed to sandbox homework (see lab doctor)');
+    make(join(memory, path), {'memory.limit_in_bytes': String(limits.memoryBytes)});
+    make(join(pids, path), {'pids.max': String(limits.pids)});
+  }
+  return {
+    path,
+    remove() {
+      // runc made the parent in the other v1 hierarchies too (cpu, blkio, ...): those go as well.
+      const all = cgroupMode() === 'v2' ? dirs : [...new Set([...v1Mounts().values()])].map((m) => join(m, path));
+      for (const dir of all) {
+        try {
+          if (existsSync(dir)) rmdirSync(dir);
+        } catch {
+          // still busy: a process the engine could not remove; the empty cgroup is harmless
+        }
+      }
+    },
+  };
+}
