@@ -6,6 +6,12 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 bb=/usr/lib/lab-vm/busybox
 say() { echo "$*" > /dev/ttyS0; }
 
+# The first memory cgroup to come online makes the kernel switch its kernel-memory accounting on by patching its
+# own code (a static key in every slab allocation). Under TCG that patch can livelock both CPUs when the other one
+# is allocating at that moment: a soft lockup in runc as it creates the first container's cgroup. Done here, while
+# nothing else runs, it cannot meet a busy CPU; runc makes containers' cgroups under /docker anyway.
+{ echo +memory > /sys/fs/cgroup/cgroup.subtree_control && mkdir -p /sys/fs/cgroup/docker; } 2>/dev/null || say "LAB-VM-WARNING no memory cgroup at boot"
+
 key=/etc/dropbear/dropbear_ed25519_host_key
 # -s: keys only; -j/-k: no port forwarding. The host key was installed by the initramfs, never generated here.
 dropbear -s -j -k -r "$key" -p 22 -P /run/dropbear.pid || { say "LAB-VM-FAILED dropbear did not start"; exit 1; }

@@ -222,13 +222,26 @@ async function waitForEngine(record: VmRecord): Promise<'ready' | 'failed'> {
 /** Opens the SSH connection to a running VM, pinned to the host key generated for it. */
 export async function connectVm(record: VmRecord): Promise<SshConnection> {
   if (!record.sshPort) throw new Error(`VM ${record.name} has no SSH port recorded`);
-  return SshConnection.connect({
-    host: '127.0.0.1',
-    port: record.sshPort,
-    username: 'root',
-    privateKey: await readFile(vmFiles(record.dir).clientKey),
-    hostKey: {blobs: [parsePublicKeyLine(record.hostKey)]},
-  });
+  try {
+    return await SshConnection.connect({
+      host: '127.0.0.1',
+      port: record.sshPort,
+      username: 'root',
+      privateKey: await readFile(vmFiles(record.dir).clientKey),
+      hostKey: {blobs: [parsePublicKeyLine(record.hostKey)]},
+    });
+  } catch (error) {
+    const lockup = await kernelLockup(record);
+    if (!lockup) throw error;
+    throw new Error(`VM ${record.name} does not answer: its kernel reports "${lockup}". Power it off and on again (lab stop, then lab ssh; the disk is kept).`);
+  }
+}
+
+/** The guest kernel's last soft lockup or hung-task report on the serial console, if it has one. */
+async function kernelLockup(record: VmRecord): Promise<string | undefined> {
+  const log = await readFile(vmFiles(record.dir).serialLog, 'utf8').catch(() => '');
+  const lines = log.split('\n').filter((l) => /soft lockup|blocked for more than|rcu_sched detected stalls/.test(l));
+  return lines.pop()?.replace(/^\[[\s\d.]+\]\s*/, '').trim();
 }
 
 async function waitGone(record: VmRecord, timeoutMs: number): Promise<boolean> {
