@@ -1,7 +1,7 @@
 /** The daemon's effective configuration: flags merged with daemon.json, checked the way dockerd checks them. */
 import {readFileSync} from 'node:fs';
 import {Ajv} from 'ajv';
-import {parse as parseJsonc, printParseErrorCode, type ParseError} from 'jsonc-parser';
+import {parseStrictJson} from '../../common/strict-json.js';
 import {daemonConfigSchema, type DaemonConfigFile} from './schema.js';
 import type {DaemonFlags} from './flags.js';
 import {DEFAULT_CGROUP_PARENT, normalizeCgroupParent} from '../runtime/cgroup-parent.js';
@@ -38,21 +38,8 @@ export const defaults = {
   configFile: '/etc/docker/daemon.json',
 };
 
-/** Line and column of a character offset, for JSON syntax errors that name the place. */
-function position(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}`;
-}
-
 export function parseConfigFile(path: string, text: string): DaemonConfigFile {
-  const errors: ParseError[] = [];
-  const data: unknown = parseJsonc(text, errors, {disallowComments: true, allowTrailingComma: false, allowEmptyContent: false});
-  if (errors.length > 0) {
-    const first = errors[0];
-    throw new ConfigError(`${path}: invalid JSON at ${position(text, first.offset)}: ${printParseErrorCode(first.error)}`);
-  }
+  const data = parseStrictJson(text, (m) => new ConfigError(`${path}: ${m}`));
   const ajv = new Ajv({allErrors: true, strict: false});
   const validate = ajv.compile(daemonConfigSchema);
   if (!validate(data)) {

@@ -5,7 +5,7 @@
 import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {Ajv} from 'ajv';
-import {parse as parseJsonc, printParseErrorCode, type ParseError} from 'jsonc-parser';
+import {parseStrictJson, schemaErrorAt} from '../../common/strict-json.js';
 import {graders} from '../../../graders/index.js';
 import {packageRoot} from '../../package-root.js';
 import {exerciseSchema} from './schema.js';
@@ -18,23 +18,12 @@ export class ExerciseError extends Error {
 export const exercisesRoot = () => join(packageRoot(), 'exercises');
 export const templatesRoot = () => join(packageRoot(), 'templates');
 
-function lineCol(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
-}
-
 let validate: ReturnType<Ajv['compile']> | undefined;
 
 export function parseExercise(file: string, text: string, dir: string): Exercise {
-  const errors: ParseError[] = [];
-  const data = parseJsonc(text, errors, {disallowComments: true, allowTrailingComma: false});
-  if (errors.length > 0) throw new ExerciseError(`${file}: invalid JSON at ${lineCol(text, errors[0].offset)}: ${printParseErrorCode(errors[0].error)}`);
+  const data = parseStrictJson(text, (m) => new ExerciseError(`${file}: ${m}`));
   validate ??= new Ajv({allErrors: true, strict: false}).compile(exerciseSchema);
-  if (!validate(data)) {
-    const e = validate.errors![0];
-    const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as {additionalProperty: string}).additionalProperty}"` : '';
-    throw new ExerciseError(`${file}: at ${e.instancePath || '(top level)'}: ${e.message}${extra}`);
-  }
+  if (!validate(data)) throw new ExerciseError(`${file}: ${schemaErrorAt(validate.errors![0])}`);
   const exercise = {...(data as Omit<Exercise, 'dir'>), dir};
   checkReferences(file, exercise);
   return exercise;

@@ -4,7 +4,7 @@
  * A file that fails gives one message naming the file, the place and what was expected.
  */
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv';
-import {parse as parseJsonc, printParseErrorCode, type ParseError} from 'jsonc-parser';
+import {parseStrictJson} from '../../common/strict-json.js';
 import {toJsonPath} from '../../recipes/load.js';
 import {resultsSchema} from './schema.js';
 import type {ResultsFile} from './types.js';
@@ -17,11 +17,6 @@ export class ResultsFileError extends Error {
 }
 
 let validator: ValidateFunction | undefined;
-
-function lineCol(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
-}
 
 function found(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -57,9 +52,7 @@ function arithmetic(r: ResultsFile): string | undefined {
 
 /** The results file's content, checked; throws ResultsFileError naming `file` and where it went wrong. */
 export function parseResults(file: string, text: string): ResultsFile {
-  const errors: ParseError[] = [];
-  const data: unknown = parseJsonc(text, errors, {disallowComments: true, allowTrailingComma: false, allowEmptyContent: false});
-  if (errors.length > 0) throw new ResultsFileError(file, `invalid JSON at ${lineCol(text, errors[0].offset)}: ${printParseErrorCode(errors[0].error)}`);
+  const data = parseStrictJson(text, (m) => new ResultsFileError(file, m));
   // verbose keeps the failing part of the schema (its description) and the value found on each error.
   validator ??= new Ajv({allErrors: false, verbose: true, strict: true}).compile(resultsSchema);
   if (!validator(data)) throw new ResultsFileError(file, describe(validator.errors![0]));

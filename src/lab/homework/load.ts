@@ -5,7 +5,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {Ajv} from 'ajv';
-import {parse as parseJsonc, printParseErrorCode, type ParseError} from 'jsonc-parser';
+import {parseStrictJson, schemaErrorAt} from '../../common/strict-json.js';
 import {exercisesRoot} from '../exercises/load.js';
 import {homeworkSchema} from './schema.js';
 import type {Homework, HomeworkLimits} from './types.js';
@@ -18,22 +18,10 @@ const defaults = {submissionMaxFiles: 1000, outputMaxBytes: 4096} satisfies Part
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
-function lineCol(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
-}
-
 export function parseHomework(file: string, text: string): Homework {
-  const errors: ParseError[] = [];
-  const data = parseJsonc(text, errors, {disallowComments: true, allowTrailingComma: false});
-  if (errors.length > 0) throw new HomeworkError(`${file}: invalid JSON at ${lineCol(text, errors[0].offset)}: ${printParseErrorCode(errors[0].error)}`);
+  const data = parseStrictJson(text, (m) => new HomeworkError(`${file}: ${m}`));
   validate ??= new Ajv({allErrors: true, strict: false}).compile(homeworkSchema);
-  if (!validate(data)) {
-    const e = validate.errors![0];
-    const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as {additionalProperty: string}).additionalProperty}"`
-      : e.keyword === 'enum' ? ` (${(e.params as {allowedValues: string[]}).allowedValues.join(', ')})` : '';
-    throw new HomeworkError(`${file}: at ${e.instancePath || '(top level)'}: ${e.message}${extra}`);
-  }
+  if (!validate(data)) throw new HomeworkError(`${file}: ${schemaErrorAt(validate.errors![0])}`);
   const hw = data as Omit<Homework, 'file'>;
   const seen = new Set<string>();
   hw.checks.forEach((c, i) => {
