@@ -120,10 +120,16 @@ test('Ctrl-C stops the run: the engine, its mounts and its temp dir go, and no h
   for (const s of readdirSync(subs)) if (s !== 'frank-loop') rmSync(join(subs, s), {recursive: true});
   const child = spawn(process.execPath, [labBin, 'homework', 'check', subs, '--lab', '26', '--out', out], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
   let stderr = '';
+  let interrupted = false;
   const code = await new Promise<number | null>((resolve) => {
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (stderr.includes('frank-loop: running')) setTimeout(() => child.kill('SIGINT'), 500);
+      if (!interrupted && stderr.includes('frank-loop: running')) {
+        interrupted = true;
+        // A user who presses Ctrl-C twice: the second one must not cut the clean-up short.
+        setTimeout(() => child.kill('SIGINT'), 500);
+        setTimeout(() => child.kill('SIGINT'), 900);
+      }
     });
     child.on('close', resolve);
   });

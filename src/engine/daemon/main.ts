@@ -134,14 +134,21 @@ export async function main(argv: string[]): Promise<number> {
   process.on('uncaughtException', (error) => running.engine.log.error('uncaught error', {error: error.stack ?? String(error)}));
   process.on('unhandledRejection', (error) => running.engine.log.error('unhandled rejection', {error: (error as Error)?.stack ?? String(error)}));
   return await new Promise<number>((resolve) => {
+    let stopping = false;
+    // A repeated signal must not kill the daemon half-way through unmounting its containers' layers.
     const shutdown = (signal: string) => {
+      if (stopping) {
+        running.engine.log.info(`Processing signal '${signal}': shutdown already in progress`);
+        return;
+      }
+      stopping = true;
       running.engine.log.info(`Processing signal '${signal}'`);
       running.stop().then(() => {
         running.engine.log.info('Daemon shutdown complete');
         resolve(0);
       });
     };
-    process.once('SIGTERM', () => shutdown('terminated'));
-    process.once('SIGINT', () => shutdown('interrupt'));
+    process.on('SIGTERM', () => shutdown('terminated'));
+    process.on('SIGINT', () => shutdown('interrupt'));
   });
 }

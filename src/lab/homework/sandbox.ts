@@ -55,13 +55,20 @@ export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string
   let done: Promise<void> | undefined;
   let cgroup: ParentCgroup | undefined;
   const cleanup = () => (done ??= teardown(dir, run, env, cgroup));
+  let stopping = false;
+  // A second Ctrl-C while the sandbox is being removed must not kill us half-way and leave its mounts behind.
   const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`${signal}: still removing ${dir}, one moment\n`);
+      return;
+    }
+    stopping = true;
     abort.abort();
     process.stderr.write(`\n${signal}: stopping the sandbox engine and removing ${dir}\n`);
     void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     cgroup = makeParentCgroup(limits);
     writeFileSync(join(dir, 'daemon.json'), JSON.stringify({'cgroup-parent': cgroup.path}));
