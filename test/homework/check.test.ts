@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import {createHash} from 'node:crypto';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {spawn} from 'node:child_process';
@@ -44,7 +44,7 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   t.is(shadowHash(), shadow);
 
   t.deepEqual(report.students.find((s) => s.student === 'bad name!')?.rejected?.startsWith('not a safe student id'), true);
-  t.deepEqual(readdirSync(out).sort(), ['alice', 'bob-dynamic', 'carol-broken', 'dave-escape', 'erin-forkbomb', 'frank-loop', 'grace-memory', 'henry-buildbomb'].map((s) => `${s}-26-results.json`));
+  t.deepEqual(readdirSync(out).sort(), ['alice', 'bob-dynamic', 'carol-broken', 'dave-escape', 'erin-forkbomb', 'frank-loop', 'grace-memory', 'henry-buildbomb', 'ivan-flood'].map((s) => `${s}-26-results.json`));
   const results = (s: string) => JSON.parse(readFileSync(join(out, `${s}-26-results.json`), 'utf8')) as Results;
   const check = (s: string, id: string) => results(s).tests.find((x) => x.name.endsWith(`— ${id}`))!;
   const failed = (s: string) => results(s).tests.filter((x) => x.status === 'failed').map((x) => x.name.split(' — ')[1]);
@@ -81,7 +81,10 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   t.regex(check('erin-forkbomb', 'runs').output, /still running after 5 s with \d+ processes, at the pids limit \(a fork bomb\?\): the container was killed|killed by the kernel's OOM killer/);
   t.regex(check('frank-loop', 'runs').output, /still running after 5 s .*an endless loop\?.*killed/);
   t.regex(check('grace-memory', 'runs').output, /killed by the kernel's OOM killer: it used more than its 32 MiB/);
-  for (const s of ['frank-loop', 'grace-memory']) t.deepEqual(failed(s), ['runs']);
+  t.regex(check('ivan-flood', 'runs').output, /still running after 5 s .*killed/);
+  t.regex(check('ivan-flood', 'runs').output, /spam spam/);
+  t.true(statSync(join(out, 'ivan-flood-26-results.json')).size < 64 * 1024, 'what a flood printed is kept to a bounded size');
+  for (const s of ['frank-loop', 'grace-memory', 'ivan-flood']) t.deepEqual(failed(s), ['runs']);
 
   // A RUN step that forks as far as it can is stopped by the sandbox's own process limit (4 x 16), far below 1000.
   const forked = Number(/forked (\d+)/.exec(check('henry-buildbomb', 'builds').output)?.[1]);
@@ -93,7 +96,7 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   const book = JSON.parse(gb.stdout) as {source: string; students: Array<{student: string; source: string; total: number}>};
   t.is(book.source, 'sandbox');
   t.like(book.students.find((s) => s.student === 'alice'), {source: 'sandbox', total: 10});
-  t.is(book.students.length, 8);
+  t.is(book.students.length, 9);
 });
 
 test('--help, an empty folder, and a lab without homework', async (t) => {

@@ -29,6 +29,8 @@ export function makeSubmissions(): string {
   const erin = student(root, 'erin-forkbomb', '#include <unistd.h>\nint main(void) { for (;;) fork(); }\n', ['-static'], scratchDockerfile('bomb'), 'bomb');
   symlinkSync('/etc/shadow', join(erin, 'notes.txt'));
   student(root, 'frank-loop', 'int main(void) { for (;;) {} }\n', ['-static'], scratchDockerfile('loop'), 'loop');
+  // Hostile: output without end (the sandbox keeps no container log, and keeps only a bounded part of what it reads).
+  student(root, 'ivan-flood', '#include <stdio.h>\nint main(void) { for (;;) puts("spam spam spam spam spam spam spam spam spam spam spam spam"); }\n', ['-static'], scratchDockerfile('flood'), 'flood');
   student(root, 'grace-memory', '#include <stdlib.h>\n#include <string.h>\nint main(void) { for (;;) { char *p = malloc(1 << 20); if (p) memset(p, 1, 1 << 20); } }\n', ['-static'], scratchDockerfile('hog'), 'hog');
   // Hostile at build time: a RUN step that forks until it cannot (the build API has no process limit of its own;
   // the sandbox's parent cgroup is what stops it), saying how far it got.

@@ -47,7 +47,9 @@ export async function runStep(ctx: StepContext, state: StageState, ins: Instruct
     User: configOf(state).User || '',
     AttachStdout: false,
     AttachStderr: false,
-    HostConfig: {NetworkMode: 'none', ...ctx.runLimits},
+    // The step's output is streamed from its log, so that log is json-file whatever the daemon's default, and
+    // bounded: a command that prints without end must not fill the disk (the build output still gets it all).
+    HostConfig: {NetworkMode: 'none', ...ctx.runLimits, LogConfig: {Type: 'json-file', Config: {'max-size': '16m', 'max-file': '3'}}},
   }, null);
   const id12 = record.ID.slice(0, 12);
   ctx.out.stream(` ---> Running in ${id12}\n`);

@@ -5,6 +5,7 @@ import {parseStrictJson} from '../../common/strict-json.js';
 import {daemonConfigSchema, type DaemonConfigFile} from './schema.js';
 import type {DaemonFlags} from './flags.js';
 import {DEFAULT_CGROUP_PARENT, normalizeCgroupParent} from '../runtime/cgroup-parent.js';
+import {logConfigError, type LogConfig} from '../containers/log-config.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -13,6 +14,8 @@ export interface DaemonConfig {
   execRoot: string;
   /** The cgroup containers' cgroups are made under, "/docker" unless set. */
   cgroupParent: string;
+  /** daemon.json log-driver and log-opts: every container's logging unless it asks for its own. */
+  logConfig: LogConfig;
   hosts: string[];
   pidfile: string;
   logLevel: LogLevel;
@@ -110,10 +113,14 @@ export function resolveConfig(flags: DaemonFlags): DaemonConfig {
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  const logConfig: LogConfig = {Type: file['log-driver'] ?? 'json-file', Config: file['log-opts'] ?? {}};
+  const logProblem = logConfigError(logConfig.Type, logConfig.Config);
+  if (logProblem) throw new ConfigError(`${configFile}: key "${file['log-opts'] ? 'log-opts' : 'log-driver'}": ${logProblem}`);
   return {
     dataRoot,
     execRoot,
     cgroupParent,
+    logConfig,
     hosts,
     // Docker's /var/run/docker.pid sits beside its exec-root /var/run/docker; keep that pairing for any exec-root.
     pidfile: flags.pidfile ?? file.pidfile ?? `${execRoot.replace(/\/+$/, '')}.pid`,

@@ -32,7 +32,7 @@ export const daemonConfigSchema = {
     // Where published ports listen when -p gives no address.
     ip: {type: 'string', pattern: '^(\\d+\\.\\d+\\.\\d+\\.\\d+|[0-9a-fA-F:]+)$'},
     'default-ulimits': {type: 'object'},
-    'log-driver': {enum: ['json-file', 'local', 'none']},
+    'log-driver': {enum: ['json-file', 'none']},
     'log-opts': {type: 'object', additionalProperties: {type: 'string'}},
     'max-concurrent-downloads': {type: 'integer', minimum: 1},
     'max-concurrent-uploads': {type: 'integer', minimum: 1},
@@ -50,6 +50,8 @@ export interface DaemonConfigFile {
   'data-root'?: string;
   'exec-root'?: string;
   'cgroup-parent'?: string;
+  'log-driver'?: 'json-file' | 'none';
+  'log-opts'?: Record<string, string>;
   pidfile?: string;
   'log-level'?: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   debug?: boolean;

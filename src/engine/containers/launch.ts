@@ -15,6 +15,7 @@ import {startShim, type ShimHandle} from '../runtime/shim-client.js';
 import {resolveInRoot} from '../runtime/rootfs-path.js';
 import {resolveUser} from '../runtime/user.js';
 import {prepareMounts} from '../volumes/prepare.js';
+import {logLimits, recordLogConfig} from './log-config.js';
 import type {ContainerRecord} from './record.js';
 import {mountRwLayer, rwLayerPaths} from './rw-layer.js';
 
@@ -90,7 +91,8 @@ export async function launch(c: ContainerRecord, layers: LayerStore, paths: Runt
     bundle: stateDir,
     runtimeRoot: paths.runcRoot,
     stateDir,
-    logPath: c.LogPath,
+    logPath: c.LogPath || '/dev/null',
+    ...logLimits(recordLogConfig(c.HostConfig)),
     tty: Boolean(c.Config.Tty),
     stdin: Boolean(c.Config.OpenStdin),
     stdinOnce: Boolean(c.Config.StdinOnce),

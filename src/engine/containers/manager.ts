@@ -5,7 +5,7 @@
  */
 import {existsSync, readFileSync} from 'node:fs';
 import {constants} from 'node:os';
-import {ApiError, conflict} from '../api/errors.js';
+import {ApiError, badRequest, conflict} from '../api/errors.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {ImageStore} from '../images/image-store.js';
 import {containerCgroup, oomKillCount} from '../runtime/cgroups.js';
@@ -21,6 +21,7 @@ import {ContainerStore} from './container-store.js';
 import {createContainer, type CreateRequest} from './create.js';
 import {ExecManager} from './exec.js';
 import {launch, runtimePaths, type RuntimePaths} from './launch.js';
+import {DEFAULT_LOG_CONFIG, logConfigError, mergeLogConfig, type LogConfig} from './log-config.js';
 import {checkName} from './names.js';
 import {zeroTime, type ContainerRecord} from './record.js';
 import {containerLayerUse, removeRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
@@ -33,6 +34,7 @@ export class ContainerManager {
   readonly runc: Runc;
   readonly attach = new AttachHub();
   readonly execs: ExecManager;
+  private readonly logConfig: LogConfig;
   private readonly exitWaiters = new Map<string, Set<(code: number) => void>>();
   private readonly removeWaiters = new Map<string, Set<() => void>>();
 
@@ -41,7 +43,7 @@ export class ContainerManager {
     private readonly events: EventBus,
     private readonly log: Logger,
     dataRoot: string,
-    runtime: {execRoot: string; cgroupParent?: string},
+    runtime: {execRoot: string; cgroupParent?: string; logConfig?: LogConfig},
     readonly volumes: ContainerVolumes,
     /** Unset: containers get runc's empty network namespace (only lo). */
     readonly network?: NetworkManager,
@@ -49,6 +51,7 @@ export class ContainerManager {
     this.store = new ContainerStore(dataRoot, (path, error) => this.log.error('could not save a container record', {path, error: error.message}));
     volumes.track(this.store);
     this.paths = runtimePaths(runtime.execRoot, runtime.cgroupParent);
+    this.logConfig = runtime.logConfig ?? DEFAULT_LOG_CONFIG;
     this.runc = new Runc(this.paths.runcRoot);
     this.execs = new ExecManager(this.store, images.layers, this.paths, events);
     images.containerLayers = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).chains;
@@ -65,6 +68,10 @@ export class ContainerManager {
 
   create(req: CreateRequest, name: string | null): ContainerRecord {
     checkHostConfig(req.HostConfig ?? {});
+    const logConfig = mergeLogConfig(req.HostConfig?.LogConfig, this.logConfig);
+    const logProblem = logConfigError(logConfig.Type, logConfig.Config);
+    if (logProblem) throw badRequest(logProblem);
+    req = {...req, HostConfig: {...req.HostConfig, LogConfig: logConfig}};
     this.volumes.check(req);
     this.network?.checkCreate(req.HostConfig);
     const c = createContainer(this.images, this.store, req, name);

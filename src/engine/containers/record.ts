@@ -46,6 +46,7 @@ export interface HostConfig {
   ConsoleSize?: [number, number];
   RestartPolicy?: {Name: string; MaximumRetryCount?: number};
   Init?: boolean | null;
+  LogConfig?: {Type?: string; Config?: Record<string, string> | null};
   [key: string]: unknown;
 }
 

@@ -4,6 +4,7 @@ import type {LayerStore} from '../images/layer-store.js';
 import {containerNetworkSettings, containerPorts} from '../network/views.js';
 import {mountPointsOf} from '../volumes/container-volumes.js';
 import {inspectMount} from '../volumes/mount-point.js';
+import {recordLogConfig} from './log-config.js';
 import type {ContainerRecord} from './record.js';
 import {rwLayerPaths} from './rw-layer.js';
 
@@ -74,7 +75,7 @@ export function inspect(c: ContainerRecord, layers: LayerStore) {
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: c.HostConfig,
+    HostConfig: {...c.HostConfig, LogConfig: recordLogConfig(c.HostConfig)},
     GraphDriver: {
       Name: 'overlay2',
       Data: {LowerDir: lowers.join(':'), MergedDir: rw.merged, UpperDir: rw.upper, WorkDir: rw.work},

@@ -18,6 +18,9 @@ export interface ShimStart {
   runtimeRoot: string;
   stateDir: string;
   logPath: string;
+  /** Rotate the log past this many bytes, keeping maxFiles files (json-file's max-size and max-file). */
+  maxSize?: number;
+  maxFiles?: number;
   tty: boolean;
   stdin: boolean;
   stdinOnce: boolean;
@@ -44,6 +47,7 @@ export function startShim(opts: ShimStart, timeoutMs = 30_000): Promise<ShimHand
     '--id', opts.id, '--bundle', opts.bundle, '--runtime', opts.runtime ?? 'runc', '--runtime-root', opts.runtimeRoot,
     '--state-dir', opts.stateDir, '--log', opts.logPath,
   ];
+  if (opts.maxSize) args.push('--log-max-size', String(opts.maxSize), '--log-max-files', String(opts.maxFiles ?? 1));
   if (opts.tty) args.push('--tty');
   if (opts.stdin) args.push('--stdin');
   if (opts.stdinOnce) args.push('--stdin-once');

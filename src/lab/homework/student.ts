@@ -55,7 +55,9 @@ async function run(sandbox: Sandbox, hw: Homework, image: string, name: string):
   let processes: number | undefined;
   const args = [
     'run', '--name', name, '--network', 'none', '--memory', `${memoryMb}m`, '--memory-swap', `${memoryMb}m`,
-    '--pids-limit', String(pids), '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', image,
+    '--pids-limit', String(pids), '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+    // Its output reaches us through the attached client (kept to a bounded size there); nothing goes to disk.
+    '--log-driver', 'none', image,
   ];
   const r = await docker(sandbox.env, args, runTimeoutSeconds * 1000, async () => {
     const top = await engineGet<{Processes?: unknown[]}>(sandbox.socket, `/containers/${name}/top`).catch(() => undefined);

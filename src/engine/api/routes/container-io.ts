@@ -1,8 +1,9 @@
 /** A container's streams: attach (hijacked), logs, wait, resize. */
+import {recordLogConfig} from '../../containers/log-config.js';
 import {streamLogs} from '../../containers/logs.js';
 import type {Engine} from '../../daemon/engine.js';
 import {resizeShim} from '../../runtime/shim-client.js';
-import {badRequest, conflict} from '../errors.js';
+import {ApiError, badRequest, conflict} from '../errors.js';
 import {hijack} from '../hijack.js';
 import {queryBool} from '../respond.js';
 import type {Router} from '../router.js';
@@ -42,6 +43,7 @@ export function containerIoRoutes(router: Router, engine: Engine): void {
 
   router.get('/containers/{id}/logs', async ({req, res, params, query}) => {
     const c = store.get(params.id);
+    if (recordLogConfig(c.HostConfig).Type === 'none') throw new ApiError(501, 'configured logging driver does not support reading');
     const stdout = queryBool(query, 'stdout');
     const stderr = queryBool(query, 'stderr');
     if (!stdout && !stderr) throw badRequest('you must choose at least one stream');

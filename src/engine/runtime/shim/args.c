@@ -1,5 +1,5 @@
 /* Command line: labd-shim --id ID --bundle DIR --runtime PATH --runtime-root DIR
- *   --state-dir DIR --log PATH [--tty] [--stdin] [--stdin-once] [--exec PROCESS_JSON] [--hold]
+ *   --state-dir DIR --log PATH [--log-max-size BYTES [--log-max-files N]] [--tty] [--stdin] [--stdin-once] [--exec PROCESS_JSON] [--hold]
  *   [--client-fd N --client-streams ioe] */
 #include <stdlib.h>
 #include <stdio.h>
@@ -16,6 +16,8 @@ int parse_args(int argc, char **argv, struct config *cfg, char *err, size_t errl
 		{ "--runtime-root", &cfg->runtime_root },
 		{ "--state-dir", &cfg->state_dir },
 		{ "--log", &cfg->log_path },
+		{ "--log-max-size", &cfg->log_max_size },
+		{ "--log-max-files", &cfg->log_max_files },
 		{ "--exec", &cfg->exec_json },
 		{ "--client-fd", &cfg->client_fd },
 		{ "--client-streams", &cfg->client_streams },
@@ -63,6 +65,14 @@ int parse_args(int argc, char **argv, struct config *cfg, char *err, size_t errl
 		: !cfg->log_path ? "--log" : NULL;
 	if (missing) {
 		snprintf(err, errlen, "missing %s", missing);
+		return -1;
+	}
+	if (cfg->log_max_size && atoll(cfg->log_max_size) <= 0) {
+		snprintf(err, errlen, "--log-max-size needs a positive number of bytes");
+		return -1;
+	}
+	if (cfg->log_max_files && (atoi(cfg->log_max_files) < 1 || atoi(cfg->log_max_files) > 1000)) {
+		snprintf(err, errlen, "--log-max-files needs a number from 1 to 1000");
 		return -1;
 	}
 	if (cfg->client_fd && (atoi(cfg->client_fd) < 3 || !cfg->client_streams)) {

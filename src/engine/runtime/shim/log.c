@@ -1,14 +1,20 @@
 /* Container output to the log file in Docker's json-file format, one object a line:
- * {"log":"text\n","stream":"stdout","time":"2026-11-22T06:30:00.123456789Z"} */
+ * {"log":"text\n","stream":"stdout","time":"2026-11-22T06:30:00.123456789Z"}
+ * With a size limit the file is rotated as json-file's max-size/max-file do: LOG -> LOG.1 -> ... ->
+ * LOG.<files-1>, the oldest dropped; with one file it is emptied instead. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shim.h"
 
 static int log_fd = -1;
+static const char *log_path;
+static long long log_size, log_max_size = -1;
+static int log_max_files = 1;
 static char lbuf[32 * 1024];
 static size_t llen;
 
@@ -47,17 +53,57 @@ void format_time(const struct timespec *ts, char *out, size_t len)
 		 secs / 3600, secs / 60 % 60, secs % 60, ts->tv_nsec);
 }
 
-int log_open(const char *path)
+int log_open(const char *path, long long max_size, int max_files)
 {
+	struct stat st;
+
+	log_path = path;
+	log_max_size = max_size;
+	log_max_files = max_files < 1 ? 1 : max_files;
 	log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
-	return log_fd < 0 ? -1 : 0;
+	if (log_fd < 0)
+		return -1;
+	log_size = fstat(log_fd, &st) == 0 ? st.st_size : 0;
+	return 0;
+}
+
+static void rotate(void)
+{
+	char from[4096], to[4096];
+
+	if (log_max_files < 2) {
+		if (ftruncate(log_fd, 0) == 0)
+			log_size = 0;
+		return;
+	}
+	for (int i = log_max_files - 1; i >= 1; i--) {
+		if (i == 1)
+			snprintf(from, sizeof from, "%s", log_path);
+		else
+			snprintf(from, sizeof from, "%s.%d", log_path, i - 1);
+		snprintf(to, sizeof to, "%s.%d", log_path, i);
+		if (rename(from, to) < 0 && errno != ENOENT)
+			return; /* keep writing to the file we have rather than lose it */
+	}
+	int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+	if (fd < 0)
+		return;
+	close(log_fd);
+	log_fd = fd;
+	log_size = 0;
+}
+
+static void lwrite(const char *s, size_t n)
+{
+	/* A full disk must not stop the container: the entry is dropped. */
+	if (write_all(log_fd, s, n) == 0)
+		log_size += (long long)n;
 }
 
 static void lflush(void)
 {
-	/* A full disk must not stop the container: the entry is dropped. */
 	if (llen > 0)
-		write_all(log_fd, lbuf, llen);
+		lwrite(lbuf, llen);
 	llen = 0;
 }
 
@@ -66,7 +112,7 @@ static void lput(const char *s, size_t n)
 	if (llen + n > sizeof lbuf)
 		lflush();
 	if (n > sizeof lbuf) {
-		write_all(log_fd, s, n);
+		lwrite(s, n);
 		return;
 	}
 	memcpy(lbuf + llen, s, n);
@@ -116,6 +162,12 @@ void log_chunk(int stream, const char *buf, size_t n)
 	while (n > 0) {
 		const char *nl = memchr(buf, '\n', n);
 		size_t line = nl ? (size_t)(nl - buf) + 1 : n;
+		/* Rotate only between entries, so that no line is split across two files. */
+		long long held = log_size + (long long)llen;
+		if (log_max_size > 0 && held > 0 && held + (long long)(line + tlen + 8) > log_max_size) {
+			lflush();
+			rotate();
+		}
 		lput("{\"log\":\"", 8);
 		lput_escaped((const unsigned char *)buf, line);
 		lput(tail, (size_t)tlen);

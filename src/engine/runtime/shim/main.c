@@ -226,7 +226,8 @@ int main(int argc, char **argv)
 		fail(err);
 	if (S.cfg.client_fd && attach_adopt(atoi(S.cfg.client_fd), S.cfg.client_streams) < 0)
 		fail("the handed-over client connection is not usable");
-	if (log_open(S.cfg.log_path) < 0) {
+	if (log_open(S.cfg.log_path, S.cfg.log_max_size ? atoll(S.cfg.log_max_size) : -1,
+		     S.cfg.log_max_files ? atoi(S.cfg.log_max_files) : 1) < 0) {
 		snprintf(err, sizeof err, "log %s: %s", S.cfg.log_path, strerror(errno));
 		fail(err);
 	}

@@ -17,6 +17,8 @@ struct config {
 	const char *runtime_root;
 	const char *state_dir;
 	const char *log_path;
+	const char *log_max_size;  /* bytes a log file may reach before it is rotated; NULL: no limit */
+	const char *log_max_files; /* files kept, the live one included (json-file's max-file) */
 	const char *exec_json; /* NULL: create the container itself */
 	int tty;
 	int stdin_open;
@@ -49,7 +51,7 @@ int parse_args(int argc, char **argv, struct config *cfg, char *err, size_t errl
 /* log.c */
 int write_all(int fd, const void *buf, size_t n);
 void format_time(const struct timespec *ts, char *out, size_t len);
-int log_open(const char *path);
+int log_open(const char *path, long long max_size, int max_files);
 void log_chunk(int stream, const char *buf, size_t n);
 
 /* runtime.c */
