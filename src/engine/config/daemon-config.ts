@@ -6,6 +6,7 @@ import {daemonConfigSchema, type DaemonConfigFile} from './schema.js';
 import type {DaemonFlags} from './flags.js';
 import {DEFAULT_CGROUP_PARENT, normalizeCgroupParent} from '../runtime/cgroup-parent.js';
 import {logConfigError, type LogConfig} from '../containers/log-config.js';
+import {daemonSeccompChoice, type SeccompChoice} from '../runtime/security-opt.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -14,6 +15,8 @@ export interface DaemonConfig {
   execRoot: string;
   /** The cgroup containers' cgroups are made under, "/docker" unless set. */
   cgroupParent: string;
+  /** --seccomp-profile / daemon.json seccomp-profile, read and checked at start. */
+  seccompProfile: SeccompChoice;
   /** daemon.json log-driver and log-opts: every container's logging unless it asks for its own. */
   logConfig: LogConfig;
   hosts: string[];
@@ -75,7 +78,7 @@ function readConfigFile(path: string, explicit: boolean): DaemonConfigFile {
 /** Flags and file may not both set the same directive: dockerd refuses that, and so does this engine (a seed 004 lesson). */
 function conflicts(flags: DaemonFlags, file: DaemonConfigFile): string[] {
   const pairs: Array<[keyof DaemonFlags, string]> = [
-    ['hosts', 'hosts'], ['dataRoot', 'data-root'], ['execRoot', 'exec-root'], ['cgroupParent', 'cgroup-parent'], ['pidfile', 'pidfile'], ['logLevel', 'log-level'],
+    ['hosts', 'hosts'], ['dataRoot', 'data-root'], ['execRoot', 'exec-root'], ['cgroupParent', 'cgroup-parent'], ['seccompProfile', 'seccomp-profile'], ['pidfile', 'pidfile'], ['logLevel', 'log-level'],
     ['group', 'group'], ['tlsverify', 'tlsverify'], ['tlscacert', 'tlscacert'], ['tlscert', 'tlscert'], ['tlskey', 'tlskey'],
   ];
   const found: string[] = [];
@@ -116,11 +119,20 @@ export function resolveConfig(flags: DaemonFlags): DaemonConfig {
   const logConfig: LogConfig = {Type: file['log-driver'] ?? 'json-file', Config: file['log-opts'] ?? {}};
   const logProblem = logConfigError(logConfig.Type, logConfig.Config);
   if (logProblem) throw new ConfigError(`${configFile}: key "${file['log-opts'] ? 'log-opts' : 'log-driver'}": ${logProblem}`);
+  const seccompValue = flags.seccompProfile ?? file['seccomp-profile'] ?? 'builtin';
+  let seccompProfile: SeccompChoice;
+  try {
+    seccompProfile = daemonSeccompChoice(seccompValue, (path) => readFileSync(path, 'utf8'));
+  } catch (error) {
+    const where = flags.seccompProfile !== undefined ? '--seccomp-profile' : `${configFile}: key "seccomp-profile"`;
+    throw new ConfigError(`${where}: ${(error as Error).message}`);
+  }
   return {
     dataRoot,
     execRoot,
     cgroupParent,
     logConfig,
+    seccompProfile,
     hosts,
     // Docker's /var/run/docker.pid sits beside its exec-root /var/run/docker; keep that pairing for any exec-root.
     pidfile: flags.pidfile ?? file.pidfile ?? `${execRoot.replace(/\/+$/, '')}.pid`,

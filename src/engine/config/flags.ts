@@ -7,6 +7,7 @@ export interface DaemonFlags {
   dataRoot?: string;
   execRoot?: string;
   cgroupParent?: string;
+  seccompProfile?: string;
   configFile?: string;
   pidfile?: string;
   logLevel?: LogLevel;
@@ -34,6 +35,8 @@ Options:
   -H, --host list            Daemon socket(s) to connect to: unix:///path or tcp://127.0.0.1:2375
   -l, --log-level string     Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
   -p, --pidfile string       Path to use for daemon PID file (default "/var/run/docker.pid")
+      --seccomp-profile string
+                             Path to a seccomp profile, or "unconfined" (default "builtin")
       --tlsverify            Use TLS and verify the remote
       --tlscacert string     Trust certs signed only by this CA
       --tlscert string       Path to TLS certificate file
@@ -55,6 +58,7 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
         'data-root': {type: 'string'},
         'exec-root': {type: 'string'},
         'cgroup-parent': {type: 'string'},
+        'seccomp-profile': {type: 'string'},
         'config-file': {type: 'string'},
         pidfile: {type: 'string', short: 'p'},
         'log-level': {type: 'string', short: 'l'},
@@ -85,6 +89,7 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
     dataRoot: v['data-root'],
     execRoot: v['exec-root'],
     cgroupParent: v['cgroup-parent'],
+    seccompProfile: v['seccomp-profile'],
     configFile: v['config-file'],
     pidfile: v.pidfile,
     logLevel: logLevel as LogLevel | undefined,

@@ -42,6 +42,8 @@ export const daemonConfigSchema = {
     'allow-dangerous-binds': {type: 'boolean'},
     // The cgroup every container's cgroup is made under (dockerd's cgroup-parent, cgroupfs driver).
     'cgroup-parent': {type: 'string', minLength: 1},
+    // "builtin", "unconfined" or the path of a profile in Docker's format: containers that ask for none get it.
+    'seccomp-profile': {type: 'string', minLength: 1},
   },
 } as const;
 
@@ -51,6 +53,7 @@ export interface DaemonConfigFile {
   'exec-root'?: string;
   'cgroup-parent'?: string;
   'log-driver'?: 'json-file' | 'none';
+  'seccomp-profile'?: string;
   'log-opts'?: Record<string, string>;
   pidfile?: string;
   'log-level'?: 'debug' | 'info' | 'warn' | 'error' | 'fatal';

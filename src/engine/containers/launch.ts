@@ -13,6 +13,7 @@ import {buildOciSpec, validateOciSpec} from '../runtime/oci-spec.js';
 import {applyResources} from '../runtime/resources.js';
 import {startShim, type ShimHandle} from '../runtime/shim-client.js';
 import {resolveInRoot} from '../runtime/rootfs-path.js';
+import type {SeccompChoice} from '../runtime/security-opt.js';
 import {resolveUser} from '../runtime/user.js';
 import {prepareMounts} from '../volumes/prepare.js';
 import {logLimits, recordLogConfig} from './log-config.js';
@@ -24,13 +25,15 @@ export interface RuntimePaths {
   runcRoot: string;
   /** The daemon's cgroup-parent: containers' cgroups are made under it. */
   cgroupParent: string;
+  /** The daemon's seccomp-profile (daemon.json or --seccomp-profile); the engine's own allow-list when unset. */
+  seccomp?: SeccompChoice;
   /** Where each container's bundle and shim state live: <exec-root>/c/<short id>. */
   stateDir(id: string): string;
 }
 
-export function runtimePaths(execRoot: string, cgroupParent = DEFAULT_CGROUP_PARENT): RuntimePaths {
+export function runtimePaths(execRoot: string, cgroupParent = DEFAULT_CGROUP_PARENT, seccomp?: SeccompChoice): RuntimePaths {
   // Short dirs: the shim's unix sockets live in them and socket paths are limited to 108 bytes.
-  return {runcRoot: join(execRoot, 'runc'), cgroupParent, stateDir: (id) => join(execRoot, 'c', id.slice(0, 16))};
+  return {runcRoot: join(execRoot, 'runc'), cgroupParent, seccomp, stateDir: (id) => join(execRoot, 'c', id.slice(0, 16))};
 }
 
 function hostResolvConf(): string {
@@ -78,7 +81,7 @@ export async function launch(c: ContainerRecord, layers: LayerStore, paths: Runt
   if (!commandMayBeOnMount(c, args, env, cwd)) checkExecutable(rw.merged, args, env, cwd);
   // Kept in the record: stats and OOM reports read the cgroup the container was really put in.
   c.CgroupsPath = cgroupsPathFor(c.ID, c.HostConfig.CgroupParent as string | undefined, paths.cgroupParent);
-  const spec = buildOciSpec({record: c, rootPath: rw.merged, user, env, args, cwd});
+  const spec = buildOciSpec({record: c, rootPath: rw.merged, user, env, args, cwd, daemonSeccomp: paths.seccomp});
   addContainerMounts(spec, c);
   applyResources(spec, c, rw.merged);
   validateOciSpec(spec);

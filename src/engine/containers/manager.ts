@@ -12,6 +12,7 @@ import {containerCgroup, oomKillCount} from '../runtime/cgroups.js';
 import {ExecutableError} from '../runtime/executable-check.js';
 import {checkHostConfig} from '../runtime/resources.js';
 import {Runc} from '../runtime/runc.js';
+import type {SeccompChoice} from '../runtime/security-opt.js';
 import {readExit, ShimError, waitShim, type ExitInfo} from '../runtime/shim-client.js';
 import type {NetworkManager} from '../network/manager.js';
 import type {Logger} from '../util/log.js';
@@ -43,14 +44,14 @@ export class ContainerManager {
     private readonly events: EventBus,
     private readonly log: Logger,
     dataRoot: string,
-    runtime: {execRoot: string; cgroupParent?: string; logConfig?: LogConfig},
+    runtime: {execRoot: string; cgroupParent?: string; logConfig?: LogConfig; seccomp?: SeccompChoice},
     readonly volumes: ContainerVolumes,
     /** Unset: containers get runc's empty network namespace (only lo). */
     readonly network?: NetworkManager,
   ) {
     this.store = new ContainerStore(dataRoot, (path, error) => this.log.error('could not save a container record', {path, error: error.message}));
     volumes.track(this.store);
-    this.paths = runtimePaths(runtime.execRoot, runtime.cgroupParent);
+    this.paths = runtimePaths(runtime.execRoot, runtime.cgroupParent, runtime.seccomp);
     this.logConfig = runtime.logConfig ?? DEFAULT_LOG_CONFIG;
     this.runc = new Runc(this.paths.runcRoot);
     this.execs = new ExecManager(this.store, images.layers, this.paths, events);

@@ -60,7 +60,7 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
     rmSync(config.pidfile, {force: true});
     throw new ConfigError(`Error initializing network controller: ${(error as Error).message}`);
   }
-  const containers = new ContainerManager(images, events, log, config.dataRoot, {execRoot: config.execRoot, cgroupParent: config.cgroupParent, logConfig: config.logConfig}, new ContainerVolumes(volumes, events, log, guard), network);
+  const containers = new ContainerManager(images, events, log, config.dataRoot, {execRoot: config.execRoot, cgroupParent: config.cgroupParent, logConfig: config.logConfig, seccomp: config.seccompProfile}, new ContainerVolumes(volumes, events, log, guard), network);
   const engine: Engine = {
     config, images, log, events, containers, volumes, network,
     id: engineId(config.dataRoot),

@@ -8,7 +8,7 @@ import {ociNetworkNamespaces} from '../network/views.js';
 import {cgroupMode} from '../util/cgroup-mode.js';
 import {heldByEngine} from './capabilities.js';
 import {ociConfigSchema} from './oci-schema.js';
-import {parseSecurityOpt, seccompFor} from './security-opt.js';
+import {parseSecurityOpt, seccompFor, type SeccompChoice} from './security-opt.js';
 import type {ResolvedUser} from './user.js';
 
 export const defaultCapabilities = [
@@ -37,9 +37,11 @@ export interface OciSpecInput {
   env: string[];
   args: string[];
   cwd: string;
+  /** The daemon's seccomp-profile, for containers that ask for none of their own. */
+  daemonSeccomp?: SeccompChoice;
 }
 
-export function buildOciSpec({record, rootPath, user, env, args, cwd}: OciSpecInput) {
+export function buildOciSpec({record, rootPath, user, env, args, cwd, daemonSeccomp}: OciSpecInput) {
   const c = record.Config;
   const h = record.HostConfig;
   // Docker's rules: privileged gets every capability; --cap-add ALL means all but the drops; otherwise drops
@@ -54,7 +56,7 @@ export function buildOciSpec({record, rootPath, user, env, args, cwd}: OciSpecIn
   const bind = (destination: string, source: string) => ({destination, type: 'bind', source, options: ['rbind', 'rprivate']});
   const mode = cgroupMode();
   const security = parseSecurityOpt(h.SecurityOpt);
-  const seccomp = seccompFor(security, Boolean(h.Privileged), capList);
+  const seccomp = seccompFor(security, Boolean(h.Privileged), capList, daemonSeccomp);
   return {
     ociVersion: '1.0.2',
     hostname: c.Hostname || record.ID.slice(0, 12),

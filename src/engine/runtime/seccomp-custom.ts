@@ -84,7 +84,8 @@ export function customSeccompProfile(json: string, capabilities: readonly string
     throw new SeccompProfileError(`Decoding seccomp profile failed: ${(error as Error).message}`);
   }
   if (typeof p !== 'object' || p === null || typeof p.defaultAction !== 'string' || !actions.has(p.defaultAction)) {
-    throw new SeccompProfileError(`Decoding seccomp profile failed: defaultAction must be one of ${[...actions].join(', ')}`);
+    const found = typeof p === 'object' && p !== null && p.defaultAction !== undefined ? ` (found ${JSON.stringify(p.defaultAction)})` : ' (it has none)';
+    throw new SeccompProfileError(`Decoding seccomp profile failed: defaultAction must be one of ${[...actions].join(', ')}${found}`);
   }
   const caps = new Set(capabilities);
   const rules: SeccompRule[] = [];

@@ -6,9 +6,12 @@ import {release} from 'node:os';
 import {customSeccompProfile, SeccompProfileError} from './seccomp-custom.js';
 import {defaultSeccompProfile, type SeccompProfile} from './seccomp.js';
 
+/** 'builtin' (the engine's own allow-list), 'unconfined' (no filter), or a profile in Docker's JSON format. */
+export type SeccompChoice = 'builtin' | 'unconfined' | {json: string; path?: string};
+
 export interface SecurityOptions {
-  /** 'builtin' (the engine's default), 'unconfined' (no filter), or a profile the client sent as JSON. */
-  seccomp: 'builtin' | 'unconfined' | {json: string};
+  /** 'default' (none asked for, or `seccomp=builtin`): the daemon's seccomp-profile, else the engine's own. */
+  seccomp: 'default' | 'unconfined' | {json: string};
   noNewPrivileges: boolean;
 }
 
@@ -18,7 +21,7 @@ export class SecurityOptError extends Error {
 
 /** Docker's forms: `key=value` (or the old `key:value`), plus the bare words `no-new-privileges` and `disable`. */
 export function parseSecurityOpt(options: readonly string[] | null | undefined): SecurityOptions {
-  const out: SecurityOptions = {seccomp: 'builtin', noNewPrivileges: false};
+  const out: SecurityOptions = {seccomp: 'default', noNewPrivileges: false};
   for (const opt of options ?? []) {
     if (opt === 'no-new-privileges') {
       out.noNewPrivileges = true;
@@ -30,7 +33,7 @@ export function parseSecurityOpt(options: readonly string[] | null | undefined):
     const key = opt.slice(0, opt.indexOf(sep));
     const value = opt.slice(opt.indexOf(sep) + 1);
     if (key === 'seccomp') {
-      if (value === 'unconfined' || value === 'builtin' || value === '') out.seccomp = value === 'unconfined' ? 'unconfined' : 'builtin';
+      if (value === 'unconfined' || value === 'builtin' || value === '') out.seccomp = value === 'unconfined' ? 'unconfined' : 'default';
       else {
         // The docker CLI reads a profile file and sends its contents; check it now, so a bad one is a 400.
         try {
@@ -54,8 +57,27 @@ export function parseSecurityOpt(options: readonly string[] | null | undefined):
 }
 
 /** The filter a container runs under; none when privileged or unconfined. */
-export function seccompFor(options: SecurityOptions, privileged: boolean, capabilities: readonly string[]): SeccompProfile | undefined {
-  if (privileged || options.seccomp === 'unconfined') return undefined;
-  if (options.seccomp === 'builtin') return defaultSeccompProfile(capabilities, release());
-  return customSeccompProfile(options.seccomp.json, capabilities);
+export function seccompFor(options: SecurityOptions, privileged: boolean, capabilities: readonly string[], daemonDefault: SeccompChoice = 'builtin'): SeccompProfile | undefined {
+  const choice = options.seccomp === 'default' ? daemonDefault : options.seccomp;
+  if (privileged || choice === 'unconfined') return undefined;
+  if (choice === 'builtin') return defaultSeccompProfile(capabilities, release());
+  return customSeccompProfile(choice.json, capabilities);
+}
+
+/** daemon.json seccomp-profile / --seccomp-profile: "builtin", "unconfined" or a profile file's path, read once at start. */
+export function daemonSeccompChoice(value: string, readFile: (path: string) => string): SeccompChoice {
+  if (value === 'builtin' || value === 'unconfined') return value;
+  let json: string;
+  try {
+    json = readFile(value);
+  } catch (error) {
+    throw new SecurityOptError(`cannot read the seccomp profile ${value}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    customSeccompProfile(json, []);
+  } catch (error) {
+    if (error instanceof SeccompProfileError) throw new SecurityOptError(`${value}: ${error.message}`);
+    throw error;
+  }
+  return {json, path: value};
 }

@@ -116,6 +116,34 @@ test.serial('a custom profile from a file, and bad options are refused at create
   t.true(info.includes('name=seccomp,profile=builtin'));
 });
 
+test.serial('daemon.json seccomp-profile is every container\'s default; a container\'s own option still wins; a bad profile stops the daemon', async (t) => {
+  const profile = join(dir, 'daemon-profile.json');
+  writeFileSync(profile, JSON.stringify({defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{names: ['getpid'], action: 'SCMP_ACT_ERRNO', errnoRet: 1}]}));
+  const daemon = await startTestEngine({daemonJson: {'seccomp-profile': profile}});
+  try {
+    const load = await daemon.docker(['load', '-i', (await busyboxArchive('docker')).path]);
+    t.is(load.code, 0, load.stderr);
+    const run = async (...flags: string[]) => {
+      const r = await daemon.docker(['run', '--rm', ...flags, '-v', `${dir}/probe:/probe:ro`, 'busybox', '/probe']);
+      return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+    };
+    const byDefault = await run();
+    t.is(byDefault.getpid, 'EPERM', 'the daemon\'s profile applies');
+    t.is(byDefault.keyctl, 'ok', 'instead of the built-in one');
+    const unconfined = await run('--security-opt', 'seccomp=unconfined');
+    t.is(unconfined.getpid, 'ok');
+    const info = JSON.parse((await daemon.docker(['info', '--format', '{{json .SecurityOptions}}'])).stdout);
+    t.true(info.includes(`name=seccomp,profile=${profile}`), JSON.stringify(info));
+  } finally {
+    await daemon.stop();
+  }
+  writeFileSync(profile, JSON.stringify({defaultAction: 'SCMP_ACT_SOMETIMES'}));
+  const error = await t.throwsAsync(startTestEngine({daemonJson: {'seccomp-profile': profile}}));
+  t.regex(JSON.parse(error!.message.replace(/^[^{]*/, '')).error.message, /daemon\.json: key "seccomp-profile": .*daemon-profile\.json: .*SCMP_ACT_SOMETIMES/);
+  const missing = await t.throwsAsync(startTestEngine({daemonJson: {'seccomp-profile': join(dir, 'nowhere.json')}}));
+  t.regex(JSON.parse(missing!.message.replace(/^[^{]*/, '')).error.message, /key "seccomp-profile": cannot read the seccomp profile .*nowhere\.json: ENOENT/);
+});
+
 test('the generated config with the profile validates against the OCI schema', (t) => {
   const record = {ID: 'a'.repeat(64), Config: {}, HostConfig: {}, ResolvConfPath: '/r', HostnamePath: '/h', HostsPath: '/s'} as never;
   const spec = buildOciSpec({record, rootPath: '/x', user: {uid: 0, gid: 0, additionalGids: [], home: '/root'}, env: ['A=1'], args: ['sh'], cwd: '/'});

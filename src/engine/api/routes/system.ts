@@ -118,7 +118,7 @@ export function systemRoutes(router: Router, engine: Engine): void {
       ContainerdCommit: {ID: ''},
       RuncCommit: {ID: ''},
       InitCommit: {ID: ''},
-      SecurityOptions: ['name=seccomp,profile=builtin', ...(mode === 'v2' ? ['name=cgroupns'] : [])],
+      SecurityOptions: [`name=seccomp,profile=${typeof engine.config.seccompProfile === 'string' ? engine.config.seccompProfile : engine.config.seccompProfile.path}`, ...(mode === 'v2' ? ['name=cgroupns'] : [])],
       Warnings: tcpWithoutTls ? ['WARNING: API is accessible on tcp without encryption.\n         Access to the remote API is equivalent to root access on the host.'] : null,
     });
   });
