@@ -37,8 +37,20 @@ const busybox = opts['no-session'] ? undefined : readFileSync((await buildImageA
 
 const results = [];
 const load = [loadavg()[0]];
+// Ctrl-C or a kill between boots must not leave the VM of the current run behind.
+let current;
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: destroying ${current ?? 'nothing'} before exiting`);
+    void (current ? destroyVm(current) : Promise.resolve()).catch(() => undefined).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
 for (let i = 0; i < runs; i++) {
   const name = `bench-${process.pid}-${i}`;
+  current = name;
   try {
     const started = performance.now();
     const vm = await startVm(name, {image, waitForEngine: true});
@@ -65,8 +77,13 @@ for (let i = 0; i < runs; i++) {
     result.qemuRssKiB = rssKiB(record.pid);
     results.push(result);
     log(`run ${i + 1}/${runs}: ready ${result.readyMs} ms (guest uptime ${guestUp}s), engine ${result.engineMs} ms, overlay ${(result.overlayKiB / 1024).toFixed(1)} MiB, qemu RSS ${(result.qemuRssKiB / 1024).toFixed(0)} MiB`);
+  } catch (error) {
+    // Killing the VM under a signal fails its boot: the signal handler reports and exits, not this.
+    if (stopping) await new Promise(() => {});
+    throw error;
   } finally {
     await destroyVm(name);
+    current = undefined;
   }
   load.push(loadavg()[0]);
 }
