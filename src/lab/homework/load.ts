@@ -28,7 +28,7 @@ export function parseHomework(file: string, text: string): Homework {
     if (seen.has(c.id)) throw new HomeworkError(`${file}: at /checks/${i}/id: the check id "${c.id}" is used twice`);
     seen.add(c.id);
   });
-  return {...hw, limits: {...defaults, ...hw.limits}, run: {...hw.run, exitCode: hw.run.exitCode ?? 0}, file};
+  return {...hw, images: hw.images ?? [], limits: {...defaults, ...hw.limits}, run: {...hw.run, exitCode: hw.run.exitCode ?? 0}, file};
 }
 
 export function homeworkFile(lab: string): string {
@@ -42,4 +42,15 @@ export function loadHomework(lab: string): Homework {
   const hw = parseHomework(file, readFileSync(file, 'utf8'));
   if (hw.lab !== lab) throw new HomeworkError(`${file}: at /lab: "${hw.lab}" but the file is in exercises/${lab}`);
   return hw;
+}
+
+/** A homework definition from anywhere (a course's own file); `lab` in it names the lab its results count for. */
+export function loadHomeworkFile(file: string): Homework {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new HomeworkError(`cannot read the homework definition ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return parseHomework(file, text);
 }

@@ -5,6 +5,7 @@
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
+import {checkBaseImages, loadBaseImages} from './base-images.js';
 import {evaluateChecks} from './checks.js';
 import {homeworkResults} from './results.js';
 import {emptyEngine, withSandbox} from './sandbox.js';
@@ -39,10 +40,12 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
   });
   const students = entries.filter((e) => !e.rejected);
   if (students.length === 0) return reports;
+  await checkBaseImages(hw);
   mkdirSync(opts.out, {recursive: true});
   // The whole sandbox gets room for a few times one container's limits: one student at a time runs in it.
   const sandboxLimits = {memoryBytes: hw.limits.memoryMb * 4 * 1048576, pids: hw.limits.pids * 4};
   await withSandbox(sandboxLimits, (m) => opts.progress('-', m), async (sandbox) => {
+    const baseImages = await loadBaseImages(hw, sandbox, (m) => opts.progress('-', m));
     for (const [i, entry] of students.entries()) {
       if (sandbox.signal.aborted) break;
       const started = Date.now();
@@ -57,7 +60,7 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
         const observed = `not checked: the sandbox failed (${(error as Error).message})`;
         outcomes = hw.checks.map((c) => ({id: c.id, pass: false, observed, expected: 'the sandbox checks the submission'}));
       } finally {
-        if (!sandbox.signal.aborted) await emptyEngine(sandbox).catch((error: Error) => say(`cleaning up failed: ${error.message}`));
+        if (!sandbox.signal.aborted) await emptyEngine(sandbox, baseImages).catch((error: Error) => say(`cleaning up failed: ${error.message}`));
       }
       if (sandbox.signal.aborted) break;
       const seconds = (Date.now() - started) / 1000;

@@ -23,10 +23,11 @@ export interface Sandbox {
 }
 
 /** Removes every container and image the engine holds: what one student left before the next one starts. */
-export async function emptyEngine(sandbox: Sandbox): Promise<void> {
+/** Removes every container and image but the base images (`keep`: their IDs), ready for the next student. */
+export async function emptyEngine(sandbox: Sandbox, keep: readonly string[] = []): Promise<void> {
   const containers = (await engineGet<Array<{Id: string}>>(sandbox.socket, '/containers/json?all=1')) ?? [];
   if (containers.length) spawnSync('docker', ['rm', '-f', ...containers.map((c) => c.Id)], {env: {...process.env, ...sandbox.env}, stdio: 'ignore', timeout: 60_000});
-  const images = (await engineGet<Array<{Id: string}>>(sandbox.socket, '/images/json?all=1')) ?? [];
+  const images = ((await engineGet<Array<{Id: string}>>(sandbox.socket, '/images/json?all=1')) ?? []).filter((i) => !keep.includes(i.Id));
   if (images.length) spawnSync('docker', ['rmi', '-f', ...images.map((i) => i.Id)], {env: {...process.env, ...sandbox.env}, stdio: 'ignore', timeout: 60_000});
 }
 

@@ -27,6 +27,8 @@ export const homeworkSchema = {
         outputMaxBytes: {type: 'integer', minimum: 256, maximum: 1024 * 1024},
       },
     },
+    // Base images a submission may build FROM, made from this package's recipes and loaded into the sandbox.
+    images: {type: 'array', uniqueItems: true, items: {type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$'}},
     run: {
       type: 'object', required: ['expectStdout'], additionalProperties: false,
       properties: {expectStdout: {type: 'string', minLength: 1}, exitCode: {type: 'integer', minimum: 0, maximum: 255}},

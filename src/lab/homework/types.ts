@@ -28,6 +28,8 @@ export interface Homework {
   limits: HomeworkLimits;
   run: {expectStdout: string; exitCode: number};
   checks: HomeworkCheck[];
+  /** Image recipes (busybox, debian) loaded into the sandbox before any build, for `FROM busybox` and the like. */
+  images: string[];
   /** The file it was read from. */
   file: string;
 }

@@ -1,0 +1,75 @@
+/**
+ * A course's own homework definition (--homework FILE) that allows a base image: the busybox image is made from
+ * the package's recipe and loaded into the sandbox once, kept between students, and a submission FROM an image
+ * the homework does not allow fails its build with the engine's reason.
+ */
+import test from 'ava';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {runLab} from '../helpers/cli.js';
+
+const homework = {
+  lab: 'week3',
+  title: {en: 'Week 3: a greeting from busybox'},
+  task: {en: 'Write a Dockerfile FROM busybox whose container prints "hi from busybox".'},
+  images: ['busybox'],
+  limits: {buildTimeoutSeconds: 60, runTimeoutSeconds: 10, memoryMb: 32, pids: 16, imageSizeMaxKb: 8192, submissionMaxKb: 64},
+  run: {expectStdout: 'hi from busybox'},
+  checks: [
+    {id: 'builds', kind: 'builds', weight: 1, title: {en: 'The Dockerfile builds'}},
+    {id: 'runs', kind: 'runs', weight: 2, title: {en: 'It prints the greeting'}},
+  ],
+};
+
+/** oclif wraps long errors over lines that start with " › ". */
+const flat = (text: string) => text.replace(/\s*\n\s*›?\s*/g, ' ');
+
+function course(): {dir: string; file: string; subs: string} {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-homework-course-'));
+  const file = join(dir, 'homework.json');
+  writeFileSync(file, JSON.stringify(homework, null, 2));
+  const subs = join(dir, 'submissions');
+  const student = (id: string, dockerfile: string) => {
+    mkdirSync(join(subs, id), {recursive: true});
+    writeFileSync(join(subs, id, 'Dockerfile'), dockerfile);
+  };
+  student('ann', 'FROM busybox\nRUN echo "hi from busybox" > /greeting\nCMD ["cat", "/greeting"]\n');
+  student('ben', 'FROM busybox\nCMD ["echo", "hi from busybox"]\n');
+  student('cid-debian', 'FROM debian:bookworm\nCMD ["echo", "hi from busybox"]\n');
+  return {dir, file, subs};
+}
+
+test('a base image from the recipes is loaded once, kept between students, and only it is there', async (t) => {
+  const c = course();
+  t.teardown(() => rmSync(c.dir, {recursive: true, force: true}));
+  const out = join(c.dir, 'grades');
+  const r = await runLab(['homework', 'check', c.subs, '--homework', c.file, '--out', out, '--json'], {}, 240_000);
+  t.is(r.code, 0, r.stderr);
+  t.is((r.stderr.match(/image busybox: loading into the sandbox/g) ?? []).length, 1);
+  const report = JSON.parse(r.stdout) as {lab: string; students: Array<{student: string; score: number; checks: Array<{id: string; pass: boolean; observed: string}>}>};
+  t.is(report.lab, 'week3');
+  const score = (s: string) => report.students.find((x) => x.student === s)!;
+  // ann builds second-to-none and ben after her: the base image survived the clean-up between them.
+  t.is(score('ann').score, 3, JSON.stringify(score('ann').checks));
+  t.is(score('ben').score, 3, JSON.stringify(score('ben').checks));
+  t.is(score('cid-debian').score, 0);
+  t.regex(score('cid-debian').checks.find((x) => x.id === 'builds')!.observed, /debian:bookworm/);
+  t.true(existsSync(join(out, 'ann-week3-results.json')));
+  t.like(JSON.parse(readFileSync(join(out, 'ann-week3-results.json'), 'utf8')), {score: 3, extra_data: {lab: 'week3', provider: 'sandbox'}});
+});
+
+test('an image the recipes cannot make, and a homework file that is not there, are named', async (t) => {
+  const c = course();
+  t.teardown(() => rmSync(c.dir, {recursive: true, force: true}));
+  writeFileSync(c.file, JSON.stringify({...homework, images: ['busybox', 'alpine']}));
+  const bad = await runLab(['homework', 'check', c.subs, '--homework', c.file]);
+  t.not(bad.code, 0);
+  t.regex(flat(bad.stderr), /homework\.json: at \/images\/1: no image recipe "alpine" \(there are: .*busybox/);
+  const missing = await runLab(['homework', 'check', c.subs, '--homework', join(c.dir, 'nope.json')]);
+  t.not(missing.code, 0);
+  t.regex(flat(missing.stderr), /cannot read the homework definition .*nope\.json: ENOENT/);
+  const both = await runLab(['homework', 'check', c.subs]);
+  t.not(both.code, 0);
+  t.regex(both.stderr, /--lab|--homework/);
+});
