@@ -61,7 +61,7 @@ test.serial('the lifecycle: run --rm, run -d, ps, top, logs, inspect, stop, ps -
   t.is((await engine.docker(['start', 'web'])).code, 0);
   t.true((await inspect('web')).State.Running);
   t.is((await engine.docker(['kill', 'web'])).code, 0);
-  for (let i = 0; i < 50 && (await inspect('web')).State.Running; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && (await inspect('web')).State.Running; i++) await new Promise((r) => setTimeout(r, 50));
   t.is((await inspect('web')).State.ExitCode, 137);
   const rm = await engine.docker(['rm', 'web']);
   t.is(rm.stdout.trim(), 'web', rm.stderr);

@@ -42,7 +42,11 @@ test.serial('ctrl-p ctrl-q detaches and docker attach gets the same shell back',
   t.regex(ps.stdout, /^keep Up/m, 'still running after detach');
 
   const second = terminal('docker attach keep');
-  await new Promise((r) => setTimeout(r, 500));
+  // attach prints nothing of its own: press Enter until the shell's prompt shows that keys reach it.
+  for (let i = 0; i < 40 && !/\/ #/.test(second.screen()); i++) {
+    second.type('Enter');
+    await new Promise((r) => setTimeout(r, 250));
+  }
   second.type('echo mark=$MARK; exit 7', 'Enter');
   const screen = await second.waitFor(/EXIT=\d+/);
   t.regex(screen, /mark=same-shell/);
