@@ -55,6 +55,7 @@ export class ExecManager {
   create(containerRef: string, config: ExecConfig): ExecRecord {
     const c = this.containers.get(containerRef);
     if (!c.State.Running) throw conflict(`container ${c.ID} is not running`);
+    if (c.State.Paused) throw conflict(`Container ${c.ID} is paused, unpause the container before exec`);
     if (!Array.isArray(config.Cmd) || config.Cmd.length === 0) throw conflict('No exec command specified');
     const id = randomBytes(32).toString('hex');
     const record: ExecRecord = {ID: id, ContainerID: c.ID, config, Running: false, ExitCode: null, Pid: 0, stateDir: join(this.paths.stateDir(c.ID), `e${id.slice(0, 12)}`)};

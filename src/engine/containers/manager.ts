@@ -94,6 +94,7 @@ export class ContainerManager {
 
   async start(ref: string): Promise<'started' | 'already'> {
     const c = this.store.get(ref);
+    if (c.State.Paused) throw conflict('cannot start a paused container, try unpause instead');
     if (c.State.Running) return 'already';
     if (c.State.Status === 'removing') throw conflict(`container ${c.ID} is marked for removal and cannot be started`);
     let handle;
@@ -161,7 +162,7 @@ export class ContainerManager {
       unmountRwLayer(rwLayerPaths(this.images.layers, c.MountID)).catch(() => {}),
       this.network?.disconnect(c).catch((e: Error) => this.log.warn('network cleanup failed', {id, error: e.message})),
     ]);
-    c.State = {...c.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exit.exitCode, FinishedAt: exit.finishedAt || new Date().toISOString(), OOMKilled: oomKilled};
+    c.State = {...c.State, Status: 'exited', Running: false, Paused: false, Pid: 0, ExitCode: exit.exitCode, FinishedAt: exit.finishedAt || new Date().toISOString(), OOMKilled: oomKilled};
     c.ShimPid = 0;
     this.store.save(c);
     if (oomKilled) this.emit(c, 'oom');
@@ -207,6 +208,28 @@ export class ContainerManager {
     if (!sig) throw new ApiError(400, `invalid signal: ${signal}`);
     await this.runc.kill(c.ID, sig);
     this.emit(c, 'kill', {signal: String(sig)});
+    // A frozen process cannot act on the signal (under cgroup v1 not even SIGKILL): thaw it, as dockerd does.
+    if (c.State.Paused) await this.unpause(c.ID).catch((e: Error) => this.log.warn('unpause after kill failed', {id: c.ID, error: e.message}));
+  }
+
+  /** `docker pause`: the cgroup freezer stops every process of the container where it is, until unpause. */
+  async pause(ref: string): Promise<void> {
+    const c = this.store.get(ref);
+    if (!c.State.Running) throw conflict(`Container ${c.ID} is not running`);
+    if (c.State.Paused) throw conflict(`Container ${c.ID} is already paused`);
+    await this.runc.pause(c.ID);
+    c.State = {...c.State, Status: 'paused', Paused: true};
+    this.store.save(c);
+    this.emit(c, 'pause');
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const c = this.store.get(ref);
+    if (!c.State.Paused) throw conflict(`Container ${c.ID} is not paused`);
+    await this.runc.resume(c.ID);
+    c.State = {...c.State, Status: c.State.Running ? 'running' : c.State.Status, Paused: false};
+    this.store.save(c);
+    this.emit(c, 'unpause');
   }
 
   /** SIGTERM (or the image's STOPSIGNAL), then SIGKILL after the timeout. Returns false when it was not running. */
@@ -219,6 +242,7 @@ export class ContainerManager {
     const stopped = await Promise.race([exit.promise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.max(0, t) * 1000))]);
     if (!stopped && this.store.find(c.ID)?.State.Running) {
       await this.runc.kill(c.ID, 9, true).catch(() => {});
+      if (c.State.Paused) await this.runc.resume(c.ID).catch(() => {});
       await exit.promise;
     }
     this.emit(c, 'stop');
@@ -240,6 +264,7 @@ export class ContainerManager {
       if (!opts.force) throw conflict(`cannot remove container "${c.Name}": container is running: stop the container before removing or force remove`);
       const exit = this.wait(c.ID, 'next-exit');
       await this.runc.kill(c.ID, 9, true).catch(() => {});
+      if (c.State.Paused) await this.runc.resume(c.ID).catch(() => {});
       await Promise.race([exit.promise, new Promise((r) => setTimeout(r, 5000))]);
     }
     const current = this.store.find(c.ID);

@@ -7,7 +7,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {cgroupMode} from '../util/cgroup-mode.js';
 
-export type Controller = 'memory' | 'cpu' | 'cpuacct' | 'pids' | 'blkio';
+export type Controller = 'memory' | 'cpu' | 'cpuacct' | 'pids' | 'blkio' | 'freezer';
 
 export interface ContainerCgroup {
   version: 1 | 2;

@@ -29,6 +29,15 @@ export class Runc {
     return this.run(['start', id]);
   }
 
+  /** The cgroup freezer: every process of the container stops where it is (`docker pause`). */
+  pause(id: string): Promise<string> {
+    return this.run(['pause', id]);
+  }
+
+  resume(id: string): Promise<string> {
+    return this.run(['resume', id]);
+  }
+
   kill(id: string, signal: string | number, all = false): Promise<string> {
     return this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
   }

@@ -91,6 +91,16 @@ export function containerRoutes(router: Router, engine: Engine): void {
     sendNoContent(res);
   });
 
+  router.post('/containers/{id}/pause', async ({res, params}) => {
+    await containers.pause(params.id);
+    sendNoContent(res);
+  });
+
+  router.post('/containers/{id}/unpause', async ({res, params}) => {
+    await containers.unpause(params.id);
+    sendNoContent(res);
+  });
+
   router.post('/containers/{id}/kill', async ({res, params, query}) => {
     await containers.kill(params.id, query.get('signal') || 'SIGKILL');
     sendNoContent(res);
