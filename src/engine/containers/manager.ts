@@ -24,6 +24,7 @@ import {ExecManager} from './exec.js';
 import {launch, runtimePaths, type RuntimePaths} from './launch.js';
 import {DEFAULT_LOG_CONFIG, logConfigError, mergeLogConfig, type LogConfig} from './log-config.js';
 import {checkName} from './names.js';
+import {applyUpdate, updatedHostConfig, type UpdateRequest} from './update.js';
 import {zeroTime, type ContainerRecord} from './record.js';
 import {containerLayerUse, removeRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
 
@@ -210,6 +211,24 @@ export class ContainerManager {
     this.emit(c, 'kill', {signal: String(sig)});
     // A frozen process cannot act on the signal (under cgroup v1 not even SIGKILL): thaw it, as dockerd does.
     if (c.State.Paused) await this.unpause(c.ID).catch((e: Error) => this.log.warn('unpause after kill failed', {id: c.ID, error: e.message}));
+  }
+
+  /** `docker update`: new limits in the record, and in the cgroup at once when it runs. */
+  async update(ref: string, req: UpdateRequest): Promise<string[]> {
+    const c = this.store.get(ref);
+    const before = c.HostConfig;
+    c.HostConfig = updatedHostConfig(c.HostConfig, req);
+    if (c.State.Running) {
+      try {
+        await applyUpdate(c, req, this.runc, this.paths.stateDir(c.ID));
+      } catch (error) {
+        c.HostConfig = before;
+        throw new ApiError(500, `Cannot update container ${c.ID}: ${(error as Error).message}`);
+      }
+    }
+    this.store.save(c);
+    this.emit(c, 'update');
+    return [];
   }
 
   /** `docker pause`: the cgroup freezer stops every process of the container where it is, until unpause. */

@@ -161,6 +161,19 @@ function extraGroups(rootfs: string, names: string[]): number[] {
   });
 }
 
+/** The cgroup part of linux.resources for a HostConfig: what `runc update` can change on a running container. */
+export function cgroupResources(hostConfig: HostConfig): Record<string, unknown> {
+  const h = hostConfig as HostConfig & ResourceConfig;
+  const r: Record<string, unknown> = {};
+  const memory = memoryOf(h, cgroupMode() !== 'v2');
+  if (memory) r.memory = memory;
+  const cpu = cpuOf(h);
+  if (cpu) r.cpu = cpu;
+  if ((h.PidsLimit ?? 0) > 0) r.pids = {limit: h.PidsLimit};
+  if ((h.BlkioWeight ?? 0) > 0) r.blockIO = {weight: h.BlkioWeight};
+  return r;
+}
+
 export function applyResources(spec: SpecParts, c: ContainerRecord, rootfs: string): void {
   const h = c.HostConfig as HostConfig & ResourceConfig;
   const v1 = cgroupMode() !== 'v2';

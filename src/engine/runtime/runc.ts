@@ -38,6 +38,11 @@ export class Runc {
     return this.run(['resume', id]);
   }
 
+  /** New cgroup limits for a running container, from a linux.resources JSON file. */
+  update(id: string, resourcesFile: string): Promise<string> {
+    return this.run(['update', '--resources', resourcesFile, id]);
+  }
+
   kill(id: string, signal: string | number, all = false): Promise<string> {
     return this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
   }

@@ -5,6 +5,7 @@ import type {CreateRequest} from '../../containers/create.js';
 import type {ContainerRecord} from '../../containers/record.js';
 import {rwLayerPaths} from '../../containers/rw-layer.js';
 import {top} from '../../containers/top.js';
+import type {UpdateRequest} from '../../containers/update.js';
 import {inspect, summary} from '../../containers/views.js';
 import type {Engine} from '../../daemon/engine.js';
 import type {ContainerConfig} from '../../images/image-config.js';
@@ -89,6 +90,12 @@ export function containerRoutes(router: Router, engine: Engine): void {
     const t = query.get('t');
     await containers.restart(params.id, t === null ? undefined : Number(t));
     sendNoContent(res);
+  });
+
+  router.post('/containers/{id}/update', async ({req, res, params}) => {
+    const body = await readJsonBody<UpdateRequest>(req);
+    if (!body || typeof body !== 'object') throw badRequest('update configuration is required');
+    sendJson(res, 200, {Warnings: await containers.update(params.id, body)});
   });
 
   router.post('/containers/{id}/pause', async ({res, params}) => {

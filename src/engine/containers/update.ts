@@ -1,0 +1,65 @@
+/**
+ * `docker update`: new limits for a container, running or not. The record's HostConfig takes the fields the
+ * request sets (as dockerd, a field left at zero keeps its value), is checked like a create, and a running
+ * container's cgroup is rewritten by `runc update` at once.
+ */
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {badRequest} from '../api/errors.js';
+import {checkHostConfig, cgroupResources} from '../runtime/resources.js';
+import type {Runc} from '../runtime/runc.js';
+import type {ContainerRecord, HostConfig} from './record.js';
+
+/** The request body's fields this engine applies (Docker's UpdateConfig, less the block-I/O device lists). */
+export interface UpdateRequest {
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  PidsLimit?: number | null;
+  BlkioWeight?: number;
+  RestartPolicy?: {Name: string; MaximumRetryCount?: number};
+}
+
+const numeric = ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'BlkioWeight'] as const;
+
+/** The HostConfig the update leads to; throws Docker's 400s. */
+export function updatedHostConfig(current: HostConfig, req: UpdateRequest): HostConfig {
+  const next: Record<string, unknown> = {...current};
+  for (const key of numeric) {
+    const value = req[key];
+    if (value === undefined || value === null || value === 0) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw badRequest(`${key}: expected a number`);
+    next[key] = value;
+  }
+  // --cpus replaces a period and quota given before, and the other way round; both at once is the create's error.
+  if ((req.NanoCpus ?? 0) > 0 && ((req.CpuPeriod ?? 0) > 0 || (req.CpuQuota ?? 0) > 0)) checkHostConfig(req as HostConfig);
+  if ((req.NanoCpus ?? 0) > 0) next.CpuPeriod = next.CpuQuota = 0;
+  if ((req.CpuPeriod ?? 0) > 0 || (req.CpuQuota ?? 0) > 0) next.NanoCpus = 0;
+  if (req.CpusetCpus) next.CpusetCpus = req.CpusetCpus;
+  if (req.CpusetMems) next.CpusetMems = req.CpusetMems;
+  if (req.PidsLimit !== undefined && req.PidsLimit !== null && req.PidsLimit !== 0) next.PidsLimit = req.PidsLimit > 0 ? req.PidsLimit : 0;
+  if (req.RestartPolicy?.Name !== undefined && req.RestartPolicy.Name !== '') next.RestartPolicy = req.RestartPolicy;
+  const memory = (next.Memory as number | undefined) ?? 0;
+  const swap = (next.MemorySwap as number | undefined) ?? 0;
+  if ((req.Memory ?? 0) > 0 && !(req.MemorySwap ?? 0) && swap > 0 && memory > swap) {
+    throw badRequest('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
+  }
+  checkHostConfig(next as HostConfig);
+  return next as HostConfig;
+}
+
+/** Applies the new limits to a running container's cgroup (through a resources file, as `runc update -r`). */
+export async function applyUpdate(c: ContainerRecord, req: UpdateRequest, runc: Runc, stateDir: string): Promise<void> {
+  const resources = cgroupResources(c.HostConfig);
+  // --pids-limit -1 (or 0 with a limit set before): back to no limit, which runc writes as "max".
+  if (req.PidsLimit !== undefined && req.PidsLimit !== null && req.PidsLimit < 0) resources.pids = {limit: -1};
+  const file = join(stateDir, 'update.json');
+  writeFileSync(file, JSON.stringify(resources));
+  await runc.update(c.ID, file);
+}
