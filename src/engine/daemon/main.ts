@@ -4,6 +4,7 @@ import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:f
 import {dirname, join} from 'node:path';
 import {Router} from '../api/router.js';
 import {buildRoutes} from '../api/routes/build.js';
+import {containerArchiveRoutes} from '../api/routes/container-archive.js';
 import {containerIoRoutes} from '../api/routes/container-io.js';
 import {containerStatsRoutes} from '../api/routes/container-stats.js';
 import {containerRoutes} from '../api/routes/containers.js';
@@ -79,6 +80,7 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
   buildRoutes(router, engine);
   containerRoutes(router, engine);
   containerIoRoutes(router, engine);
+  containerArchiveRoutes(router, engine);
   execRoutes(router, engine);
   containerStatsRoutes(router, engine);
   volumeRoutes(router, engine);
