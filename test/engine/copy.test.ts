@@ -139,3 +139,19 @@ test.serial('hostile archives sent to the API cannot write outside the container
   t.is(notDir.status, 400);
   t.regex(notDir.text, /extraction point is not a directory/);
 });
+
+test.serial('docker export gives the root file system alone, and docker import makes an image of it', async (t) => {
+  t.is((await sh('box', 'echo exported > /marker')).code, 0);
+  const file = join(host, 'box.tar');
+  const exp = await engine.docker(['export', '-o', file, 'box']);
+  t.is(exp.code, 0, exp.stderr);
+  const list = (await import('node:child_process')).execFileSync('tar', ['-tf', file]).toString().split('\n');
+  t.true(list.includes('./marker'));
+  t.true(list.includes('./bin/busybox'));
+  t.false(list.some((n) => n.startsWith('./proc/') && n !== './proc/'), 'the kernel\'s /proc is not in it');
+  const imp = await engine.docker(['import', file, 'flat:latest']);
+  t.is(imp.code, 0, imp.stderr);
+  const run = await engine.docker(['run', '--rm', 'flat', 'cat', '/marker']);
+  t.is(run.stdout, 'exported\n');
+  t.is(JSON.parse((await engine.docker(['image', 'inspect', 'flat'])).stdout)[0].RootFS.Layers.length, 1, 'one layer: the image is flattened');
+});

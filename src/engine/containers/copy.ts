@@ -101,12 +101,17 @@ export async function tarInto(target: CopyTarget, dir: string, archive: Readable
   if (r.code !== 0) throw new CopyError(`cannot extract the archive into ${dir}: ${r.stderr.replace(/^tar: /, '') || `tar exited ${r.code}`}`);
 }
 
+/** `docker export`: the container's root file system as one tar, without its volumes or the kernel's /proc and /sys. */
+export function tarOfRoot(root: string): ChildProcess {
+  return spawn(copier(), copierArgs({root}, ['tar', '-c', '-f', '-', '-C', '/', '.']), {stdio: ['ignore', 'pipe', 'pipe']});
+}
+
 /**
- * Runs `work` against the container's files: a running container through its process, a stopped one through its
- * root, mounted for the time it takes (and unmounted again unless the container started meanwhile).
+ * Runs `work` against the container's files: a running container through its process, a stopped one (or any, with
+ * `rootOnly`) through its root, mounted for the time it takes (and unmounted again unless the container started meanwhile).
  */
-export async function withCopyTarget<T>(c: ContainerRecord, layers: LayerStore, work: (target: CopyTarget) => Promise<T>): Promise<T> {
-  if (c.State.Running && c.State.Pid > 0) return work({pid: c.State.Pid});
+export async function withCopyTarget<T>(c: ContainerRecord, layers: LayerStore, work: (target: CopyTarget) => Promise<T>, rootOnly = false): Promise<T> {
+  if (!rootOnly && c.State.Running && c.State.Pid > 0) return work({pid: c.State.Pid});
   const paths = rwLayerPaths(layers, c.MountID);
   const mountedHere = !isMounted(paths.merged);
   await mountRwLayer(layers, paths);

@@ -1,6 +1,6 @@
-/** `docker cp`: HEAD (stat), GET (a tar of a path) and PUT (a tar unpacked into a directory) on /containers/{id}/archive. */
+/** `docker cp` (HEAD, GET and PUT on /containers/{id}/archive) and `docker export` (a tar of the container's root). */
 import {once} from 'node:events';
-import {CopyError, statHeader, statPath, tarFrom, tarInto, withCopyTarget} from '../../containers/copy.js';
+import {CopyError, statHeader, statPath, tarFrom, tarInto, tarOfRoot, withCopyTarget} from '../../containers/copy.js';
 import type {ContainerRecord} from '../../containers/record.js';
 import type {Engine} from '../../daemon/engine.js';
 import {ApiError, badRequest, notFound} from '../errors.js';
@@ -52,6 +52,19 @@ export function containerArchiveRoutes(router: Router, engine: Engine): void {
       if (code !== 0) engine.log.warn('docker cp: tar of a container path failed', {id: c.ID.slice(0, 12), path, error: stderr.trim()});
       else engine.events.emit('container', 'archive-path', c.ID, {name: c.Name.slice(1), path});
     }).catch((e: unknown) => Promise.reject(copyFailure(e)));
+  });
+
+  router.get('/containers/{id}/export', async ({req, res, params}) => {
+    const c = store.get(params.id);
+    await withCopyTarget(c, layers, async (target) => {
+      const tar = tarOfRoot((target as {root: string}).root);
+      const closed = once(tar, 'close');
+      req.socket.once('close', () => tar.kill('SIGKILL'));
+      res.writeHead(200, {'Content-Type': 'application/x-tar'});
+      tar.stdout!.pipe(res);
+      await closed;
+    }, true).catch((e: unknown) => Promise.reject(copyFailure(e)));
+    engine.events.emit('container', 'export', c.ID, {name: c.Name.slice(1)});
   });
 
   router.add('PUT', '/containers/{id}/archive', async ({req, res, params, query}) => {
