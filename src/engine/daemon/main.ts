@@ -6,6 +6,7 @@ import {Router} from '../api/router.js';
 import {buildRoutes} from '../api/routes/build.js';
 import {containerArchiveRoutes} from '../api/routes/container-archive.js';
 import {containerIoRoutes} from '../api/routes/container-io.js';
+import {systemDfRoutes} from '../api/routes/system-df.js';
 import {containerStatsRoutes} from '../api/routes/container-stats.js';
 import {containerRoutes} from '../api/routes/containers.js';
 import {execRoutes} from '../api/routes/exec.js';
@@ -81,6 +82,7 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
   containerRoutes(router, engine);
   containerIoRoutes(router, engine);
   containerArchiveRoutes(router, engine);
+  systemDfRoutes(router, engine);
   execRoutes(router, engine);
   containerStatsRoutes(router, engine);
   volumeRoutes(router, engine);
