@@ -45,6 +45,9 @@ test('images, containers and volumes with their sizes; shared layers counted onc
   t.is(busybox.Containers, '1');
   t.is(busybox.SharedSize, withBlob.SharedSize, 'the busybox layer is what both share');
   t.is(withBlob.UniqueSize, '2.097MB', 'the COPY layer is withblob\'s alone');
+  const ps = await engine.docker(['ps', '-a', '-s', '--format', '{{.Names}} {{.Size}}']);
+  t.regex(ps.stdout, /^writer 1\.05MB \(virtual \d/m, 'ps -s: what the container wrote, and with its image');
+  t.is((await engine.docker(['inspect', '-s', '-f', '{{.SizeRw}}', 'writer'])).stdout.trim(), String(MB));
   const table = await engine.docker(['system', 'df']);
   t.regex(table.stdout, /^TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE$/m);
   t.regex(table.stdout, /^Build Cache\s+0\s+0\s+0B\s+0B$/m);

@@ -4,6 +4,7 @@ import {commitContainer} from '../../containers/commit.js';
 import type {CreateRequest} from '../../containers/create.js';
 import type {ContainerRecord} from '../../containers/record.js';
 import {rwLayerPaths} from '../../containers/rw-layer.js';
+import {containerSizes} from '../../containers/size.js';
 import {top} from '../../containers/top.js';
 import type {UpdateRequest} from '../../containers/update.js';
 import {inspect, summary} from '../../containers/views.js';
@@ -38,14 +39,15 @@ export function containerRoutes(router: Router, engine: Engine): void {
   const containers = engine.containers;
   const store = containers.store;
 
-  router.get('/containers/json', ({res, query}) => {
+  router.get('/containers/json', async ({res, query}) => {
     const filters = parseFilters(query);
     checkFilterNames(filters, ['id', 'name', 'status', 'exited', 'label', 'ancestor', 'before', 'since', 'network', 'volume', 'health', 'isolation', 'publish', 'expose', 'is-task']);
     const all = queryBool(query, 'all') || filters.has('status') || filters.has('exited');
     let list = store.all().filter((c) => (all || c.State.Running) && matchesFilters(engine, c, filters));
     const limit = Number(query.get('limit') ?? -1);
     if (limit > 0) list = list.slice(0, limit);
-    sendJson(res, 200, list.map(summary));
+    const withSize = queryBool(query, 'size');
+    sendJson(res, 200, await Promise.all(list.map(async (c) => ({...summary(c), ...(withSize ? await containerSizes(c, engine.images) : {})}))));
   });
 
   router.post('/containers/create', async ({req, res, query}) => {
@@ -73,7 +75,10 @@ export function containerRoutes(router: Router, engine: Engine): void {
     sendJson(res, 200, {ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed});
   });
 
-  router.get('/containers/{id}/json', ({res, params}) => sendJson(res, 200, inspect(store.get(params.id), engine.images.layers)));
+  router.get('/containers/{id}/json', async ({res, params, query}) => {
+    const c = store.get(params.id);
+    sendJson(res, 200, {...inspect(c, engine.images.layers), ...(queryBool(query, 'size') ? await containerSizes(c, engine.images) : {})});
+  });
 
   router.post('/containers/{id}/start', async ({res, params}) => {
     const result = await containers.start(params.id);

@@ -4,7 +4,7 @@
  * (what it changed), a volume's the data under it.
  */
 import {summary as containerSummary} from '../../containers/views.js';
-import {rwLayerPaths} from '../../containers/rw-layer.js';
+import {containerSizes} from '../../containers/size.js';
 import type {Engine} from '../../daemon/engine.js';
 import {summary as imageSummary} from '../../images/views.js';
 import {diffSize} from '../../layers/index.js';
@@ -37,11 +37,7 @@ export function systemDfRoutes(router: Router, engine: Engine): void {
       }));
     }
     if (wants('container')) {
-      out.Containers = await Promise.all(containers.map(async (c) => {
-        const sizeRw = await sizeOf(rwLayerPaths(images.layers, c.MountID).upper);
-        const image = images.find(c.Image);
-        return {...containerSummary(c), SizeRw: sizeRw, SizeRootFs: sizeRw + (image ? images.size(image) : 0)};
-      }));
+      out.Containers = await Promise.all(containers.map(async (c) => ({...containerSummary(c), ...(await containerSizes(c, images))})));
     }
     if (wants('volume')) {
       out.Volumes = await Promise.all(engine.volumes.list().map(async (v) => ({
