@@ -24,6 +24,8 @@ import {ExecManager} from './exec.js';
 import {launch, runtimePaths, type RuntimePaths} from './launch.js';
 import {DEFAULT_LOG_CONFIG, logConfigError, mergeLogConfig, type LogConfig} from './log-config.js';
 import {checkName} from './names.js';
+import {checkRestartPolicy} from './restart-policy.js';
+import {Restarts} from './restarts.js';
 import {applyUpdate, updatedHostConfig, type UpdateRequest} from './update.js';
 import {zeroTime, type ContainerRecord} from './record.js';
 import {containerLayerUse, removeRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
@@ -37,6 +39,7 @@ export class ContainerManager {
   readonly attach = new AttachHub();
   readonly execs: ExecManager;
   private readonly logConfig: LogConfig;
+  private readonly restarts: Restarts;
   private readonly exitWaiters = new Map<string, Set<(code: number) => void>>();
   private readonly removeWaiters = new Map<string, Set<() => void>>();
 
@@ -54,6 +57,7 @@ export class ContainerManager {
     volumes.track(this.store);
     this.paths = runtimePaths(runtime.execRoot, runtime.cgroupParent, runtime.seccomp);
     this.logConfig = runtime.logConfig ?? DEFAULT_LOG_CONFIG;
+    this.restarts = new Restarts(this.store, (id) => this.start(id, true), log);
     this.runc = new Runc(this.paths.runcRoot);
     this.execs = new ExecManager(this.store, images.layers, this.paths, events);
     images.containerLayers = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).chains;
@@ -70,6 +74,7 @@ export class ContainerManager {
 
   create(req: CreateRequest, name: string | null): ContainerRecord {
     checkHostConfig(req.HostConfig ?? {});
+    checkRestartPolicy(req.HostConfig ?? {});
     const logConfig = mergeLogConfig(req.HostConfig?.LogConfig, this.logConfig);
     const logProblem = logConfigError(logConfig.Type, logConfig.Config);
     if (logProblem) throw badRequest(logProblem);
@@ -93,10 +98,15 @@ export class ContainerManager {
     return this.store.flush();
   }
 
-  async start(ref: string): Promise<'started' | 'already'> {
+  /** `byPolicy`: a restart policy's start, which keeps the container shown as restarting until it runs. */
+  async start(ref: string, byPolicy = false): Promise<'started' | 'already'> {
     const c = this.store.get(ref);
     if (c.State.Paused) throw conflict('cannot start a paused container, try unpause instead');
     if (c.State.Running) return 'already';
+    if (!byPolicy) {
+      this.restarts.cancel(c);
+      c.HasBeenManuallyStopped = false;
+    }
     if (c.State.Status === 'removing') throw conflict(`container ${c.ID} is marked for removal and cannot be started`);
     let handle;
     try {
@@ -115,7 +125,7 @@ export class ContainerManager {
       await this.runc.delete(c.ID, true).catch(() => {});
       throw await this.failStart(c, error);
     }
-    c.State = {...c.State, Status: 'running', Running: true, Pid: handle.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime, OOMKilled: false};
+    c.State = {...c.State, Status: 'running', Running: true, Restarting: false, Pid: handle.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime, OOMKilled: false};
     // On disk before the start is answered: a daemon killed right after must find the container running (and
     // its shim) when it comes back, not a record that still says "created".
     await this.store.save(c);
@@ -128,7 +138,7 @@ export class ContainerManager {
   private async failStart(c: ContainerRecord, error: unknown): Promise<Error> {
     const message = (error as Error).message;
     const code = /not found|no such file or directory/.test(message) ? 127 : /permission denied/.test(message) ? 126 : 128;
-    c.State = {...c.State, Status: c.State.StartedAt === zeroTime ? 'created' : 'exited', Running: false, Pid: 0, ExitCode: code, Error: message};
+    c.State = {...c.State, Status: c.State.StartedAt === zeroTime ? 'created' : 'exited', Running: false, Restarting: false, Pid: 0, ExitCode: code, Error: message};
     await this.network?.disconnect(c).catch((e: Error) => this.log.warn('network cleanup failed', {id: c.ID, error: e.message}));
     this.store.save(c);
     await unmountRwLayer(rwLayerPaths(this.images.layers, c.MountID)).catch(() => {});
@@ -170,6 +180,7 @@ export class ContainerManager {
     this.emit(c, 'die', {exitCode: String(exit.exitCode)});
     this.notifyExit(c, exit.exitCode);
     if (c.HostConfig.AutoRemove) await this.remove(c.ID, {force: false}).catch(() => {});
+    else this.restarts.afterExit(c, exit.exitCode);
   }
 
   private notifyExit(c: ContainerRecord, code: number): void {
@@ -204,6 +215,8 @@ export class ContainerManager {
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
     const c = this.store.get(ref);
+    if (c.State.Running || c.State.Restarting) c.HasBeenManuallyStopped = true;
+    this.restarts.cancel(c);
     if (!c.State.Running) throw conflict(`cannot kill container: ${ref}: container ${c.ID} is not running`);
     const sig = /^\d+$/.test(signal) ? Number(signal) : (constants.signals as Record<string, number>)[signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`];
     if (!sig) throw new ApiError(400, `invalid signal: ${signal}`);
@@ -254,7 +267,13 @@ export class ContainerManager {
   /** SIGTERM (or the image's STOPSIGNAL), then SIGKILL after the timeout. Returns false when it was not running. */
   async stop(ref: string, timeoutSeconds?: number, signal?: string): Promise<boolean> {
     const c = this.store.get(ref);
-    if (!c.State.Running) return false;
+    const wasRestarting = c.State.Restarting;
+    if (c.State.Running || wasRestarting) c.HasBeenManuallyStopped = true;
+    this.restarts.cancel(c);
+    if (!c.State.Running) {
+      if (wasRestarting) this.store.save(c);
+      return wasRestarting;
+    }
     const t = timeoutSeconds ?? c.Config.StopTimeout ?? 10;
     const exit = this.wait(c.ID, 'next-exit');
     await this.kill(c.ID, signal || c.Config.StopSignal || 'SIGTERM').catch(() => {});
@@ -279,6 +298,8 @@ export class ContainerManager {
   /** `volumes` (rm -v) also removes the container's anonymous volumes, as a --rm container's removal does. */
   async remove(ref: string, opts: {force: boolean; volumes?: boolean}): Promise<void> {
     const c = this.store.get(ref);
+    if (c.State.Restarting && !opts.force) throw conflict(`cannot remove container "${c.Name}": container is restarting: stop the container before removing or force remove`);
+    this.restarts.forget(c);
     if (c.State.Running) {
       if (!opts.force) throw conflict(`cannot remove container "${c.Name}": container is running: stop the container before removing or force remove`);
       const exit = this.wait(c.ID, 'next-exit');
@@ -315,6 +336,11 @@ export class ContainerManager {
     c.Name = `/${name}`;
     this.store.save(c);
     this.emit(c, 'rename', {oldName: old});
+  }
+
+  /** At daemon start, once networks are ready: the containers whose restart policy brings them back. */
+  startByPolicy(): Promise<void> {
+    return this.restarts.startWithDaemon();
   }
 
   /** After a daemon restart: reconnect to live shims; finish containers that ended while the daemon was away. */

@@ -61,6 +61,8 @@ export interface ContainerRecord {
   Name: string;
   State: ContainerState;
   RestartCount: number;
+  /** Stopped or killed by hand: a restart policy leaves it down (dockerd's HasBeenManuallyStopped). */
+  HasBeenManuallyStopped?: boolean;
   /** The container layer's overlay2 dir (layerdb/mounts/<id>/mount-id). */
   MountID: string;
   ShimPid: number;

@@ -72,6 +72,8 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
   };
   containers.restore();
   await network.reconcile(containers.store.all());
+  // Once networks are ready: --restart always / unless-stopped containers come back with the daemon.
+  void containers.startByPolicy();
   // After the containers are known, so their layers count as in use.
   const recovered = images.recover();
   if (recovered.removedLayers > 0) log.info(`removed ${recovered.removedLayers} layer(s) left by an interrupted operation`);

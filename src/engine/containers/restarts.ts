@@ -1,0 +1,57 @@
+/** Carrying out restart policies: the back-off timers, their cancelling, and the starts at daemon start. */
+import type {Logger} from '../util/log.js';
+import type {ContainerStore} from './container-store.js';
+import type {ContainerRecord} from './record.js';
+import {RestartBackoff, shouldRestart, startsWithDaemon} from './restart-policy.js';
+
+export class Restarts {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly backoff = new RestartBackoff();
+
+  constructor(
+    private readonly store: ContainerStore,
+    private readonly start: (id: string) => Promise<unknown>,
+    private readonly log: Logger,
+  ) {}
+
+  /** A container just ended with `code`: if its policy says so, it shows as restarting and starts after the back-off. */
+  afterExit(c: ContainerRecord, code: number): void {
+    if (!shouldRestart(c, code)) return;
+    const ran = Date.parse(c.State.FinishedAt) - Date.parse(c.State.StartedAt);
+    const delay = this.backoff.next(c.ID, Number.isFinite(ran) ? ran : 0);
+    c.State = {...c.State, Status: 'restarting', Restarting: true};
+    this.store.save(c);
+    this.timers.set(c.ID, setTimeout(() => {
+      this.timers.delete(c.ID);
+      const current = this.store.find(c.ID);
+      if (!current?.State.Restarting) return;
+      current.RestartCount++;
+      this.start(current.ID).catch((error: Error) => {
+        this.log.warn('restart by policy failed', {id: c.ID.slice(0, 12), error: error.message});
+        const again = this.store.find(c.ID);
+        if (again) this.afterExit(again, again.State.ExitCode);
+      });
+    }, delay).unref());
+  }
+
+  /** A start, stop, kill or removal by hand: no pending restart goes ahead. */
+  cancel(c: ContainerRecord): void {
+    const timer = this.timers.get(c.ID);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(c.ID);
+    if (c.State.Restarting) c.State = {...c.State, Status: 'exited', Restarting: false};
+  }
+
+  forget(c: ContainerRecord): void {
+    this.cancel(c);
+    this.backoff.forget(c.ID);
+  }
+
+  async startWithDaemon(): Promise<void> {
+    for (const c of this.store.all()) {
+      if (c.State.Running || !startsWithDaemon(c)) continue;
+      c.HasBeenManuallyStopped = false;
+      await this.start(c.ID).catch((error: Error) => this.log.warn('start by restart policy failed', {id: c.ID.slice(0, 12), error: error.message}));
+    }
+  }
+}
