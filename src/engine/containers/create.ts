@@ -6,6 +6,7 @@ import {badRequest} from '../api/errors.js';
 import {chainIds} from '../images/digest.js';
 import type {ImageRecord, ImageStore} from '../images/image-store.js';
 import type {ContainerStore} from './container-store.js';
+import {mergeHealthcheck, type HealthConfig} from './health.js';
 import {checkName, generateName} from './names.js';
 import {initialState, type ContainerRecord, type CreateConfig, type HostConfig} from './record.js';
 import {createRwLayer} from './rw-layer.js';
@@ -48,6 +49,8 @@ export function mergeConfig(image: ImageRecord, req: CreateRequest): CreateConfi
   merged.ExposedPorts = {...(img.ExposedPorts ?? {}), ...(req.ExposedPorts ?? {})};
   merged.Volumes = {...(img.Volumes ?? {}), ...(req.Volumes ?? {})};
   merged.OnBuild = null;
+  merged.Healthcheck = mergeHealthcheck(img.Healthcheck as HealthConfig | undefined, req.Healthcheck as HealthConfig | undefined);
+  if (!merged.Healthcheck) delete merged.Healthcheck;
   if (req.WorkingDir && !req.WorkingDir.startsWith('/')) throw badRequest(`the working directory '${req.WorkingDir}' is invalid, it needs to be an absolute path`);
   return merged;
 }

@@ -26,6 +26,7 @@ import {DEFAULT_LOG_CONFIG, logConfigError, mergeLogConfig, type LogConfig} from
 import {checkName} from './names.js';
 import {checkRestartPolicy} from './restart-policy.js';
 import {Restarts} from './restarts.js';
+import {HealthMonitor} from './health.js';
 import {applyUpdate, updatedHostConfig, type UpdateRequest} from './update.js';
 import {zeroTime, type ContainerRecord} from './record.js';
 import {containerLayerUse, removeRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
@@ -40,6 +41,7 @@ export class ContainerManager {
   readonly execs: ExecManager;
   private readonly logConfig: LogConfig;
   private readonly restarts: Restarts;
+  private readonly health: HealthMonitor;
   private readonly exitWaiters = new Map<string, Set<(code: number) => void>>();
   private readonly removeWaiters = new Map<string, Set<() => void>>();
 
@@ -58,6 +60,7 @@ export class ContainerManager {
     this.paths = runtimePaths(runtime.execRoot, runtime.cgroupParent, runtime.seccomp);
     this.logConfig = runtime.logConfig ?? DEFAULT_LOG_CONFIG;
     this.restarts = new Restarts(this.store, (id) => this.start(id, true), log);
+    this.health = new HealthMonitor(this.store, events, log, this.paths.runcRoot, (id) => this.paths.stateDir(id));
     this.runc = new Runc(this.paths.runcRoot);
     this.execs = new ExecManager(this.store, images.layers, this.paths, events);
     images.containerLayers = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).chains;
@@ -125,6 +128,7 @@ export class ContainerManager {
       await this.runc.delete(c.ID, true).catch(() => {});
       throw await this.failStart(c, error);
     }
+    this.health.begin(c);
     c.State = {...c.State, Status: 'running', Running: true, Restarting: false, Pid: handle.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime, OOMKilled: false};
     // On disk before the start is answered: a daemon killed right after must find the container running (and
     // its shim) when it comes back, not a record that still says "created".
@@ -173,6 +177,9 @@ export class ContainerManager {
       unmountRwLayer(rwLayerPaths(this.images.layers, c.MountID)).catch(() => {}),
       this.network?.disconnect(c).catch((e: Error) => this.log.warn('network cleanup failed', {id, error: e.message})),
     ]);
+    this.health.end(c.ID);
+    // As dockerd: a stopped container is no longer healthy.
+    if (c.State.Health) c.State.Health = {...c.State.Health, Status: 'unhealthy'};
     c.State = {...c.State, Status: 'exited', Running: false, Paused: false, Pid: 0, ExitCode: exit.exitCode, FinishedAt: exit.finishedAt || new Date().toISOString(), OOMKilled: oomKilled};
     c.ShimPid = 0;
     this.store.save(c);
@@ -351,6 +358,7 @@ export class ContainerManager {
       if (c.ShimPid > 0 && shimAlive(c.ShimPid) && existsSync(`${stateDir}/attach.sock`)) {
         this.log.info('reconnected to running container', {id: c.ID.slice(0, 12)});
         this.watch(c);
+        this.health.begin(c);
         void this.network?.restore(c);
         continue;
       }

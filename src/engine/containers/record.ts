@@ -17,6 +17,21 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** Only for a container with a health check (containers/health.ts). */
+  Health?: Health;
+}
+
+export interface HealthProbe {
+  Start: string;
+  End: string;
+  ExitCode: number;
+  Output: string;
+}
+
+export interface Health {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: HealthProbe[];
 }
 
 /** The create request's Config: the image config's fields plus what only a container has. */

@@ -21,6 +21,7 @@ function matchesFilters(engine: Engine, c: ContainerRecord, filters: Map<string,
     any('id', (v) => c.ID.startsWith(v)) &&
     any('name', (v) => new RegExp(v).test(c.Name.slice(1))) &&
     any('status', (v) => c.State.Status === v) &&
+    any('health', (v) => (c.State.Health?.Status ?? 'none') === v) &&
     any('volume', (v) => Object.values(c.MountPoints ?? {}).some((m) => m.Name === v || m.Destination === v)) &&
     any('exited', (v) => !c.State.Running && c.State.Status === 'exited' && c.State.ExitCode === Number(v)) &&
     any('label', (v) => {
