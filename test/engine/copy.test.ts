@@ -9,25 +9,19 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {makeTar} from '../helpers/archive.js';
-import {busyboxArchive} from '../helpers/busybox.js';
-import {startTestEngine, type TestEngine} from '../helpers/engine.js';
+import {busyboxEngine} from '../helpers/busybox-engine.js';
 
-let engine: TestEngine;
+const engine = busyboxEngine(test);
 let host: string;
 let secretDir: string;
 
-test.before(async () => {
-  engine = await startTestEngine();
-  const load = await engine.docker(['load', '-i', (await busyboxArchive('docker')).path]);
-  if (load.code !== 0) throw new Error(load.stderr);
+test.before(() => {
   host = mkdtempSync(join(tmpdir(), 'lab-cp-'));
   // What a container must never reach: a host directory and a file in it.
   secretDir = mkdtempSync(join(tmpdir(), 'lab-cp-secret-'));
   writeFileSync(join(secretDir, 'secret.txt'), 'HOST SECRET\n');
 });
-test.after.always(async () => {
-  await engine?.docker(['rm', '-f', 'box', 'stopped', 'evil', 'with-volume']);
-  await engine?.stop();
+test.after.always(() => {
   for (const d of [host, secretDir]) if (d) rmSync(d, {recursive: true, force: true});
 });
 

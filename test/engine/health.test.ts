@@ -5,19 +5,9 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {busyboxArchive} from '../helpers/busybox.js';
-import {startTestEngine, type TestEngine} from '../helpers/engine.js';
+import {busyboxEngine} from '../helpers/busybox-engine.js';
 
-let engine: TestEngine;
-test.before(async () => {
-  engine = await startTestEngine();
-  const load = await engine.docker(['load', '-i', (await busyboxArchive('docker')).path]);
-  if (load.code !== 0) throw new Error(load.stderr);
-});
-test.after.always(async () => {
-  await engine?.docker(['rm', '-f', 'checked', 'from-image', 'slow']);
-  await engine?.stop();
-});
+const engine = busyboxEngine(test);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type HealthState = {Status: string; FailingStreak: number; Log: Array<{ExitCode: number; Output: string}>};

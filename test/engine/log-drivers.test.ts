@@ -5,19 +5,10 @@
  */
 import {existsSync, readFileSync, statSync} from 'node:fs';
 import test from 'ava';
-import {busyboxArchive} from '../helpers/busybox.js';
-import {startTestEngine, type TestEngine} from '../helpers/engine.js';
+import {busyboxEngine} from '../helpers/busybox-engine.js';
+import {startTestEngine} from '../helpers/engine.js';
 
-let engine: TestEngine;
-
-test.before(async () => {
-  engine = await startTestEngine({daemonJson: {'log-opts': {'max-size': '20k', 'max-file': '2'}}});
-  const load = await engine.docker(['load', '-i', (await busyboxArchive('docker')).path]);
-  if (load.code !== 0) throw new Error(load.stderr);
-});
-test.after.always(async () => {
-  await engine?.stop();
-});
+const engine = busyboxEngine(test, {daemonJson: {'log-opts': {'max-size': '20k', 'max-file': '2'}}});
 
 const inspect = async (name: string, format: string) => (await engine.docker(['inspect', '-f', format, name])).stdout.trim();
 const numbers = (text: string) => [...text.matchAll(/^line-(\d+)$/gm)].map((m) => Number(m[1]));

@@ -7,19 +7,9 @@ import {readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {containerCgroup, readCgroupFile} from '../../src/engine/runtime/cgroups.js';
-import {busyboxArchive} from '../helpers/busybox.js';
-import {startTestEngine, type TestEngine} from '../helpers/engine.js';
+import {busyboxEngine} from '../helpers/busybox-engine.js';
 
-let engine: TestEngine;
-test.before(async () => {
-  engine = await startTestEngine();
-  const load = await engine.docker(['load', '-i', (await busyboxArchive('docker')).path]);
-  if (load.code !== 0) throw new Error(load.stderr);
-});
-test.after.always(async () => {
-  await engine?.docker(['rm', '-f', 'ticker', 'frozen-stop', 'frozen-kill', 'frozen-rm']);
-  await engine?.stop();
-});
+const engine = busyboxEngine(test);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inspect = async (name: string) => JSON.parse((await engine.docker(['inspect', name])).stdout)[0];

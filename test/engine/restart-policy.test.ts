@@ -3,19 +3,9 @@
  * back until it is stopped by hand, and at daemon start always returns even then while unless-stopped does not.
  */
 import test from 'ava';
-import {busyboxArchive} from '../helpers/busybox.js';
-import {startTestEngine, type TestEngine} from '../helpers/engine.js';
+import {busyboxEngine} from '../helpers/busybox-engine.js';
 
-let engine: TestEngine;
-test.before(async () => {
-  engine = await startTestEngine();
-  const load = await engine.docker(['load', '-i', (await busyboxArchive('docker')).path]);
-  if (load.code !== 0) throw new Error(load.stderr);
-});
-test.after.always(async () => {
-  await engine?.docker(['rm', '-f', 'fails', 'flaps', 'back-always', 'back-unless']);
-  await engine?.stop();
-});
+const engine = busyboxEngine(test);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const state = async (name: string) => JSON.parse((await engine.docker(['inspect', name])).stdout)[0] as {RestartCount: number; State: {Status: string; Running: boolean; ExitCode: number; Restarting: boolean}};

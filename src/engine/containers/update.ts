@@ -6,25 +6,15 @@
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {badRequest} from '../api/errors.js';
-import {checkHostConfig, cgroupResources} from '../runtime/resources.js';
+import {checkHostConfig, cgroupResources, type ResourceConfig} from '../runtime/resources.js';
 import type {Runc} from '../runtime/runc.js';
 import type {ContainerRecord, HostConfig} from './record.js';
+import {checkRestartPolicy} from './restart-policy.js';
 
 /** The request body's fields this engine applies (Docker's UpdateConfig, less the block-I/O device lists). */
-export interface UpdateRequest {
-  Memory?: number;
-  MemorySwap?: number;
-  MemoryReservation?: number;
-  NanoCpus?: number;
-  CpuShares?: number;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  CpusetCpus?: string;
-  CpusetMems?: string;
-  PidsLimit?: number | null;
-  BlkioWeight?: number;
+export type UpdateRequest = Pick<ResourceConfig, 'Memory' | 'MemorySwap' | 'MemoryReservation' | 'NanoCpus' | 'CpuShares' | 'CpuPeriod' | 'CpuQuota' | 'CpusetCpus' | 'CpusetMems' | 'PidsLimit' | 'BlkioWeight'> & {
   RestartPolicy?: {Name: string; MaximumRetryCount?: number};
-}
+};
 
 const numeric = ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'BlkioWeight'] as const;
 
@@ -51,6 +41,7 @@ export function updatedHostConfig(current: HostConfig, req: UpdateRequest): Host
     throw badRequest('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
   }
   checkHostConfig(next as HostConfig);
+  checkRestartPolicy(next as HostConfig);
   return next as HostConfig;
 }
 

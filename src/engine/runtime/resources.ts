@@ -22,7 +22,7 @@ interface Ulimit {
 }
 
 /** The HostConfig fields this file reads, as the API sends them. */
-interface ResourceConfig {
+export interface ResourceConfig {
   Memory?: number;
   MemorySwap?: number;
   MemoryReservation?: number;

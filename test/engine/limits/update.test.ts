@@ -5,19 +5,9 @@
  */
 import test from 'ava';
 import {containerCgroup, readNumber} from '../../../src/engine/runtime/cgroups.js';
-import {busyboxArchive} from '../../helpers/busybox.js';
-import {startTestEngine, type TestEngine} from '../../helpers/engine.js';
+import {busyboxEngine} from '../../helpers/busybox-engine.js';
 
-let engine: TestEngine;
-test.before(async () => {
-  engine = await startTestEngine();
-  const load = await engine.docker(['load', '-i', (await busyboxArchive('docker')).path]);
-  if (load.code !== 0) throw new Error(load.stderr);
-});
-test.after.always(async () => {
-  await engine?.docker(['rm', '-f', 'limited', 'later']);
-  await engine?.stop();
-});
+const engine = busyboxEngine(test);
 
 const inspect = async (name: string) => JSON.parse((await engine.docker(['inspect', name])).stdout)[0];
 
