@@ -24,7 +24,7 @@ async function until(name: string, status: string, ms = 15_000): Promise<HealthS
 
 test.serial('--health-cmd: starting, then healthy while the file is there, unhealthy after three failures', async (t) => {
   const since = Math.floor(Date.now() / 1000) - 1;
-  const run = await engine.docker(['run', '-d', '--name', 'checked', '--health-cmd', 'test -e /tmp/ok && echo fine', '--health-interval', '300ms', '--health-retries', '3', 'busybox', 'sh', '-c', 'touch /tmp/ok; sleep 600']);
+  const run = await engine.docker(['run', '-d', '--name', 'checked', '--health-cmd', 'test -e /tmp/ok && echo fine', '--health-interval', '1s', '--health-retries', '3', 'busybox', 'sh', '-c', 'touch /tmp/ok; sleep 600']);
   t.is(run.code, 0, run.stderr);
   t.regex((await engine.docker(['ps', '--format', '{{.Status}}', '--filter', 'name=checked'])).stdout, /\(health: starting\)/);
   const healthy = await until('checked', 'healthy');

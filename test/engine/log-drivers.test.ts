@@ -52,11 +52,11 @@ test.serial('max-size alone keeps one file, emptied when full', async (t) => {
 });
 
 test.serial('docker logs -f follows across rotations without losing or repeating a line', async (t) => {
-  const run = await engine.docker(['run', '-d', '--name', 'follow-me', '--log-opt', 'max-size=3k', '--log-opt', 'max-file=2', 'busybox', 'sh', '-c', `sleep 1; ${printLines(150, 'sleep 0.02;')}`]);
+  const run = await engine.docker(['run', '-d', '--name', 'follow-me', '--log-opt', 'max-size=6k', '--log-opt', 'max-file=2', 'busybox', 'sh', '-c', `sleep 1; ${printLines(200, 'sleep 0.02;')}`]);
   t.is(run.code, 0, run.stderr);
   const follow = await engine.docker(['logs', '-f', 'follow-me']);
   t.is(follow.code, 0, follow.stderr);
-  t.deepEqual(numbers(follow.stdout), Array.from({length: 150}, (_, i) => i));
+  t.deepEqual(numbers(follow.stdout), Array.from({length: 200}, (_, i) => i));
   const path = await inspect('follow-me', '{{.LogPath}}');
   t.true(existsSync(`${path}.1`), 'the log did rotate while it was followed');
 });
