@@ -8,6 +8,7 @@ import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync} fr
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {spawn} from 'node:child_process';
+import {cgroupDirsOf} from '../../src/engine/runtime/cgroups.js';
 import {labBin, runLab} from '../helpers/cli.js';
 import {makeSubmissions} from './fixtures.js';
 
@@ -32,6 +33,8 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   // The private engine, its mounts and its temp dir are gone; the host's shadow file is as it was.
   const sandbox = /starting a private engine in (\S+)/.exec(r.stderr)![1];
   t.false(existsSync(sandbox));
+  const parent = /under the cgroup (\S+)/.exec(r.stderr)![1];
+  t.deepEqual(cgroupDirsOf(parent).filter((d) => existsSync(d)), [], 'the sandbox\'s cgroup is gone from every hierarchy');
   t.false(readFileSync('/proc/mounts', 'utf8').includes(sandbox));
   const procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((p) => {
     try {

@@ -37,6 +37,23 @@ export function v1Mounts(mountinfo?: string): Map<string, string> {
   return out;
 }
 
+/**
+ * Where the cgroup `path` can exist, in every hierarchy: on a v2 host the one tree; on a v1 or hybrid host each
+ * v1 hierarchy and also the hybrid host's v2 one ("unified"), where runc makes a container's cgroups as well.
+ * What removes a cgroup it made must look in all of them, or the empty directories pile up.
+ */
+export function cgroupDirsOf(path: string, mountinfo?: string): string[] {
+  if (cgroupMode() === 'v2') return [join('/sys/fs/cgroup', path)];
+  let text = mountinfo;
+  try {
+    text ??= readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    text = '';
+  }
+  const unified = text.split('\n').filter((l) => l.includes(' - cgroup2 ')).map((l) => l.split(' ')[4]);
+  return [...new Set([...v1Mounts(text).values(), ...unified])].map((m) => join(m, path));
+}
+
 export function containerCgroup(id: string, cgroupsPath = `/docker/${id}`): ContainerCgroup {
   if (cgroupMode() === 'v2') return {version: 2, dir: () => join('/sys/fs/cgroup', cgroupsPath)};
   const mounts = v1Mounts();

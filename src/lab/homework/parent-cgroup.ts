@@ -6,7 +6,7 @@
 import {randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, rmdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {v1Mounts} from '../../engine/runtime/cgroups.js';
+import {cgroupDirsOf, v1Mounts} from '../../engine/runtime/cgroups.js';
 import {cgroupMode} from '../../engine/util/cgroup-mode.js';
 
 export interface ParentCgroup {
@@ -38,9 +38,8 @@ export function makeParentCgroup(limits: {memoryBytes: number; pids: number}): P
   return {
     path,
     remove() {
-      // runc made the parent in the other v1 hierarchies too (cpu, blkio, ...): those go as well.
-      const all = cgroupMode() === 'v2' ? dirs : [...new Set([...v1Mounts().values()])].map((m) => join(m, path));
-      for (const dir of all) {
+      // runc made the parent in the other hierarchies too (cpu, blkio, ..., and a hybrid host's unified one).
+      for (const dir of [...new Set([...dirs, ...cgroupDirsOf(path)])]) {
         try {
           if (existsSync(dir)) rmdirSync(dir);
         } catch {

@@ -74,7 +74,7 @@ export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string
     cgroup = makeParentCgroup(limits);
     writeFileSync(join(dir, 'daemon.json'), JSON.stringify({'cgroup-parent': cgroup.path}));
     mkdirSync(join(dir, 'contexts'));
-    progress(`starting a private engine in ${dir}`);
+    progress(`starting a private engine in ${dir} under the cgroup ${cgroup.path}`);
     await startEngineProcess({dataRoot: join(dir, 'data'), execRoot: run, hosts: [env.DOCKER_HOST], configFile: join(dir, 'daemon.json')});
     let n = 0;
     const contextDir = (name: string) => join(dir, 'contexts', `${++n}-${name}`);

@@ -6,7 +6,7 @@
 import {mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {containerCgroup, v1Mounts} from '../../../src/engine/runtime/cgroups.js';
+import {cgroupDirsOf, containerCgroup, v1Mounts} from '../../../src/engine/runtime/cgroups.js';
 import {cgroupMode} from '../../../src/engine/util/cgroup-mode.js';
 import {busyboxArchive} from '../../helpers/busybox.js';
 import {startTestEngine, type TestEngine} from '../../helpers/engine.js';
@@ -29,7 +29,7 @@ test.after.always(async () => {
   await engine?.docker(['rm', '-f', 'under-parent', 'under-other']);
   await engine?.stop();
   for (const p of [parent, other]) {
-    for (const dir of cgroupMode() === 'v2' ? [join('/sys/fs/cgroup', p)] : [...new Set(v1Mounts().values())].map((m) => join(m, p))) {
+    for (const dir of cgroupDirsOf(p)) {
       try {
         rmdirSync(dir);
       } catch {
