@@ -72,11 +72,14 @@ const judges: Record<HomeworkCheckKind, Judge> = {
     const output = truncate(`${r.stdout}${r.stderr ? `\n[stderr]\n${r.stderr}` : ''}`, hw.limits.outputMaxBytes);
     const evidence = {exitCode: r.code, timedOut: r.timedOut, oomKilled: r.oomKilled, processes: r.processes ?? null, seconds: r.seconds};
     const fail = (observed: string) => ({pass: false, expected, output, evidence, observed});
+    // The OOM killer first: a program it struck just as the time ran out was stopped by its memory, not its time.
+    if (r.oomKilled) return fail(`killed by the kernel's OOM killer: it used more than its ${memoryMb} MiB of memory (exit ${r.code})`);
     if (r.timedOut) {
-      const forks = r.processes !== undefined && r.processes >= pids ? ` with ${r.processes} processes, at the pids limit (a fork bomb?)` : r.processes !== undefined ? ` (${r.processes} process(es) running: an endless loop?)` : '';
+      // No process counted (the container was ending as it was looked at) says nothing about loops or forks.
+      const counted = r.processes !== undefined && r.processes > 0 ? r.processes : undefined;
+      const forks = counted !== undefined && counted >= pids ? ` with ${counted} processes, at the pids limit (a fork bomb?)` : counted !== undefined ? ` (${counted} process(es) running: an endless loop?)` : '';
       return fail(`still running after ${runTimeoutSeconds} s${forks}: the container was killed`);
     }
-    if (r.oomKilled) return fail(`killed by the kernel's OOM killer: it used more than its ${memoryMb} MiB of memory (exit ${r.code})`);
     const lines = r.stdout.replace(/\r/g, '').split('\n');
     if (r.code !== exitCode) {
       const why = r.stderr.split('\n').map((l) => l.trim()).filter(Boolean).find((l) => /error|no such file/i.test(l)) ?? '';
