@@ -233,6 +233,12 @@ export class ContainerManager {
     if (c.State.Paused) await this.unpause(c.ID).catch((e: Error) => this.log.warn('unpause after kill failed', {id: c.ID, error: e.message}));
   }
 
+  /** SIGKILL to every process of the container, thawed if paused (under cgroup v1 a frozen process does not die). */
+  private async killAll(c: ContainerRecord): Promise<void> {
+    await this.runc.kill(c.ID, 9, true).catch(() => {});
+    if (c.State.Paused) await this.unpause(c.ID).catch(() => {});
+  }
+
   /** `docker update`: new limits in the record, and in the cgroup at once when it runs. */
   async update(ref: string, req: UpdateRequest): Promise<string[]> {
     const c = this.store.get(ref);
@@ -286,8 +292,7 @@ export class ContainerManager {
     await this.kill(c.ID, signal || c.Config.StopSignal || 'SIGTERM').catch(() => {});
     const stopped = await Promise.race([exit.promise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.max(0, t) * 1000))]);
     if (!stopped && this.store.find(c.ID)?.State.Running) {
-      await this.runc.kill(c.ID, 9, true).catch(() => {});
-      if (c.State.Paused) await this.runc.resume(c.ID).catch(() => {});
+      await this.killAll(c);
       await exit.promise;
     }
     this.emit(c, 'stop');
@@ -310,8 +315,7 @@ export class ContainerManager {
     if (c.State.Running) {
       if (!opts.force) throw conflict(`cannot remove container "${c.Name}": container is running: stop the container before removing or force remove`);
       const exit = this.wait(c.ID, 'next-exit');
-      await this.runc.kill(c.ID, 9, true).catch(() => {});
-      if (c.State.Paused) await this.runc.resume(c.ID).catch(() => {});
+      await this.killAll(c);
       await Promise.race([exit.promise, new Promise((r) => setTimeout(r, 5000))]);
     }
     const current = this.store.find(c.ID);

@@ -27,10 +27,12 @@ export function updatedHostConfig(current: HostConfig, req: UpdateRequest): Host
     if (typeof value !== 'number' || !Number.isFinite(value)) throw badRequest(`${key}: expected a number`);
     next[key] = value;
   }
-  // --cpus replaces a period and quota given before, and the other way round; both at once is the create's error.
-  if ((req.NanoCpus ?? 0) > 0 && ((req.CpuPeriod ?? 0) > 0 || (req.CpuQuota ?? 0) > 0)) checkHostConfig(req as HostConfig);
-  if ((req.NanoCpus ?? 0) > 0) next.CpuPeriod = next.CpuQuota = 0;
-  if ((req.CpuPeriod ?? 0) > 0 || (req.CpuQuota ?? 0) > 0) next.NanoCpus = 0;
+  // --cpus replaces a period and quota given before, and the other way round; both in one request stay, and the
+  // check below refuses them as a create would.
+  const nano = (req.NanoCpus ?? 0) > 0;
+  const periodic = (req.CpuPeriod ?? 0) > 0 || (req.CpuQuota ?? 0) > 0;
+  if (nano && !periodic) next.CpuPeriod = next.CpuQuota = 0;
+  if (periodic && !nano) next.NanoCpus = 0;
   if (req.CpusetCpus) next.CpusetCpus = req.CpusetCpus;
   if (req.CpusetMems) next.CpusetMems = req.CpusetMems;
   if (req.PidsLimit !== undefined && req.PidsLimit !== null && req.PidsLimit !== 0) next.PidsLimit = req.PidsLimit > 0 ? req.PidsLimit : 0;

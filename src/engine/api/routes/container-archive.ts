@@ -1,5 +1,7 @@
 /** `docker cp` (HEAD, GET and PUT on /containers/{id}/archive) and `docker export` (a tar of the container's root). */
+import type {ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import {CopyError, statHeader, statPath, tarFrom, tarInto, tarOfRoot, withCopyTarget} from '../../containers/copy.js';
 import type {ContainerRecord} from '../../containers/record.js';
 import type {Engine} from '../../daemon/engine.js';
@@ -13,6 +15,18 @@ function pathParam(query: URLSearchParams): string {
   const path = query.get('path');
   if (!path) throw badRequest('path is required: the file or directory in the container');
   return path.startsWith('/') ? path : `/${path}`;
+}
+
+/** Streams a tar process's output as the response; it dies with the client. Resolves with its exit code and errors. */
+async function sendTar(tar: ChildProcess, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<{code: number | null; stderr: string}> {
+  let stderr = '';
+  tar.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = once(tar, 'close');
+  req.socket.once('close', () => tar.kill('SIGKILL'));
+  res.writeHead(200, {'Content-Type': 'application/x-tar', ...headers});
+  tar.stdout!.pipe(res);
+  const [code] = (await closed) as [number | null];
+  return {code, stderr: stderr.trim()};
 }
 
 const missing = (c: ContainerRecord, path: string) => notFound(`Could not find the file ${path} in container ${c.Name.slice(1)}`);
@@ -40,16 +54,9 @@ export function containerArchiveRoutes(router: Router, engine: Engine): void {
     await withCopyTarget(c, layers, async (target) => {
       const stat = await statPath(target, path);
       if (!stat) throw missing(c, path);
-      const tar = tarFrom(target, path);
-      let stderr = '';
-      tar.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      const closed = once(tar, 'close');
-      req.socket.once('close', () => tar.kill('SIGKILL'));
-      res.writeHead(200, {'Content-Type': 'application/x-tar', [STAT_HEADER]: statHeader(stat)});
-      tar.stdout!.pipe(res);
-      const [code] = (await closed) as [number | null];
+      const {code, stderr} = await sendTar(tarFrom(target, path), req, res, {[STAT_HEADER]: statHeader(stat)});
       // The headers are out: a failure can only cut the archive short, and the log says why.
-      if (code !== 0) engine.log.warn('docker cp: tar of a container path failed', {id: c.ID.slice(0, 12), path, error: stderr.trim()});
+      if (code !== 0) engine.log.warn('docker cp: tar of a container path failed', {id: c.ID.slice(0, 12), path, error: stderr});
       else engine.events.emit('container', 'archive-path', c.ID, {name: c.Name.slice(1), path});
     }).catch((e: unknown) => Promise.reject(copyFailure(e)));
   });
@@ -57,12 +64,8 @@ export function containerArchiveRoutes(router: Router, engine: Engine): void {
   router.get('/containers/{id}/export', async ({req, res, params}) => {
     const c = store.get(params.id);
     await withCopyTarget(c, layers, async (target) => {
-      const tar = tarOfRoot((target as {root: string}).root);
-      const closed = once(tar, 'close');
-      req.socket.once('close', () => tar.kill('SIGKILL'));
-      res.writeHead(200, {'Content-Type': 'application/x-tar'});
-      tar.stdout!.pipe(res);
-      await closed;
+      const {code, stderr} = await sendTar(tarOfRoot((target as {root: string}).root), req, res, {});
+      if (code !== 0) engine.log.warn('docker export: tar of the container root failed', {id: c.ID.slice(0, 12), error: stderr});
     }, true).catch((e: unknown) => Promise.reject(copyFailure(e)));
     engine.events.emit('container', 'export', c.ID, {name: c.Name.slice(1)});
   });
