@@ -1,0 +1,23 @@
+/**
+ * The layering rule of src/: no import cycle between folders (a folder may import its own files freely).
+ * Run by `npm run check:deps`, part of `npm test`.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-folder-cycle',
+      comment: 'Folders form layers: a folder that imports another must not be imported back by it, directly or through others.',
+      severity: 'error',
+      scope: 'folder',
+      from: {},
+      to: {circular: true},
+    },
+  ],
+  options: {
+    doNotFollow: {path: 'node_modules'},
+    exclude: {path: '(^|/)(node_modules|dist)/'},
+    tsPreCompilationDeps: true,
+    tsConfig: {fileName: 'tsconfig.json'},
+    enhancedResolveOptions: {extensions: ['.ts', '.js'], mainFields: ['module', 'main']},
+  },
+};
