@@ -3,12 +3,16 @@ import {randomBytes} from 'node:crypto';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {badRequest} from '../api/errors.js';
+import {checkHostConfig} from '../runtime/resources.js';
 import {chainIds} from '../images/digest.js';
 import type {ImageRecord, ImageStore} from '../images/image-store.js';
 import type {ContainerStore} from './container-store.js';
+import {emit, type ContainerContext} from './context.js';
 import {mergeHealthcheck, type HealthConfig} from './health.js';
+import {logConfigError, mergeLogConfig} from './log-config.js';
 import {checkName, generateName} from './names.js';
 import {initialState, type ContainerRecord, type CreateConfig, type HostConfig} from './record.js';
+import {checkRestartPolicy} from './restart-policy.js';
 import {createRwLayer} from './rw-layer.js';
 
 export interface CreateRequest extends CreateConfig {
@@ -92,4 +96,21 @@ export function createContainer(images: ImageStore, containers: ContainerStore, 
   for (const f of [record.HostnamePath, record.HostsPath, record.ResolvConfPath]) writeFileSync(f, '');
   // Saved by the caller once the rest of the request (volumes) is applied.
   return record;
+}
+
+/** The `create` verb: the request checked (limits, restart policy, log driver, volumes, network), then the record. */
+export function create(ctx: ContainerContext, req: CreateRequest, name: string | null): ContainerRecord {
+  checkHostConfig(req.HostConfig ?? {});
+  checkRestartPolicy(req.HostConfig ?? {});
+  const logConfig = mergeLogConfig(req.HostConfig?.LogConfig, ctx.logConfig);
+  const logProblem = logConfigError(logConfig.Type, logConfig.Config);
+  if (logProblem) throw badRequest(logProblem);
+  req = {...req, HostConfig: {...req.HostConfig, LogConfig: logConfig}};
+  ctx.volumes.check(req);
+  ctx.network?.checkCreate(req.HostConfig);
+  const c = createContainer(ctx.images, ctx.store, req, name);
+  ctx.volumes.attach(c);
+  ctx.store.save(c);
+  emit(ctx, c, 'create');
+  return c;
 }

@@ -1,5 +1,5 @@
 /**
- * `docker exec`: a process started by runc in a running container's namespaces and cgroup, held by a shim of
+ * `docker exec`: a process started by the OCI runtime in a running container's namespaces and cgroup, held by a shim of
  * its own. Its exit code is kept for `GET /exec/{id}/json`, which is what the CLI turns into its exit status.
  */
 import {randomBytes} from 'node:crypto';
@@ -10,10 +10,13 @@ import {TLSSocket} from 'node:tls';
 import {conflict, notFound} from '../api/errors.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {LayerStore} from '../images/layer-store.js';
-import {attachShim, readExit, resizeShim, startShim, waitForSocket, waitShim} from '../runtime/shim-client.js';
+import type {OciRuntime} from '../runtime/oci-runtime.js';
+import {attachShim, resizeShim, waitForSocket} from '../runtime/shim-client.js';
+import {RuntimeError} from '../runtime/runtime-error.js';
 import {resolveUser} from '../runtime/user.js';
 import type {ContainerStore} from './container-store.js';
 import type {RuntimePaths} from './launch.js';
+import {checkExec} from './state.js';
 import {rwLayerPaths} from './rw-layer.js';
 
 export interface ExecConfig {
@@ -49,13 +52,13 @@ export class ExecManager {
     private readonly containers: ContainerStore,
     private readonly layers: LayerStore,
     private readonly paths: RuntimePaths,
+    private readonly runtime: OciRuntime,
     private readonly events: EventBus,
   ) {}
 
   create(containerRef: string, config: ExecConfig): ExecRecord {
     const c = this.containers.get(containerRef);
-    if (!c.State.Running) throw conflict(`container ${c.ID} is not running`);
-    if (c.State.Paused) throw conflict(`Container ${c.ID} is paused, unpause the container before exec`);
+    checkExec(c);
     if (!Array.isArray(config.Cmd) || config.Cmd.length === 0) throw conflict('No exec command specified');
     const id = randomBytes(32).toString('hex');
     const record: ExecRecord = {ID: id, ContainerID: c.ID, config, Running: false, ExitCode: null, Pid: 0, stateDir: join(this.paths.stateDir(c.ID), `e${id.slice(0, 12)}`)};
@@ -69,7 +72,7 @@ export class ExecManager {
     if (!e) throw notFound(`No such exec instance: ${id}`);
     // The process may have ended a moment before anyone asked: its shim's exit file says so.
     if (e.Running) {
-      const exit = readExit(e.stateDir);
+      const exit = this.runtime.recordedExit(e.stateDir);
       if (exit) this.finish(e, exit.exitCode);
     }
     return e;
@@ -110,15 +113,15 @@ export class ExecManager {
     const e = this.get(id);
     if (e.Running || e.ExitCode !== null || e.starting) throw conflict(`Error: Exec command ${id} has already run`);
     const c = this.containers.get(e.ContainerID);
-    if (!c.State.Running) throw conflict(`container ${c.ID} is not running`);
+    checkExec(c);
     rmSync(e.stateDir, {recursive: true, force: true});
     mkdirSync(e.stateDir, {recursive: true, mode: 0o700});
     const processFile = join(e.stateDir, 'process.json');
     writeFileSync(processFile, JSON.stringify(this.processSpec(e)));
     const streams = `${e.config.AttachStdin ? 'i' : ''}${e.config.AttachStdout ? 'o' : ''}${e.config.AttachStderr ? 'e' : ''}` || 'oe';
     const handOver = client !== undefined && canHandOver(client);
-    const ready = startShim({
-      id: c.ID, bundle: this.paths.stateDir(c.ID), runtimeRoot: this.paths.runcRoot, stateDir: e.stateDir, logPath: '/dev/null',
+    const ready = this.runtime.exec({
+      id: c.ID, bundle: this.paths.stateDir(c.ID), stateDir: e.stateDir, logPath: '/dev/null',
       tty: Boolean(e.config.Tty), stdin: Boolean(e.config.AttachStdin), stdinOnce: Boolean(e.config.AttachStdin), execProcess: processFile,
       hold: Boolean(client), ...(handOver ? {client: {socket: client, streams}} : {}),
     });
@@ -162,7 +165,7 @@ export class ExecManager {
     try {
       handle = await ready;
     } catch (error) {
-      e.ExitCode = /not found|no such file/.test((error as Error).message) ? 127 : 126;
+      e.ExitCode = error instanceof RuntimeError && error.failure === 'not-found' ? 127 : 126;
       throw new Error(`OCI runtime exec failed: ${(error as Error).message}`);
     } finally {
       e.starting = undefined;
@@ -171,7 +174,7 @@ export class ExecManager {
     e.Pid = handle.pid;
     const c = this.containers.find(containerId);
     this.events.emit('container', `exec_start: ${e.config.Cmd.join(' ')}`, containerId, {name: c?.Name.slice(1) ?? '', execID: e.ID});
-    void waitShim(e.stateDir).then((exit) => this.finish(e, exit.exitCode));
+    void this.runtime.waitExit(e.stateDir).then((exit) => this.finish(e, exit.exitCode));
   }
 
   /** For inspect: a start still being decided is waited for, so the exit code read next is the real one. */

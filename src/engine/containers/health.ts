@@ -1,16 +1,16 @@
 /**
- * HEALTHCHECK and `docker run --health-*`: while a container runs, its check command is run inside it (through
- * `runc exec`, so with the container's own user, environment and namespaces) every interval; the result is
+ * HEALTHCHECK and `docker run --health-*`: while a container runs, its check command is run inside it (the OCI
+ * runtime's exec, so with the container's own user, environment and namespaces) every interval; the result is
  * State.Health as Docker keeps it — starting, healthy or unhealthy after `retries` failures in a row (failures in
  * the start period do not count), the last five probes with their output — and a health_status event on change.
  */
-import {spawn} from 'node:child_process';
-import {readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import type {EventBus} from '../events/event-bus.js';
+import type {OciRuntime} from '../runtime/oci-runtime.js';
 import type {Logger} from '../util/log.js';
 import type {ContainerStore} from './container-store.js';
-import type {ContainerRecord, Health, HealthProbe} from './record.js';
+import type {ContainerRecord, HealthProbe} from './record.js';
+import {freshHealth} from './state.js';
 
 /** Docker's HealthConfig: durations in nanoseconds, 0 meaning the default. */
 export interface HealthConfig {
@@ -46,42 +46,14 @@ export function checkCommand(check: HealthConfig | undefined): string[] | undefi
   return undefined;
 }
 
-/** One probe: `runc exec` of the command; past the timeout its process is killed and the probe fails with -1. */
-function probe(runcRoot: string, stateDir: string, id: string, command: string[], timeoutNs: number): Promise<HealthProbe> {
+/** One probe: the command run in the container; past the timeout its process is killed and the probe fails with -1. */
+async function probe(runtime: OciRuntime, stateDir: string, id: string, command: string[], timeoutNs: number): Promise<HealthProbe> {
   const start = new Date().toISOString();
   const pidFile = join(stateDir, `health-${process.hrtime.bigint()}.pid`);
-  return new Promise((resolve) => {
-    const child = spawn('runc', ['--root', runcRoot, 'exec', '--pid-file', pidFile, id, ...command], {stdio: ['ignore', 'pipe', 'pipe']});
-    let output = '';
-    const take = (d: Buffer) => {
-      if (output.length < maxOutput) output = (output + d.toString()).slice(0, maxOutput);
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    let timedOut = false;
-    let fallback: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      // The probe's process goes first, so that runc exec (its parent) reaps it and ends; killing runc first
-      // would leave it to the container's PID 1, which may never reap it.
-      try {
-        process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
-      } catch {
-        // not started yet, or already gone
-      }
-      fallback = setTimeout(() => child.kill('SIGKILL'), 2000);
-    }, timeoutNs / 1e6);
-    const finish = (code: number) => {
-      clearTimeout(timer);
-      clearTimeout(fallback);
-      rmSync(pidFile, {force: true});
-      const end = new Date().toISOString();
-      if (timedOut) resolve({Start: start, End: end, ExitCode: -1, Output: `Health check exceeded timeout (${timeoutNs / SECOND}s)`});
-      else resolve({Start: start, End: end, ExitCode: code, Output: output});
-    };
-    child.on('error', () => finish(-1));
-    child.on('close', (code) => finish(code ?? -1));
-  });
+  const result = await runtime.probe(id, command, {pidFile, timeoutMs: timeoutNs / 1e6, maxOutput});
+  const end = new Date().toISOString();
+  if (result.timedOut) return {Start: start, End: end, ExitCode: -1, Output: `Health check exceeded timeout (${timeoutNs / SECOND}s)`};
+  return {Start: start, End: end, ExitCode: result.exitCode, Output: result.output};
 }
 
 export class HealthMonitor {
@@ -91,7 +63,7 @@ export class HealthMonitor {
     private readonly store: ContainerStore,
     private readonly events: EventBus,
     private readonly log: Logger,
-    private readonly runcRoot: string,
+    private readonly runtime: OciRuntime,
     private readonly stateDir: (id: string) => string,
   ) {}
 
@@ -104,7 +76,7 @@ export class HealthMonitor {
       delete c.State.Health;
       return;
     }
-    c.State.Health = {Status: 'starting', FailingStreak: 0, Log: []};
+    c.State.Health = freshHealth();
     this.schedule(c.ID, command, check!, Date.now());
   }
 
@@ -127,7 +99,7 @@ export class HealthMonitor {
     if (!c?.State.Running) return;
     // A paused container cannot answer; its check waits, as dockerd's does.
     if (!c.State.Paused) {
-      const result = await probe(this.runcRoot, this.stateDir(id), id, command, check.Timeout || defaults.timeout);
+      const result = await probe(this.runtime, this.stateDir(id), id, command, check.Timeout || defaults.timeout);
       const current = this.store.find(id);
       if (!current?.State.Running || !this.timers.has(id)) return;
       this.record(current, result, check, Date.now() - startedAt < (check.StartPeriod ?? 0) / 1e6);
@@ -137,7 +109,7 @@ export class HealthMonitor {
 
   private record(c: ContainerRecord, result: HealthProbe, check: HealthConfig, inStartPeriod: boolean): void {
     const state = c.State;
-    const health = state.Health ?? {Status: 'starting', FailingStreak: 0, Log: []};
+    const health = state.Health ?? freshHealth();
     const before = health.Status;
     health.Log = [...health.Log, result].slice(-keptProbes);
     if (result.ExitCode === 0) {

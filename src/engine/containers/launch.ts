@@ -1,6 +1,7 @@
 /**
  * Everything between "start" and a running process: mount the container's root, write the files the engine
- * provides (/etc/hostname, /etc/hosts, /etc/resolv.conf), write and check the OCI bundle, then the shim runs runc.
+ * provides (/etc/hostname, /etc/hosts, /etc/resolv.conf), write and check the OCI bundle, then the runtime
+ * creates the process under its shim.
  */
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -11,7 +12,7 @@ import {checkExecutable} from '../runtime/executable-check.js';
 import {addContainerMounts, commandMayBeOnMount} from '../runtime/mounts.js';
 import {buildOciSpec, validateOciSpec} from '../runtime/oci-spec.js';
 import {applyResources} from '../runtime/resources.js';
-import {startShim, type ShimHandle} from '../runtime/shim-client.js';
+import type {OciRuntime, ShimHandle} from '../runtime/oci-runtime.js';
 import {resolveInRoot} from '../runtime/rootfs-path.js';
 import type {SeccompChoice} from '../runtime/security-opt.js';
 import {resolveUser} from '../runtime/user.js';
@@ -67,7 +68,7 @@ function processEnv(c: ContainerRecord, home: string): string[] {
   return env;
 }
 
-export async function launch(c: ContainerRecord, layers: LayerStore, paths: RuntimePaths): Promise<ShimHandle> {
+export async function launch(c: ContainerRecord, layers: LayerStore, paths: RuntimePaths, runtime: OciRuntime): Promise<ShimHandle> {
   const rw = rwLayerPaths(layers, c.MountID);
   await mountRwLayer(layers, rw);
   writeEngineFiles(c);
@@ -89,10 +90,9 @@ export async function launch(c: ContainerRecord, layers: LayerStore, paths: Runt
   rmSync(stateDir, {recursive: true, force: true});
   mkdirSync(stateDir, {recursive: true, mode: 0o700});
   writeFileSync(join(stateDir, 'config.json'), JSON.stringify(spec, null, 2));
-  return startShim({
+  return runtime.create({
     id: c.ID,
     bundle: stateDir,
-    runtimeRoot: paths.runcRoot,
     stateDir,
     logPath: c.LogPath || '/dev/null',
     ...logLimits(recordLogConfig(c.HostConfig)),

@@ -3,6 +3,7 @@ import type {Logger} from '../util/log.js';
 import type {ContainerStore} from './container-store.js';
 import type {ContainerRecord} from './record.js';
 import {RestartBackoff, shouldRestart, startsWithDaemon} from './restart-policy.js';
+import {apply, can} from './state.js';
 
 export class Restarts {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -16,10 +17,10 @@ export class Restarts {
 
   /** A container just ended with `code`: if its policy says so, it shows as restarting and starts after the back-off. */
   afterExit(c: ContainerRecord, code: number): void {
-    if (!shouldRestart(c, code)) return;
+    if (!shouldRestart(c, code) || !can(c.State, 'restart-scheduled')) return;
     const ran = Date.parse(c.State.FinishedAt) - Date.parse(c.State.StartedAt);
     const delay = this.backoff.next(c.ID, Number.isFinite(ran) ? ran : 0);
-    c.State = {...c.State, Status: 'restarting', Restarting: true};
+    apply(c, {type: 'restart-scheduled'});
     this.store.save(c);
     this.timers.set(c.ID, setTimeout(() => {
       this.timers.delete(c.ID);
@@ -39,7 +40,7 @@ export class Restarts {
     const timer = this.timers.get(c.ID);
     if (timer) clearTimeout(timer);
     this.timers.delete(c.ID);
-    if (c.State.Restarting) c.State = {...c.State, Status: 'exited', Restarting: false};
+    if (c.State.Restarting) apply(c, {type: 'restart-cancelled'});
   }
 
   forget(c: ContainerRecord): void {

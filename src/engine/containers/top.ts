@@ -1,9 +1,18 @@
-/** `docker top`: the host's `ps` output, filtered to the processes runc says belong to the container. */
+/** `docker top`: the host's `ps` output, filtered to the processes the runtime says belong to the container. */
 import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
 import {badRequest} from '../api/errors.js';
+import type {ContainerContext} from './context.js';
+import {checkRunning} from './state.js';
 
 const exec = promisify(execFile);
+
+/** The `top` verb: the processes of a running container. */
+export async function topOf(ctx: ContainerContext, ref: string, psArgs?: string): Promise<{Titles: string[]; Processes: string[][]}> {
+  const c = ctx.store.get(ref);
+  checkRunning(c);
+  return top(await ctx.runtime.pids(c.ID), psArgs);
+}
 
 export async function top(pids: number[], psArgs = '-ef'): Promise<{Titles: string[]; Processes: string[][]}> {
   if (/[^\w\s,=%-]/.test(psArgs)) throw badRequest(`invalid ps arguments: ${psArgs}`);

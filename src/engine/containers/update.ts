@@ -1,13 +1,11 @@
 /**
  * `docker update`: new limits for a container, running or not. The record's HostConfig takes the fields the
  * request sets (as dockerd, a field left at zero keeps its value), is checked like a create, and a running
- * container's cgroup is rewritten by `runc update` at once.
+ * container's cgroup is rewritten by the runtime's update at once.
  */
-import {writeFileSync} from 'node:fs';
-import {join} from 'node:path';
-import {badRequest} from '../api/errors.js';
+import {ApiError, badRequest} from '../api/errors.js';
 import {checkHostConfig, cgroupResources, type ResourceConfig} from '../runtime/resources.js';
-import type {Runc} from '../runtime/runc.js';
+import {emit, type ContainerContext} from './context.js';
 import type {ContainerRecord, HostConfig} from './record.js';
 import {checkRestartPolicy} from './restart-policy.js';
 
@@ -47,12 +45,28 @@ export function updatedHostConfig(current: HostConfig, req: UpdateRequest): Host
   return next as HostConfig;
 }
 
-/** Applies the new limits to a running container's cgroup (through a resources file, as `runc update -r`). */
-export async function applyUpdate(c: ContainerRecord, req: UpdateRequest, runc: Runc, stateDir: string): Promise<void> {
+/** The new limits for a running container's cgroup, as the runtime's linux.resources. */
+export function runtimeResources(c: ContainerRecord, req: UpdateRequest): object {
   const resources = cgroupResources(c.HostConfig);
   // --pids-limit -1 (or 0 with a limit set before): back to no limit, which runc writes as "max".
   if (req.PidsLimit !== undefined && req.PidsLimit !== null && req.PidsLimit < 0) resources.pids = {limit: -1};
-  const file = join(stateDir, 'update.json');
-  writeFileSync(file, JSON.stringify(resources));
-  await runc.update(c.ID, file);
+  return resources;
+}
+
+/** The `update` verb: new limits in the record, and in the cgroup at once when it runs. */
+export async function update(ctx: ContainerContext, ref: string, req: UpdateRequest): Promise<string[]> {
+  const c = ctx.store.get(ref);
+  const before = c.HostConfig;
+  c.HostConfig = updatedHostConfig(c.HostConfig, req);
+  if (c.State.Running) {
+    try {
+      await ctx.runtime.update(c.ID, runtimeResources(c, req));
+    } catch (error) {
+      c.HostConfig = before;
+      throw new ApiError(500, `Cannot update container ${c.ID}: ${(error as Error).message}`);
+    }
+  }
+  ctx.store.save(c);
+  emit(ctx, c, 'update');
+  return [];
 }

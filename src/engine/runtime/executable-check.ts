@@ -8,9 +8,17 @@ import {accessSync, constants, existsSync, statSync} from 'node:fs';
 import {posix} from 'node:path';
 import {elfFacts} from '../../common/elf.js';
 import {resolveInRoot} from './rootfs-path.js';
+import type {StartFailure} from './runtime-error.js';
 
+/** The command cannot be run, found before the runtime tries: not found (127) or not executable (126). */
 export class ExecutableError extends Error {
   override name = 'ExecutableError';
+  constructor(
+    message: string,
+    readonly failure: Exclude<StartFailure, 'other'>,
+  ) {
+    super(message);
+  }
 }
 
 function searchPath(root: string, command: string, env: string[]): string | undefined {
@@ -30,20 +38,20 @@ function searchPath(root: string, command: string, env: string[]): string | unde
 export function checkExecutable(root: string, args: string[], env: string[], cwd: string): void {
   const command = args[0];
   const path = command.includes('/') ? posix.resolve(cwd, command) : searchPath(root, command, env);
-  if (!path) throw new ExecutableError(`exec: "${command}": executable file not found in $PATH`);
+  if (!path) throw new ExecutableError(`exec: "${command}": executable file not found in $PATH`, 'not-found');
   const host = resolveInRoot(root, path);
   let st;
   try {
     st = statSync(host);
   } catch {
-    throw new ExecutableError(`exec: "${command}": stat ${path}: no such file or directory`);
+    throw new ExecutableError(`exec: "${command}": stat ${path}: no such file or directory`, 'not-found');
   }
-  if (st.isDirectory()) throw new ExecutableError(`exec: "${command}": ${path} is a directory: permission denied`);
+  if (st.isDirectory()) throw new ExecutableError(`exec: "${command}": ${path} is a directory: permission denied`, 'not-executable');
   try {
     accessSync(host, constants.X_OK);
     if ((st.mode & 0o111) === 0) throw new Error('no x bit');
   } catch {
-    throw new ExecutableError(`exec: "${command}": permission denied (${path} is not executable: its mode is ${(st.mode & 0o7777).toString(8).padStart(4, '0')}; chmod +x it)`);
+    throw new ExecutableError(`exec: "${command}": permission denied (${path} is not executable: its mode is ${(st.mode & 0o7777).toString(8).padStart(4, '0')}; chmod +x it)`, 'not-executable');
   }
   let elf;
   try {
@@ -56,6 +64,7 @@ export function checkExecutable(root: string, args: string[], env: string[], cwd
       `exec ${path}: no such file or directory: ${path} exists, but it is dynamically linked and needs the program ` +
         `interpreter ${elf.interpreter}, which is not in the image (a FROM scratch image has no C library). ` +
         'Link it statically (gcc -static) or use a base image that has the libraries.',
+      'not-found',
     );
   }
 }

@@ -1,50 +1,77 @@
-/** The runc commands the engine uses besides create (which the shim runs): start, kill, delete, ps, state. */
+/**
+ * The OCI runtime as runc: create and exec through a shim (which stays the process's parent), the rest as
+ * runc's own commands under the engine's --root.
+ */
 import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
+import type {ContainerProcess, ExecProcess, OciRuntime, ProbeOptions, ProbeResult, RuntimeState} from './oci-runtime.js';
+import {runcProbe} from './runc-probe.js';
+import {RuntimeError} from './runtime-error.js';
+import {readExit, startShim, waitShim, type ExitInfo, type ShimHandle} from './shim-client.js';
 
 const exec = promisify(execFile);
 
 /** runc answers in well under a second, even emulated; one that does not is killed so no API call hangs on it. */
 const RUNC_TIMEOUT_MS = 60_000;
 
-export class Runc {
+export class Runc implements OciRuntime {
   constructor(
     readonly root: string,
     readonly binary = 'runc',
   ) {}
 
-  private async run(args: string[]): Promise<string> {
+  private async run(args: string[], input?: string): Promise<string> {
     try {
-      const {stdout} = await exec(this.binary, ['--root', this.root, ...args], {maxBuffer: 16 * 1024 * 1024, timeout: RUNC_TIMEOUT_MS, killSignal: 'SIGKILL'});
+      const running = exec(this.binary, ['--root', this.root, ...args], {maxBuffer: 16 * 1024 * 1024, timeout: RUNC_TIMEOUT_MS, killSignal: 'SIGKILL'});
+      if (input !== undefined) running.child.stdin?.end(input);
+      const {stdout} = await running;
       return stdout;
     } catch (error) {
       const e = error as {stderr?: string; message: string; killed?: boolean; signal?: string};
-      if (e.killed && e.signal === 'SIGKILL') throw new Error(`runc ${args[0]} did not finish within ${RUNC_TIMEOUT_MS / 1000}s`);
+      if (e.killed && e.signal === 'SIGKILL') throw new RuntimeError(`runc ${args[0]} did not finish within ${RUNC_TIMEOUT_MS / 1000}s`, 'other');
       const text = (e.stderr ?? '').trim().split('\n').pop() || e.message;
-      throw new Error(text.replace(/^time="[^"]*" level=error msg="(.*)"$/, '$1'));
+      throw new RuntimeError(text.replace(/^time="[^"]*" level=error msg="(.*)"$/, '$1'));
     }
   }
 
-  start(id: string): Promise<string> {
-    return this.run(['start', id]);
+  create(process: ContainerProcess): Promise<ShimHandle> {
+    return startShim({...process, runtime: this.binary, runtimeRoot: this.root});
   }
 
-  /** The cgroup freezer: every process of the container stops where it is (`docker pause`). */
-  pause(id: string): Promise<string> {
-    return this.run(['pause', id]);
+  async start(id: string): Promise<void> {
+    await this.run(['start', id]);
   }
 
-  resume(id: string): Promise<string> {
-    return this.run(['resume', id]);
+  exec(process: ExecProcess): Promise<ShimHandle> {
+    return startShim({...process, runtime: this.binary, runtimeRoot: this.root});
   }
 
-  /** New cgroup limits for a running container, from a linux.resources JSON file. */
-  update(id: string, resourcesFile: string): Promise<string> {
-    return this.run(['update', '--resources', resourcesFile, id]);
+  probe(id: string, args: string[], opts: ProbeOptions): Promise<ProbeResult> {
+    return runcProbe(this.binary, this.root, id, args, opts);
   }
 
-  kill(id: string, signal: string | number, all = false): Promise<string> {
-    return this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
+  async kill(id: string, signal: number, all = false): Promise<void> {
+    await this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.run(['pause', id]);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.run(['resume', id]);
+  }
+
+  async update(id: string, resources: object): Promise<void> {
+    await this.run(['update', '--resources', '-', id], JSON.stringify(resources));
+  }
+
+  async state(id: string): Promise<RuntimeState | undefined> {
+    try {
+      return JSON.parse(await this.run(['state', id])) as RuntimeState;
+    } catch {
+      return undefined;
+    }
   }
 
   async delete(id: string, force = false): Promise<void> {
@@ -58,11 +85,11 @@ export class Runc {
     return (JSON.parse(out) as number[] | null) ?? [];
   }
 
-  async state(id: string): Promise<{status: string; pid: number} | undefined> {
-    try {
-      return JSON.parse(await this.run(['state', id])) as {status: string; pid: number};
-    } catch {
-      return undefined;
-    }
+  waitExit(stateDir: string): Promise<ExitInfo> {
+    return waitShim(stateDir);
+  }
+
+  recordedExit(stateDir: string): ExitInfo | undefined {
+    return readExit(stateDir);
   }
 }

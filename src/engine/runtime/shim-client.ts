@@ -1,14 +1,16 @@
 /**
  * Talking to a container's labd-shim: spawn it (it runs `runc create`), then over its unix socket attach
- * to the process's stdio, resize its terminal, and wait for its exit code.
+ * to the process's stdio, resize its terminal, and hear of its exit.
  */
 import {spawn} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
 import {connect, type Socket} from 'node:net';
 import {join} from 'node:path';
+import {RuntimeError} from './runtime-error.js';
 import {shimPath} from './shim/shim-path.js';
 
-export class ShimError extends Error {
+/** The shim (or the runtime it ran) failed; a failed create or exec says why in `failure`. */
+export class ShimError extends RuntimeError {
   override name = 'ShimError';
 }
 
@@ -173,20 +175,33 @@ export interface ExitInfo {
   finishedAt: string;
 }
 
-/** Resolves when the shim's process exits; if the shim is already gone, its exit file tells. */
+/**
+ * Resolves when the shim's process has exited: the shim sends the exit as an event on its socket once the
+ * output is drained and STATE/exit written. A shim that is gone already (it ended while no one listened, or it
+ * was killed) is read from its exit file; none at all means the exit was lost.
+ */
 export async function waitShim(stateDir: string): Promise<ExitInfo> {
+  let socket: Socket;
   try {
-    const socket = await request(stateDir, 'wait');
-    await new Promise<void>((resolve) => {
-      socket.on('close', () => resolve());
-      socket.on('error', () => resolve());
-      socket.resume();
-    });
+    socket = await request(stateDir, 'events');
   } catch {
-    // no socket: the shim has finished already
+    return readExit(stateDir) ?? lostExit();
   }
-  for (let i = 0; i < 100 && !existsSync(join(stateDir, 'exit')); i++) await new Promise((r) => setTimeout(r, 10));
-  return readExit(stateDir) ?? {exitCode: 255, signal: null, finishedAt: new Date().toISOString()};
+  const line = await new Promise<string>((resolve) => {
+    let text = '';
+    socket.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (text.includes('\n')) socket.destroy();
+    });
+    socket.on('close', () => resolve(text.split('\n')[0]));
+    socket.on('error', () => socket.destroy());
+  });
+  if (line.startsWith('exit ')) return JSON.parse(line.slice(5)) as ExitInfo;
+  return readExit(stateDir) ?? lostExit();
+}
+
+function lostExit(): ExitInfo {
+  return {exitCode: 255, signal: null, finishedAt: new Date().toISOString()};
 }
 
 export function readExit(stateDir: string): ExitInfo | undefined {

@@ -82,6 +82,22 @@ test('exit code: exit 7 via wait and STATE/exit; status reports the pid', async 
   t.false(existsSync(`${s.state}/exit.tmp`));
 });
 
+test('events: the exit arrives as one event line after the output is drained and STATE/exit is written', async (t) => {
+  const id = newId(t);
+  const s = await startShim(t, w, id, {bundle: makeBundle(w, id, ['sh', '-c', 'echo last words; exit 5'])});
+  const subscriber = await openClient(s.sock, 'events\n');
+  await runc(w, 'start', id);
+  const line = (await subscriber.closed).toString();
+  t.regex(line, /^exit \{.*\}\n$/);
+  const event = JSON.parse(line.slice(5)) as {exitCode: number; signal: number | null; finishedAt: string};
+  t.is(event.exitCode, 5);
+  t.is(event.signal, null);
+  t.regex(event.finishedAt, RFC3339_NANO);
+  t.deepEqual(readExit(s.state), event, 'the file says what the event said');
+  t.is(streamText(readLog(s.log), 'stdout'), 'last words\n');
+  t.is(await s.exited, 0);
+});
+
 test('killed by a signal: 128+n, and the process tree is daemon -> shim -> container', async (t) => {
   const id = newId(t);
   const s = await startShim(t, w, id, {bundle: makeBundle(w, id, ['sleep', '100'])});
@@ -93,6 +109,17 @@ test('killed by a signal: 128+n, and the process tree is daemon -> shim -> conta
   t.is((await waiter.closed).toString(), 'exit 137\n');
   t.is(await s.exited, 0);
   t.like(readExit(s.state), {exitCode: 137, signal: 9});
+});
+
+test('events: a process killed by a signal is reported with 128+n and the signal', async (t) => {
+  const id = newId(t);
+  const s = await startShim(t, w, id, {bundle: makeBundle(w, id, ['sleep', '100'])});
+  await runc(w, 'start', id);
+  const subscriber = await openClient(s.sock, 'events\n');
+  t.is(await ask(s.sock, 'signal 9\n'), 'ok\n');
+  const line = (await subscriber.closed).toString();
+  t.like(JSON.parse(line.slice(5)), {exitCode: 137, signal: 9});
+  t.is(await s.exited, 0);
 });
 
 test('bad requests get an error line', async (t) => {

@@ -1,6 +1,7 @@
 /** A container's streams: attach (hijacked), logs, wait, resize. */
 import {recordLogConfig} from '../../containers/log-config.js';
 import {streamLogs} from '../../containers/logs.js';
+import {checkAttach} from '../../containers/state.js';
 import type {Engine} from '../../daemon/engine.js';
 import {resizeShim} from '../../runtime/shim-client.js';
 import {ApiError, badRequest, conflict} from '../errors.js';
@@ -22,6 +23,7 @@ export function containerIoRoutes(router: Router, engine: Engine): void {
 
   router.post('/containers/{id}/attach', (ctx) => {
     const c = store.get(ctx.params.id);
+    checkAttach(c, ctx.params.id);
     const q = ctx.query;
     const streams = `${queryBool(q, 'stdin') && c.Config.OpenStdin ? 'i' : ''}${queryBool(q, 'stdout') ? 'o' : ''}${queryBool(q, 'stderr') ? 'e' : ''}`;
     const socket = hijack(ctx, Boolean(c.Config.Tty));

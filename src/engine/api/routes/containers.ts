@@ -5,13 +5,12 @@ import type {CreateRequest} from '../../containers/create.js';
 import type {ContainerRecord} from '../../containers/record.js';
 import {rwLayerPaths} from '../../containers/rw-layer.js';
 import {containerSizes} from '../../containers/size.js';
-import {top} from '../../containers/top.js';
 import type {UpdateRequest} from '../../containers/update.js';
 import {inspect, summary} from '../../containers/views.js';
 import type {Engine} from '../../daemon/engine.js';
 import type {ContainerConfig} from '../../images/image-config.js';
 import {formatReference, parseReference, withDefaultTag} from '../../images/reference.js';
-import {badRequest, conflict} from '../errors.js';
+import {badRequest} from '../errors.js';
 import {checkFilterNames, parseFilters, queryBool, readJsonBody, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
 
@@ -62,16 +61,9 @@ export function containerRoutes(router: Router, engine: Engine): void {
   router.post('/containers/prune', async ({res, query}) => {
     const filters = parseFilters(query);
     checkFilterNames(filters, ['until', 'label']);
-    const deleted: string[] = [];
-    let reclaimed = 0;
-    for (const c of store.all()) {
-      if (c.State.Running || !matchesFilters(engine, c, new Map([...filters].filter(([k]) => k === 'label')))) continue;
-      const until = filters.get('until')?.[0];
-      if (until && Date.parse(c.Created) / 1000 >= Number(until)) continue;
-      reclaimed += 0;
-      await containers.remove(c.ID, {force: false});
-      deleted.push(c.ID);
-    }
+    const until = filters.get('until')?.[0];
+    const candidates = store.all().filter((c) => matchesFilters(engine, c, new Map([...filters].filter(([k]) => k === 'label'))) && !(until && Date.parse(c.Created) / 1000 >= Number(until)));
+    const {deleted, reclaimed} = await containers.prune(candidates);
     engine.events.emit('container', 'prune', '', {reclaimed: String(reclaimed)});
     sendJson(res, 200, {ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed});
   });
@@ -132,10 +124,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
   });
 
   router.get('/containers/{id}/top', async ({res, params, query}) => {
-    const c = store.get(params.id);
-    if (!c.State.Running) throw conflict(`container ${c.ID} is not running`);
-    const pids = await containers.runc.pids(c.ID);
-    sendJson(res, 200, await top(pids, query.get('ps_args') || '-ef'));
+    sendJson(res, 200, await containers.top(params.id, query.get('ps_args') || '-ef'));
   });
 
   router.get('/containers/{id}/changes', ({res, params}) => {

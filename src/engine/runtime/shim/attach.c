@@ -324,12 +324,24 @@ void attach_events(const struct pollfd *pfd)
 	stdin_pump();
 }
 
-/* The process is gone and its output drained: answer the waiters, let attached
- * clients take what is buffered, and stop accepting. */
+void exit_event(char *out, size_t len)
+{
+	int n = snprintf(out, len, "exit ");
+	int k = exit_json(out + n, len - (size_t)n - 1);
+	if (k < 0)
+		k = snprintf(out + n, len - (size_t)n - 1, "{\"exitCode\":%d,\"signal\":null,\"finishedAt\":\"\"}", S.exit_code);
+	strcpy(out + n + k, "\n");
+}
+
+/* The process is gone, its output drained and its exit file written: answer the
+ * waiters, send subscribers the exit event, let attached clients take what is
+ * buffered, and stop accepting. */
 void attach_shutdown(void)
 {
-	char msg[32];
+	char msg[32], event[200];
 	snprintf(msg, sizeof msg, "exit %d\n", S.exit_code);
+	exit_event(event, sizeof event);
+	S.exit_reported = 1;
 	if (listen_fd >= 0)
 		accept_clients();
 	attach_unlink();
@@ -337,6 +349,8 @@ void attach_shutdown(void)
 		struct client *c = &clients[i];
 		if (c->kind == C_WAIT)
 			reply(c, msg);
+		else if (c->kind == C_EVENTS)
+			reply(c, event);
 		else if (c->kind == C_ATTACH) {
 			c->kind = C_CLOSING;
 			c->in_eof = 1;

@@ -7,7 +7,7 @@
 
 #define REQ_MAX 256
 
-enum { C_FREE, C_REQ, C_ATTACH, C_WAIT, C_CLOSING };
+enum { C_FREE, C_REQ, C_ATTACH, C_WAIT, C_EVENTS, C_CLOSING };
 #define W_IN 1
 #define W_OUT 2
 #define W_ERR 4
@@ -29,6 +29,8 @@ struct client {
 void attach_ack(struct client *c);
 /* Queue text for c and close it once sent. */
 void reply(struct client *c, const char *text);
+/* The exit event's line: "exit <json>\n". */
+void exit_event(char *out, size_t len);
 /* Act on one request line; `used` is the line's length with its newline. */
 void handle_request(struct client *c, char *line, size_t used);
 

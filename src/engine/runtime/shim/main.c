@@ -2,8 +2,9 @@
  *
  * It starts the process through the OCI runtime, stays its parent (as a child
  * subreaper), writes its output to a json-file log, serves attach clients on
- * STATE/attach.sock, and records the exit status in STATE/exit. It outlives labd,
- * so containers keep running and logging across a daemon restart. */
+ * STATE/attach.sock, reports the exit as an event to its subscribers and records
+ * it in STATE/exit (read by a labd that was away when it happened). It outlives
+ * labd, so containers keep running and logging across a daemon restart. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -112,17 +113,11 @@ static void read_output(int *fd, int stream)
 
 static void write_exit_file(void)
 {
-	char tmp[1024], dst[1024], when[40], sig[16], json[160];
+	char tmp[1024], dst[1024], json[160];
 	if (state_path(tmp, sizeof tmp, "exit.tmp") || state_path(dst, sizeof dst, "exit"))
 		return;
-	format_time(&S.finished_at, when, sizeof when);
-	if (S.exit_signal)
-		snprintf(sig, sizeof sig, "%d", S.exit_signal);
-	else
-		strcpy(sig, "null");
-	int n = snprintf(json, sizeof json, "{\"exitCode\":%d,\"signal\":%s,\"finishedAt\":\"%s\"}",
-			 S.exit_code, sig, when);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int n = exit_json(json, sizeof json);
+	int fd = n < 0 ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write_all(fd, json, (size_t)n) < 0 || close(fd) < 0 || rename(tmp, dst) < 0)
 		fprintf(stderr, "labd-shim: cannot write %s: %s\n", dst, strerror(errno));
 }

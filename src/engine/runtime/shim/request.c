@@ -3,6 +3,8 @@
  *                        with a, first acknowledge with "ok\n" (the client then knows it is attached)
  *   resize <rows> <cols> set the pty size            -> ok
  *   wait                 block until the process exits -> exit <code>
+ *   events               block until the process has exited, its output is drained
+ *                        and STATE/exit written -> exit {"exitCode":..,"signal":..,"finishedAt":".."}
  *   status               -> running <pid>  (exited <code> in the last moments)
  *   signal <n>           kill(pid, n)                  -> ok
  * Anything else gets "error <message>". */
@@ -110,6 +112,15 @@ void handle_request(struct client *c, char *line, size_t used)
 		r = S.exited ? msg : NULL;
 		if (!r)
 			c->kind = C_WAIT;
+	} else if (strcmp(line, "events") == 0) {
+		char event[200];
+		if (S.exit_reported) {
+			exit_event(event, sizeof event);
+			reply(c, event);
+			return;
+		}
+		c->kind = C_EVENTS;
+		r = NULL;
 	} else if (strcmp(line, "status") == 0) {
 		if (S.exited)
 			snprintf(msg, sizeof msg, "exited %d\n", S.exit_code);

@@ -42,6 +42,20 @@ static void record_exit(int status)
 	}
 }
 
+/* The exit as one JSON object, the same in STATE/exit and in the exit event. */
+int exit_json(char *out, size_t len)
+{
+	char when[40], sig[16];
+	format_time(&S.finished_at, when, sizeof when);
+	if (S.exit_signal)
+		snprintf(sig, sizeof sig, "%d", S.exit_signal);
+	else
+		strcpy(sig, "null");
+	int n = snprintf(out, len, "{\"exitCode\":%d,\"signal\":%s,\"finishedAt\":\"%s\"}",
+			 S.exit_code, sig, when);
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
 /* As a subreaper every orphan of the container lands here: reap them all. */
 void drain_signals(void)
 {

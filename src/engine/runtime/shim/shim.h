@@ -36,6 +36,7 @@ struct shim {
 	int exited;
 	int exit_code;      /* WEXITSTATUS or 128+signal */
 	int exit_signal;    /* 0 when it exited normally */
+	int exit_reported;  /* the exit file is written and subscribers have their event */
 	struct timespec finished_at;
 	int out_fd;         /* stdout pipe or pty master; -1 once drained */
 	int err_fd;         /* stderr pipe; -1 once drained, or with a tty */
@@ -57,6 +58,7 @@ void log_chunk(int stream, const char *buf, size_t n);
 /* runtime.c */
 int state_path(char *out, size_t len, const char *name);
 int start_process(char *err, size_t errlen);
+int exit_json(char *out, size_t len); /* length written, -1 if it did not fit */
 void drain_signals(void);
 
 /* attach.c */

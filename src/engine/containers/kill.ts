@@ -1,0 +1,32 @@
+/** `docker kill`: a signal to the container's process; a paused container is thawed so that it can act on it. */
+import {constants} from 'node:os';
+import {ApiError} from '../api/errors.js';
+import {emit, type ContainerContext} from './context.js';
+import type {ContainerRecord} from './record.js';
+import {checkKill} from './state.js';
+
+export async function kill(ctx: ContainerContext, ref: string, signal = 'SIGKILL'): Promise<void> {
+  const c = ctx.store.get(ref);
+  if (c.State.Running || c.State.Restarting) c.HasBeenManuallyStopped = true;
+  ctx.restarts.cancel(c);
+  checkKill(c, ref);
+  const sig = signalNumber(signal);
+  await ctx.runtime.kill(c.ID, sig);
+  emit(ctx, c, 'kill', {signal: String(sig)});
+  // A frozen process cannot act on the signal (under cgroup v1 not even SIGKILL): thaw it, as dockerd does.
+  if (c.State.Paused) await ctx.unpause(c.ID).catch((e: Error) => ctx.log.warn('unpause after kill failed', {id: c.ID, error: e.message}));
+}
+
+/** SIGKILL to every process of the container, thawed if paused (under cgroup v1 a frozen process does not die). */
+export async function killAll(ctx: ContainerContext, c: ContainerRecord): Promise<void> {
+  await ctx.runtime.kill(c.ID, 9, true).catch(() => {});
+  if (c.State.Paused) await ctx.unpause(c.ID).catch(() => {});
+}
+
+/** A signal by number or name, with or without SIG, in any case. */
+function signalNumber(signal: string): number {
+  const name = signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`;
+  const sig = /^\d+$/.test(signal) ? Number(signal) : (constants.signals as Record<string, number>)[name];
+  if (!sig) throw new ApiError(400, `invalid signal: ${signal}`);
+  return sig;
+}
