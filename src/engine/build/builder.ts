@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import type {Readable} from 'node:stream';
 import type {Engine} from '../daemon/engine.js';
 import {shortId} from '../images/digest.js';
-import type {ContainerConfig} from '../images/image-config.js';
+import type {ContainerConfig} from '../model/image-config.js';
 import {formatReference, type Reference} from '../images/reference.js';
 import {BuildRoot} from './build-root.js';
 import {commitStep, currentConfig} from './commit.js';

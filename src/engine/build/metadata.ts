@@ -6,7 +6,7 @@
  */
 import {constants} from 'node:os';
 import {posix} from 'node:path';
-import type {ContainerConfig} from '../images/image-config.js';
+import type {ContainerConfig} from '../model/image-config.js';
 import {at, SyntaxProblem} from './errors.js';
 import {toInstruction, type Instruction} from './instructions.js';
 import {parseDockerfile} from './parser.js';

@@ -3,7 +3,7 @@
  * config, and the ARGs in scope. Also the variable rules: ENV wins over ARG, build args over ARG defaults.
  */
 import {arch} from 'node:os';
-import type {ContainerConfig, ImageConfig} from '../images/image-config.js';
+import type {ContainerConfig, ImageConfig} from '../model/image-config.js';
 import type {ImageRecord} from '../images/image-store.js';
 import {chainIds} from '../images/digest.js';
 import type {Lookup} from './shell-words.js';

@@ -1,6 +1,6 @@
 /** What a step needs from the build it belongs to: the stores, the output, the context, the options. */
 import type {ContainerManager} from '../containers/manager.js';
-import type {ContainerConfig} from '../images/image-config.js';
+import type {ContainerConfig} from '../model/image-config.js';
 import type {ImageStore} from '../images/image-store.js';
 import {findCached} from './commit.js';
 import type {Instruction} from './instructions.js';

@@ -10,7 +10,7 @@ import {join} from 'node:path';
 import type {EventBus} from '../events/event-bus.js';
 import type {Logger} from '../util/log.js';
 import type {ContainerStore} from './container-store.js';
-import type {ContainerRecord, Health, HealthProbe} from './record.js';
+import type {ContainerRecord, Health, HealthProbe} from '../model/container.js';
 
 /** Docker's HealthConfig: durations in nanoseconds, 0 meaning the default. */
 export interface HealthConfig {

@@ -17,7 +17,7 @@ import type {SeccompChoice} from '../runtime/security-opt.js';
 import {resolveUser} from '../runtime/user.js';
 import {prepareMounts} from '../volumes/prepare.js';
 import {logLimits, recordLogConfig} from './log-config.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {mountRwLayer, rwLayerPaths} from './rw-layer.js';
 
 export interface RuntimePaths {

@@ -5,7 +5,7 @@
  */
 import {existsSync, readFileSync} from 'node:fs';
 import {constants} from 'node:os';
-import {ApiError, badRequest, conflict} from '../api/errors.js';
+import {conflict, invalidArgument, systemError} from '../errors.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {ImageStore} from '../images/image-store.js';
 import {containerCgroup, oomKillCount} from '../runtime/cgroups.js';
@@ -28,7 +28,8 @@ import {checkRestartPolicy} from './restart-policy.js';
 import {Restarts} from './restarts.js';
 import {HealthMonitor} from './health.js';
 import {applyUpdate, updatedHostConfig, type UpdateRequest} from './update.js';
-import {zeroTime, type ContainerRecord} from './record.js';
+import {zeroTime} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {containerLayerUse, removeRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
 
 type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -80,7 +81,7 @@ export class ContainerManager {
     checkRestartPolicy(req.HostConfig ?? {});
     const logConfig = mergeLogConfig(req.HostConfig?.LogConfig, this.logConfig);
     const logProblem = logConfigError(logConfig.Type, logConfig.Config);
-    if (logProblem) throw badRequest(logProblem);
+    if (logProblem) throw invalidArgument(logProblem);
     req = {...req, HostConfig: {...req.HostConfig, LogConfig: logConfig}};
     this.volumes.check(req);
     this.network?.checkCreate(req.HostConfig);
@@ -152,7 +153,7 @@ export class ContainerManager {
     // As dockerd: a --rm container that could not start is removed, which also ends the CLI's wait.
     if (c.HostConfig.AutoRemove) await this.remove(c.ID, {force: true}).catch(() => {});
     if (error instanceof ExecutableError || error instanceof ShimError) {
-      return new ApiError(400, `failed to create task for container: OCI runtime create failed: unable to start container process: ${message}`);
+      return invalidArgument(`failed to create task for container: OCI runtime create failed: unable to start container process: ${message}`);
     }
     return error as Error;
   }
@@ -226,7 +227,7 @@ export class ContainerManager {
     this.restarts.cancel(c);
     if (!c.State.Running) throw conflict(`cannot kill container: ${ref}: container ${c.ID} is not running`);
     const sig = /^\d+$/.test(signal) ? Number(signal) : (constants.signals as Record<string, number>)[signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`];
-    if (!sig) throw new ApiError(400, `invalid signal: ${signal}`);
+    if (!sig) throw invalidArgument(`invalid signal: ${signal}`);
     await this.runc.kill(c.ID, sig);
     this.emit(c, 'kill', {signal: String(sig)});
     // A frozen process cannot act on the signal (under cgroup v1 not even SIGKILL): thaw it, as dockerd does.
@@ -249,7 +250,7 @@ export class ContainerManager {
         await applyUpdate(c, req, this.runc, this.paths.stateDir(c.ID));
       } catch (error) {
         c.HostConfig = before;
-        throw new ApiError(500, `Cannot update container ${c.ID}: ${(error as Error).message}`);
+        throw systemError(`Cannot update container ${c.ID}: ${(error as Error).message}`);
       }
     }
     this.store.save(c);

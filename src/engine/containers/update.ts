@@ -5,10 +5,10 @@
  */
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {badRequest} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 import {checkHostConfig, cgroupResources, type ResourceConfig} from '../runtime/resources.js';
 import type {Runc} from '../runtime/runc.js';
-import type {ContainerRecord, HostConfig} from './record.js';
+import type {ContainerRecord, HostConfig} from '../model/container.js';
 import {checkRestartPolicy} from './restart-policy.js';
 
 /** The request body's fields this engine applies (Docker's UpdateConfig, less the block-I/O device lists). */
@@ -24,7 +24,7 @@ export function updatedHostConfig(current: HostConfig, req: UpdateRequest): Host
   for (const key of numeric) {
     const value = req[key];
     if (value === undefined || value === null || value === 0) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw badRequest(`${key}: expected a number`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidArgument(`${key}: expected a number`);
     next[key] = value;
   }
   // --cpus replaces a period and quota given before, and the other way round; both in one request stay, and the
@@ -40,7 +40,7 @@ export function updatedHostConfig(current: HostConfig, req: UpdateRequest): Host
   const memory = (next.Memory as number | undefined) ?? 0;
   const swap = (next.MemorySwap as number | undefined) ?? 0;
   if ((req.Memory ?? 0) > 0 && !(req.MemorySwap ?? 0) && swap > 0 && memory > swap) {
-    throw badRequest('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
+    throw invalidArgument('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
   }
   checkHostConfig(next as HostConfig);
   checkRestartPolicy(next as HostConfig);

@@ -4,10 +4,11 @@
  */
 import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {notFound, ApiError} from '../api/errors.js';
+import {invalidArgument, notFound} from '../errors.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 import {chainIds, hex, isDigest, sha256} from './digest.js';
-import {parseImageConfig, type ImageConfig} from './image-config.js';
+import {parseImageConfig} from './image-config.js';
+import type {ImageConfig} from '../model/image-config.js';
 import {LayerStore, type Layer} from './layer-store.js';
 import {ReferenceStore} from './reference-store.js';
 import {formatReference, parseReference, withDefaultTag, type Reference} from './reference.js';
@@ -111,7 +112,7 @@ export class ImageStore {
     const prefix = name.replace(/^sha256:/, '');
     if (!/^[a-f0-9]+$/.test(prefix)) return undefined;
     const matches = this.ids().filter((id) => hex(id).startsWith(prefix));
-    if (matches.length > 1) throw new ApiError(400, `multiple IDs found with provided prefix: ${prefix}`);
+    if (matches.length > 1) throw invalidArgument(`multiple IDs found with provided prefix: ${prefix}`);
     return matches.length === 1 ? this.get(matches[0]) : undefined;
   }
 

@@ -4,13 +4,14 @@
  * them when the container is removed (`rm -v` and `--rm` take its anonymous volumes along).
  */
 import {existsSync} from 'node:fs';
-import {badRequest} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 import type {ContainerStore} from '../containers/container-store.js';
-import type {ContainerRecord, HostConfig} from '../containers/record.js';
+import type {ContainerRecord, HostConfig} from '../model/container.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {Logger} from '../util/log.js';
 import {checkBindSource, type BindGuard} from './bind-guard.js';
-import {mountRequests, type ApiMount, type MountPoint, type MountRequest} from './mount-point.js';
+import {mountRequests, type ApiMount, type MountRequest} from './mount-point.js';
+import type {MountPoint} from '../model/mount-point.js';
 import type {VolumeStore} from './store.js';
 
 type MountsHostConfig = HostConfig & {Mounts?: ApiMount[] | null; Tmpfs?: Record<string, string> | null};
@@ -42,7 +43,7 @@ export class ContainerVolumes {
     for (const m of requestsOf(req.HostConfig, req.Volumes)) {
       if (m.Type !== 'bind') continue;
       checkBindSource(m.Source, this.guard);
-      if (!m.CreateSource && !existsSync(m.Source)) throw badRequest(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
+      if (!m.CreateSource && !existsSync(m.Source)) throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
     }
   }
 

@@ -6,7 +6,7 @@
 import {execFile} from 'node:child_process';
 import {existsSync, mkdirSync, readdirSync, statSync} from 'node:fs';
 import {promisify} from 'node:util';
-import type {ContainerRecord} from '../containers/record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {resolveInRoot} from '../runtime/rootfs-path.js';
 import {mountPointsOf} from './container-volumes.js';
 
