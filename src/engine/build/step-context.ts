@@ -3,7 +3,7 @@ import type {ContainerManager} from '../containers/manager.js';
 import type {ContainerConfig} from '../model/image-config.js';
 import type {ImageStore} from '../images/image-store.js';
 import {findCached} from './commit.js';
-import type {Instruction} from './instructions.js';
+import type {Instruction} from '../dockerfile/instructions.js';
 import type {BuildOutput} from './output.js';
 import {adoptImage, type StageState} from './state.js';
 

@@ -9,7 +9,7 @@ import {existsSync} from 'node:fs';
 import {join, posix} from 'node:path';
 import type {Readable} from 'node:stream';
 import {elfFacts} from '../../common/elf.js';
-import {packageRoot} from '../../package-root.js';
+import {packageRoot} from '../../common/package-root.js';
 import type {LayerStore} from '../images/layer-store.js';
 import type {ContainerRecord} from '../model/container.js';
 import {isMounted, mountRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';

@@ -12,7 +12,7 @@ import {addContainerMounts, commandMayBeOnMount} from '../runtime/mounts.js';
 import {buildOciSpec, validateOciSpec} from '../runtime/oci-spec.js';
 import {applyResources} from '../runtime/resources.js';
 import {startShim, type ShimHandle} from '../runtime/shim-client.js';
-import {resolveInRoot} from '../runtime/rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 import type {SeccompChoice} from '../runtime/security-opt.js';
 import {resolveUser} from '../runtime/user.js';
 import {prepareMounts} from '../volumes/prepare.js';

@@ -30,7 +30,7 @@ import {HealthMonitor} from './health.js';
 import {applyUpdate, updatedHostConfig, type UpdateRequest} from './update.js';
 import {zeroTime} from './record.js';
 import type {ContainerRecord} from '../model/container.js';
-import {containerLayerUse, removeRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
+import {removeRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
 
 type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
@@ -64,8 +64,6 @@ export class ContainerManager {
     this.health = new HealthMonitor(this.store, events, log, this.paths.runcRoot, (id) => this.paths.stateDir(id));
     this.runc = new Runc(this.paths.runcRoot);
     this.execs = new ExecManager(this.store, images.layers, this.paths, events);
-    images.containerLayers = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).chains;
-    images.containerMountIds = () => containerLayerUse(images.layers, this.store.all().map((c) => c.ID)).mountIds;
   }
 
   usingImage(imageId: string): string[] {

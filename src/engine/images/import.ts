@@ -4,7 +4,7 @@
  */
 import type {Readable} from 'node:stream';
 import {invalidArgument} from '../errors.js';
-import {applyChangeLines} from '../build/metadata.js';
+import {applyChangeLines} from '../dockerfile/metadata.js';
 import type {ContainerConfig, ImageConfig} from '../model/image-config.js';
 import type {ImageStore} from './image-store.js';
 

@@ -7,7 +7,7 @@
 import {accessSync, constants, existsSync, statSync} from 'node:fs';
 import {posix} from 'node:path';
 import {elfFacts} from '../../common/elf.js';
-import {resolveInRoot} from './rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 
 export class ExecutableError extends Error {
   override name = 'ExecutableError';

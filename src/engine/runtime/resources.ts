@@ -12,7 +12,7 @@ import {normalizeCgroupParent} from './cgroup-parent.js';
 import {swapLimitSupported} from './cgroups.js';
 import {hostDevices, mappedDevices, type DeviceMapping, type OciDevice} from './devices.js';
 import {knownCapabilities} from './oci-spec.js';
-import {resolveInRoot} from './rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 import {parseSecurityOpt, SecurityOptError} from './security-opt.js';
 
 interface Ulimit {

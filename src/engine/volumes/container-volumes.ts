@@ -5,7 +5,6 @@
  */
 import {existsSync} from 'node:fs';
 import {invalidArgument} from '../errors.js';
-import type {ContainerStore} from '../containers/container-store.js';
 import type {ContainerRecord, HostConfig} from '../model/container.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {Logger} from '../util/log.js';
@@ -24,6 +23,11 @@ export function mountPointsOf(c: ContainerRecord): MountPoint[] {
   return Object.values(c.MountPoints ?? {});
 }
 
+/** The one thing volumes need of the container records: all of them, to see which volumes are in use. */
+export interface ContainerRecords {
+  all(): ContainerRecord[];
+}
+
 export class ContainerVolumes {
   constructor(
     readonly store: VolumeStore,
@@ -33,7 +37,7 @@ export class ContainerVolumes {
   ) {}
 
   /** Wires "in use" to the container records, so a referenced volume is never removed. */
-  track(containers: ContainerStore): void {
+  track(containers: ContainerRecords): void {
     this.store.usersOf = (name) =>
       containers.all().filter((c) => mountPointsOf(c).some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.ID);
   }

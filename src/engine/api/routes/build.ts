@@ -2,12 +2,12 @@
  * `POST /build`, the legacy builder API that `docker build` uses without buildx: the context tar is the body,
  * the options are query parameters, and the reply is a JSON-lines stream the CLI renders step by step.
  */
-import {BuildError} from '../../build/errors.js';
+import {BuildError} from '../../dockerfile/errors.js';
 import {releaseStaleMounts} from '../../build/build-root.js';
 import {buildMountRoot, runBuild, type BuildOptions} from '../../build/builder.js';
 import type {RunLimits} from '../../build/step-context.js';
 import {BuildOutput} from '../../build/output.js';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {parseReference, withDefaultTag, type Reference} from '../../images/reference.js';
 import {invalidArgument} from '../../errors.js';
 import {openJsonStream, queryBool, sendJson} from '../respond.js';

@@ -4,7 +4,7 @@ import {once} from 'node:events';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {CopyError, statHeader, statPath, tarFrom, tarInto, tarOfRoot, withCopyTarget} from '../../containers/copy.js';
 import type {ContainerRecord} from '../../model/container.js';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {invalidArgument, notFound, systemError} from '../../errors.js';
 import {queryBool} from '../respond.js';
 import type {Router} from '../router.js';

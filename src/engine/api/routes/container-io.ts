@@ -1,7 +1,7 @@
 /** A container's streams: attach (hijacked), logs, wait, resize. */
 import {recordLogConfig} from '../../containers/log-config.js';
 import {streamLogs} from '../../containers/logs.js';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {resizeShim} from '../../runtime/shim-client.js';
 import {conflict, invalidArgument, notImplemented} from '../../errors.js';
 import {hijack} from '../hijack.js';

@@ -8,7 +8,7 @@ import {containerSizes} from '../../containers/size.js';
 import {top} from '../../containers/top.js';
 import type {UpdateRequest} from '../../containers/update.js';
 import {inspect, summary} from '../../containers/views.js';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import type {ContainerConfig} from '../../model/image-config.js';
 import {formatReference, parseReference, withDefaultTag} from '../../images/reference.js';
 import {conflict, invalidArgument} from '../../errors.js';

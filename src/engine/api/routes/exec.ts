@@ -1,6 +1,6 @@
 /** `docker exec`: create, start (hijacked, or detached), resize, inspect. */
 import type {Duplex} from 'node:stream';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import type {ExecConfig} from '../../containers/exec.js';
 import {frame} from '../../containers/logs.js';
 import {invalidArgument} from '../../errors.js';

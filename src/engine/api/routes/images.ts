@@ -1,5 +1,5 @@
 /** The image endpoints the docker CLI calls: list, inspect, history, tag, rmi, prune, save, load. */
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {ArchiveError} from '../../images/archive-reader.js';
 import {importImage} from '../../images/import.js';
 import {loadImages} from '../../images/load.js';

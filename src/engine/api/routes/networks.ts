@@ -1,5 +1,5 @@
 /** Network endpoints: list, inspect, create, remove, prune (`docker network ...`). */
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {builtinNames, type NetworkRecord} from '../../network/networks.js';
 import {createNetwork, pruneNetworks, removeNetwork, type NetworkCreateRequest} from '../../network/user-networks.js';
 import {networkView} from '../../network/views.js';

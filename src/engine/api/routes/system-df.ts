@@ -5,7 +5,7 @@
  */
 import {summary as containerSummary} from '../../containers/views.js';
 import {containerSizes} from '../../containers/size.js';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {summary as imageSummary} from '../../images/views.js';
 import {diffSize} from '../../layers/index.js';
 import {invalidArgument} from '../../errors.js';

@@ -1,5 +1,5 @@
 /** Volume endpoints: `docker volume create / ls / inspect / rm / prune`. */
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {anonymousLabel, type Volume} from '../../volumes/store.js';
 import {invalidArgument} from '../../errors.js';
 import {checkFilterNames, parseFilters, queryBool, readJsonBody, sendJson, sendNoContent} from '../respond.js';
