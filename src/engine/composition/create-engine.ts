@@ -9,7 +9,7 @@ import {EventBus} from '../events/event-bus.js';
 import {ImageStore} from '../images/image-store.js';
 import {NetworkManager} from '../network/manager.js';
 import type {Logger} from '../util/log.js';
-import {ContainerVolumes} from '../volumes/container-volumes.js';
+import {ContainerVolumes, volumeUsers} from '../volumes/container-volumes.js';
 import {VolumeStore} from '../volumes/store.js';
 import {defaultName, type Engine} from './engine.js';
 
@@ -24,10 +24,10 @@ function engineId(dataRoot: string): string {
 /** Builds the stores, finds the containers of a previous run again, and starts those a restart policy brings back. */
 export async function createEngine(config: DaemonConfig, log: Logger): Promise<Engine> {
   mkdirSync(config.execRoot, {recursive: true, mode: 0o700});
-  // Image pruning and start-up repair ask the containers which layers are theirs; by then `containers` is set.
+  // Image pruning, start-up repair and volume removal ask the containers what is theirs; by then `containers` is set.
   const images: ImageStore = new ImageStore(config.dataRoot, () => containerLayerUse(images.layers, containers.store.all().map((c) => c.ID)));
   const events = new EventBus();
-  const volumes = new VolumeStore(config.dataRoot);
+  const volumes: VolumeStore = new VolumeStore(config.dataRoot, (name) => volumeUsers(containers.store.all(), name));
   const guard = {dataRoot: config.dataRoot, execRoot: config.execRoot, allowDangerousBinds: config.allowDangerousBinds};
   const network = new NetworkManager({dataRoot: config.dataRoot, ...config.network}, log);
   try {

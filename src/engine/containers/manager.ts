@@ -57,7 +57,6 @@ export class ContainerManager {
     readonly network?: NetworkManager,
   ) {
     this.store = new ContainerStore(dataRoot, (path, error) => this.log.error('could not save a container record', {path, error: error.message}));
-    volumes.track(this.store);
     this.paths = runtimePaths(runtime.execRoot, runtime.cgroupParent, runtime.seccomp);
     this.logConfig = runtime.logConfig ?? DEFAULT_LOG_CONFIG;
     this.restarts = new Restarts(this.store, (id) => this.start(id, true), log);

@@ -23,9 +23,9 @@ export function mountPointsOf(c: ContainerRecord): MountPoint[] {
   return Object.values(c.MountPoints ?? {});
 }
 
-/** The one thing volumes need of the container records: all of them, to see which volumes are in use. */
-export interface ContainerRecords {
-  all(): ContainerRecord[];
+/** IDs of the containers among `containers` that mount the named volume. */
+export function volumeUsers(containers: ContainerRecord[], name: string): string[] {
+  return containers.filter((c) => mountPointsOf(c).some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.ID);
 }
 
 export class ContainerVolumes {
@@ -35,12 +35,6 @@ export class ContainerVolumes {
     private readonly log: Logger,
     private readonly guard: BindGuard,
   ) {}
-
-  /** Wires "in use" to the container records, so a referenced volume is never removed. */
-  track(containers: ContainerRecords): void {
-    this.store.usersOf = (name) =>
-      containers.all().filter((c) => mountPointsOf(c).some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.ID);
-  }
 
   /** Before anything is created: syntax, names and refused binds, so a bad `-v` leaves nothing behind. */
   check(req: {HostConfig?: HostConfig; Volumes?: Record<string, unknown> | null}): void {

@@ -65,10 +65,11 @@ export function directorySize(path: string): number {
 
 export class VolumeStore {
   readonly root: string;
-  /** IDs of the containers that refer to a volume; the container side fills this in. */
-  usersOf: (name: string) => string[] = () => [];
-
-  constructor(dataRoot: string) {
+  constructor(
+    dataRoot: string,
+    /** IDs of the containers that refer to a volume: one of them keeps it from being removed. */
+    readonly usersOf: (name: string) => string[] = () => [],
+  ) {
     this.root = join(dataRoot, 'volumes');
     mkdirSync(this.root, {recursive: true, mode: 0o701});
   }
