@@ -1,6 +1,6 @@
 /**
- * The layering rule of src/: no import cycle between folders (a folder may import its own files freely).
- * Run by `npm run check:deps`, part of `npm test`.
+ * The layering rules of src/: no import cycle between folders (a folder may import its own files freely), and the
+ * engine's model folder a leaf. Run by `npm run check:deps`, part of `npm test`.
  */
 module.exports = {
   forbidden: [
@@ -11,6 +11,13 @@ module.exports = {
       scope: 'folder',
       from: {},
       to: {circular: true},
+    },
+    {
+      name: 'engine-model-is-a-leaf',
+      comment: 'src/engine/model holds the types the engine\'s folders exchange: it imports nothing but other model files and node.',
+      severity: 'error',
+      from: {path: '^src/engine/model/'},
+      to: {pathNot: '^src/engine/model/', dependencyTypesNot: ['core']},
     },
   ],
   options: {

@@ -1,6 +1,6 @@
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import {packageRoot} from '../package-root.js';
+import {packageRoot} from '../common/package-root.js';
 
 export function defaultRecipesDir(): string {
   return join(packageRoot(), 'vm-images');

@@ -1,7 +1,7 @@
 /** Where the VM image cache and the per-VM state live (XDG base directories, like the image cache). */
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import {packageRoot} from '../package-root.js';
+import {packageRoot} from '../common/package-root.js';
 
 function xdg(variable: string, fallback: string): string {
   const value = process.env[variable];

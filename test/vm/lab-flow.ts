@@ -6,7 +6,7 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
-import {packageRoot} from '../../src/package-root.js';
+import {packageRoot} from '../../src/common/package-root.js';
 import {paramEnv} from '../../src/lab/session/params.js';
 import {shellJoin} from '../../src/vm/ssh/quote.js';
 import {runLab} from '../helpers/cli.js';

@@ -1,6 +1,7 @@
 /** Writing Docker-shaped responses: JSON bodies, JSON-lines progress streams, and error bodies. */
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import {ApiError, badRequest} from './errors.js';
+import {invalidArgument} from '../errors.js';
+import {httpStatus} from './errors.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body) + '\n';
@@ -14,7 +15,7 @@ export function sendNoContent(res: ServerResponse, status = 204): void {
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
-  const status = error instanceof ApiError ? error.status : 500;
+  const status = httpStatus(error);
   const message = error instanceof Error ? error.message : String(error);
   if (res.headersSent) {
     // Mid-stream: the status is gone; a JSON-lines stream carries the error as Docker's jsonmessage does.
@@ -40,7 +41,7 @@ export async function readJsonBody<T>(req: IncomingMessage): Promise<T | undefin
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxJsonBody) throw badRequest('request body is too large');
+    if (size > maxJsonBody) throw invalidArgument('request body is too large');
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
@@ -48,7 +49,7 @@ export async function readJsonBody<T>(req: IncomingMessage): Promise<T | undefin
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw badRequest(`invalid JSON in request body: ${(error as Error).message}`);
+    throw invalidArgument(`invalid JSON in request body: ${(error as Error).message}`);
   }
 }
 
@@ -67,19 +68,19 @@ export function parseFilters(query: URLSearchParams): Map<string, string[]> {
   try {
     data = JSON.parse(raw);
   } catch {
-    throw badRequest(`invalid filter: ${raw}`);
+    throw invalidArgument(`invalid filter: ${raw}`);
   }
-  if (typeof data !== 'object' || data === null) throw badRequest(`invalid filter: ${raw}`);
+  if (typeof data !== 'object' || data === null) throw invalidArgument(`invalid filter: ${raw}`);
   for (const [name, values] of Object.entries(data as Record<string, unknown>)) {
     if (Array.isArray(values)) filters.set(name, values.map(String));
     else if (values && typeof values === 'object') filters.set(name, Object.keys(values).filter((k) => (values as Record<string, unknown>)[k]));
-    else throw badRequest(`invalid filter '${name}'`);
+    else throw invalidArgument(`invalid filter '${name}'`);
   }
   return filters;
 }
 
 export function checkFilterNames(filters: Map<string, string[]>, allowed: string[]): void {
   for (const name of filters.keys()) {
-    if (!allowed.includes(name)) throw badRequest(`invalid filter '${name}'`);
+    if (!allowed.includes(name)) throw invalidArgument(`invalid filter '${name}'`);
   }
 }

@@ -9,7 +9,8 @@ import type {DaemonConfig} from '../config/daemon-config.js';
 import {ConfigError} from '../config/daemon-config.js';
 import {isLoopbackHost, parseHost, type ListenAddress} from '../config/hosts.js';
 import type {Logger} from '../util/log.js';
-import {ApiError, forbidden} from './errors.js';
+import {forbidden, notFound} from '../errors.js';
+import {HttpStatusError, httpStatus} from './errors.js';
 import {sendError} from './respond.js';
 import type {Router} from './router.js';
 import {splitVersion} from './version.js';
@@ -42,12 +43,12 @@ export function createDispatcher(router: Router, log: Logger, tcpLoopback: boole
       const {version, path} = splitVersion(url.pathname);
       const match = router.match(req.method ?? 'GET', path);
       if ('status' in match) {
-        if (match.status === 405) throw new ApiError(405, `method ${req.method} is not allowed on ${path}`);
-        throw new ApiError(404, `page not found`);
+        if (match.status === 405) throw new HttpStatusError(405, `method ${req.method} is not allowed on ${path}`);
+        throw notFound(`page not found`);
       }
       await match.handler({req, res, params: match.params, query: url.searchParams, version, upgrade});
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status >= 500) log.error('handler failed', {method: req.method, url: req.url, error: (error as Error).stack ?? String(error)});
+      if (httpStatus(error) >= 500) log.error('handler failed', {method: req.method, url: req.url, error: (error as Error).stack ?? String(error)});
       sendError(res, error);
     } finally {
       clearTimeout(slow);

@@ -1,5 +1,5 @@
 /** API version negotiation: the docker CLI pings, reads Api-Version, then prefixes every path with /v<version>. */
-import {ApiError} from './errors.js';
+import {invalidArgument} from '../errors.js';
 
 export const maxApiVersion = '1.50';
 export const minApiVersion = '1.41';
@@ -16,10 +16,10 @@ export function splitVersion(pathname: string): {version: string; path: string} 
   if (!m) return {version: maxApiVersion, path: pathname};
   const version = m[1];
   if (compareVersions(version, minApiVersion) < 0) {
-    throw new ApiError(400, `client version ${version} is too old. Minimum supported API version is ${minApiVersion}, please upgrade your client to a newer version`);
+    throw invalidArgument(`client version ${version} is too old. Minimum supported API version is ${minApiVersion}, please upgrade your client to a newer version`);
   }
   if (compareVersions(version, maxApiVersion) > 0) {
-    throw new ApiError(400, `client version ${version} is too new. Maximum supported API version is ${maxApiVersion}`);
+    throw invalidArgument(`client version ${version} is too new. Maximum supported API version is ${maxApiVersion}`);
   }
   return {version, path: m[2] ?? '/'};
 }

@@ -5,21 +5,23 @@
  */
 import {join} from 'node:path';
 import type {Readable} from 'node:stream';
-import type {Engine} from '../daemon/engine.js';
+import type {ContainerManager} from '../containers/manager.js';
+import type {EventBus} from '../events/event-bus.js';
 import {shortId} from '../images/digest.js';
-import type {ContainerConfig} from '../images/image-config.js';
+import type {ImageStore} from '../images/image-store.js';
+import type {ContainerConfig} from '../model/image-config.js';
 import {formatReference, type Reference} from '../images/reference.js';
 import {BuildRoot} from './build-root.js';
 import {commitStep, currentConfig} from './commit.js';
 import {readDockerfile, receiveContext, type BuildContext} from './context.js';
 import {copyStep} from './copy-step.js';
-import {at, BuildError, SyntaxProblem} from './errors.js';
-import {toInstruction, type Instruction, type InstructionOf} from './instructions.js';
-import {applyMetadata, metadataKinds, type MetadataInstruction} from './metadata.js';
+import {at, BuildError, SyntaxProblem} from '../dockerfile/errors.js';
+import {toInstruction, type Instruction, type InstructionOf} from '../dockerfile/instructions.js';
+import {applyMetadata, metadataKinds, type MetadataInstruction} from '../dockerfile/metadata.js';
 import type {BuildOutput} from './output.js';
-import {parseDockerfile} from './parser.js';
+import {parseDockerfile} from '../dockerfile/parser.js';
 import {runStep} from './run-step.js';
-import {expandWord, type Lookup} from './shell-words.js';
+import {expandWord, type Lookup} from '../dockerfile/shell-words.js';
 import {planBuild, type BuildPlan, type Stage} from './stages.js';
 import {beginStage, configOf, platformArgs, proxyArgs, scratchImage, shellOf, stageLookup, topChain, type StageState} from './state.js';
 import {tryCache, type RunLimits, type SourceRoot, type StepContext} from './step-context.js';
@@ -40,7 +42,15 @@ export interface BuildOptions {
   runLimits?: RunLimits;
 }
 
-export const buildMountRoot = (engine: Engine) => join(engine.config.execRoot, 'build');
+/** What a build uses of the engine: its stores, its events, and where it keeps files. */
+export interface BuildEngine {
+  images: ImageStore;
+  containers: ContainerManager;
+  events: EventBus;
+  config: {dataRoot: string; execRoot: string};
+}
+
+export const buildMountRoot = (engine: Pick<BuildEngine, 'config'>) => join(engine.config.execRoot, 'build');
 
 export function pullDenied(name: string): string {
   return `pull access denied for ${name}: this lab engine has no registry. ` +
@@ -56,7 +66,7 @@ class Builder {
   private readonly ctx: StepContext;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: BuildEngine,
     context: BuildContext,
     private readonly plan: BuildPlan,
     private readonly opts: BuildOptions,
@@ -269,7 +279,7 @@ class Builder {
 }
 
 /** Receives the context, reads the Dockerfile and runs the build; returns the image ID. */
-export async function runBuild(engine: Engine, body: Readable, opts: BuildOptions, out: BuildOutput, signal: AbortSignal): Promise<string> {
+export async function runBuild(engine: BuildEngine, body: Readable, opts: BuildOptions, out: BuildOutput, signal: AbortSignal): Promise<string> {
   const context = await receiveContext(body, join(engine.config.dataRoot, 'tmp'));
   try {
     const dockerfile = readDockerfile(context, opts.dockerfile);

@@ -4,7 +4,7 @@
  * name is used, as Docker does (`--chown=10` means 10:10).
  */
 import {readFileSync} from 'node:fs';
-import {resolveInRoot} from '../runtime/rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 
 export interface Owner {
   uid: number;

@@ -5,7 +5,7 @@
  * (same history line, which for COPY/ADD carries the sources' content hash, and the same resulting config).
  */
 import {isDeepStrictEqual} from 'node:util';
-import type {ContainerConfig, HistoryEntry, ImageConfig} from '../images/image-config.js';
+import type {ContainerConfig, HistoryEntry, ImageConfig} from '../model/image-config.js';
 import type {ImageRecord, ImageStore} from '../images/image-store.js';
 import {configOf, type StageState} from './state.js';
 

@@ -7,9 +7,9 @@ import {lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {join, posix} from 'node:path';
 import {Readable} from 'node:stream';
 import {applyLayerTar, LayerError} from '../layers/index.js';
-import {resolveInRoot} from '../runtime/rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 import {compressionOf, isTarHeader} from './archive-sniff.js';
-import {BuildError} from './errors.js';
+import {BuildError} from '../dockerfile/errors.js';
 
 export interface BuildContext {
   /** The private temp dir; holds the context and any scratch space a step needs. */

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import {join, relative} from 'node:path';
 import {promisify} from 'node:util';
-import {resolveInRoot} from '../runtime/rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 import type {Owner} from './chown.js';
 
 const exec = promisify(execFile);

@@ -12,8 +12,8 @@ import {rwLayerPaths} from '../containers/rw-layer.js';
 import {exportDirectoryDiff} from '../layers/index.js';
 import {shortId} from '../images/digest.js';
 import {commitStep, currentConfig} from './commit.js';
-import {at, BuildError} from './errors.js';
-import type {InstructionOf} from './instructions.js';
+import {at, BuildError} from '../dockerfile/errors.js';
+import type {InstructionOf} from '../dockerfile/instructions.js';
 import {argsPrefix, configOf, runEnv, shellOf, topChain, type StageState} from './state.js';
 import {tryCache, type StepContext} from './step-context.js';
 

@@ -6,7 +6,7 @@
 import {createHash, type Hash} from 'node:crypto';
 import {closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats} from 'node:fs';
 import {basename, posix} from 'node:path';
-import {resolveInRoot, RootfsPathError} from '../runtime/rootfs-path.js';
+import {resolveInRoot, RootfsPathError} from '../util/rootfs-path.js';
 
 export interface SourceMatch {
   /** The path inside the root, as matched (before following a final symlink). */

@@ -2,9 +2,9 @@
  * A parsed Dockerfile as the builder walks it: the ARGs before the first FROM, then one stage per FROM.
  * `--target` cuts the stages after the named one; `--label` becomes a LABEL step at the end of the last.
  */
-import {at, BuildError} from './errors.js';
-import {toInstruction, type Instruction, type InstructionOf} from './instructions.js';
-import type {ParsedDockerfile} from './parser.js';
+import {at, BuildError} from '../dockerfile/errors.js';
+import {toInstruction, type Instruction, type InstructionOf} from '../dockerfile/instructions.js';
+import type {ParsedDockerfile} from '../dockerfile/parser.js';
 
 export interface Stage {
   index: number;

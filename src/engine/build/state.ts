@@ -3,13 +3,14 @@
  * config, and the ARGs in scope. Also the variable rules: ENV wins over ARG, build args over ARG defaults.
  */
 import {arch} from 'node:os';
-import type {ContainerConfig, ImageConfig} from '../images/image-config.js';
+import type {ContainerConfig, ImageConfig} from '../model/image-config.js';
 import type {ImageRecord} from '../images/image-store.js';
 import {chainIds} from '../images/digest.js';
-import type {Lookup} from './shell-words.js';
+import {defaultShell, envValue, goQuoted} from '../dockerfile/config-values.js';
+import type {Lookup} from '../dockerfile/shell-words.js';
 
 export const defaultPath = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-export const defaultShell = ['/bin/sh', '-c'];
+
 
 /** Usable without an ARG line, passed to RUN, and kept out of the image history (Docker's rule for proxies). */
 export const proxyArgs = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
@@ -71,12 +72,6 @@ export function topChain(state: StageState): string | undefined {
   return chainIds(state.image.rootfs.diff_ids).at(-1);
 }
 
-export function envValue(env: string[] | undefined, name: string): string | undefined {
-  const entry = [...(env ?? [])].reverse().find((e) => e === name || e.startsWith(`${name}=`));
-  if (entry === undefined) return undefined;
-  return entry.includes('=') ? entry.slice(name.length + 1) : '';
-}
-
 export function stageLookup(state: StageState): Lookup {
   return (name) => envValue(configOf(state).Env, name) ?? state.args.get(name);
 }
@@ -107,9 +102,4 @@ export function runEnv(state: StageState, buildArgs: Map<string, string>): strin
     if (proxyArgs.has(name) && !state.args.has(name) && envValue(env, name) === undefined) own.push(`${name}=${value}`);
   }
   return [...env, ...own];
-}
-
-/** Go's %q of a string list (`["cat" "/a"]`), the form Docker's history shows for CMD and ENTRYPOINT. */
-export function goQuoted(list: string[]): string {
-  return `[${list.map((s) => JSON.stringify(s)).join(' ')}]`;
 }

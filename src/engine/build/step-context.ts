@@ -1,9 +1,9 @@
 /** What a step needs from the build it belongs to: the stores, the output, the context, the options. */
 import type {ContainerManager} from '../containers/manager.js';
-import type {ContainerConfig} from '../images/image-config.js';
+import type {ContainerConfig} from '../model/image-config.js';
 import type {ImageStore} from '../images/image-store.js';
 import {findCached} from './commit.js';
-import type {Instruction} from './instructions.js';
+import type {Instruction} from '../dockerfile/instructions.js';
 import type {BuildOutput} from './output.js';
 import {adoptImage, type StageState} from './state.js';
 

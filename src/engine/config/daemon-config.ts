@@ -7,8 +7,7 @@ import type {DaemonFlags} from './flags.js';
 import {DEFAULT_CGROUP_PARENT, normalizeCgroupParent} from '../runtime/cgroup-parent.js';
 import {logConfigError, type LogConfig} from '../containers/log-config.js';
 import {daemonSeccompChoice, type SeccompChoice} from '../runtime/security-opt.js';
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+import type {LogLevel} from '../util/log.js';
 
 export interface DaemonConfig {
   dataRoot: string;

@@ -1,6 +1,7 @@
 /** labd's command line, named and shaped like dockerd's so course material about dockerd reads true. */
 import {parseArgs} from 'node:util';
-import {ConfigError, type LogLevel} from './daemon-config.js';
+import type {LogLevel} from '../util/log.js';
+import {ConfigError} from './daemon-config.js';
 
 export interface DaemonFlags {
   hosts: string[];

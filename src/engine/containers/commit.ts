@@ -6,8 +6,8 @@ import type {ImageStore} from '../images/image-store.js';
 import {exportDirectoryDiff} from '../layers/index.js';
 import {chainIds} from '../images/digest.js';
 import {applyChanges} from '../images/import.js';
-import type {ImageConfig, ContainerConfig} from '../images/image-config.js';
-import type {ContainerRecord} from './record.js';
+import type {ImageConfig, ContainerConfig} from '../model/image-config.js';
+import type {ContainerRecord} from '../model/container.js';
 import {rwLayerPaths} from './rw-layer.js';
 
 export interface CommitOptions {

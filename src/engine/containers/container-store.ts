@@ -4,11 +4,11 @@
  */
 import {existsSync, mkdirSync, readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import {ApiError, conflict, notFound} from '../api/errors.js';
+import {conflict, invalidArgument, notFound} from '../errors.js';
 import {discardDir} from '../util/discard.js';
 import {DurableWriter} from '../util/durable-writer.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 
 export class ContainerStore {
   readonly root: string;
@@ -80,7 +80,7 @@ export class ContainerStore {
     if (named) return named;
     if (!/^[a-f0-9]+$/.test(ref)) return undefined;
     const matches = [...this.byId.keys()].filter((id) => id.startsWith(ref));
-    if (matches.length > 1) throw new ApiError(400, `multiple IDs found with provided prefix: ${ref}`);
+    if (matches.length > 1) throw invalidArgument(`multiple IDs found with provided prefix: ${ref}`);
     return matches.length === 1 ? this.byId.get(matches[0]) : undefined;
   }
 

@@ -14,7 +14,7 @@ import type {ContainerStore} from './container-store.js';
 import type {HealthMonitor} from './health.js';
 import type {RuntimePaths} from './launch.js';
 import type {LogConfig} from './log-config.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import type {Restarts} from './restarts.js';
 import type {ExitWaiters} from './wait.js';
 

@@ -9,9 +9,9 @@ import {existsSync} from 'node:fs';
 import {join, posix} from 'node:path';
 import type {Readable} from 'node:stream';
 import {elfFacts} from '../../common/elf.js';
-import {packageRoot} from '../../package-root.js';
+import {packageRoot} from '../../common/package-root.js';
 import type {LayerStore} from '../images/layer-store.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {isMounted, mountRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
 
 /** Where labd-cp works: a running container's process (its namespace and root), or a stopped one's mounted root. */

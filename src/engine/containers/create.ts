@@ -2,7 +2,7 @@
 import {randomBytes} from 'node:crypto';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {badRequest} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 import {checkHostConfig} from '../runtime/resources.js';
 import {chainIds} from '../images/digest.js';
 import type {ImageRecord, ImageStore} from '../images/image-store.js';
@@ -11,7 +11,8 @@ import {emit, type ContainerContext} from './context.js';
 import {mergeHealthcheck, type HealthConfig} from './health.js';
 import {logConfigError, mergeLogConfig} from './log-config.js';
 import {checkName, generateName} from './names.js';
-import {initialState, type ContainerRecord, type CreateConfig, type HostConfig} from './record.js';
+import {initialState} from './record.js';
+import type {ContainerRecord, CreateConfig, HostConfig} from '../model/container.js';
 import {checkRestartPolicy} from './restart-policy.js';
 import {createRwLayer} from './rw-layer.js';
 
@@ -55,16 +56,16 @@ export function mergeConfig(image: ImageRecord, req: CreateRequest): CreateConfi
   merged.OnBuild = null;
   merged.Healthcheck = mergeHealthcheck(img.Healthcheck as HealthConfig | undefined, req.Healthcheck as HealthConfig | undefined);
   if (!merged.Healthcheck) delete merged.Healthcheck;
-  if (req.WorkingDir && !req.WorkingDir.startsWith('/')) throw badRequest(`the working directory '${req.WorkingDir}' is invalid, it needs to be an absolute path`);
+  if (req.WorkingDir && !req.WorkingDir.startsWith('/')) throw invalidArgument(`the working directory '${req.WorkingDir}' is invalid, it needs to be an absolute path`);
   return merged;
 }
 
 export function createContainer(images: ImageStore, containers: ContainerStore, req: CreateRequest, name: string | null): ContainerRecord {
-  if (!req.Image) throw badRequest('Config.Image is required: which image should the container run?');
+  if (!req.Image) throw invalidArgument('Config.Image is required: which image should the container run?');
   const image = images.resolve(req.Image);
   const config = mergeConfig(image, req);
   const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
-  if (command.length === 0) throw badRequest('No command specified');
+  if (command.length === 0) throw invalidArgument('No command specified');
   const finalName = name ? checkName(name) : generateName((n) => containers.byName(n) !== undefined);
   containers.claimName(finalName, '');
   const id = randomBytes(32).toString('hex');
@@ -104,7 +105,7 @@ export function create(ctx: ContainerContext, req: CreateRequest, name: string |
   checkRestartPolicy(req.HostConfig ?? {});
   const logConfig = mergeLogConfig(req.HostConfig?.LogConfig, ctx.logConfig);
   const logProblem = logConfigError(logConfig.Type, logConfig.Config);
-  if (logProblem) throw badRequest(logProblem);
+  if (logProblem) throw invalidArgument(logProblem);
   req = {...req, HostConfig: {...req.HostConfig, LogConfig: logConfig}};
   ctx.volumes.check(req);
   ctx.network?.checkCreate(req.HostConfig);

@@ -7,7 +7,7 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Socket} from 'node:net';
 import {TLSSocket} from 'node:tls';
-import {conflict, notFound} from '../api/errors.js';
+import {conflict, notFound} from '../errors.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {LayerStore} from '../images/layer-store.js';
 import type {OciRuntime} from '../runtime/oci-runtime.js';

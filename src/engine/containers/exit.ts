@@ -5,7 +5,7 @@
 import {containerCgroup, oomKillCount} from '../runtime/cgroups.js';
 import type {ExitInfo} from '../runtime/oci-runtime.js';
 import {emit, type ContainerContext} from './context.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {rwLayerPaths, unmountRwLayer} from './rw-layer.js';
 import {apply, can} from './state.js';
 

@@ -9,7 +9,7 @@ import type {EventBus} from '../events/event-bus.js';
 import type {OciRuntime} from '../runtime/oci-runtime.js';
 import type {Logger} from '../util/log.js';
 import type {ContainerStore} from './container-store.js';
-import type {ContainerRecord, HealthProbe} from './record.js';
+import type {ContainerRecord, HealthProbe} from '../model/container.js';
 import {freshHealth} from './state.js';
 
 /** Docker's HealthConfig: durations in nanoseconds, 0 meaning the default. */

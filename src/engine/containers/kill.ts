@@ -1,8 +1,8 @@
 /** `docker kill`: a signal to the container's process; a paused container is thawed so that it can act on it. */
 import {constants} from 'node:os';
-import {ApiError} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 import {emit, type ContainerContext} from './context.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {checkKill} from './state.js';
 
 export async function kill(ctx: ContainerContext, ref: string, signal = 'SIGKILL'): Promise<void> {
@@ -27,6 +27,6 @@ export async function killAll(ctx: ContainerContext, c: ContainerRecord): Promis
 function signalNumber(signal: string): number {
   const name = signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`;
   const sig = /^\d+$/.test(signal) ? Number(signal) : (constants.signals as Record<string, number>)[name];
-  if (!sig) throw new ApiError(400, `invalid signal: ${signal}`);
+  if (!sig) throw invalidArgument(`invalid signal: ${signal}`);
   return sig;
 }

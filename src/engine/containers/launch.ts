@@ -13,12 +13,12 @@ import {addContainerMounts, commandMayBeOnMount} from '../runtime/mounts.js';
 import {buildOciSpec, validateOciSpec} from '../runtime/oci-spec.js';
 import {applyResources} from '../runtime/resources.js';
 import type {OciRuntime, ShimHandle} from '../runtime/oci-runtime.js';
-import {resolveInRoot} from '../runtime/rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 import type {SeccompChoice} from '../runtime/security-opt.js';
 import {resolveUser} from '../runtime/user.js';
 import {prepareMounts} from '../volumes/prepare.js';
 import {logLimits, recordLogConfig} from './log-config.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {mountRwLayer, rwLayerPaths} from './rw-layer.js';
 
 export interface RuntimePaths {

@@ -24,13 +24,12 @@ import {runtimePaths, type RuntimePaths} from './launch.js';
 import {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js';
 import {pause, unpause} from './pause.js';
 import {prune} from './prune.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {remove} from './remove.js';
 import {rename} from './rename.js';
 import {restart} from './restart.js';
 import {Restarts} from './restarts.js';
 import {restore} from './restore.js';
-import {containerLayerUse} from './rw-layer.js';
 import {start} from './start.js';
 import {stop} from './stop.js';
 import {topOf} from './top.js';
@@ -57,7 +56,6 @@ export class ContainerManager {
   ) {
     const store = new ContainerStore(dataRoot, (path, error) => log.error('could not save a container record', {path, error: error.message}));
     this.store = store;
-    volumes.track(store);
     this.paths = runtimePaths(runtime.execRoot, runtime.cgroupParent, runtime.seccomp);
     this.runtime = new Runc(this.paths.runcRoot);
     this.execs = new ExecManager(store, images.layers, this.paths, this.runtime, events);
@@ -77,8 +75,6 @@ export class ContainerManager {
       remove: (ref, opts) => this.remove(ref, opts),
     };
     this.ctx = ctx;
-    images.containerLayers = () => containerLayerUse(images.layers, store.all().map((c) => c.ID)).chains;
-    images.containerMountIds = () => containerLayerUse(images.layers, store.all().map((c) => c.ID)).mountIds;
   }
 
   usingImage(imageId: string): string[] {

@@ -1,6 +1,6 @@
 /** Container names: the user's, checked by Docker's rule, or a generated adjective_surname that is free. */
 import {randomInt} from 'node:crypto';
-import {badRequest} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 
 const adjectives = [
   'agile', 'bold', 'brave', 'bright', 'calm', 'careful', 'cheerful', 'clever', 'curious', 'daring', 'eager', 'earnest',
@@ -22,7 +22,7 @@ const surnames = [
 const validName = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 export function checkName(name: string): string {
-  if (!validName.test(name)) throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  if (!validName.test(name)) throw invalidArgument(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   return name.replace(/^\//, '');
 }
 

@@ -1,6 +1,6 @@
 /** `docker container prune`: the given stopped containers removed, and the space their writable layers held. */
 import type {ContainerContext} from './context.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {containerSizes} from './size.js';
 
 export async function prune(ctx: ContainerContext, candidates: ContainerRecord[]): Promise<{deleted: string[]; reclaimed: number}> {

@@ -1,5 +1,5 @@
 /** `docker rename`: the new name checked and claimed, the old one given up. */
-import {conflict} from '../api/errors.js';
+import {conflict} from '../errors.js';
 import {emit, type ContainerContext} from './context.js';
 import {checkName} from './names.js';
 

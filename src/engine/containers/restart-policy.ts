@@ -4,19 +4,19 @@
  * then, `unless-stopped` only if it was not stopped by hand — and dockerd's back-off: 100 ms, doubled at each
  * quick exit up to a minute, back to 100 ms once a run lasted 10 s.
  */
-import {badRequest} from '../api/errors.js';
-import type {ContainerRecord, HostConfig} from './record.js';
+import {invalidArgument} from '../errors.js';
+import type {ContainerRecord, HostConfig} from '../model/container.js';
 
 const names = ['no', 'always', 'unless-stopped', 'on-failure'];
 
 export function checkRestartPolicy(h: HostConfig): void {
   const p = h.RestartPolicy;
   if (!p || !p.Name) return;
-  if (!names.includes(p.Name)) throw badRequest(`invalid restart policy '${p.Name}': use one of ${names.join(', ')}`);
+  if (!names.includes(p.Name)) throw invalidArgument(`invalid restart policy '${p.Name}': use one of ${names.join(', ')}`);
   const max = p.MaximumRetryCount ?? 0;
-  if (!Number.isInteger(max) || max < 0) throw badRequest('invalid restart policy: maximum retry count must be a positive integer');
-  if (max > 0 && p.Name !== 'on-failure') throw badRequest(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
-  if (p.Name !== 'no' && h.AutoRemove) throw badRequest(`can't create 'AutoRemove' container with restart policy`);
+  if (!Number.isInteger(max) || max < 0) throw invalidArgument('invalid restart policy: maximum retry count must be a positive integer');
+  if (max > 0 && p.Name !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  if (p.Name !== 'no' && h.AutoRemove) throw invalidArgument(`can't create 'AutoRemove' container with restart policy`);
 }
 
 /** After an exit with `code`: start it again? */

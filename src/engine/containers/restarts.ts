@@ -1,7 +1,7 @@
 /** Carrying out restart policies: the back-off timers, their cancelling, and the starts at daemon start. */
 import type {Logger} from '../util/log.js';
 import type {ContainerStore} from './container-store.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {RestartBackoff, shouldRestart, startsWithDaemon} from './restart-policy.js';
 import {apply, can} from './state.js';
 

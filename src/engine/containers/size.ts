@@ -1,7 +1,7 @@
 /** A container's sizes as Docker reports them (`ps -s`, `inspect -s`, `system df`): what it changed, and that plus its image. */
 import type {ImageStore} from '../images/image-store.js';
 import {diffSize} from '../layers/index.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {rwLayerPaths} from './rw-layer.js';
 
 export async function containerSizes(c: ContainerRecord, images: ImageStore): Promise<{SizeRw: number; SizeRootFs: number}> {

@@ -7,7 +7,7 @@ import {apply, checkStart} from './state.js';
 import {emit, type ContainerContext} from './context.js';
 import {watchExit} from './exit.js';
 import {launch} from './launch.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {rwLayerPaths, unmountRwLayer} from './rw-layer.js';
 import {startErrorForClient, startExitCode} from './start-error.js';
 

@@ -7,8 +7,9 @@
  *   running, paused ──exit──▶ exited ──restart-scheduled──▶ restarting ──start──▶ running
  *   any but removing ──remove──▶ removing ──remove-failed──▶ dead ──remove──▶ removing
  */
-import {conflict} from '../api/errors.js';
-import {zeroTime, type ContainerRecord, type ContainerState, type ContainerStatus, type Health} from './record.js';
+import {conflict} from '../errors.js';
+import type {ContainerRecord, ContainerState, ContainerStatus, Health} from '../model/container.js';
+import {zeroTime} from './record.js';
 
 export type StateEvent =
   | {type: 'start'; pid: number; startedAt: string}

@@ -7,7 +7,7 @@
 import {readFileSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 import {containerCgroup, readCgroupFile, readKeyed, readNumber, type ContainerCgroup} from '../runtime/cgroups.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 
 export interface CpuStats {
   cpu_usage: {total_usage: number; percpu_usage?: number[]; usage_in_kernelmode: number; usage_in_usermode: number};

@@ -1,7 +1,7 @@
 /** `docker top`: the host's `ps` output, filtered to the processes the runtime says belong to the container. */
 import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
-import {badRequest} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 import type {ContainerContext} from './context.js';
 import {checkRunning} from './state.js';
 
@@ -15,17 +15,17 @@ export async function topOf(ctx: ContainerContext, ref: string, psArgs?: string)
 }
 
 export async function top(pids: number[], psArgs = '-ef'): Promise<{Titles: string[]; Processes: string[][]}> {
-  if (/[^\w\s,=%-]/.test(psArgs)) throw badRequest(`invalid ps arguments: ${psArgs}`);
+  if (/[^\w\s,=%-]/.test(psArgs)) throw invalidArgument(`invalid ps arguments: ${psArgs}`);
   let stdout: string;
   try {
     ({stdout} = await exec('ps', psArgs.split(/\s+/).filter(Boolean)));
   } catch (error) {
-    throw badRequest(`ps ${psArgs} failed: ${(error as Error).message}`);
+    throw invalidArgument(`ps ${psArgs} failed: ${(error as Error).message}`);
   }
   const lines = stdout.trimEnd().split('\n');
   const titles = lines[0].trim().split(/\s+/);
   const pidColumn = titles.indexOf('PID');
-  if (pidColumn < 0) throw badRequest(`Couldn't find PID field in ps output`);
+  if (pidColumn < 0) throw invalidArgument(`Couldn't find PID field in ps output`);
   const wanted = new Set(pids);
   const processes: string[][] = [];
   for (const line of lines.slice(1)) {

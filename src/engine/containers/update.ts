@@ -3,10 +3,10 @@
  * request sets (as dockerd, a field left at zero keeps its value), is checked like a create, and a running
  * container's cgroup is rewritten by the runtime's update at once.
  */
-import {ApiError, badRequest} from '../api/errors.js';
+import {invalidArgument, systemError} from '../errors.js';
 import {checkHostConfig, cgroupResources, type ResourceConfig} from '../runtime/resources.js';
+import type {ContainerRecord, HostConfig} from '../model/container.js';
 import {emit, type ContainerContext} from './context.js';
-import type {ContainerRecord, HostConfig} from './record.js';
 import {checkRestartPolicy} from './restart-policy.js';
 
 /** The request body's fields this engine applies (Docker's UpdateConfig, less the block-I/O device lists). */
@@ -22,7 +22,7 @@ export function updatedHostConfig(current: HostConfig, req: UpdateRequest): Host
   for (const key of numeric) {
     const value = req[key];
     if (value === undefined || value === null || value === 0) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw badRequest(`${key}: expected a number`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidArgument(`${key}: expected a number`);
     next[key] = value;
   }
   // --cpus replaces a period and quota given before, and the other way round; both in one request stay, and the
@@ -38,7 +38,7 @@ export function updatedHostConfig(current: HostConfig, req: UpdateRequest): Host
   const memory = (next.Memory as number | undefined) ?? 0;
   const swap = (next.MemorySwap as number | undefined) ?? 0;
   if ((req.Memory ?? 0) > 0 && !(req.MemorySwap ?? 0) && swap > 0 && memory > swap) {
-    throw badRequest('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
+    throw invalidArgument('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
   }
   checkHostConfig(next as HostConfig);
   checkRestartPolicy(next as HostConfig);
@@ -63,7 +63,7 @@ export async function update(ctx: ContainerContext, ref: string, req: UpdateRequ
       await ctx.runtime.update(c.ID, runtimeResources(c, req));
     } catch (error) {
       c.HostConfig = before;
-      throw new ApiError(500, `Cannot update container ${c.ID}: ${(error as Error).message}`);
+      throw systemError(`Cannot update container ${c.ID}: ${(error as Error).message}`);
     }
   }
   ctx.store.save(c);

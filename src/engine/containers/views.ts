@@ -5,7 +5,7 @@ import {containerNetworkSettings, containerPorts} from '../network/views.js';
 import {mountPointsOf} from '../volumes/container-volumes.js';
 import {inspectMount} from '../volumes/mount-point.js';
 import {recordLogConfig} from './log-config.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {rwLayerPaths} from './rw-layer.js';
 
 /** Docker's go-units HumanDuration: "Less than a second", "About a minute", "3 hours"... */

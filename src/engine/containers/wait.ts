@@ -1,6 +1,6 @@
 /** `docker wait`: who waits for which container's exit or removal, and the exit code they get. */
 import type {ContainerStore} from './container-store.js';
-import type {ContainerRecord} from './record.js';
+import type {ContainerRecord} from '../model/container.js';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 

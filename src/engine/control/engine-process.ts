@@ -6,7 +6,7 @@
 import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {packageRoot} from '../../package-root.js';
+import {packageRoot} from '../../common/package-root.js';
 import {resolveConfig} from '../config/daemon-config.js';
 import {parseDaemonFlags} from '../config/flags.js';
 import {readServiceOptions} from '../config/options-file.js';

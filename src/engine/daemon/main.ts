@@ -1,30 +1,13 @@
-/** labd's entry point: configuration, the stores, the API listeners, and an orderly shutdown. */
-import {randomUUID} from 'node:crypto';
+/** labd's entry point: configuration, the engine, the API listeners, and an orderly shutdown. */
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {dirname, join} from 'node:path';
-import {Router} from '../api/router.js';
-import {buildRoutes} from '../api/routes/build.js';
-import {containerArchiveRoutes} from '../api/routes/container-archive.js';
-import {containerIoRoutes} from '../api/routes/container-io.js';
-import {systemDfRoutes} from '../api/routes/system-df.js';
-import {containerStatsRoutes} from '../api/routes/container-stats.js';
-import {containerRoutes} from '../api/routes/containers.js';
-import {execRoutes} from '../api/routes/exec.js';
-import {imageRoutes} from '../api/routes/images.js';
-import {networkRoutes} from '../api/routes/networks.js';
-import {systemRoutes} from '../api/routes/system.js';
-import {volumeRoutes} from '../api/routes/volumes.js';
+import {dirname} from 'node:path';
+import {engineRouter} from '../api/routes/index.js';
 import {listen, type Listener} from '../api/server.js';
+import {createEngine} from '../composition/create-engine.js';
+import {engineVersion, type Engine} from '../composition/engine.js';
 import {ConfigError, resolveConfig, type DaemonConfig} from '../config/daemon-config.js';
 import {parseDaemonFlags, usage} from '../config/flags.js';
-import {ContainerManager} from '../containers/manager.js';
-import {EventBus} from '../events/event-bus.js';
-import {ImageStore} from '../images/image-store.js';
-import {NetworkManager} from '../network/manager.js';
 import {createLogger} from '../util/log.js';
-import {ContainerVolumes} from '../volumes/container-volumes.js';
-import {VolumeStore} from '../volumes/store.js';
-import {defaultName, engineVersion, type Engine} from './engine.js';
 import {processAlive} from '../../common/process-alive.js';
 
 function claimPidfile(path: string): void {
@@ -38,57 +21,18 @@ function claimPidfile(path: string): void {
   writeFileSync(path, String(process.pid));
 }
 
-function engineId(dataRoot: string): string {
-  const path = join(dataRoot, 'engine-id');
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const id = randomUUID();
-  writeFileSync(path, id);
-  return id;
-}
-
 export async function startEngine(config: DaemonConfig): Promise<{engine: Engine; listeners: Listener[]; stop: () => Promise<void>}> {
   const log = createLogger(config.logLevel);
   if (process.getuid?.() !== 0) throw new ConfigError('labd needs root: it mounts overlay filesystems and creates namespaces');
   claimPidfile(config.pidfile);
-  mkdirSync(config.execRoot, {recursive: true, mode: 0o700});
-  const images = new ImageStore(config.dataRoot);
-  const events = new EventBus();
-  const volumes = new VolumeStore(config.dataRoot);
-  const guard = {dataRoot: config.dataRoot, execRoot: config.execRoot, allowDangerousBinds: config.allowDangerousBinds};
-  const network = new NetworkManager({dataRoot: config.dataRoot, ...config.network}, log);
+  let engine: Engine;
   try {
-    await network.init();
+    engine = await createEngine(config, log);
   } catch (error) {
     rmSync(config.pidfile, {force: true});
-    throw new ConfigError(`Error initializing network controller: ${(error as Error).message}`);
+    throw error;
   }
-  const containers = new ContainerManager(images, events, log, config.dataRoot, {execRoot: config.execRoot, cgroupParent: config.cgroupParent, logConfig: config.logConfig, seccomp: config.seccompProfile}, new ContainerVolumes(volumes, events, log, guard), network);
-  const engine: Engine = {
-    config, images, log, events, containers, volumes, network,
-    id: engineId(config.dataRoot),
-    name: defaultName(),
-    startedAt: new Date(),
-    containersUsingImage: (id) => containers.usingImage(id),
-  };
-  containers.restore();
-  await network.reconcile(containers.store.all());
-  // Once networks are ready: --restart always / unless-stopped containers come back with the daemon.
-  void containers.startByPolicy();
-  // After the containers are known, so their layers count as in use.
-  const recovered = images.recover();
-  if (recovered.removedLayers > 0) log.info(`removed ${recovered.removedLayers} layer(s) left by an interrupted operation`);
-  const router = new Router();
-  systemRoutes(router, engine);
-  imageRoutes(router, engine);
-  buildRoutes(router, engine);
-  containerRoutes(router, engine);
-  containerIoRoutes(router, engine);
-  containerArchiveRoutes(router, engine);
-  systemDfRoutes(router, engine);
-  execRoutes(router, engine);
-  containerStatsRoutes(router, engine);
-  volumeRoutes(router, engine);
-  networkRoutes(router, engine);
+  const router = engineRouter(engine);
   let listeners: Listener[];
   try {
     listeners = await listen(config, router, log);
@@ -103,7 +47,7 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
       l.server.closeAllConnections();
     })));
     for (const l of listeners) if (l.address.kind === 'unix') rmSync(l.address.path, {force: true});
-    await network.shutdown();
+    await engine.network.shutdown();
     await engine.containers.flush();
     rmSync(config.pidfile, {force: true});
   };

@@ -4,10 +4,11 @@
  */
 import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {notFound, ApiError} from '../api/errors.js';
+import {invalidArgument, notFound} from '../errors.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 import {chainIds, hex, isDigest, sha256} from './digest.js';
-import {parseImageConfig, type ImageConfig} from './image-config.js';
+import {parseImageConfig} from './image-config.js';
+import type {ImageConfig} from '../model/image-config.js';
 import {LayerStore, type Layer} from './layer-store.js';
 import {ReferenceStore} from './reference-store.js';
 import {formatReference, parseReference, withDefaultTag, type Reference} from './reference.js';
@@ -20,17 +21,24 @@ export interface ImageRecord {
   lastTagTime?: string;
 }
 
+/** What containers hold in the layer store: the chains their layers sit on, and their own overlay2 dirs. */
+export interface ContainerLayerUse {
+  chains: Set<string>;
+  mountIds: Set<string>;
+}
+
+const noContainers = (): ContainerLayerUse => ({chains: new Set(), mountIds: new Set()});
+
 export class ImageStore {
   readonly root: string;
   readonly layers: LayerStore;
   readonly refs: ReferenceStore;
   private readonly cache = new Map<string, ImageRecord>();
-  /** Layers that containers still use (their images' chains); set by the container side. */
-  containerLayers: () => Set<string> = () => new Set();
-  /** overlay2 dirs that belong to containers (not image layers); set by the container side. */
-  containerMountIds: () => Set<string> = () => new Set();
-
-  constructor(readonly dataRoot: string) {
+  constructor(
+    readonly dataRoot: string,
+    /** Asked at prune and start-up repair, so that what containers use is never removed. */
+    private readonly containerLayerUse: () => ContainerLayerUse = noContainers,
+  ) {
     mkdirSync(dataRoot, {recursive: true, mode: 0o710});
     this.root = join(dataRoot, 'image', 'overlay2');
     mkdirSync(join(this.root, 'imagedb', 'content', 'sha256'), {recursive: true, mode: 0o700});
@@ -111,7 +119,7 @@ export class ImageStore {
     const prefix = name.replace(/^sha256:/, '');
     if (!/^[a-f0-9]+$/.test(prefix)) return undefined;
     const matches = this.ids().filter((id) => hex(id).startsWith(prefix));
-    if (matches.length > 1) throw new ApiError(400, `multiple IDs found with provided prefix: ${prefix}`);
+    if (matches.length > 1) throw invalidArgument(`multiple IDs found with provided prefix: ${prefix}`);
     return matches.length === 1 ? this.get(matches[0]) : undefined;
   }
 
@@ -183,7 +191,7 @@ export class ImageStore {
   }
 
   usedLayers(): Set<string> {
-    const used = new Set(this.containerLayers());
+    const used = new Set(this.containerLayerUse().chains);
     for (const img of this.all()) for (const c of this.chainOf(img)) used.add(c);
     return used;
   }
@@ -200,7 +208,7 @@ export class ImageStore {
       this.layers.remove(layer);
       removedLayers++;
     }
-    this.layers.removeOrphans(this.containerMountIds());
+    this.layers.removeOrphans(this.containerLayerUse().mountIds);
     return {removedLayers};
   }
 }

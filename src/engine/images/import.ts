@@ -3,9 +3,9 @@
  * WORKDIR, USER, EXPOSE, LABEL, STOPSIGNAL...) shape its config.
  */
 import type {Readable} from 'node:stream';
-import {badRequest} from '../api/errors.js';
-import {applyChangeLines} from '../build/metadata.js';
-import type {ContainerConfig, ImageConfig} from './image-config.js';
+import {invalidArgument} from '../errors.js';
+import {applyChangeLines} from '../dockerfile/metadata.js';
+import type {ContainerConfig, ImageConfig} from '../model/image-config.js';
 import type {ImageStore} from './image-store.js';
 
 /** `--change` lines follow the Dockerfile's own rules, shared with the builder. */
@@ -13,7 +13,7 @@ export function applyChanges(config: ContainerConfig, changes: string[]): Contai
   try {
     return applyChangeLines(config, changes);
   } catch (error) {
-    throw badRequest((error as Error).message);
+    throw invalidArgument((error as Error).message);
   }
 }
 

@@ -2,7 +2,7 @@
  * Image references the way Docker reads them: `busybox` is `docker.io/library/busybox:latest`, stored and shown
  * by its familiar name `busybox:latest`.
  */
-import {badRequest} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 
 export interface Reference {
   /** Familiar repository name: `busybox`, `myuser/app`, `registry.local:5000/app`. */
@@ -24,7 +24,7 @@ export function isValidTag(tag: string): boolean {
 /** Strips the implicit `docker.io/` and `library/` so names read as users typed them. */
 function familiar(name: string): string {
   const m = nameRe.exec(name);
-  if (!m) throw badRequest('invalid reference format');
+  if (!m) throw invalidArgument('invalid reference format');
   let [, host, path] = m;
   // A first component without a dot, colon or "localhost" is a path, not a registry.
   if (host && !host.includes('.') && !host.includes(':') && host !== 'localhost') {
@@ -38,23 +38,23 @@ function familiar(name: string): string {
 }
 
 export function parseReference(text: string): Reference {
-  if (text === '' || text !== text.trim()) throw badRequest('invalid reference format');
+  if (text === '' || text !== text.trim()) throw invalidArgument('invalid reference format');
   let rest = text;
   let digest: string | undefined;
   const at = rest.indexOf('@');
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!digestRe.test(digest)) throw badRequest('invalid reference format');
+    if (!digestRe.test(digest)) throw invalidArgument('invalid reference format');
   }
   let tag: string | undefined;
   const colon = rest.lastIndexOf(':');
   if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!isValidTag(tag)) throw badRequest('invalid reference format');
+    if (!isValidTag(tag)) throw invalidArgument('invalid reference format');
   }
-  if (/[A-Z]/.test(rest.split('/').slice(-1)[0] ?? '')) throw badRequest('invalid reference format: repository name must be lowercase');
+  if (/[A-Z]/.test(rest.split('/').slice(-1)[0] ?? '')) throw invalidArgument('invalid reference format: repository name must be lowercase');
   return {repo: familiar(rest), tag, digest};
 }
 

@@ -2,7 +2,7 @@
  * `docker rmi` and `docker image prune` with Docker's rules: removing a tag only untags while the image has
  * other tags; an image named by ID with several tags, or used by a container, needs --force.
  */
-import {conflict} from '../api/errors.js';
+import {conflict} from '../errors.js';
 import {shortId} from './digest.js';
 import type {ImageRecord, ImageStore} from './image-store.js';
 import {formatReference, parseReference, withDefaultTag} from './reference.js';

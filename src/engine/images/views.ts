@@ -1,6 +1,6 @@
 /** What the API shows of an image: `docker images` summaries, `image inspect`, and `history`. */
 import {join} from 'node:path';
-import type {HistoryEntry} from './image-config.js';
+import type {HistoryEntry} from '../model/image-config.js';
 import type {ImageRecord, ImageStore} from './image-store.js';
 
 const unixSeconds = (iso?: string) => (iso ? Math.floor(Date.parse(iso) / 1000) || 0 : 0);

@@ -5,8 +5,8 @@
  */
 import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
-import {ApiError, badRequest} from '../api/errors.js';
-import type {ContainerRecord, HostConfig} from '../containers/record.js';
+import {conflict, invalidArgument, notFound, systemError} from '../errors.js';
+import type {ContainerRecord, HostConfig} from '../model/container.js';
 import type {Logger} from '../util/log.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 import {defaultBridgeName, enableForwarding, ensureBridge} from './bridge.js';
@@ -84,7 +84,7 @@ export class NetworkManager {
   checkCreate(hc: HostConfig | undefined): void {
     if (!hc) return;
     checkPortBindings(hc.PortBindings);
-    if (hc.NetworkMode === 'container:') throw badRequest('--network container: needs a container name or ID');
+    if (hc.NetworkMode === 'container:') throw invalidArgument('--network container: needs a container name or ID');
   }
 
   private endpointFile(id: string): string {
@@ -112,8 +112,8 @@ export class NetworkManager {
     const mode = this.mode(c.HostConfig);
     if (mode.kind === 'container') {
       const other = find(mode.ref);
-      if (!other) throw new ApiError(404, `No such container: ${mode.ref}`);
-      if (!other.State.Running || other.State.Pid <= 0) throw new ApiError(409, `cannot join network of a non running container: ${other.ID}`);
+      if (!other) throw notFound(`No such container: ${mode.ref}`);
+      if (!other.State.Running || other.State.Pid <= 0) throw conflict(`cannot join network of a non running container: ${other.ID}`);
       c.NetworkSettings = {...networkSettings(undefined, undefined), SandboxKey: `/proc/${other.State.Pid}/ns/net`};
       return;
     }
@@ -122,7 +122,7 @@ export class NetworkManager {
       return;
     }
     const net = mode.net;
-    if (!net.Bridge || !net.Subnet || !net.Gateway) throw new ApiError(500, `network ${net.Name} has no bridge set up`);
+    if (!net.Bridge || !net.Subnet || !net.Gateway) throw systemError(`network ${net.Name} has no bridge set up`);
     const requests = requestedPorts(c, this.bindIp);
     const address = this.ipam.allocate(ipamNet(net), c.ID);
     const ep: Endpoint = {
@@ -165,7 +165,7 @@ export class NetworkManager {
       if (!proxy) {
         const range = req.hostPorts.length > 1 ? `${req.hostPorts[0]}-${req.hostPorts.at(-1)}` : String(req.hostPorts[0] ?? 0);
         const why = lastError!.message.replace(/:\d+ failed/, `:${range} failed`);
-        throw new ApiError(500, `driver failed programming external connectivity on endpoint ${c.Name.slice(1)} (${ep.endpointId}): ${why}`);
+        throw systemError(`driver failed programming external connectivity on endpoint ${c.Name.slice(1)} (${ep.endpointId}): ${why}`);
       }
       opened.push(proxy);
       out.push({req, hostPort: proxy.hostPort});

@@ -5,7 +5,7 @@
 import {randomBytes} from 'node:crypto';
 import {mkdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {ApiError, notFound} from '../api/errors.js';
+import {invalidArgument, notFound} from '../errors.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 
 export interface NetworkRecord {
@@ -67,7 +67,7 @@ export class NetworkStore {
     if (exact) return exact;
     if (!/^[a-f0-9]+$/.test(ref)) return undefined;
     const matches = [...this.byId.values()].filter((n) => n.Id.startsWith(ref));
-    if (matches.length > 1) throw new ApiError(400, `network ${ref} is ambiguous (${matches.length} matches found based on ID prefix)`);
+    if (matches.length > 1) throw invalidArgument(`network ${ref} is ambiguous (${matches.length} matches found based on ID prefix)`);
     return matches[0];
   }
 

@@ -3,18 +3,11 @@
  * Config.ExposedPorts, and -P (PublishAllPorts). Here they become a list of listeners to open.
  */
 import {isIP} from 'node:net';
-import {badRequest} from '../api/errors.js';
-import type {ContainerRecord} from '../containers/record.js';
+import {invalidArgument} from '../errors.js';
+import type {ContainerRecord} from '../model/container.js';
+import type {PortBinding, PortMap} from '../model/network-settings.js';
 
 export type Proto = 'tcp' | 'udp';
-
-export interface PortBinding {
-  HostIp: string;
-  HostPort: string;
-}
-
-/** "80/tcp" → the bindings; null when the port is exposed but not published (Docker's shape). */
-export type PortMap = Record<string, PortBinding[] | null>;
 
 export interface PortRequest {
   proto: Proto;
@@ -27,8 +20,8 @@ export interface PortRequest {
 export function parsePortKey(key: string): {port: number; proto: Proto} {
   const [num, proto = 'tcp'] = key.split('/');
   const port = Number(num);
-  if (!/^\d+$/.test(num) || port < 1 || port > 65535) throw badRequest(`invalid port specification: "${key}"`);
-  if (proto !== 'tcp' && proto !== 'udp') throw badRequest(`invalid port specification: "${key}": only tcp and udp ports can be published (not ${proto})`);
+  if (!/^\d+$/.test(num) || port < 1 || port > 65535) throw invalidArgument(`invalid port specification: "${key}"`);
+  if (proto !== 'tcp' && proto !== 'udp') throw invalidArgument(`invalid port specification: "${key}": only tcp and udp ports can be published (not ${proto})`);
   return {port, proto};
 }
 
@@ -37,7 +30,7 @@ function parseHostPorts(text: string, key: string): number[] {
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);
   const lo = Number(m?.[1]);
   const hi = m?.[2] === undefined ? lo : Number(m[2]);
-  if (!m || lo < 1 || hi > 65535 || hi < lo) throw badRequest(`invalid host port "${text}" for ${key}: expected a port (1-65535) or a range such as 8000-8010`);
+  if (!m || lo < 1 || hi > 65535 || hi < lo) throw invalidArgument(`invalid host port "${text}" for ${key}: expected a port (1-65535) or a range such as 8000-8010`);
   return Array.from({length: hi - lo + 1}, (_, i) => lo + i);
 }
 
@@ -49,7 +42,7 @@ export function requestedPorts(c: ContainerRecord, defaultIp: string): PortReque
     const {port, proto} = parsePortKey(key);
     for (const b of list && list.length > 0 ? list : [{HostIp: '', HostPort: ''}]) {
       const hostIp = b.HostIp || defaultIp;
-      if (!isIP(hostIp)) throw badRequest(`invalid host IP "${b.HostIp}" for ${key}`);
+      if (!isIP(hostIp)) throw invalidArgument(`invalid host IP "${b.HostIp}" for ${key}`);
       out.push({proto, containerPort: port, hostIp, hostPorts: parseHostPorts(String(b.HostPort ?? ''), key)});
     }
   }
@@ -66,11 +59,11 @@ export function requestedPorts(c: ContainerRecord, defaultIp: string): PortReque
 /** Checks a create request's ports early, so `docker create` fails rather than a later start. */
 export function checkPortBindings(bindings: unknown): void {
   if (bindings === undefined || bindings === null) return;
-  if (typeof bindings !== 'object') throw badRequest('HostConfig.PortBindings must be an object such as {"80/tcp": [{"HostPort": "8080"}]}');
+  if (typeof bindings !== 'object') throw invalidArgument('HostConfig.PortBindings must be an object such as {"80/tcp": [{"HostPort": "8080"}]}');
   for (const [key, list] of Object.entries(bindings as Record<string, PortBinding[] | null>)) {
     parsePortKey(key);
     for (const b of list ?? []) {
-      if (b.HostIp && !isIP(b.HostIp)) throw badRequest(`invalid host IP "${b.HostIp}" for ${key}`);
+      if (b.HostIp && !isIP(b.HostIp)) throw invalidArgument(`invalid host IP "${b.HostIp}" for ${key}`);
       parseHostPorts(String(b.HostPort ?? ''), key);
     }
   }

@@ -8,7 +8,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {createServer, isIPv6, type Server} from 'node:net';
 import {join} from 'node:path';
-import {packageRoot} from '../../package-root.js';
+import {packageRoot} from '../../common/package-root.js';
 import type {Logger} from '../util/log.js';
 import {bindError, type PortProxy, type ProxyTarget} from './proxy-types.js';
 

@@ -1,5 +1,5 @@
 /** `docker network create | rm | prune`: user bridge networks, each its own Linux bridge (br-<id12>) and subnet. */
-import {ApiError, badRequest, conflict, forbidden} from '../api/errors.js';
+import {conflict, forbidden, invalidArgument, notFound} from '../errors.js';
 import {freeSubnet, removeBridge, ensureBridge, takenSubnets} from './bridge.js';
 import type {NetworkManager} from './manager.js';
 import {builtinNames, newId, type NetworkRecord} from './networks.js';
@@ -21,27 +21,27 @@ function ourSubnets(mgr: NetworkManager): Subnet[] {
 
 export async function createNetwork(mgr: NetworkManager, req: NetworkCreateRequest): Promise<NetworkRecord> {
   const name = req.Name ?? '';
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw badRequest(`invalid network name "${name}": use letters, digits, "_", "." and "-", starting with a letter or digit`);
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw invalidArgument(`invalid network name "${name}": use letters, digits, "_", "." and "-", starting with a letter or digit`);
   if (builtinNames.includes(name)) throw forbidden(`${name} is a pre-defined network and cannot be created`);
   if (mgr.networks.byName(name)) throw conflict(`network with name ${name} already exists`);
   const driver = req.Driver || 'bridge';
-  if (driver !== 'bridge') throw new ApiError(404, `plugin "${driver}" not found: this engine makes bridge networks only`);
-  if (req.EnableIPv6) throw badRequest('IPv6 networks are not supported by this engine');
+  if (driver !== 'bridge') throw notFound(`plugin "${driver}" not found: this engine makes bridge networks only`);
+  if (req.EnableIPv6) throw invalidArgument('IPv6 networks are not supported by this engine');
   const configs = req.IPAM?.Config ?? [];
-  if (configs.length > 1) throw badRequest('a network here has one subnet; give at most one --subnet');
+  if (configs.length > 1) throw invalidArgument('a network here has one subnet; give at most one --subnet');
   const want = configs[0];
   let subnet: Subnet;
   if (want?.Subnet) {
     subnet = parseCidr(want.Subnet).subnet;
-    if (subnet.prefix > 30) throw badRequest(`subnet ${want.Subnet} is too small for containers (at most /30)`);
+    if (subnet.prefix > 30) throw invalidArgument(`subnet ${want.Subnet} is too small for containers (at most /30)`);
     const clash = [...ourSubnets(mgr), ...(await takenSubnets())].find((s) => overlaps(s, subnet));
     if (clash) throw forbidden(`Pool overlaps with other one on this address space: ${formatSubnet(subnet)} overlaps ${formatSubnet(clash)}`);
   } else {
-    if (want?.Gateway) throw badRequest('a --gateway needs a --subnet');
+    if (want?.Gateway) throw invalidArgument('a --gateway needs a --subnet');
     subnet = await freeSubnet(ourSubnets(mgr));
   }
   const gateway = want?.Gateway ?? intToIp(subnet.base + 1);
-  if (!contains(subnet, ipToInt(gateway)) || ipToInt(gateway) === subnet.base) throw badRequest(`gateway ${gateway} is not a host address in subnet ${formatSubnet(subnet)}`);
+  if (!contains(subnet, ipToInt(gateway)) || ipToInt(gateway) === subnet.base) throw invalidArgument(`gateway ${gateway} is not a host address in subnet ${formatSubnet(subnet)}`);
   const id = newId();
   const options = req.Options ?? {};
   const bridge = options['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`;

@@ -2,48 +2,10 @@
  * Networking as the API shows it: a container's NetworkSettings (inspect, ps), `docker network inspect`,
  * and the few things other parts of the engine read from it (config.json's netns, /etc/hosts).
  */
-import type {ContainerRecord} from '../containers/record.js';
+import type {ContainerRecord} from '../model/container.js';
 import type {NetworkRecord} from './networks.js';
-import {portSummary, type PortMap} from './ports.js';
-
-export interface EndpointSettings {
-  IPAMConfig: null;
-  Links: null;
-  Aliases: string[] | null;
-  MacAddress: string;
-  DriverOpts: null;
-  GwPriority: number;
-  NetworkID: string;
-  EndpointID: string;
-  Gateway: string;
-  IPAddress: string;
-  IPPrefixLen: number;
-  IPv6Gateway: string;
-  GlobalIPv6Address: string;
-  GlobalIPv6PrefixLen: number;
-  DNSNames: string[] | null;
-}
-
-export interface NetworkSettings {
-  Bridge: string;
-  SandboxID: string;
-  SandboxKey: string;
-  Ports: PortMap;
-  HairpinMode: boolean;
-  LinkLocalIPv6Address: string;
-  LinkLocalIPv6PrefixLen: number;
-  SecondaryIPAddresses: null;
-  SecondaryIPv6Addresses: null;
-  EndpointID: string;
-  Gateway: string;
-  GlobalIPv6Address: string;
-  GlobalIPv6PrefixLen: number;
-  IPAddress: string;
-  IPPrefixLen: number;
-  IPv6Gateway: string;
-  MacAddress: string;
-  Networks: Record<string, EndpointSettings>;
-}
+import {portSummary} from './ports.js';
+import type {EndpointSettings, NetworkSettings, PortMap} from '../model/network-settings.js';
 
 export interface Attachment {
   endpointId: string;

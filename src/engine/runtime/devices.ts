@@ -4,7 +4,7 @@
  */
 import {readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {badRequest} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 
 export interface OciDevice {
   path: string;
@@ -75,9 +75,9 @@ export function mappedDevices(mappings: DeviceMapping[]): {devices: OciDevice[];
   for (const m of mappings) {
     const host = m.PathOnHost ?? '';
     const access = m.CgroupPermissions || 'rwm';
-    if (!/^[rwm]+$/.test(access)) throw badRequest(`invalid device cgroup permissions "${access}" for ${host}: use r, w and m`);
+    if (!/^[rwm]+$/.test(access)) throw invalidArgument(`invalid device cgroup permissions "${access}" for ${host}: use r, w and m`);
     const device = deviceAt(host, m.PathInContainer || host);
-    if (!device) throw badRequest(`error gathering device information while adding custom device "${host}": not a device node or no such file`);
+    if (!device) throw invalidArgument(`error gathering device information while adding custom device "${host}": not a device node or no such file`);
     devices.push(device);
     rules.push({allow: true, type: device.type, major: device.major, minor: device.minor, access});
   }

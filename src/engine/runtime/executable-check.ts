@@ -7,7 +7,7 @@
 import {accessSync, constants, existsSync, statSync} from 'node:fs';
 import {posix} from 'node:path';
 import {elfFacts} from '../../common/elf.js';
-import {resolveInRoot} from './rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 import type {StartFailure} from './runtime-error.js';
 
 /** The command cannot be run, found before the runtime tries: not found (127) or not executable (126). */

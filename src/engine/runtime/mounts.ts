@@ -5,9 +5,9 @@
  * so `-v data:/etc` does not hide the engine's /etc/hosts bind made before it.
  */
 import {posix} from 'node:path';
-import type {ContainerRecord} from '../containers/record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {mountPointsOf} from '../volumes/container-volumes.js';
-import type {MountPoint} from '../volumes/mount-point.js';
+import type {MountPoint} from '../model/mount-point.js';
 
 export interface OciMount {
   destination: string;

@@ -3,7 +3,7 @@
  * masked and read-only /proc and /sys paths, device rules — filled with this container's command and files.
  */
 import {Ajv} from 'ajv';
-import type {ContainerRecord} from '../containers/record.js';
+import type {ContainerRecord} from '../model/container.js';
 import {ociNetworkNamespaces} from '../network/views.js';
 import {cgroupMode} from '../util/cgroup-mode.js';
 import {heldByEngine} from './capabilities.js';

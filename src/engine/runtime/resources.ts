@@ -5,14 +5,14 @@
  */
 import {readFileSync} from 'node:fs';
 import {cpus} from 'node:os';
-import {badRequest} from '../api/errors.js';
-import type {ContainerRecord, HostConfig} from '../containers/record.js';
+import {invalidArgument} from '../errors.js';
+import type {ContainerRecord, HostConfig} from '../model/container.js';
 import {cgroupMode} from '../util/cgroup-mode.js';
 import {normalizeCgroupParent} from './cgroup-parent.js';
 import {swapLimitSupported} from './cgroups.js';
 import {hostDevices, mappedDevices, type DeviceMapping, type OciDevice} from './devices.js';
 import {knownCapabilities} from './oci-spec.js';
-import {resolveInRoot} from './rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 import {parseSecurityOpt, SecurityOptError} from './security-opt.js';
 
 interface Ulimit {
@@ -61,7 +61,7 @@ function checkCapabilities(field: 'CapAdd' | 'CapDrop', names: string[] | null |
     const upper = name.toUpperCase();
     if (upper === 'ALL') continue;
     const cap = upper.startsWith('CAP_') ? upper : `CAP_${upper}`;
-    if (!known.has(cap)) throw badRequest(`invalid ${field}: unknown capability: "${cap}"`);
+    if (!known.has(cap)) throw invalidArgument(`invalid ${field}: unknown capability: "${cap}"`);
   }
 }
 
@@ -72,43 +72,43 @@ export function checkHostConfig(hostConfig: HostConfig, hostCpus = cpus().length
     try {
       normalizeCgroupParent(h.CgroupParent, 'invalid --cgroup-parent');
     } catch (error) {
-      throw badRequest((error as Error).message);
+      throw invalidArgument((error as Error).message);
     }
   }
   const memory = h.Memory ?? 0;
   const swap = h.MemorySwap ?? 0;
   const reservation = h.MemoryReservation ?? 0;
-  if (memory > 0 && memory < 6 * MB) throw badRequest('Minimum memory limit allowed is 6MB');
-  if (swap > 0 && memory === 0) throw badRequest('You should always set the Memory limit when using Memoryswap limit, see usage');
-  if (swap > 0 && swap < memory) throw badRequest('Minimum memoryswap limit should be larger than memory limit, see usage');
-  if (reservation > 0 && reservation < 6 * MB) throw badRequest('Minimum memory reservation allowed is 6MB');
-  if (memory > 0 && reservation > memory) throw badRequest('Minimum memory limit can not be less than memory reservation limit, see usage');
+  if (memory > 0 && memory < 6 * MB) throw invalidArgument('Minimum memory limit allowed is 6MB');
+  if (swap > 0 && memory === 0) throw invalidArgument('You should always set the Memory limit when using Memoryswap limit, see usage');
+  if (swap > 0 && swap < memory) throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
+  if (reservation > 0 && reservation < 6 * MB) throw invalidArgument('Minimum memory reservation allowed is 6MB');
+  if (memory > 0 && reservation > memory) throw invalidArgument('Minimum memory limit can not be less than memory reservation limit, see usage');
   const swappiness = h.MemorySwappiness;
   if (swappiness !== undefined && swappiness !== null && swappiness !== -1 && (swappiness < 0 || swappiness > 100)) {
-    throw badRequest(`Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
+    throw invalidArgument(`Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
   }
   const nano = h.NanoCpus ?? 0;
-  if (nano > 0 && (h.CpuPeriod ?? 0) > 0) throw badRequest('Conflicting options: Nano CPUs and CPU Period cannot both be set');
-  if (nano > 0 && (h.CpuQuota ?? 0) > 0) throw badRequest('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
-  if (nano < 0 || nano > hostCpus * 1e9) throw badRequest(`Range of CPUs is from 0.01 to ${hostCpus}.00, as there are only ${hostCpus} CPUs available`);
+  if (nano > 0 && (h.CpuPeriod ?? 0) > 0) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  if (nano > 0 && (h.CpuQuota ?? 0) > 0) throw invalidArgument('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
+  if (nano < 0 || nano > hostCpus * 1e9) throw invalidArgument(`Range of CPUs is from 0.01 to ${hostCpus}.00, as there are only ${hostCpus} CPUs available`);
   const period = h.CpuPeriod ?? 0;
-  if (period !== 0 && (period < 1000 || period > 1_000_000)) throw badRequest('CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)');
-  if ((h.CpuQuota ?? 0) > 0 && h.CpuQuota! < 1000) throw badRequest('CPU cfs quota can not be less than 1ms (i.e. 1000)');
+  if (period !== 0 && (period < 1000 || period > 1_000_000)) throw invalidArgument('CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)');
+  if ((h.CpuQuota ?? 0) > 0 && h.CpuQuota! < 1000) throw invalidArgument('CPU cfs quota can not be less than 1ms (i.e. 1000)');
   const blkio = h.BlkioWeight ?? 0;
-  if (blkio > 0 && (blkio < 10 || blkio > 1000)) throw badRequest('Range of blkio weight is from 10 to 1000');
+  if (blkio > 0 && (blkio < 10 || blkio > 1000)) throw invalidArgument('Range of blkio weight is from 10 to 1000');
   const oomAdj = h.OomScoreAdj ?? 0;
-  if (oomAdj < -1000 || oomAdj > 1000) throw badRequest(`Invalid value ${oomAdj}, range for oom score adj is [-1000, 1000]`);
+  if (oomAdj < -1000 || oomAdj > 1000) throw invalidArgument(`Invalid value ${oomAdj}, range for oom score adj is [-1000, 1000]`);
   for (const u of h.Ulimits ?? []) {
-    if (!rlimitNames.includes(u.Name)) throw badRequest(`invalid ulimit type: ${u.Name}`);
-    if (u.Soft < 0 || u.Hard < 0) throw badRequest(`ulimit ${u.Name}: unlimited (-1) is not supported by this lab engine; give a number`);
-    if (u.Soft > u.Hard) throw badRequest(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
+    if (!rlimitNames.includes(u.Name)) throw invalidArgument(`invalid ulimit type: ${u.Name}`);
+    if (u.Soft < 0 || u.Hard < 0) throw invalidArgument(`ulimit ${u.Name}: unlimited (-1) is not supported by this lab engine; give a number`);
+    if (u.Soft > u.Hard) throw invalidArgument(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
   }
   checkCapabilities('CapAdd', h.CapAdd);
   checkCapabilities('CapDrop', h.CapDrop);
   try {
     parseSecurityOpt(h.SecurityOpt);
   } catch (error) {
-    if (error instanceof SecurityOptError) throw badRequest(error.message);
+    if (error instanceof SecurityOptError) throw invalidArgument(error.message);
     throw error;
   }
   if ((h.Devices ?? []).length > 0) mappedDevices(h.Devices!);
@@ -156,7 +156,7 @@ function extraGroups(rootfs: string, names: string[]): number[] {
   return names.map((name) => {
     if (/^\d+$/.test(name)) return Number(name);
     const entry = groups.find((g) => g[0] === name);
-    if (!entry) throw badRequest(`Unable to find group ${name}: no matching entries in group file`);
+    if (!entry) throw invalidArgument(`Unable to find group ${name}: no matching entries in group file`);
     return Number(entry[2]);
   });
 }

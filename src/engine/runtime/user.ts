@@ -1,6 +1,6 @@
 /** `-u name[:group]` or `uid[:gid]` → numeric ids, looked up in the container's own /etc/passwd and /etc/group. */
 import {readFileSync} from 'node:fs';
-import {resolveInRoot} from './rootfs-path.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 
 export class UserError extends Error {
   override name = 'UserError';

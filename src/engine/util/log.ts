@@ -1,5 +1,6 @@
 /** The daemon's log, in dockerd's logfmt shape: time="..." level=info msg="...". */
-import type {LogLevel} from '../config/daemon-config.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 const order: Record<LogLevel, number> = {debug: 0, info: 1, warn: 2, error: 3, fatal: 4};
 

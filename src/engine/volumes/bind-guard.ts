@@ -5,7 +5,7 @@
  */
 import {realpathSync} from 'node:fs';
 import {basename, dirname, posix} from 'node:path';
-import {badRequest} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 
 export interface BindGuard {
   dataRoot: string;
@@ -30,10 +30,10 @@ export function checkBindSource(source: string, guard: BindGuard): void {
   if (guard.allowDangerousBinds) return;
   const real = realHostPath(source);
   const hint = 'set "allow-dangerous-binds": true in daemon.json to allow it';
-  if (real === '/') throw badRequest(`binding / into a container gives it the host: refused by this lab engine (${hint})`);
+  if (real === '/') throw invalidArgument(`binding / into a container gives it the host: refused by this lab engine (${hint})`);
   for (const [what, root] of [['data-root', guard.dataRoot], ['exec-root', guard.execRoot]] as const) {
     if (within(real, realHostPath(root))) {
-      throw badRequest(`binding ${source} into a container gives it the engine's ${what} (${root}), and with it every container and image: refused by this lab engine (${hint})`);
+      throw invalidArgument(`binding ${source} into a container gives it the engine's ${what} (${root}), and with it every container and image: refused by this lab engine (${hint})`);
     }
   }
 }

@@ -4,13 +4,13 @@
  * them when the container is removed (`rm -v` and `--rm` take its anonymous volumes along).
  */
 import {existsSync} from 'node:fs';
-import {badRequest} from '../api/errors.js';
-import type {ContainerStore} from '../containers/container-store.js';
-import type {ContainerRecord, HostConfig} from '../containers/record.js';
+import {invalidArgument} from '../errors.js';
+import type {ContainerRecord, HostConfig} from '../model/container.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {Logger} from '../util/log.js';
 import {checkBindSource, type BindGuard} from './bind-guard.js';
-import {mountRequests, type ApiMount, type MountPoint, type MountRequest} from './mount-point.js';
+import {mountRequests, type ApiMount, type MountRequest} from './mount-point.js';
+import type {MountPoint} from '../model/mount-point.js';
 import type {VolumeStore} from './store.js';
 
 type MountsHostConfig = HostConfig & {Mounts?: ApiMount[] | null; Tmpfs?: Record<string, string> | null};
@@ -23,6 +23,11 @@ export function mountPointsOf(c: ContainerRecord): MountPoint[] {
   return Object.values(c.MountPoints ?? {});
 }
 
+/** IDs of the containers among `containers` that mount the named volume. */
+export function volumeUsers(containers: ContainerRecord[], name: string): string[] {
+  return containers.filter((c) => mountPointsOf(c).some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.ID);
+}
+
 export class ContainerVolumes {
   constructor(
     readonly store: VolumeStore,
@@ -31,18 +36,12 @@ export class ContainerVolumes {
     private readonly guard: BindGuard,
   ) {}
 
-  /** Wires "in use" to the container records, so a referenced volume is never removed. */
-  track(containers: ContainerStore): void {
-    this.store.usersOf = (name) =>
-      containers.all().filter((c) => mountPointsOf(c).some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.ID);
-  }
-
   /** Before anything is created: syntax, names and refused binds, so a bad `-v` leaves nothing behind. */
   check(req: {HostConfig?: HostConfig; Volumes?: Record<string, unknown> | null}): void {
     for (const m of requestsOf(req.HostConfig, req.Volumes)) {
       if (m.Type !== 'bind') continue;
       checkBindSource(m.Source, this.guard);
-      if (!m.CreateSource && !existsSync(m.Source)) throw badRequest(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
+      if (!m.CreateSource && !existsSync(m.Source)) throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
     }
   }
 

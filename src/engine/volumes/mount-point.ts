@@ -4,30 +4,9 @@
  * Parsing only checks syntax, with Docker's messages; volumes are created and sources checked elsewhere.
  */
 import {posix} from 'node:path';
-import {badRequest} from '../api/errors.js';
+import {invalidArgument} from '../errors.js';
 import {checkVolumeName} from './store.js';
-
-/** One mount as the container record keeps it (config.v2.json MountPoints, keyed by destination, as Docker does). */
-export interface MountPoint {
-  Type: 'bind' | 'volume' | 'tmpfs';
-  /** Volume name; '' for binds and tmpfs. */
-  Name: string;
-  /** Host path: the bind source, or the volume's _data dir; '' for tmpfs. */
-  Source: string;
-  Destination: string;
-  Driver: string;
-  RW: boolean;
-  /** The mode string as given with -v ("ro", "z", ...), shown by inspect. */
-  Mode: string;
-  Propagation: string;
-  /** Copy the image's files at Destination into the volume when it is empty (Docker's default; `nocopy` turns it off). */
-  CopyData?: boolean;
-  /** -v creates a missing host directory; --mount refuses one at create. */
-  CreateSource?: boolean;
-  NonRecursive?: boolean;
-  /** tmpfs (from --mount type=tmpfs) mount options: size=, mode=. */
-  TmpfsOptions?: string[];
-}
+import type {MountPoint} from '../model/mount-point.js';
 
 /** A request before volumes are resolved: a volume without a name is anonymous. */
 export type MountRequest = MountPoint & {Anonymous?: boolean; VolumeLabels?: Record<string, string>};
@@ -47,16 +26,16 @@ export interface ApiMount {
 }
 
 function checkDestination(spec: string, dest: string, type: string): string {
-  if (!dest.startsWith('/')) throw badRequest(`invalid volume specification: '${spec}': invalid mount config for type "${type}": invalid mount path: '${dest}' mount path must be absolute`);
+  if (!dest.startsWith('/')) throw invalidArgument(`invalid volume specification: '${spec}': invalid mount config for type "${type}": invalid mount path: '${dest}' mount path must be absolute`);
   const clean = posix.normalize(dest).replace(/(.)\/$/, '$1');
-  if (clean === '/') throw badRequest(`invalid specification: destination can't be '/' in '${spec}'`);
+  if (clean === '/') throw invalidArgument(`invalid specification: destination can't be '/' in '${spec}'`);
   return clean;
 }
 
 /** `-v src:dst[:mode]`: an absolute src is a bind, anything else a volume name. */
 export function parseBind(spec: string): MountRequest {
   const parts = spec.split(':');
-  if (parts.length < 2 || parts.length > 3 || parts.some((p, i) => p === '' && i < 2)) throw badRequest(`invalid volume specification: '${spec}'`);
+  if (parts.length < 2 || parts.length > 3 || parts.some((p, i) => p === '' && i < 2)) throw invalidArgument(`invalid volume specification: '${spec}'`);
   const [source, target, mode = ''] = parts;
   const isBind = source.startsWith('/');
   const type = isBind ? 'bind' : 'volume';
@@ -68,7 +47,7 @@ export function parseBind(spec: string): MountRequest {
     if (m === 'ro' || m === 'rw') rw = m === 'rw';
     else if (propagations.includes(m) && isBind) propagation = m;
     else if (m === 'nocopy' && !isBind) copy = false;
-    else if (!ignoredModes.includes(m)) throw badRequest(`invalid mode: ${mode}`);
+    else if (!ignoredModes.includes(m)) throw invalidArgument(`invalid mode: ${mode}`);
   }
   if (!isBind) checkVolumeName(source);
   return {
@@ -88,7 +67,7 @@ export function parseBind(spec: string): MountRequest {
 /** `--mount type=...,source=...,target=...`: Docker's validation, with its words. */
 export function parseApiMount(m: ApiMount): MountRequest {
   const type = m.Type ?? '';
-  const bad = (why: string) => badRequest(`invalid mount config for type "${type}": ${why}`);
+  const bad = (why: string) => invalidArgument(`invalid mount config for type "${type}": ${why}`);
   if (!m.Target) throw bad('field Target must not be empty');
   const destination = checkDestination(`${m.Source ?? ''}:${m.Target}`, m.Target, type);
   const rw = !m.ReadOnly;
@@ -125,7 +104,7 @@ export function parseApiMount(m: ApiMount): MountRequest {
     if (m.TmpfsOptions?.Mode) options.push(`mode=${m.TmpfsOptions.Mode.toString(8)}`);
     return {Type: 'tmpfs', Name: '', Source: '', Destination: destination, Driver: '', RW: rw, Mode: '', Propagation: '', TmpfsOptions: options};
   }
-  throw badRequest(`mount type "${type}" is not supported by this lab engine (bind, volume and tmpfs are)`);
+  throw invalidArgument(`mount type "${type}" is not supported by this lab engine (bind, volume and tmpfs are)`);
 }
 
 /**
@@ -136,7 +115,7 @@ export function mountRequests(hostConfig: {Binds?: string[] | null; Mounts?: Api
   const out: MountRequest[] = [];
   const taken = new Set<string>(Object.keys(hostConfig.Tmpfs ?? {}).map((p) => posix.normalize(p)));
   const add = (m: MountRequest) => {
-    if (taken.has(m.Destination)) throw badRequest(`Duplicate mount point: ${m.Destination}`);
+    if (taken.has(m.Destination)) throw invalidArgument(`Duplicate mount point: ${m.Destination}`);
     taken.add(m.Destination);
     out.push(m);
   };

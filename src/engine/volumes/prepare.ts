@@ -6,8 +6,8 @@
 import {execFile} from 'node:child_process';
 import {existsSync, mkdirSync, readdirSync, statSync} from 'node:fs';
 import {promisify} from 'node:util';
-import type {ContainerRecord} from '../containers/record.js';
-import {resolveInRoot} from '../runtime/rootfs-path.js';
+import type {ContainerRecord} from '../model/container.js';
+import {resolveInRoot} from '../util/rootfs-path.js';
 import {mountPointsOf} from './container-volumes.js';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@
 import {randomBytes} from 'node:crypto';
 import {existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
-import {ApiError, badRequest, conflict, notFound} from '../api/errors.js';
+import {conflict, invalidArgument, notFound, systemError} from '../errors.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 
 /** Docker's label for volumes made for a container (an image VOLUME or `-v /path`); prune and `rm -v` remove only these. */
@@ -31,7 +31,7 @@ interface VolumeMeta {
 
 export function checkVolumeName(name: string): void {
   if (!validName.test(name)) {
-    throw badRequest(
+    throw invalidArgument(
       `create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`,
     );
   }
@@ -65,10 +65,11 @@ export function directorySize(path: string): number {
 
 export class VolumeStore {
   readonly root: string;
-  /** IDs of the containers that refer to a volume; the container side fills this in. */
-  usersOf: (name: string) => string[] = () => [];
-
-  constructor(dataRoot: string) {
+  constructor(
+    dataRoot: string,
+    /** IDs of the containers that refer to a volume: one of them keeps it from being removed. */
+    readonly usersOf: (name: string) => string[] = () => [],
+  ) {
     this.root = join(dataRoot, 'volumes');
     mkdirSync(this.root, {recursive: true, mode: 0o701});
   }
@@ -115,7 +116,7 @@ export class VolumeStore {
     const driver = opts.driver || 'local';
     if (driver !== 'local') throw notFound(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
     const optNames = Object.keys(opts.driverOpts ?? {});
-    if (optNames.length > 0) throw badRequest(`the local volume driver of this lab engine takes no options (got: ${optNames.join(', ')})`);
+    if (optNames.length > 0) throw invalidArgument(`the local volume driver of this lab engine takes no options (got: ${optNames.join(', ')})`);
     const name = opts.name || randomBytes(32).toString('hex');
     checkVolumeName(name);
     const existing = this.find(name);
@@ -139,7 +140,7 @@ export class VolumeStore {
     try {
       rmSync(this.dir(name), {recursive: true, force: true});
     } catch (error) {
-      throw new ApiError(500, `remove ${name}: ${(error as Error).message}`);
+      throw systemError(`remove ${name}: ${(error as Error).message}`);
     }
     return size;
   }

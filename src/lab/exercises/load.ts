@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import {Ajv} from 'ajv';
 import {parseStrictJson, schemaErrorAt} from '../../common/strict-json.js';
 import {graders} from '../../../graders/index.js';
-import {packageRoot} from '../../package-root.js';
+import {packageRoot} from '../../common/package-root.js';
 import {exerciseSchema} from './schema.js';
 import type {Exercise} from './types.js';
 

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
 import {startEngineProcess, stopEngineProcess} from '../../engine/control/engine-process.js';
-import {packageRoot} from '../../package-root.js';
+import {packageRoot} from '../../common/package-root.js';
 import {mountsBelow} from '../../common/mount-table.js';
 import {evaluate, snapshotRequest} from '../grading/run-checks.js';
 import {collect} from '../grading/collect.js';

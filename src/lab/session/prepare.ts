@@ -4,7 +4,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {packageRoot} from '../../package-root.js';
+import {packageRoot} from '../../common/package-root.js';
 import type {Exercise} from '../exercises/types.js';
 import type {Environment} from '../providers/provider.js';
 import {paramEnv, type Params} from './params.js';

@@ -1,10 +1,10 @@
 /** The Dockerfile parser and the word/variable rules, without an engine. */
 import test from 'ava';
-import {BuildError} from '../../../src/engine/build/errors.js';
-import {toInstruction, type Instruction} from '../../../src/engine/build/instructions.js';
-import {applyChangeLines, applyMetadata, type MetadataInstruction} from '../../../src/engine/build/metadata.js';
-import {parseDockerfile} from '../../../src/engine/build/parser.js';
-import {expandWord, expandWords, splitRaw} from '../../../src/engine/build/shell-words.js';
+import {BuildError} from '../../../src/engine/dockerfile/errors.js';
+import {toInstruction, type Instruction} from '../../../src/engine/dockerfile/instructions.js';
+import {applyChangeLines, applyMetadata, type MetadataInstruction} from '../../../src/engine/dockerfile/metadata.js';
+import {parseDockerfile} from '../../../src/engine/dockerfile/parser.js';
+import {expandWord, expandWords, splitRaw} from '../../../src/engine/dockerfile/shell-words.js';
 import {planBuild} from '../../../src/engine/build/stages.js';
 
 const instructions = (text: string): Instruction[] => {

@@ -1,6 +1,6 @@
 /** A failed start's exit code comes from the kind of failure, not from words that happen to be in its message. */
 import test from 'ava';
-import {ApiError} from '../../../src/engine/api/errors.js';
+import {EngineError} from '../../../src/engine/errors.js';
 import {startErrorForClient, startExitCode} from '../../../src/engine/containers/start-error.js';
 import {ExecutableError} from '../../../src/engine/runtime/executable-check.js';
 import {failureIn, RuntimeError} from '../../../src/engine/runtime/runtime-error.js';
@@ -21,14 +21,14 @@ test('the runtime\'s words are read once, where they enter: runc\'s exec errors 
 
 test('an error from elsewhere is 128 whatever its message says', (t) => {
   t.is(startExitCode(new Error('network mynet not found')), 128);
-  t.is(startExitCode(new ApiError(404, 'No such file or directory: bind source /data not found')), 128);
+  t.is(startExitCode(new EngineError('not-found', 'No such file or directory: bind source /data not found')), 128);
 });
 
 test('a process that could not be created is a 400 in dockerd\'s words; other errors pass as they are', (t) => {
   const e = startErrorForClient(new ShimError('exec: "nope": executable file not found in $PATH'));
-  t.true(e instanceof ApiError);
-  t.is((e as ApiError).status, 400);
+  t.true(e instanceof EngineError);
+  t.is((e as EngineError).kind, 'invalid-argument');
   t.is(e.message, 'failed to create task for container: OCI runtime create failed: unable to start container process: exec: "nope": executable file not found in $PATH');
-  const other = new ApiError(409, 'port is already allocated');
+  const other = new EngineError('conflict', 'port is already allocated');
   t.is(startErrorForClient(other), other);
 });

@@ -1,7 +1,8 @@
 /** The container lifecycle table and dockerd's guards, without an engine: every move, every refusal, every message. */
 import test from 'ava';
-import {ApiError} from '../../../src/engine/api/errors.js';
-import {initialState, zeroTime, type ContainerRecord, type ContainerState, type ContainerStatus} from '../../../src/engine/containers/record.js';
+import {initialState, zeroTime} from '../../../src/engine/containers/record.js';
+import {EngineError} from '../../../src/engine/errors.js';
+import type {ContainerRecord, ContainerState, ContainerStatus} from '../../../src/engine/model/container.js';
 import {
   can, checkAttach, checkExec, checkKill, checkPause, checkRemove, checkRunning, checkStart, checkUnpause, InvalidTransition, transition, transitions,
   type StateEvent, type StateEventType,
@@ -126,8 +127,8 @@ test('transition does not change the state it is given', (t) => {
 });
 
 function conflictMessage(t: import('ava').ExecutionContext, fn: () => unknown): string {
-  const error = t.throws(fn, {instanceOf: ApiError});
-  t.is(error?.status, 409);
+  const error = t.throws(fn, {instanceOf: EngineError});
+  t.is(error?.kind, 'conflict');
   return error?.message ?? '';
 }
 

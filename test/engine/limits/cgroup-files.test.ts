@@ -7,7 +7,7 @@ import {tmpdir, totalmem} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {sampleStats, systemCpuUsage} from '../../../src/engine/containers/stats.js';
-import type {ContainerRecord} from '../../../src/engine/containers/record.js';
+import type {ContainerRecord} from '../../../src/engine/model/container.js';
 import {initialState} from '../../../src/engine/containers/record.js';
 import {oomKillCount, v1Mounts, type ContainerCgroup} from '../../../src/engine/runtime/cgroups.js';
 

@@ -2,14 +2,14 @@
  * `POST /build`, the legacy builder API that `docker build` uses without buildx: the context tar is the body,
  * the options are query parameters, and the reply is a JSON-lines stream the CLI renders step by step.
  */
-import {BuildError} from '../../build/errors.js';
+import {BuildError} from '../../dockerfile/errors.js';
 import {releaseStaleMounts} from '../../build/build-root.js';
 import {buildMountRoot, runBuild, type BuildOptions} from '../../build/builder.js';
 import type {RunLimits} from '../../build/step-context.js';
 import {BuildOutput} from '../../build/output.js';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {parseReference, withDefaultTag, type Reference} from '../../images/reference.js';
-import {badRequest} from '../errors.js';
+import {invalidArgument} from '../../errors.js';
 import {openJsonStream, queryBool, sendJson} from '../respond.js';
 import type {Router} from '../router.js';
 
@@ -20,10 +20,10 @@ function jsonMap(query: URLSearchParams, name: string): Record<string, unknown> 
   try {
     value = JSON.parse(raw);
   } catch {
-    throw badRequest(`invalid ${name}: not JSON: ${raw}`);
+    throw invalidArgument(`invalid ${name}: not JSON: ${raw}`);
   }
   if (value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`invalid ${name}: expected a JSON object of names to values`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgument(`invalid ${name}: expected a JSON object of names to values`);
   return value as Record<string, unknown>;
 }
 
@@ -33,28 +33,28 @@ function parseTags(query: URLSearchParams): Reference[] {
     try {
       ref = parseReference(t);
     } catch (error) {
-      throw badRequest(`invalid tag "${t}": ${(error as Error).message}`);
+      throw invalidArgument(`invalid tag "${t}": ${(error as Error).message}`);
     }
-    if (ref.digest) throw badRequest(`invalid tag "${t}": a tag cannot be a digest reference`);
+    if (ref.digest) throw invalidArgument(`invalid tag "${t}": a tag cannot be a digest reference`);
     return withDefaultTag(ref);
   });
 }
 
 export function parseBuildOptions(query: URLSearchParams): BuildOptions {
   if (query.get('remote')) {
-    throw badRequest('remote build contexts (Git repositories, URLs) are not supported: this lab engine has no network; build from a local directory');
+    throw invalidArgument('remote build contexts (Git repositories, URLs) are not supported: this lab engine has no network; build from a local directory');
   }
-  if (query.get('version') === '2') throw badRequest('BuildKit (builder version 2) is not supported by this engine; build with DOCKER_BUILDKIT=0');
+  if (query.get('version') === '2') throw invalidArgument('BuildKit (builder version 2) is not supported by this engine; build with DOCKER_BUILDKIT=0');
   const buildArgs = new Map<string, string>();
   for (const [name, value] of Object.entries(jsonMap(query, 'buildargs'))) {
     // `--build-arg NAME` with NAME unset in the client's environment arrives as null: as if not given.
     if (value === null || value === undefined) continue;
-    if (typeof value !== 'string') throw badRequest(`invalid buildargs: the value of ${name} is not a string`);
+    if (typeof value !== 'string') throw invalidArgument(`invalid buildargs: the value of ${name} is not a string`);
     buildArgs.set(name, value);
   }
   const labels: Record<string, string> = {};
   for (const [name, value] of Object.entries(jsonMap(query, 'labels'))) {
-    if (typeof value !== 'string') throw badRequest(`invalid labels: the value of ${name} is not a string`);
+    if (typeof value !== 'string') throw invalidArgument(`invalid labels: the value of ${name} is not a string`);
     labels[name] = value;
   }
   // rm defaults to true (API 1.12 and later) when the client does not say.
@@ -77,7 +77,7 @@ function parseRunLimits(query: URLSearchParams): RunLimits {
   const int = (name: string): number | undefined => {
     const raw = query.get(name);
     if (raw === null || raw === '') return undefined;
-    if (!/^-?\d+$/.test(raw)) throw badRequest(`invalid ${name}: "${raw}" is not a whole number`);
+    if (!/^-?\d+$/.test(raw)) throw invalidArgument(`invalid ${name}: "${raw}" is not a whole number`);
     return Number(raw) === 0 ? undefined : Number(raw);
   };
   const limits: RunLimits = {Memory: int('memory'), MemorySwap: int('memswap'), CpuShares: int('cpushares'), CpuPeriod: int('cpuperiod'), CpuQuota: int('cpuquota'), CpusetCpus: query.get('cpusetcpus') || undefined};

@@ -3,9 +3,9 @@ import type {ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {CopyError, statHeader, statPath, tarFrom, tarInto, tarOfRoot, withCopyTarget} from '../../containers/copy.js';
-import type {ContainerRecord} from '../../containers/record.js';
-import type {Engine} from '../../daemon/engine.js';
-import {ApiError, badRequest, notFound} from '../errors.js';
+import type {ContainerRecord} from '../../model/container.js';
+import type {Engine} from '../../composition/engine.js';
+import {invalidArgument, notFound, systemError} from '../../errors.js';
 import {queryBool} from '../respond.js';
 import type {Router} from '../router.js';
 
@@ -13,7 +13,7 @@ const STAT_HEADER = 'X-Docker-Container-Path-Stat';
 
 function pathParam(query: URLSearchParams): string {
   const path = query.get('path');
-  if (!path) throw badRequest('path is required: the file or directory in the container');
+  if (!path) throw invalidArgument('path is required: the file or directory in the container');
   return path.startsWith('/') ? path : `/${path}`;
 }
 
@@ -32,7 +32,7 @@ async function sendTar(tar: ChildProcess, req: IncomingMessage, res: ServerRespo
 const missing = (c: ContainerRecord, path: string) => notFound(`Could not find the file ${path} in container ${c.Name.slice(1)}`);
 
 function copyFailure(error: unknown): Error {
-  return error instanceof CopyError ? new ApiError(500, error.message) : (error as Error);
+  return error instanceof CopyError ? systemError(error.message) : (error as Error);
 }
 
 export function containerArchiveRoutes(router: Router, engine: Engine): void {
@@ -76,9 +76,9 @@ export function containerArchiveRoutes(router: Router, engine: Engine): void {
     await withCopyTarget(c, layers, async (target) => {
       const stat = await statPath(target, path);
       if (!stat) throw missing(c, path);
-      if (stat.mode < 2 ** 31) throw badRequest(`extraction point is not a directory: ${path}`);
+      if (stat.mode < 2 ** 31) throw invalidArgument(`extraction point is not a directory: ${path}`);
       await tarInto(target, path, req, queryBool(query, 'copyUIDGID'));
-    }).catch((e: unknown) => Promise.reject(e instanceof CopyError ? badRequest(e.message) : e));
+    }).catch((e: unknown) => Promise.reject(e instanceof CopyError ? invalidArgument(e.message) : e));
     engine.events.emit('container', 'extract-to-dir', c.ID, {name: c.Name.slice(1), path});
     res.writeHead(200);
     res.end();

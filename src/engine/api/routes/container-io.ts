@@ -2,9 +2,9 @@
 import {recordLogConfig} from '../../containers/log-config.js';
 import {streamLogs} from '../../containers/logs.js';
 import {checkAttach} from '../../containers/state.js';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {resizeShim} from '../../runtime/shim-client.js';
-import {ApiError, badRequest, conflict} from '../errors.js';
+import {conflict, invalidArgument, notImplemented} from '../../errors.js';
 import {hijack} from '../hijack.js';
 import {queryBool} from '../respond.js';
 import type {Router} from '../router.js';
@@ -13,7 +13,7 @@ function unixTime(value: string | null): number | undefined {
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw badRequest(`invalid time value: ${value}`);
+  if (Number.isNaN(t)) throw invalidArgument(`invalid time value: ${value}`);
   return t / 1000;
 }
 
@@ -33,7 +33,7 @@ export function containerIoRoutes(router: Router, engine: Engine): void {
 
   router.post('/containers/{id}/wait', async ({req, res, params, query}) => {
     const condition = (query.get('condition') || 'not-running') as 'not-running' | 'next-exit' | 'removed';
-    if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw badRequest(`invalid condition: "${condition}"`);
+    if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalidArgument(`invalid condition: "${condition}"`);
     const waiting = containers.wait(params.id, condition);
     // Headers go out at once: the CLI treats a missing answer as an error, but waits as long as needed for the body.
     res.writeHead(200, {'Content-Type': 'application/json'});
@@ -45,13 +45,13 @@ export function containerIoRoutes(router: Router, engine: Engine): void {
 
   router.get('/containers/{id}/logs', async ({req, res, params, query}) => {
     const c = store.get(params.id);
-    if (recordLogConfig(c.HostConfig).Type === 'none') throw new ApiError(501, 'configured logging driver does not support reading');
+    if (recordLogConfig(c.HostConfig).Type === 'none') throw notImplemented('configured logging driver does not support reading');
     const stdout = queryBool(query, 'stdout');
     const stderr = queryBool(query, 'stderr');
-    if (!stdout && !stderr) throw badRequest('you must choose at least one stream');
+    if (!stdout && !stderr) throw invalidArgument('you must choose at least one stream');
     const tailText = query.get('tail') ?? 'all';
     const tail = tailText === 'all' || tailText === '' ? 'all' : Number(tailText);
-    if (tail !== 'all' && (!Number.isInteger(tail) || tail < 0)) throw badRequest(`invalid value for "tail": ${tailText}`);
+    if (tail !== 'all' && (!Number.isInteger(tail) || tail < 0)) throw invalidArgument(`invalid value for "tail": ${tailText}`);
     res.writeHead(200, {'Content-Type': c.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream'});
     res.flushHeaders();
     await streamLogs(
@@ -69,7 +69,7 @@ export function containerIoRoutes(router: Router, engine: Engine): void {
     if (!c.State.Running) throw conflict(`Container ${c.ID} is not running`);
     const h = Number(query.get('h'));
     const w = Number(query.get('w'));
-    if (!Number.isInteger(h) || !Number.isInteger(w) || h < 0 || w < 0) throw badRequest('invalid terminal size: h and w must be non-negative integers');
+    if (!Number.isInteger(h) || !Number.isInteger(w) || h < 0 || w < 0) throw invalidArgument('invalid terminal size: h and w must be non-negative integers');
     if (c.Config.Tty) await resizeShim(containers.paths.stateDir(c.ID), h, w);
     res.writeHead(200);
     res.end();

@@ -4,7 +4,7 @@
  * means something (Docker does the same), or at once with one-shot=true.
  */
 import {sampleStats, type StatsJson} from '../../containers/stats.js';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {queryBool} from '../respond.js';
 import type {Router} from '../router.js';
 

@@ -2,15 +2,15 @@
 import {changes} from '../../containers/changes.js';
 import {commitContainer} from '../../containers/commit.js';
 import type {CreateRequest} from '../../containers/create.js';
-import type {ContainerRecord} from '../../containers/record.js';
+import type {ContainerRecord} from '../../model/container.js';
 import {rwLayerPaths} from '../../containers/rw-layer.js';
 import {containerSizes} from '../../containers/size.js';
 import type {UpdateRequest} from '../../containers/update.js';
 import {inspect, summary} from '../../containers/views.js';
-import type {Engine} from '../../daemon/engine.js';
-import type {ContainerConfig} from '../../images/image-config.js';
+import type {Engine} from '../../composition/engine.js';
+import type {ContainerConfig} from '../../model/image-config.js';
 import {formatReference, parseReference, withDefaultTag} from '../../images/reference.js';
-import {badRequest} from '../errors.js';
+import {invalidArgument} from '../../errors.js';
 import {checkFilterNames, parseFilters, queryBool, readJsonBody, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
 
@@ -52,7 +52,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
 
   router.post('/containers/create', async ({req, res, query}) => {
     const body = await readJsonBody<CreateRequest>(req);
-    if (!body) throw badRequest('config cannot be empty in order to create a container');
+    if (!body) throw invalidArgument('config cannot be empty in order to create a container');
     const c = containers.create(body, query.get('name') || null);
     await containers.persisted(c.ID);
     sendJson(res, 201, {Id: c.ID, Warnings: []});
@@ -92,7 +92,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
 
   router.post('/containers/{id}/update', async ({req, res, params}) => {
     const body = await readJsonBody<UpdateRequest>(req);
-    if (!body || typeof body !== 'object') throw badRequest('update configuration is required');
+    if (!body || typeof body !== 'object') throw invalidArgument('update configuration is required');
     sendJson(res, 200, {Warnings: await containers.update(params.id, body)});
   });
 
@@ -118,7 +118,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
 
   router.post('/containers/{id}/rename', ({res, params, query}) => {
     const name = query.get('name');
-    if (!name) throw badRequest('a new name is required');
+    if (!name) throw invalidArgument('a new name is required');
     containers.rename(params.id, name);
     sendNoContent(res);
   });

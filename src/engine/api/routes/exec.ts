@@ -1,9 +1,9 @@
 /** `docker exec`: create, start (hijacked, or detached), resize, inspect. */
 import type {Duplex} from 'node:stream';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import type {ExecConfig} from '../../containers/exec.js';
 import {frame} from '../../containers/logs.js';
-import {badRequest} from '../errors.js';
+import {invalidArgument} from '../../errors.js';
 import {hijack} from '../hijack.js';
 import {readJsonBody, sendJson} from '../respond.js';
 import type {RequestContext, Router} from '../router.js';
@@ -38,7 +38,7 @@ async function upgradeBody<T>(ctx: RequestContext): Promise<T | undefined> {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw badRequest('invalid JSON in exec start request');
+    throw invalidArgument('invalid JSON in exec start request');
   }
 }
 
@@ -47,7 +47,7 @@ export function execRoutes(router: Router, engine: Engine): void {
 
   router.post('/containers/{id}/exec', async ({req, res, params}) => {
     const config = await readJsonBody<ExecConfig>(req);
-    if (!config) throw badRequest('exec configuration is required');
+    if (!config) throw invalidArgument('exec configuration is required');
     sendJson(res, 201, {Id: execs.create(params.id, config).ID});
   });
 

@@ -1,5 +1,5 @@
 /** The image endpoints the docker CLI calls: list, inspect, history, tag, rmi, prune, save, load. */
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {ArchiveError} from '../../images/archive-reader.js';
 import {importImage} from '../../images/import.js';
 import {loadImages} from '../../images/load.js';
@@ -8,7 +8,7 @@ import {pruneImages, removeImage, type RemoveHooks} from '../../images/remove.js
 import {planSave, saveImages} from '../../images/save.js';
 import {history, inspect, intermediateIds, summary} from '../../images/views.js';
 import {LayerError} from '../../layers/index.js';
-import {ApiError, badRequest, notFound} from '../errors.js';
+import {invalidArgument, notFound, unavailable} from '../../errors.js';
 import {checkFilterNames, parseFilters, queryBool, sendJson} from '../respond.js';
 import type {Router} from '../router.js';
 
@@ -32,7 +32,7 @@ export function imageRoutes(router: Router, engine: Engine): void {
     const hidden = all ? new Set<string>() : intermediateIds(store);
     const created = (name: string) => Date.parse(store.resolve(name).config.created ?? '') || 0;
     const dangling = filters.get('dangling')?.[0];
-    if (dangling !== undefined && !['true', 'false', '1', '0'].includes(dangling)) throw badRequest(`invalid filter 'dangling=${dangling}'`);
+    if (dangling !== undefined && !['true', 'false', '1', '0'].includes(dangling)) throw invalidArgument(`invalid filter 'dangling=${dangling}'`);
     const before = filters.get('before')?.map(created);
     const since = filters.get('since')?.map(created);
     const images = store.all().filter((image) => {
@@ -59,7 +59,7 @@ export function imageRoutes(router: Router, engine: Engine): void {
   router.get('/images/{name*}/get', async ({res, params}) => saveTo(res, [params.name]));
 
   async function saveTo(res: import('node:http').ServerResponse, names: string[]) {
-    if (names.length === 0) throw badRequest('no image names given to save');
+    if (names.length === 0) throw invalidArgument('no image names given to save');
     const plan = planSave(store, names);
     res.writeHead(200, {'Content-Type': 'application/x-tar'});
     await saveImages(store, plan, res);
@@ -72,7 +72,7 @@ export function imageRoutes(router: Router, engine: Engine): void {
     try {
       result = await loadImages(store, req, (line) => lines.push(line));
     } catch (error) {
-      if (error instanceof ArchiveError || error instanceof LayerError) throw new ApiError(400, `invalid image archive: ${(error as Error).message}`);
+      if (error instanceof ArchiveError || error instanceof LayerError) throw invalidArgument(`invalid image archive: ${(error as Error).message}`);
       throw error;
     }
     for (const image of result.images) engine.events.emit('image', 'load', image.id, {name: image.tags[0] ?? image.id});
@@ -86,7 +86,7 @@ export function imageRoutes(router: Router, engine: Engine): void {
     const dangling = filters.get('dangling')?.[0] ?? 'true';
     const until = filters.get('until')?.[0];
     const untilSeconds = until === undefined ? undefined : /^\d+(\.\d+)?$/.test(until) ? Number(until) : Date.parse(until) / 1000;
-    if (untilSeconds !== undefined && Number.isNaN(untilSeconds)) throw badRequest(`invalid filter 'until=${until}'`);
+    if (untilSeconds !== undefined && Number.isNaN(untilSeconds)) throw invalidArgument(`invalid filter 'until=${until}'`);
     const result = pruneImages(store, {all: dangling === 'false' || dangling === '0', until: untilSeconds, labels: filters.get('label') ?? []}, hooks);
     engine.events.emit('image', 'prune', '', {reclaimed: String(result.SpaceReclaimed)});
     sendJson(res, 200, result);
@@ -100,7 +100,7 @@ export function imageRoutes(router: Router, engine: Engine): void {
       try {
         id = await importImage(store, req, {changes: query.getAll('changes'), message: query.get('message') ?? undefined, source: '-'});
       } catch (error) {
-        if (error instanceof LayerError) throw new ApiError(400, `invalid root filesystem archive: ${error.message}`);
+        if (error instanceof LayerError) throw invalidArgument(`invalid root filesystem archive: ${error.message}`);
         throw error;
       }
       const repo = query.get('repo');
@@ -125,7 +125,7 @@ export function imageRoutes(router: Router, engine: Engine): void {
   });
 
   router.get('/images/search', () => {
-    throw new ApiError(503, 'image search needs a registry, and this lab engine has none');
+    throw unavailable('image search needs a registry, and this lab engine has none');
   });
 
   router.get('/images/{name*}/json', ({res, params, version}) => sendJson(res, 200, inspect(store, store.resolve(params.name), version)));
@@ -135,9 +135,9 @@ export function imageRoutes(router: Router, engine: Engine): void {
     const image = store.resolve(params.name);
     const repo = query.get('repo') ?? '';
     const tag = query.get('tag') || 'latest';
-    if (!isValidTag(tag)) throw badRequest(`invalid tag format`);
+    if (!isValidTag(tag)) throw invalidArgument(`invalid tag format`);
     const ref = withDefaultTag(parseReference(`${repo}:${tag}`));
-    if (ref.digest) throw badRequest('refusing to create a tag with a digest reference');
+    if (ref.digest) throw invalidArgument('refusing to create a tag with a digest reference');
     store.tag(image.id, ref);
     engine.events.emit('image', 'tag', image.id, {name: formatReference(ref)});
     res.writeHead(201);

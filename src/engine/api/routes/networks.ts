@@ -1,9 +1,9 @@
 /** Network endpoints: list, inspect, create, remove, prune (`docker network ...`). */
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {builtinNames, type NetworkRecord} from '../../network/networks.js';
 import {createNetwork, pruneNetworks, removeNetwork, type NetworkCreateRequest} from '../../network/user-networks.js';
 import {networkView} from '../../network/views.js';
-import {ApiError, badRequest} from '../errors.js';
+import {invalidArgument, notImplemented} from '../../errors.js';
 import {checkFilterNames, parseFilters, readJsonBody, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
 
@@ -41,7 +41,7 @@ export function networkRoutes(router: Router, engine: Engine): void {
 
   router.post('/networks/create', async ({req, res}) => {
     const body = await readJsonBody<NetworkCreateRequest>(req);
-    if (!body) throw badRequest('a network needs a name');
+    if (!body) throw invalidArgument('a network needs a name');
     const n = await createNetwork(net, body);
     engine.events.emit('network', 'create', n.Id, {name: n.Name, type: n.Driver});
     sendJson(res, 201, {Id: n.Id, Warning: ''});
@@ -65,7 +65,7 @@ export function networkRoutes(router: Router, engine: Engine): void {
   });
 
   const notHere = () => {
-    throw new ApiError(501, 'connecting and disconnecting containers is not supported by this engine: choose the network when the container is created (docker run --network NAME)');
+    throw notImplemented('connecting and disconnecting containers is not supported by this engine: choose the network when the container is created (docker run --network NAME)');
   };
   router.post('/networks/{id}/connect', notHere);
   router.post('/networks/{id}/disconnect', notHere);

@@ -5,10 +5,10 @@
  */
 import {summary as containerSummary} from '../../containers/views.js';
 import {containerSizes} from '../../containers/size.js';
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {summary as imageSummary} from '../../images/views.js';
 import {diffSize} from '../../layers/index.js';
-import {badRequest} from '../errors.js';
+import {invalidArgument} from '../../errors.js';
 import {sendJson} from '../respond.js';
 import type {Router} from '../router.js';
 
@@ -20,7 +20,7 @@ const sizeOf = (dir: string) => diffSize(dir).catch(() => 0);
 export function systemDfRoutes(router: Router, engine: Engine): void {
   router.get('/system/df', async ({res, query, version}) => {
     const asked = query.getAll('type');
-    for (const t of asked) if (!kinds.includes(t)) throw badRequest(`invalid type "${t}": one of ${kinds.join(', ')}`);
+    for (const t of asked) if (!kinds.includes(t)) throw invalidArgument(`invalid type "${t}": one of ${kinds.join(', ')}`);
     const wants = (kind: string) => asked.length === 0 || asked.includes(kind);
     const images = engine.images;
     const containers = engine.containers.store.all();

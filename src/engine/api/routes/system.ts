@@ -2,7 +2,7 @@
 import {readFileSync, statfsSync} from 'node:fs';
 import {arch, cpus, release, totalmem, type} from 'node:os';
 import {cgroupMode} from '../../util/cgroup-mode.js';
-import {engineVersion, type Engine} from '../../daemon/engine.js';
+import {engineVersion, type Engine} from '../../composition/engine.js';
 import {eventMatches, parseEventTime} from '../../events/event-bus.js';
 import {checkFilterNames, parseFilters, sendJson} from '../respond.js';
 import type {Router} from '../router.js';

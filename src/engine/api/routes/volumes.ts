@@ -1,7 +1,7 @@
 /** Volume endpoints: `docker volume create / ls / inspect / rm / prune`. */
-import type {Engine} from '../../daemon/engine.js';
+import type {Engine} from '../../composition/engine.js';
 import {anonymousLabel, type Volume} from '../../volumes/store.js';
-import {badRequest} from '../errors.js';
+import {invalidArgument} from '../../errors.js';
 import {checkFilterNames, parseFilters, queryBool, readJsonBody, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
 
@@ -22,7 +22,7 @@ function labelMatches(v: Volume, filter: string): boolean {
 const truthy = (value: string) => {
   if (/^(1|true)$/i.test(value)) return true;
   if (/^(0|false)$/i.test(value)) return false;
-  throw badRequest(`invalid filter 'dangling=${value}'`);
+  throw invalidArgument(`invalid filter 'dangling=${value}'`);
 };
 
 export function volumeRoutes(router: Router, engine: Engine): void {

@@ -7,7 +7,7 @@ import {execFile, spawn, type ChildProcessWithoutNullStreams} from 'node:child_p
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
-import {packageRoot} from '../../../package-root.js';
+import {packageRoot} from '../../../common/package-root.js';
 
 const run = promisify(execFile);
 

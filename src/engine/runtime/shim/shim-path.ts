@@ -1,7 +1,7 @@
 // Where the compiled labd-shim binary lives: <package>/dist/shim/labd-shim, built by `npm run build`.
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
-import {packageRoot} from '../../../package-root.js';
+import {packageRoot} from '../../../common/package-root.js';
 
 /** Absolute path of labd-shim, the same whether this runs from src/ (tests) or dist/ (installed). */
 export function shimPath(): string {

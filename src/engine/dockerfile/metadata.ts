@@ -6,12 +6,12 @@
  */
 import {constants} from 'node:os';
 import {posix} from 'node:path';
-import type {ContainerConfig} from '../images/image-config.js';
+import type {ContainerConfig} from '../model/image-config.js';
 import {at, SyntaxProblem} from './errors.js';
 import {toInstruction, type Instruction} from './instructions.js';
 import {parseDockerfile} from './parser.js';
 import {expandWord, expandWords, type Lookup} from './shell-words.js';
-import {defaultShell, envValue, goQuoted} from './state.js';
+import {defaultShell, envValue, goQuoted} from './config-values.js';
 
 export type MetadataKind = 'ENV' | 'LABEL' | 'CMD' | 'ENTRYPOINT' | 'WORKDIR' | 'EXPOSE' | 'USER' | 'VOLUME' | 'STOPSIGNAL' | 'SHELL' | 'HEALTHCHECK' | 'ONBUILD' | 'MAINTAINER';
 export type MetadataInstruction = Extract<Instruction, {kind: MetadataKind}>;
