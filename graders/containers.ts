@@ -1,5 +1,5 @@
 /** Concept: a container is a process (and a writable layer) made from an image; it has a life: created, running, exited, restarted. */
-import type {ContainerSnapshot, ImageSnapshot, Snapshot} from '../src/lab/grading/snapshot.js';
+import type {ContainerSnapshot, ImageSnapshot, Snapshot} from './snapshot.js';
 import {describeLinkage, hasLinkage} from './elf.js';
 import {fail, pass, type Grader} from './types.js';
 

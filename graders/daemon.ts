@@ -4,9 +4,9 @@
  * Checked three ways that must agree: the configuration files, the kernel's socket table crossed with the daemon
  * process's open files, and an API answer on the port. An API without TLS beyond loopback is root for anyone.
  */
-import {parseServiceOptions} from '../src/engine/config/options-file.js';
-import type {DaemonSnapshot, Snapshot} from '../src/lab/grading/snapshot.js';
-import {isLoopbackAddress} from '../src/lab/grading/proc-net.js';
+import {parseServiceOptions} from '../src/common/service-options.js';
+import {isLoopbackAddress, isLoopbackName} from './addresses.js';
+import type {DaemonSnapshot, Snapshot} from './snapshot.js';
 import {fail, pass, type Grader, type Verdict} from './types.js';
 
 const concept = 'dockerd (here labd) listens on every address in "hosts" (daemon.json) or -H (its flags); the docker CLI is just a client of that API.';
@@ -18,7 +18,6 @@ function insecure(v: Verdict): Verdict {
 }
 
 const tcpHost = (h: string) => /^tcp:\/\/(\[[^\]]*\]|[^:/]*)(?::(\d+))?/.exec(h);
-const loopbackName = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1';
 
 function daemonOf(snapshot: Snapshot): DaemonSnapshot | undefined {
   return snapshot.daemon;
@@ -60,7 +59,7 @@ export const configured: Grader = (snapshot, params) => {
   }
   if (hosts.length === 0) return fail(`${file} has no "hosts"`, expected, concept, evidence);
   const tcp = hosts.map((h) => ({h, m: tcpHost(h)})).filter((x) => x.m);
-  const open = tcp.find((x) => !loopbackName(x.m![1] || '0.0.0.0'));
+  const open = tcp.find((x) => !isLoopbackName(x.m![1] || '0.0.0.0'));
   if (open && tlsConfigured(d)) return fail(`"hosts" has ${open.h} (with TLS): beyond loopback, where this step asks for localhost`, expected, concept, evidence);
   if (open) return insecure(fail(`"hosts" has ${open.h}: the API would be open to the network, without TLS`, expected, concept, evidence));
   if (!tcp.some((x) => Number(x.m![2] ?? 2375) === port)) return fail(`"hosts" is ${JSON.stringify(hosts)}: nothing on tcp port ${port}`, expected, concept, evidence);

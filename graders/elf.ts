@@ -1,5 +1,5 @@
 /** Concept: static vs dynamic linking. A dynamic executable names a program interpreter (PT_INTERP) and libraries. */
-import type {FileInfo} from '../src/lab/grading/snapshot.js';
+import type {FileInfo} from './snapshot.js';
 import {fail, pass, type Grader} from './types.js';
 
 export const concept = 'A dynamically linked program needs its loader and libraries at run time; a static one carries them inside.';

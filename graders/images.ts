@@ -1,5 +1,5 @@
 /** Concept: images are stacks of layers; `FROM scratch` starts from nothing; an image ID names exact content. */
-import type {ImageSnapshot} from '../src/lab/grading/snapshot.js';
+import type {ImageSnapshot} from './snapshot.js';
 import {describeLinkage, hasLinkage} from './elf.js';
 import {fail, pass, type Grader} from './types.js';
 

@@ -4,7 +4,7 @@
  * overlay2/<cache-id>/diff. Mounting those directories as lowerdir (top layer first) is what the engine does
  * for a container, and the layers stay read-only.
  */
-import type {ImageSnapshot, Snapshot} from '../src/lab/grading/snapshot.js';
+import type {ImageSnapshot, Snapshot} from './snapshot.js';
 import {overlayAt, samePath} from './mounts.js';
 import {fail, pass, type Grader} from './types.js';
 

@@ -3,7 +3,7 @@
  * a new file is created there, a changed lower file is copied up first, a deleted one leaves a whiteout (a 0/0
  * character device) that hides it. The lower dirs never change.
  */
-import type {DirListing, OverlayMount, Snapshot} from '../src/lab/grading/snapshot.js';
+import type {DirListing, OverlayMount, Snapshot} from './snapshot.js';
 import {overlayAt, samePath} from './mounts.js';
 import {fail, pass, type Grader} from './types.js';
 

@@ -3,7 +3,7 @@
  * and the shim starts the program (labd → labd-shim → process, as dockerd → containerd-shim → process); the
  * program has a host PID anyone can see with ps -aef --forest, and a PID of its own inside its pid namespace.
  */
-import type {ContainerSnapshot, Snapshot} from '../src/lab/grading/snapshot.js';
+import type {ContainerSnapshot, Snapshot} from './snapshot.js';
 import {fail, pass, type Grader} from './types.js';
 
 const concept = 'the process in a container is a host process with two PIDs: the host\'s (ps on the host) and its own namespace\'s (ps inside, where the first process is 1).';

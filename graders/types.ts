@@ -1,7 +1,7 @@
 /** A grader: a pure function of the observed state and the check's parameters to a verdict. */
-import type {Snapshot} from '../src/lab/grading/snapshot.js';
-import type {Verdict} from '../src/lab/grading/verdict.js';
+import type {Snapshot} from './snapshot.js';
+import type {Verdict} from './verdict.js';
 
 export type Grader = (snapshot: Snapshot, params: Record<string, unknown>) => Verdict;
 export type {Snapshot, Verdict};
-export {pass, fail} from '../src/lab/grading/verdict.js';
+export {pass, fail} from './verdict.js';
