@@ -20,7 +20,7 @@ export {pass, fail} from './verdict.js';
 /** The linkage of an ELF program, as several graders ask for it. */
 export type Linkage = 'static' | 'dynamic';
 export const linkage = {type: 'string', enum: ['static', 'dynamic']} as const;
-/** A value the grader needs, and one it does without. */
+/** A value the grader needs, and one it does without (JSONSchemaType marks an optional key nullable: null reads as absent). */
 export const text = {type: 'string', minLength: 1} as const;
 export const optionalText = {type: 'string', minLength: 1, nullable: true} as const;
 export const texts = {type: 'array', items: text} as const;
