@@ -6,7 +6,8 @@ import {spawnSync} from 'node:child_process';
 import test from 'ava';
 import {dirListing, overlayMounts} from '../../src/lab/grading/collect-host.js';
 import {processFacts} from '../../src/lab/grading/collect-procs.js';
-import {decodeAddress, isLoopbackAddress, parseProcNetTcp} from '../../src/lab/grading/proc-net.js';
+import {isLoopbackAddress} from '../../graders/addresses.js';
+import {decodeAddress, parseProcNetTcp} from '../../src/lab/grading/proc-net.js';
 import {makeParams, paramEnv} from '../../src/lab/session/params.js';
 
 test('/proc/net/tcp{,6}: listening sockets with addresses in network order', (t) => {
