@@ -9,6 +9,7 @@ import {processFacts} from '../../src/lab/grading/collect-procs.js';
 import {isLoopbackAddress} from '../../graders/addresses.js';
 import {decodeAddress, parseProcNetTcp} from '../../src/lab/grading/proc-net.js';
 import {makeParams, paramEnv} from '../../src/lab/session/params.js';
+import {isRoot, when} from '../helpers/needs.js';
 
 test('/proc/net/tcp{,6}: listening sockets with addresses in network order', (t) => {
   const tcp = [
@@ -27,8 +28,7 @@ test('/proc/net/tcp{,6}: listening sockets with addresses in network order', (t)
   t.false(isLoopbackAddress('::'));
 });
 
-test('an overlay mounted by hand: its layers in the mount table, its whiteout in the upper dir listing', (t) => {
-  if (process.getuid?.() !== 0) return t.pass('needs root to mount');
+when({'needs root to mount': isRoot})('an overlay mounted by hand: its layers in the mount table, its whiteout in the upper dir listing', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'collect-arch-'));
   try {
     for (const d of ['lower1', 'lower2', 'upper', 'work', 'merged']) mkdirSync(join(dir, d));
