@@ -1,18 +1,21 @@
 /** Concept: a container is a process (and a writable layer) made from an image; it has a life: created, running, exited, restarted. */
-import type {ContainerSnapshot, ImageSnapshot, Snapshot} from '../src/lab/grading/snapshot.js';
+import type {ContainerSnapshot, ImageSnapshot, Snapshot} from './snapshot.js';
 import {describeLinkage, hasLinkage} from './elf.js';
-import {fail, pass, type Grader} from './types.js';
+import {fail, grader, linkage, pass, text, type Linkage} from './types.js';
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
-function imagesWith(snapshot: Snapshot, path: string, linkage: 'static' | 'dynamic'): ImageSnapshot[] {
-  return snapshot.engine.images.filter((i) => hasLinkage(i.files[path], linkage));
+function imagesWith(snapshot: Snapshot, path: string, kind: Linkage): ImageSnapshot[] {
+  return snapshot.engine.images.filter((i) => hasLinkage(i.files[path], kind));
 }
 
-/** params: imagePath, linkage — a container from such an image ran and failed to start its program. */
-export const failedRun: Grader = (snapshot, params) => {
-  const path = String(params.imagePath);
-  const images = imagesWith(snapshot, path, params.linkage as 'dynamic');
+/** A container from an image with the program at imagePath, linked so, ran and failed to start the program. */
+export const failedRun = grader<{imagePath: string; linkage: Linkage}>({
+  type: 'object', additionalProperties: false, required: ['imagePath', 'linkage'],
+  properties: {imagePath: text, linkage},
+}, (snapshot, params) => {
+  const path = params.imagePath;
+  const images = imagesWith(snapshot, path, params.linkage);
   const expected = `a container from the image with the ${params.linkage} ${path} that failed to start (exit 127: the file "cannot be found")`;
   const concept = 'execve finds the program but not its interpreter (/lib64/ld-linux-x86-64.so.2): a scratch image has no C library, so the kernel reports "no such file or directory".';
   const runs = snapshot.engine.containers.filter((c) => images.some((i) => i.id === c.image));
@@ -21,13 +24,16 @@ export const failedRun: Grader = (snapshot, params) => {
   if (runs.length === 0) return fail(`no container was created from ${images.length > 0 ? `image ${short(images[0].id)}` : 'such an image'}`, expected, concept);
   const c = runs[0];
   return fail(`container ${short(c.id)} is ${c.state.status} with exit code ${c.state.exitCode}`, expected, concept, {containerId: c.id});
-};
+});
 
-/** params: imagePath, linkage, output — a container from such an image exited 0 and printed the output. */
-export const succeededRun: Grader = (snapshot, params) => {
-  const path = String(params.imagePath);
-  const images = imagesWith(snapshot, path, params.linkage as 'static');
-  const want = String(params.output);
+/** A container from an image with the program at imagePath, linked so, exited 0 and printed the output. */
+export const succeededRun = grader<{imagePath: string; linkage: Linkage; output: string}>({
+  type: 'object', additionalProperties: false, required: ['imagePath', 'linkage', 'output'],
+  properties: {imagePath: text, linkage, output: text},
+}, (snapshot, params) => {
+  const path = params.imagePath;
+  const images = imagesWith(snapshot, path, params.linkage);
+  const want = params.output;
   const expected = `a container from the image with the ${params.linkage} ${path} that exited 0 and printed "${want}"`;
   const concept = 'a statically linked program needs nothing from the image: it runs even in an empty (scratch) root filesystem.';
   const runs = snapshot.engine.containers.filter((c) => images.some((i) => i.id === c.image));
@@ -39,7 +45,7 @@ export const succeededRun: Grader = (snapshot, params) => {
   }
   const c = runs[0];
   return fail(`container ${short(c.id)} exited ${c.state.exitCode} and printed ${JSON.stringify(c.logTail.slice(-2))}`, expected, concept, {containerId: c.id});
-};
+});
 
 function eventsOf(snapshot: Snapshot, id: string) {
   return snapshot.engine.events.filter((e) => e.Type === 'container' && e.Actor.ID === id).sort((a, b) => a.timeNano - b.timeNano);
@@ -50,11 +56,14 @@ export function containerWithChange(snapshot: Snapshot, imageId: string, path: s
   return snapshot.engine.containers.find((c) => c.image === imageId && c.files[path]?.upper.exists);
 }
 
-/** params: imageId, path — the container with the change was started again and attached to after it had exited. */
-export const restartedAndAttached: Grader = (snapshot, params) => {
+/** The container of image imageId with a change to path was started again and attached to after it had exited. */
+export const restartedAndAttached = grader<{imageId: string; path: string}>({
+  type: 'object', additionalProperties: false, required: ['imageId', 'path'],
+  properties: {imageId: text, path: text},
+}, (snapshot, params) => {
   const expected = 'the same container (the one where you changed chmod) started a second time and attached to (docker start + docker attach, or docker start -a)';
   const concept = 'an exited container keeps its writable layer; start runs the same container again, run would make a new one.';
-  const c = containerWithChange(snapshot, String(params.imageId), String(params.path));
+  const c = containerWithChange(snapshot, params.imageId, params.path);
   if (!c) return fail(`no container of the debian image holds a changed ${params.path}`, expected, concept);
   const events = eventsOf(snapshot, c.id);
   const starts = events.filter((e) => e.Action === 'start');
@@ -64,4 +73,4 @@ export const restartedAndAttached: Grader = (snapshot, params) => {
   if (starts.length >= 2 && attachAfter) return pass(`container ${short(c.id)} (${c.name}) was started ${starts.length} times and attached to after it exited`, expected, concept, evidence);
   if (starts.length < 2) return fail(`container ${short(c.id)} (${c.name}) was started ${starts.length} time(s)`, expected, concept, evidence);
   return fail(`container ${short(c.id)} (${c.name}) was started again but nobody attached to it afterwards`, expected, concept, evidence);
-};
+});

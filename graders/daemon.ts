@@ -4,10 +4,11 @@
  * Checked three ways that must agree: the configuration files, the kernel's socket table crossed with the daemon
  * process's open files, and an API answer on the port. An API without TLS beyond loopback is root for anyone.
  */
-import {parseServiceOptions} from '../src/engine/config/options-file.js';
-import type {DaemonSnapshot, Snapshot} from '../src/lab/grading/snapshot.js';
-import {isLoopbackAddress} from '../src/lab/grading/proc-net.js';
-import {fail, pass, type Grader, type Verdict} from './types.js';
+import type {JSONSchemaType} from 'ajv';
+import {parseServiceOptions} from '../src/common/service-options.js';
+import {isLoopbackAddress, isLoopbackName} from './addresses.js';
+import type {DaemonSnapshot, Snapshot} from './snapshot.js';
+import {fail, grader, pass, type Verdict} from './types.js';
 
 const concept = 'dockerd (here labd) listens on every address in "hosts" (daemon.json) or -H (its flags); the docker CLI is just a client of that API.';
 const exposed = 'An Engine API reachable beyond loopback without TLS gives anyone who can connect root on this machine (docker run -v /:/host ...). Listen on 127.0.0.1 only, or protect TCP with --tlsverify.';
@@ -18,11 +19,16 @@ function insecure(v: Verdict): Verdict {
 }
 
 const tcpHost = (h: string) => /^tcp:\/\/(\[[^\]]*\]|[^:/]*)(?::(\d+))?/.exec(h);
-const loopbackName = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1';
 
 function daemonOf(snapshot: Snapshot): DaemonSnapshot | undefined {
   return snapshot.daemon;
 }
+
+/** The TCP port the step asks the daemon to listen on. */
+interface PortParams {
+  port: number;
+}
+const portParams: JSONSchemaType<PortParams> = {type: 'object', additionalProperties: false, required: ['port'], properties: {port: {type: 'integer', minimum: 1, maximum: 65535}}};
 
 /** Whether daemon.json turns TLS on for the TCP API (then beyond loopback is a choice, not an exposure). */
 function tlsConfigured(d: DaemonSnapshot | undefined): boolean {
@@ -34,9 +40,8 @@ function tlsConfigured(d: DaemonSnapshot | undefined): boolean {
   }
 }
 
-/** params: port — daemon.json has a unix socket and tcp on loopback at the port in "hosts"; DOCKER_OPTS no longer has -H. */
-export const configured: Grader = (snapshot, params) => {
-  const port = Number(params.port);
+/** daemon.json has a unix socket and tcp on loopback at the port in "hosts"; DOCKER_OPTS no longer has -H. */
+export const configured = grader<PortParams>(portParams, (snapshot, {port}) => {
   const d = daemonOf(snapshot);
   const file = d?.configFile.path ?? 'daemon.json';
   const expected = `${file} with "hosts" holding the unix socket and tcp://127.0.0.1:${port}, and no -H left in DOCKER_OPTS`;
@@ -60,17 +65,16 @@ export const configured: Grader = (snapshot, params) => {
   }
   if (hosts.length === 0) return fail(`${file} has no "hosts"`, expected, concept, evidence);
   const tcp = hosts.map((h) => ({h, m: tcpHost(h)})).filter((x) => x.m);
-  const open = tcp.find((x) => !loopbackName(x.m![1] || '0.0.0.0'));
+  const open = tcp.find((x) => !isLoopbackName(x.m![1] || '0.0.0.0'));
   if (open && tlsConfigured(d)) return fail(`"hosts" has ${open.h} (with TLS): beyond loopback, where this step asks for localhost`, expected, concept, evidence);
   if (open) return insecure(fail(`"hosts" has ${open.h}: the API would be open to the network, without TLS`, expected, concept, evidence));
   if (!tcp.some((x) => Number(x.m![2] ?? 2375) === port)) return fail(`"hosts" is ${JSON.stringify(hosts)}: nothing on tcp port ${port}`, expected, concept, evidence);
   if (!hosts.some((h) => h.startsWith('unix://'))) return fail(`"hosts" is ${JSON.stringify(hosts)}: the unix socket is gone, so the docker CLI (and lab check) cannot reach the daemon the usual way`, expected, concept, evidence);
   return pass(`"hosts": ${JSON.stringify(hosts)}; the flags no longer set -H`, expected, concept, evidence);
-};
+});
 
-/** params: port — the kernel shows a listening TCP socket on the port, loopback only, and it is one of the daemon's open files. */
-export const listening: Grader = (snapshot, params) => {
-  const port = Number(params.port);
+/** The kernel shows a listening TCP socket on the port, loopback only, and it is one of the daemon's open files. */
+export const listening = grader<PortParams>(portParams, (snapshot, {port}) => {
   const d = daemonOf(snapshot);
   const expected = `the daemon process itself listening on 127.0.0.1:${port} (and nowhere beyond loopback)`;
   const sockConcept = 'the kernel\'s socket table (/proc/net/tcp) names the listening socket by inode; /proc/<pid>/fd of the daemon shows whether it is the daemon\'s.';
@@ -84,15 +88,14 @@ export const listening: Grader = (snapshot, params) => {
   const own = onPort.filter((l) => l.ownedByDaemon);
   if (own.length === 0) return fail(`something listens on port ${port} (${onPort.map((l) => l.address).join(', ')}), but it is not the daemon (pid ${d.pid}): the socket is not among its open files`, expected, sockConcept, evidence);
   return pass(`${d.comm ?? 'the daemon'} (pid ${d.pid}) listens on ${own.map((l) => `${l.address}:${l.port}`).join(', ')} (socket inode ${own[0].inode} in /proc/${d.pid}/fd)`, expected, sockConcept, evidence);
-};
+});
 
-/** params: port — GET /version over TCP on the port answers as the Engine API. */
-export const apiAnswers: Grader = (snapshot, params) => {
-  const port = Number(params.port);
+/** GET /version over TCP on the port answers as the Engine API. */
+export const apiAnswers = grader<PortParams>(portParams, (snapshot, {port}) => {
   const api = daemonOf(snapshot)?.api;
   const expected = `GET http://127.0.0.1:${port}/version answered by the Engine API (as docker -H tcp://127.0.0.1:${port} version does)`;
   const apiConcept = 'over TCP the same HTTP API answers as over the unix socket: docker -H tcp://... is just another way in.';
   if (!api) return fail(`nothing listens on port ${port} to ask`, expected, apiConcept);
   if (!api.ok) return fail(`GET /version on port ${port}: ${api.error}`, expected, apiConcept);
   return pass(`GET /version on port ${port}: API version ${api.apiVersion}`, expected, apiConcept, {apiVersion: api.apiVersion});
-};
+});

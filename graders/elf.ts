@@ -1,6 +1,6 @@
 /** Concept: static vs dynamic linking. A dynamic executable names a program interpreter (PT_INTERP) and libraries. */
-import type {FileInfo} from '../src/lab/grading/snapshot.js';
-import {fail, pass, type Grader} from './types.js';
+import type {FileInfo} from './snapshot.js';
+import {fail, grader, linkage, optionalText, pass, text, type Linkage} from './types.js';
 
 export const concept = 'A dynamically linked program needs its loader and libraries at run time; a static one carries them inside.';
 
@@ -11,19 +11,21 @@ export function describeLinkage(f: FileInfo): string {
   return `${f.path} is dynamically linked (interpreter ${f.elf.interpreter ?? 'none'}, needs ${f.elf.needed.join(', ') || 'nothing'}; ${f.size} bytes)`;
 }
 
-export function hasLinkage(f: FileInfo | undefined, linkage: 'static' | 'dynamic'): boolean {
-  return Boolean(f?.exists && f.elf && (linkage === 'static' ? f.elf.static : !f.elf.static));
+export function hasLinkage(f: FileInfo | undefined, kind: Linkage): boolean {
+  return Boolean(f?.exists && f.elf && (kind === 'static' ? f.elf.static : !f.elf.static));
 }
 
-/** params: path, linkage ('static' | 'dynamic'), contains (a string the program must hold, e.g. its format string). */
-export const hostBinary: Grader = (snapshot, params) => {
-  const path = String(params.path);
-  const linkage = params.linkage as 'static' | 'dynamic';
+/** The host file at path is an ELF program linked so, holding the string `contains` (e.g. its format string) if given. */
+export const hostBinary = grader<{path: string; linkage: Linkage; contains?: string}>({
+  type: 'object', additionalProperties: false, required: ['path', 'linkage'],
+  properties: {path: text, linkage, contains: optionalText},
+}, (snapshot, params) => {
+  const path = params.path;
   const f = snapshot.host.files[path] ?? {path, exists: false};
-  const expected = `${path}: an ELF executable, ${linkage}ally linked${params.contains ? `, built from the lab's source` : ''}`;
-  if (!hasLinkage(f, linkage)) return fail(describeLinkage(f), expected, concept, {sha256: f.sha256, elf: f.elf});
-  if (params.contains && !f.contains?.[String(params.contains)]) {
+  const expected = `${path}: an ELF executable, ${params.linkage}ally linked${params.contains ? `, built from the lab's source` : ''}`;
+  if (!hasLinkage(f, params.linkage)) return fail(describeLinkage(f), expected, concept, {sha256: f.sha256, elf: f.elf});
+  if (params.contains && !f.contains?.[params.contains]) {
     return fail(`${describeLinkage(f)}, but it was not built from the lab's hello.c`, expected, concept, {sha256: f.sha256});
   }
   return pass(describeLinkage(f), expected, concept, {sha256: f.sha256, size: f.size, elf: f.elf});
-};
+});

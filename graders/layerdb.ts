@@ -4,9 +4,9 @@
  * overlay2/<cache-id>/diff. Mounting those directories as lowerdir (top layer first) is what the engine does
  * for a container, and the layers stay read-only.
  */
-import type {ImageSnapshot, Snapshot} from '../src/lab/grading/snapshot.js';
+import type {ImageSnapshot, Snapshot} from './snapshot.js';
 import {overlayAt, samePath} from './mounts.js';
-import {fail, pass, type Grader} from './types.js';
+import {fail, grader, pass, text} from './types.js';
 
 const concept = 'an image is a chain of layer dirs found through repositories.json → imagedb → layerdb (cache-id) → overlay2/<cache-id>/diff; mounted top layer first.';
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
@@ -18,10 +18,13 @@ function imageTagged(snapshot: Snapshot, tag: string): ImageSnapshot | undefined
   return snapshot.engine.images.find((i) => i.tags.includes(tag));
 }
 
-/** params: image (tag), mountPoint, upper — an overlay of exactly the image's layer dirs, top first, with an upper dir of its own. */
-export const imageMounted: Grader = (snapshot, params) => {
-  const tag = String(params.image);
-  const point = String(params.mountPoint);
+/** An overlay at mountPoint of exactly the layer dirs of the image tagged `image`, top first, with upper as its upper dir. */
+export const imageMounted = grader<{image: string; mountPoint: string; upper: string}>({
+  type: 'object', additionalProperties: false, required: ['image', 'mountPoint', 'upper'],
+  properties: {image: text, mountPoint: text, upper: text},
+}, (snapshot, params) => {
+  const tag = params.image;
+  const point = params.mountPoint;
   const image = imageTagged(snapshot, tag);
   const expected = `an overlay at ${point} whose lowerdir is every layer dir of ${tag}, top layer first, and a new upperdir ${params.upper}`;
   if (!image) return fail(`no image is tagged ${tag}`, expected, concept);
@@ -32,7 +35,7 @@ export const imageMounted: Grader = (snapshot, params) => {
   const evidence = {imageId: image.id, lower: m.lower, resolved: seen, layers: want};
   const cache = (dirs: string[]) => dirs.map((d) => short(cacheIdOf(d))).join(' : ');
   if (seen.length === want.length && seen.every((d, i) => samePath(d, want[i]))) {
-    if (!samePath(m.resolved.upper, String(params.upper))) return fail(`the image's layers are mounted, but upperdir is ${m.upper ?? '(none)'}`, expected, concept, evidence);
+    if (!samePath(m.resolved.upper, params.upper)) return fail(`the image's layers are mounted, but upperdir is ${m.upper ?? '(none)'}`, expected, concept, evidence);
     return pass(`${point}: the ${want.length} layers of ${tag} (${cache(want)}), top first, under upperdir ${m.upper}`, expected, concept, evidence);
   }
   const sameSet = seen.length === want.length && want.every((d) => seen.some((s) => samePath(s, d)));
@@ -40,27 +43,33 @@ export const imageMounted: Grader = (snapshot, params) => {
   const missing = want.filter((d) => !seen.some((s) => samePath(s, d)));
   const foreign = seen.filter((s) => !want.some((d) => samePath(s, d)));
   return fail(`${point} has lowerdir=${m.lower.join(':')}: ${missing.length} of the image's ${want.length} layers missing${foreign.length ? `, ${foreign.length} dir(s) that are not its layers` : ''}`, expected, concept, evidence);
-};
+});
 
-/** params: image (tag), upper, file (path in the image, e.g. /walk.txt) — the new file is in the upper dir and in none of the layers. */
-export const fileInUpperOnly: Grader = (snapshot, params) => {
-  const file = String(params.file);
+/** The new file (a path in the image, e.g. /walk.txt) is in the upper dir and in none of the layers of the image tagged `image`. */
+export const fileInUpperOnly = grader<{image: string; upper: string; file: string}>({
+  type: 'object', additionalProperties: false, required: ['image', 'upper', 'file'],
+  properties: {image: text, upper: text, file: text},
+}, (snapshot, params) => {
+  const file = params.file;
   const rel = file.replace(/^\/+/, '');
-  const image = imageTagged(snapshot, String(params.image));
+  const image = imageTagged(snapshot, params.image);
   const expected = `${rel} created in the merged dir: in upperdir ${params.upper}, in none of the image's layers`;
   const roConcept = 'the image\'s layers are lowerdirs, read-only: what you create goes to upperdir, so every container of the image still sees the same layers.';
   if (!image) return fail(`no image is tagged ${params.image}`, expected, roConcept);
   const inLayer = image.files[file];
   if (inLayer?.exists) return fail(`${rel} is inside the image's layers: a layer dir was written directly`, expected, roConcept, {imageId: image.id});
-  const up = snapshot.host.dirs?.[String(params.upper)]?.entries[rel];
+  const up = snapshot.host.dirs?.[params.upper]?.entries[rel];
   if (!up?.exists || up.type !== 'file') return fail(`upperdir ${params.upper} has no file ${rel}`, expected, roConcept);
   return pass(`${rel} is in upperdir (${up.size} bytes); the image's ${image.layerDirs.length} layers do not have it`, expected, roConcept, {imageId: image.id});
-};
+});
 
-/** params: image (tag), answer (the answer key) — the cache-ids reported are exactly the image's layers' cache-ids. */
-export const cacheIds: Grader = (snapshot, params) => {
-  const image = imageTagged(snapshot, String(params.image));
-  const key = String(params.answer);
+/** The cache-ids given under the answer key are exactly those of the layers of the image tagged `image`. */
+export const cacheIds = grader<{image: string; answer: string}>({
+  type: 'object', additionalProperties: false, required: ['image', 'answer'],
+  properties: {image: text, answer: text},
+}, (snapshot, params) => {
+  const image = imageTagged(snapshot, params.image);
+  const key = params.answer;
   const expected = `the cache-id of every layer of ${params.image} (lab answer ${key} ID...)`;
   if (!image) return fail(`no image is tagged ${params.image}`, expected, concept);
   const given = (snapshot.answers[key] ?? '').split(/\s+/).filter(Boolean);
@@ -72,4 +81,4 @@ export const cacheIds: Grader = (snapshot, params) => {
   if (wrong.length) return fail(`${wrong.map(short).join(', ')} ${wrong.length === 1 ? 'is not the cache-id of a layer' : 'are not cache-ids of layers'} of ${params.image}${given.some((g) => g.length !== 64) ? ' (a cache-id has 64 hex digits)' : ''}`, expected, concept, evidence);
   if (missing.length) return fail(`${given.length} of the image's ${want.length} cache-ids: ${missing.length} missing`, expected, concept, evidence);
   return pass(`all ${want.length} cache-ids of ${params.image} (${want.map(short).join(', ')})`, expected, concept, evidence);
-};
+});

@@ -1,9 +1,15 @@
 /** Concept: a container is a process in its own namespaces — compare /proc/<pid>/ns inodes with the host's. */
-import {fail, pass, type Grader} from './types.js';
+import {fail, grader, optionalText, pass} from './types.js';
 
-/** params: kinds (e.g. ["pid","mnt","uts","ipc","net"]), imageId (optional). A running container isolated in each kind. */
-export const isolated: Grader = (snapshot, params) => {
-  const kinds = (params.kinds as string[]) ?? ['pid', 'mnt', 'uts', 'ipc', 'net'];
+/** The kinds the collector reads from /proc/<pid>/ns. */
+const kind = {type: 'string', enum: ['pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup', 'user']} as const;
+
+/** A running container (of image imageId, if given) with its own namespace of each kind (by default pid, mnt, uts, ipc, net). */
+export const isolated = grader<{kinds?: string[]; imageId?: string}>({
+  type: 'object', additionalProperties: false,
+  properties: {kinds: {type: 'array', items: kind, minItems: 1, nullable: true}, imageId: optionalText},
+}, (snapshot, params) => {
+  const kinds = params.kinds ?? ['pid', 'mnt', 'uts', 'ipc', 'net'];
   const expected = `a running container whose ${kinds.join(', ')} namespaces differ from the host's`;
   const concept = 'namespaces give a process its own view (PIDs, mounts, hostname, IPC, network); the inode in /proc/<pid>/ns names which one.';
   const running = snapshot.engine.containers.filter((c) => c.state.running && c.namespaces && (!params.imageId || c.image === params.imageId));
@@ -15,4 +21,4 @@ export const isolated: Grader = (snapshot, params) => {
   const c = running[0];
   const shared = kinds.filter((k) => c.namespaces![k] === snapshot.host.namespaces[k]);
   return fail(`container ${c.id.slice(0, 12)} shares the host's ${shared.join(', ')}`, expected, concept, {namespaces: c.namespaces});
-};
+});

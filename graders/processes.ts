@@ -3,8 +3,9 @@
  * and the shim starts the program (labd → labd-shim → process, as dockerd → containerd-shim → process); the
  * program has a host PID anyone can see with ps -aef --forest, and a PID of its own inside its pid namespace.
  */
-import type {ContainerSnapshot, Snapshot} from '../src/lab/grading/snapshot.js';
-import {fail, pass, type Grader} from './types.js';
+import type {JSONSchemaType} from 'ajv';
+import type {ContainerSnapshot, Snapshot} from './snapshot.js';
+import {fail, grader, optionalText, pass, text} from './types.js';
 
 const concept = 'the process in a container is a host process with two PIDs: the host\'s (ps on the host) and its own namespace\'s (ps inside, where the first process is 1).';
 const short = (id: string) => id.slice(0, 12);
@@ -25,36 +26,48 @@ export function chainText(c: ContainerSnapshot): string {
   return [...chain].reverse().map((p) => `${p.program ?? p.comm} (${p.pid})`).join(' → ') || `pid ${c.state.pid}`;
 }
 
-/** params: program (e.g. sh) — an interactive container (docker run -it busybox sh) is running. */
-export const interactiveShell: Grader = (snapshot, params) => {
-  const program = String(params.program ?? 'sh');
+/** An interactive container (docker run -it busybox sh) running the program (sh by default). */
+export const interactiveShell = grader<{program?: string}>({
+  type: 'object', additionalProperties: false,
+  properties: {program: optionalText},
+}, (snapshot, params) => {
+  const program = params.program ?? 'sh';
   const expected = `a running container with a terminal whose process is ${program} (docker run -it busybox ${program})`;
   const c = running(snapshot).find((x) => x.tty && runs(x, program));
   if (c) return pass(`container ${short(c.id)} (${c.name}) runs ${program} with a terminal: ${chainText(c)}`, expected, concept, {containerId: c.id});
   const stopped = snapshot.engine.containers.find((x) => runs(x, program) && x.tty);
   return fail(stopped ? `container ${short(stopped.id)} ran ${program} but is ${stopped.state.status} now: keep it open while you look` : `no running container with a terminal runs ${program}`, expected, concept);
-};
+});
 
-/** params: program (e.g. httpd) — a detached server container is running. */
-export const serverRunning: Grader = (snapshot, params) => {
-  const program = String(params.program);
+/** A detached server container running the program (e.g. httpd). */
+export const serverRunning = grader<{program: string}>({
+  type: 'object', additionalProperties: false, required: ['program'],
+  properties: {program: text},
+}, (snapshot, {program}) => {
   const expected = `a detached container (docker run -d) running ${program}`;
   const c = server(snapshot, program);
   if (c) return pass(`container ${short(c.id)} (${c.name}) runs ${program}: ${chainText(c)}`, expected, concept, {containerId: c.id, chain: c.process?.chain});
   const gone = snapshot.engine.containers.find((x) => runs(x, program));
   return fail(gone ? `container ${short(gone.id)} ran ${program} but is ${gone.state.status} (exit ${gone.state.exitCode}): a server in the foreground (httpd -f) keeps it running` : `no running container runs ${program}`, expected, concept);
-};
+});
+
+/** The server's program, and the key under which the student gives its PID (lab answer KEY PID). */
+interface PidAnswer {
+  program: string;
+  answer: string;
+}
+const pidAnswer: JSONSchemaType<PidAnswer> = {type: 'object', additionalProperties: false, required: ['program', 'answer'], properties: {program: text, answer: text}};
 
 function answered(snapshot: Snapshot, key: string): number | undefined {
   const a = snapshot.answers[key];
   return a === undefined ? undefined : Number(a.trim());
 }
 
-/** params: program, answer (key) — the answer is the server's main process's PID on the host. */
-export const hostPid: Grader = (snapshot, params) => {
-  const key = String(params.answer);
+/** The answer is the server's main process's PID on the host. */
+export const hostPid = grader<PidAnswer>(pidAnswer, (snapshot, params) => {
+  const key = params.answer;
   const expected = `the host PID of the ${params.program} container's main process (lab answer ${key} PID)`;
-  const c = server(snapshot, String(params.program));
+  const c = server(snapshot, params.program);
   if (!c) return fail(`no running container runs ${params.program}`, expected, concept);
   const given = answered(snapshot, key);
   const inner = c.process?.nspid.at(-1);
@@ -67,13 +80,13 @@ export const hostPid: Grader = (snapshot, params) => {
   const inChain = c.process?.chain.find((p) => p.pid === given);
   if (inChain) return fail(`${given} is ${inChain.program ?? inChain.comm}, an ancestor of the server process (${chainText(c)})`, expected, concept, evidence);
   return fail(`${given} is not the PID of the ${params.program} process on the host`, expected, concept, evidence);
-};
+});
 
-/** params: program, answer (key) — the answer is the server's PID inside its own pid namespace. */
-export const insidePid: Grader = (snapshot, params) => {
-  const key = String(params.answer);
+/** The answer is the server's PID inside its own pid namespace. */
+export const insidePid = grader<PidAnswer>(pidAnswer, (snapshot, params) => {
+  const key = params.answer;
   const expected = `the PID of the ${params.program} container's main process inside the container (lab answer ${key} PID)`;
-  const c = server(snapshot, String(params.program));
+  const c = server(snapshot, params.program);
   if (!c) return fail(`no running container runs ${params.program}`, expected, concept);
   const inner = c.process?.nspid.at(-1);
   const given = answered(snapshot, key);
@@ -83,4 +96,4 @@ export const insidePid: Grader = (snapshot, params) => {
   if (given === inner) return pass(`${given} (NSpid ${c.process!.nspid.join(' ')}: host ${c.state.pid}, inside ${inner})`, expected, concept, evidence);
   if (given === c.state.pid) return fail(`${given} is its PID on the host; inside its pid namespace it has another number`, expected, concept, evidence);
   return fail(`${given} is not its PID inside the container`, expected, concept, evidence);
-};
+});

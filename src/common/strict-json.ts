@@ -15,9 +15,13 @@ export function parseStrictJson(text: string, fail: (message: string) => Error):
   throw fail(`invalid JSON at line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}: ${printParseErrorCode(error)}`);
 }
 
-/** One schema error as "at /json/path: message", with the unknown key or the allowed values where they help. */
+/**
+ * One schema error as "at /json/path: message", with the unknown key or the allowed values where they help, and
+ * the allowed keys when the error carries its object's schema (ajv's verbose option).
+ */
 export function schemaErrorAt(e: ErrorObject): string {
-  const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as {additionalProperty: string}).additionalProperty}"`
+  const keys = Object.keys((e.parentSchema?.properties ?? {}) as object);
+  const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as {additionalProperty: string}).additionalProperty}"${keys.length ? ` (allowed: ${keys.join(', ')})` : ''}`
     : e.keyword === 'enum' ? ` (${(e.params as {allowedValues: unknown[]}).allowedValues.join(', ')})` : '';
   return `at ${e.instancePath || '(top level)'}: ${e.message}${extra}`;
 }

@@ -4,6 +4,7 @@ import {readFileSync, readlinkSync} from 'node:fs';
 import test from 'ava';
 import {busyboxArchive} from '../helpers/busybox.js';
 import {startTestEngine, type TestEngine} from '../helpers/engine.js';
+import {waitFor} from '../helpers/wait.js';
 
 let engine: TestEngine;
 test.before(async () => {
@@ -18,6 +19,16 @@ test.after.always(async () => {
 });
 
 const inspect = async (name: string) => JSON.parse((await engine.docker(['inspect', name])).stdout)[0];
+/** A process that has ended: no longer in /proc, or a zombie waiting for its parent. */
+function gone(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true;
+  }
+  return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z';
+}
 
 test.serial('the lifecycle: run --rm, run -d, ps, top, logs, inspect, stop, ps -a, start, kill, rm, prune', async (t) => {
   const hello = await engine.docker(['run', '--rm', 'busybox', 'echo', 'hello from a container']);
@@ -61,7 +72,7 @@ test.serial('the lifecycle: run --rm, run -d, ps, top, logs, inspect, stop, ps -
   t.is((await engine.docker(['start', 'web'])).code, 0);
   t.true((await inspect('web')).State.Running);
   t.is((await engine.docker(['kill', 'web'])).code, 0);
-  for (let i = 0; i < 200 && (await inspect('web')).State.Running; i++) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(async () => !(await inspect('web')).State.Running, {timeoutMs: 10_000, what: 'the killed container to end'});
   t.is((await inspect('web')).State.ExitCode, 137);
   const rm = await engine.docker(['rm', 'web']);
   t.is(rm.stdout.trim(), 'web', rm.stderr);
@@ -142,7 +153,7 @@ test.serial('a container keeps running across kill -9 of the daemon, and its exi
   const pid = (await inspect('survivor')).State.Pid;
   const daemon = Number(readFileSync(`${engine.execRoot}.pid`, 'utf8'));
   process.kill(daemon, 'SIGKILL');
-  await new Promise((r) => setTimeout(r, 200));
+  await waitFor(() => gone(daemon), {timeoutMs: 10_000, what: 'the killed daemon to be gone'});
   t.notThrows(() => process.kill(pid, 0), 'the container process is still alive');
   await engine.restart();
   const ps = await engine.docker(['ps', '--format', '{{.Names}} {{.Status}}']);

@@ -6,20 +6,15 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {busyboxEngine} from '../helpers/busybox-engine.js';
+import {waitFor} from '../helpers/wait.js';
 
 const engine = busyboxEngine(test);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type HealthState = {Status: string; FailingStreak: number; Log: Array<{ExitCode: number; Output: string}>};
 const health = async (name: string) => JSON.parse((await engine.docker(['inspect', '-f', '{{json .State.Health}}', name])).stdout) as HealthState | null;
 
-async function until(name: string, status: string, ms = 15_000): Promise<HealthState | null> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const h = await health(name);
-    if (h?.Status === status || Date.now() > deadline) return h;
-    await sleep(100);
-  }
+function until(name: string, status: string, ms = 15_000): Promise<HealthState | null> {
+  return waitFor(() => health(name), {until: (h) => h?.Status === status, timeoutMs: ms, intervalMs: 100, what: `${name} to be ${status}`});
 }
 
 test.serial('--health-cmd: starting, then healthy while the file is there, unhealthy after three failures', async (t) => {

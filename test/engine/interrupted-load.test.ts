@@ -7,6 +7,7 @@ import test from 'ava';
 import {ImageStore} from '../../src/engine/images/image-store.js';
 import {makeImageArchive, makeTar, type TarEntry} from '../helpers/archive.js';
 import {startTestEngine} from '../helpers/engine.js';
+import {waitFor} from '../helpers/wait.js';
 import {spawn} from 'node:child_process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,7 +35,7 @@ test('kill -9 during docker load, restart: staging is gone and the store is as b
       load.stdin.end();
     })();
     const staging = join(engine.dataRoot, 'tmp');
-    for (let i = 0; i < 500 && !readdirSync(staging).some((d) => d.startsWith('layer-')); i++) await sleep(10);
+    await waitFor(() => readdirSync(staging).some((d) => d.startsWith('layer-')), {timeoutMs: 5000, intervalMs: 10, what: 'a layer being unpacked'});
     t.true(readdirSync(staging).length > 0, 'a layer was being unpacked');
     const pid = Number(readFileSync(`${engine.execRoot}.pid`, 'utf8'));
     process.kill(pid, 'SIGKILL');

@@ -8,6 +8,7 @@ import {join} from 'node:path';
 import {Writable} from 'node:stream';
 import test from 'ava';
 import {streamLogs, tailStart} from '../../src/engine/containers/logs.js';
+import {waitFor} from '../helpers/wait.js';
 
 const entry = (i: number, stream = 'stdout') => `${JSON.stringify({log: `line-${i}\n`, stream, time: new Date(1_700_000_000_000 + i).toISOString()})}\n`;
 const entries = (from: number, to: number) => Array.from({length: to - from}, (_, k) => entry(from + k)).join('');
@@ -84,10 +85,15 @@ test('with --tail 0 and follow, only what comes after is sent', async (t) => {
   writeFileSync(log, entries(0, 10));
   const c = collector();
   let running = true;
-  const following = streamLogs(log, c.sink, opts(0), true, () => running);
-  await new Promise((r) => setTimeout(r, 150));
+  let asked = false;
+  // It asks whether the container still runs only once the tail it was asked for is sent: from then on it follows.
+  const following = streamLogs(log, c.sink, opts(0), true, () => {
+    asked = true;
+    return running;
+  });
+  await waitFor(() => asked, {timeoutMs: 10_000, what: 'the follower to start following'});
   appendFileSync(log, entries(10, 13));
-  await new Promise((r) => setTimeout(r, 250));
+  await waitFor(() => numbers(c.text()).length >= 3, {timeoutMs: 10_000, what: 'the three new entries'});
   running = false;
   await following;
   t.deepEqual(numbers(c.text()), [10, 11, 12]);

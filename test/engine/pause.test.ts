@@ -8,12 +8,14 @@ import {join} from 'node:path';
 import test from 'ava';
 import {containerCgroup, readCgroupFile} from '../../src/engine/runtime/cgroups.js';
 import {busyboxEngine} from '../helpers/busybox-engine.js';
+import {waitFor} from '../helpers/wait.js';
 
 const engine = busyboxEngine(test);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inspect = async (name: string) => JSON.parse((await engine.docker(['inspect', name])).stdout)[0];
 const ticker = ['busybox', 'sh', '-c', 'while true; do echo tick >> /ticks; sleep 0.05; done'];
+/** How many bytes a ticker has written so far (its file is in its container's upper dir). */
+const ticked = (file: string) => statSync(file, {throwIfNoEntry: false})?.size ?? 0;
 
 /** Whether the kernel has the container's cgroup frozen (v1 freezer.state, v2 cgroup.events). */
 function frozen(id: string, cgroupsPath: string): boolean {
@@ -26,15 +28,21 @@ test.serial('pause freezes the processes, unpause lets them go on; ps, inspect a
   const since = Math.floor(Date.now() / 1000) - 1;
   const run = await engine.docker(['run', '-d', '--name', 'ticker', ...ticker]);
   t.is(run.code, 0, run.stderr);
-  await sleep(300);
+  // A second ticker that is never paused is the clock: how long "no tick while paused" lasts is counted in its ticks.
+  t.is((await engine.docker(['run', '-d', '--name', 'clock', ...ticker])).code, 0);
   const info = await inspect('ticker');
   const ticks = join(info.GraphDriver.Data.UpperDir, 'ticks');
+  const clock = join((await inspect('clock')).GraphDriver.Data.UpperDir, 'ticks');
+  await waitFor(() => ticked(ticks) > 0, {timeoutMs: 10_000, what: 'the ticker\'s first tick'});
   const cgroupsPath = JSON.parse(readFileSync(join(engine.dataRoot, 'containers', info.Id, 'config.v2.json'), 'utf8')).CgroupsPath ?? `/docker/${info.Id}`;
 
   t.is((await engine.docker(['pause', 'ticker'])).code, 0);
   t.true(frozen(info.Id, cgroupsPath), 'the kernel has the cgroup frozen');
+  // Frozen: a write under way has ended, so the size is final. Over ten periods of the clock, the ticker would have
+  // written ten times ("tick\n" is 5 bytes) had it run on.
   const before = statSync(ticks).size;
-  await sleep(500);
+  const clockAtPause = ticked(clock);
+  await waitFor(() => ticked(clock) >= clockAtPause + 10 * 5, {timeoutMs: 30_000, what: 'ten ticks of the clock'});
   t.is(statSync(ticks).size, before, 'no tick while paused');
   t.like((await inspect('ticker')).State, {Status: 'paused', Paused: true, Running: true});
   t.regex((await engine.docker(['ps', '--format', '{{.Names}} {{.Status}}'])).stdout, /^ticker Up .* \(Paused\)$/m);
@@ -51,7 +59,7 @@ test.serial('pause freezes the processes, unpause lets them go on; ps, inspect a
   t.is((await engine.docker(['unpause', 'ticker'])).code, 0);
   t.false(frozen(info.Id, cgroupsPath));
   // A busy machine may take a moment to schedule it again.
-  for (let i = 0; i < 50 && statSync(ticks).size === before; i++) await sleep(100);
+  await waitFor(() => statSync(ticks).size > before, {timeoutMs: 5000, what: 'the thawed ticker\'s next tick'});
   t.true(statSync(ticks).size > before, 'ticking again');
   t.like((await inspect('ticker')).State, {Status: 'running', Paused: false});
   const not = await engine.docker(['unpause', 'ticker']);
@@ -59,6 +67,7 @@ test.serial('pause freezes the processes, unpause lets them go on; ps, inspect a
 
   const events = await engine.docker(['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', 'container=ticker', '--format', '{{.Action}}']);
   t.deepEqual(events.stdout.trim().split('\n').filter((a) => a === 'pause' || a === 'unpause'), ['pause', 'unpause']);
+  await engine.docker(['rm', '-f', 'clock']);
 });
 
 test.serial('a paused container still stops, dies by kill and goes with rm -f', async (t) => {

@@ -6,6 +6,8 @@ import {runLab} from '../helpers/cli.js';
 import {allChecks26, maxScore26, results26, tempDir, writeJson} from './fixtures.js';
 
 test('lab grades: csv on stdout, a bad file stops it, --skip-invalid, html, prairielearn and --json', async (t) => {
+  // Six runs of the lab CLI, a few seconds each; on a busy machine they have taken 40 s together.
+  t.timeout(3 * 60_000, 'six runs of lab grades took more than 3 minutes');
   const dir = tempDir();
   t.teardown(() => rmSync(dir, {recursive: true, force: true}));
   const subs = join(dir, 'subs');

@@ -41,6 +41,8 @@ function course(): {dir: string; file: string; subs: string} {
 }
 
 test('a base image from the recipes is loaded once, kept between students, and only it is there', async (t) => {
+  // A private engine, the busybox image made and loaded, three students built and run: given 4 minutes.
+  t.timeout(6 * 60_000, 'grading the three submissions ran past 6 minutes');
   const c = course();
   t.teardown(() => rmSync(c.dir, {recursive: true, force: true}));
   const out = join(c.dir, 'grades');

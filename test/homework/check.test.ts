@@ -18,6 +18,8 @@ interface Results {score: number; tests: Test[]; extra_data: {lab: string; stude
 const shadowHash = () => createHash('sha256').update(readFileSync('/etc/shadow')).digest('hex');
 
 test('each student is graded in the sandbox; hostile ones fail their checks and the run goes on', async (t) => {
+  // Nine students built and run one after another in a private engine, which is given 4 minutes.
+  t.timeout(6 * 60_000, 'grading the nine submissions ran past 6 minutes');
   const subs = makeSubmissions();
   const out = mkdtempSync(join(tmpdir(), 'lab-homework-out-'));
   const shadow = shadowHash();
@@ -118,6 +120,8 @@ test('--help, an empty folder, and a lab without homework', async (t) => {
 });
 
 test('Ctrl-C stops the run: the engine, its mounts and its temp dir go, and no half-checked student is graded', async (t) => {
+  // A private engine started, one submission built and run, then the clean-up after Ctrl-C.
+  t.timeout(5 * 60_000, 'the interrupted homework run did not end within 5 minutes');
   const subs = makeSubmissions();
   const out = mkdtempSync(join(tmpdir(), 'lab-homework-out-'));
   t.teardown(() => {

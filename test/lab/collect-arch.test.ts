@@ -6,8 +6,10 @@ import {spawnSync} from 'node:child_process';
 import test from 'ava';
 import {dirListing, overlayMounts} from '../../src/lab/grading/collect-host.js';
 import {processFacts} from '../../src/lab/grading/collect-procs.js';
-import {decodeAddress, isLoopbackAddress, parseProcNetTcp} from '../../src/lab/grading/proc-net.js';
+import {isLoopbackAddress} from '../../graders/addresses.js';
+import {decodeAddress, parseProcNetTcp} from '../../src/lab/grading/proc-net.js';
 import {makeParams, paramEnv} from '../../src/lab/session/params.js';
+import {isRoot, when} from '../helpers/needs.js';
 
 test('/proc/net/tcp{,6}: listening sockets with addresses in network order', (t) => {
   const tcp = [
@@ -26,8 +28,7 @@ test('/proc/net/tcp{,6}: listening sockets with addresses in network order', (t)
   t.false(isLoopbackAddress('::'));
 });
 
-test('an overlay mounted by hand: its layers in the mount table, its whiteout in the upper dir listing', (t) => {
-  if (process.getuid?.() !== 0) return t.pass('needs root to mount');
+when({'needs root to mount': isRoot})('an overlay mounted by hand: its layers in the mount table, its whiteout in the upper dir listing', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'collect-arch-'));
   try {
     for (const d of ['lower1', 'lower2', 'upper', 'work', 'merged']) mkdirSync(join(dir, d));

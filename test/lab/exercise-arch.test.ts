@@ -15,7 +15,9 @@ test('lab arch loads: six steps in Polish and English, each with a solve script 
 });
 
 test('lab exercise test arch', async (t) => {
-  const r = await runLab(['exercise', 'test', 'arch', '--json'], {}, 1_200_000);
+  // Six steps, each failed, mutated and solved on a private engine; the run itself is cut off at 20 minutes.
+  t.timeout(22 * 60_000, 'lab exercise test arch ran past 22 minutes');
+  const r = await runLab(['exercise', 'test', 'arch', '--json'], {}, 20 * 60_000);
   const report = JSON.parse(r.stdout) as {ok: boolean; lines: Array<{step: string; phase: string; name: string; ok: boolean; detail: string}>};
   for (const l of report.lines.filter((x) => !x.ok)) t.log(`${l.step} ${l.phase} ${l.name}: ${l.detail}`);
   t.true(report.ok, r.stderr.slice(-2000));

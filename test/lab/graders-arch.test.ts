@@ -2,7 +2,7 @@
 import test from 'ava';
 import {graders} from '../../graders/index.js';
 import {samePath} from '../../graders/mounts.js';
-import type {ContainerSnapshot, DaemonSnapshot, DirListing, FileInfo, ImageSnapshot, OverlayMount, Snapshot} from '../../src/lab/grading/snapshot.js';
+import type {ContainerSnapshot, DaemonSnapshot, DirListing, FileInfo, ImageSnapshot, OverlayMount, Snapshot} from '../../graders/snapshot.js';
 
 const file = (path: string, sha: string, extra: Partial<FileInfo> = {}): FileInfo => ({path, exists: true, type: 'file', mode: 0o644, size: 10, sha256: sha, ...extra});
 const whiteout = (path: string): FileInfo => ({path, exists: true, type: 'other', mode: 0, size: 0, whiteout: true});

@@ -2,7 +2,7 @@
 import test from 'ava';
 import {graders} from '../../graders/index.js';
 import {overlays, parseMountinfo} from '../../graders/mounts.js';
-import type {ContainerSnapshot, FileInfo, ImageSnapshot, Snapshot} from '../../src/lab/grading/snapshot.js';
+import type {ContainerSnapshot, FileInfo, ImageSnapshot, Snapshot} from '../../graders/snapshot.js';
 
 const dyn: FileInfo = {path: '/hello', exists: true, type: 'file', mode: 0o755, size: 16000, elf: {interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'], static: false}, contains: {'Hello, %s': true}};
 const stat: FileInfo = {...dyn, size: 800000, elf: {needed: [], static: true}};

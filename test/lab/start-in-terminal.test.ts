@@ -10,12 +10,14 @@ import {labBin, runLab} from '../helpers/cli.js';
 import {Terminal} from '../helpers/tmux.js';
 
 test('lab start 26, read step 1 in Russian, do it, lab check shows it done', async (t) => {
+  // The screen is given 10 minutes for lab start (images built from Debian packages on a cold cache), then 1.5 for check and hint.
+  t.timeout(13 * 60_000, 'the newcomer\'s first minutes ran past 13 minutes');
   const dir = mkdtempSync(join(tmpdir(), 'lab-newcomer-'));
   // The engine on Docker's paths outlives the lab by design; one this test started is stopped again at its end.
   const engineWasRunning = (JSON.parse((await runLab(['engine', 'status', '--json'])).stdout || '{}') as {running?: boolean}).running === true;
   const term = new Terminal(`alias lab='node ${labBin}'; cd ${dir} && bash --norc`, {XDG_STATE_HOME: join(dir, 'state'), LANG: 'ru_RU.UTF-8', NO_COLOR: '1', PS1: '$ '});
   try {
-    await new Promise((r) => setTimeout(r, 300));
+    await term.waitFor(/^\$\s*$/m); // the shell's prompt: it reads what is typed from here on
     term.type(`node ${labBin} start 26 --provider local --dir ${dir}/lab26`, 'Enter');
     const screen = await term.waitFor(/Скомпилируйте hello\.c/, 600_000);
     t.regex(screen, /gcc -o hello_not_static hello\.c/);

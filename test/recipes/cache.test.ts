@@ -88,6 +88,8 @@ test.serial('editing recipe.json rebuilds; the image ID changes only when the im
 });
 
 test.serial('without a local .deb the package is fetched with apt-get download', async (t) => {
+  // Two cold builds, one of them downloading busybox-static from the machine's Debian mirror.
+  t.timeout(3 * 60_000, 'two busybox builds and a download took more than 3 minutes');
   const cacheDir = await freshCacheDir();
   const events: BuildProgress[] = [];
   const reference = await buildImageArchive('busybox', {format: 'docker', cacheDir: await freshCacheDir()});

@@ -1,19 +1,17 @@
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {existsSync} from 'node:fs';
 import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import test from 'ava';
 import {buildImageArchive, type BuildProgress, type BuildResult} from '../../src/recipes/index.js';
 import {debsCacheDir, defaultCacheDir} from '../../src/recipes/paths.js';
+import {hasCommand, isRoot, when} from '../helpers/needs.js';
 import {freshCacheDir, jsonOf, member, readTar, type TarMember} from './helpers.js';
 
 // Slow: a cold build runs debootstrap (about a minute). The first build uses the default
 // cache shared with `lab image build`, so later runs of this file are cache hits.
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const canBuild = process.getuid?.() === 0 && SYSTEM_PATH.split(':').some((d) => existsSync(join(d, 'debootstrap')));
-const slow = canBuild ? test : test.skip;
+const slow = when({'needs root': isRoot, 'needs debootstrap': hasCommand('debootstrap')});
 
 interface Built {
   result: BuildResult;

@@ -8,11 +8,10 @@ import {BuildError, loadRecipeByName, parseRecipe, RecipeError} from '../../src/
 import {withLock} from '../../src/recipes/lock.js';
 import {aptListName, parseRelease} from '../../src/recipes/release.js';
 import {readXattrs, treeMembers, writeTreeLayer} from '../../src/recipes/tree-layer.js';
+import {hasCommand, isRoot, when} from '../helpers/needs.js';
 import {freshCacheDir, readTar} from './helpers.js';
 
-const isRoot = process.getuid?.() === 0;
 const env = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C'};
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], {env}).status === 0;
 
 test('one-line sources: options, comments and deb-src are handled', (t) => {
   const text = ['# comment', 'deb-src http://src.invalid/debian bookworm main', 'deb [arch=amd64 signed-by=/k.gpg] http://m.invalid/debian/ bookworm main contrib # trailing', 'deb cdrom:[Debian]/ bookworm main'].join('\n');
@@ -130,7 +129,7 @@ test('debootstrap recipes are validated: the shipped one, and mixed-up kinds', a
   t.deepEqual(packagesWithout.problems, ['$.packages: required key is missing', '$.rootfs: required key is missing']);
 });
 
-(isRoot ? test : test.skip)('cleaning: lists, caches, logs and host files go; shadow dates become the image date', async (t) => {
+when({'needs root': isRoot})('cleaning: lists, caches, logs and host files go; shadow dates become the image date', async (t) => {
   const root = await freshCacheDir();
   const put = async (path: string, content: string, mode = 0o644) => {
     await mkdir(join(root, path, '..'), {recursive: true});
@@ -175,7 +174,7 @@ test('debootstrap recipes are validated: the shipped one, and mixed-up kinds', a
   t.false(await stat('/run/lab-test').then(() => true, () => false));
 });
 
-(isRoot && has('setcap') && has('getfattr') ? test : test.skip)('tree layer: owners, set-id bits, hard links, devices, fifos and capabilities survive GNU tar', async (t) => {
+when({'needs root': isRoot, 'needs setcap (libcap2-bin)': hasCommand('setcap'), 'needs getfattr (attr)': hasCommand('getfattr')})('tree layer: owners, set-id bits, hard links, devices, fifos and capabilities survive GNU tar', async (t) => {
   const dir = await freshCacheDir();
   const root = join(dir, 'root');
   await mkdir(join(root, 'bin'), {recursive: true});

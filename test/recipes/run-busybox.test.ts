@@ -2,11 +2,9 @@ import {spawnSync} from 'node:child_process';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import test from 'ava';
 import {buildImageArchive} from '../../src/recipes/index.js';
+import {isRoot, when} from '../helpers/needs.js';
 import {freshCacheDir, jsonOf, member, readTar} from './helpers.js';
-
-const isRoot = process.getuid?.() === 0;
 
 /** chroot lives in /usr/sbin on Debian, which the clean environment below leaves out of PATH. */
 function findChroot(): string {
@@ -17,7 +15,7 @@ function findChroot(): string {
   return 'chroot';
 }
 
-(isRoot ? test : test.skip)('the unpacked layer runs: chroot DIR /bin/sh', async (t) => {
+when({'needs root for chroot': isRoot})('the unpacked layer runs: chroot DIR /bin/sh', async (t) => {
   const result = await buildImageArchive('busybox', {format: 'oci', cacheDir: await freshCacheDir()});
   const members = await readTar(result.path);
   const [manifest] = jsonOf(members, 'manifest.json') as {Layers: string[]}[];

@@ -14,11 +14,11 @@ import {buildImageArchive} from '../../src/recipes/index.js';
 import {buildVmImage, type VmImage} from '../../src/vm/build/index.js';
 import {readVmRecord, vmDir, vmFiles} from '../../src/vm/machine/record.js';
 import {runLab} from '../helpers/cli.js';
+import {when} from '../helpers/needs.js';
 import {labInVm} from './lab-flow.js';
 import {listenersOf} from './listener.js';
 
-const skip = process.env.LAB_SKIP_VM === '1';
-const vmTest = skip ? test.skip : test.serial;
+const vmTest = when({'LAB_SKIP_VM=1': process.env.LAB_SKIP_VM !== '1'}, test.serial);
 const NAME = `e2e-${process.pid}`;
 const NAMESPACES = ['pid', 'mnt', 'uts', 'ipc', 'net'];
 

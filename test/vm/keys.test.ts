@@ -7,6 +7,7 @@ import test from 'ava';
 import ssh2 from 'ssh2';
 import {dropbearEd25519, fingerprintOf, generateClientKey, generateHostKey, parsePublicKeyLine} from '../../src/vm/ssh/keys.js';
 import {hostToken, verifyHostKey} from '../../src/vm/ssh/known-hosts.js';
+import {when} from '../helpers/needs.js';
 
 const hasSshKeygen = (() => {
   try {
@@ -35,7 +36,7 @@ test('a generated host key: its dropbear file carries the public key that its li
   t.regex(key.fingerprint, /^SHA256:[A-Za-z0-9+/]{43}$/);
 });
 
-(hasSshKeygen ? test : test.skip)('fingerprints agree with ssh-keygen, and client keys are OpenSSH keys it reads', async (t) => {
+when({'needs ssh-keygen (openssh-client)': hasSshKeygen})('fingerprints agree with ssh-keygen, and client keys are OpenSSH keys it reads', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'lab-keys-'));
   t.teardown(() => rm(dir, {recursive: true, force: true}));
   const host = generateHostKey();

@@ -2,9 +2,9 @@ import {spawn} from 'node:child_process';
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
 import {isVmQemu, listVmRecords, vmDir, vmFiles, type VmRecord, vmState, writeVmRecord, checkVmName} from '../../src/vm/machine/record.js';
+import {waitFor} from '../helpers/wait.js';
 
 async function stateDir(t: {teardown: (fn: () => Promise<void>) => void}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-vmstate-'));
@@ -45,7 +45,7 @@ test("a live qemu on this VM's folder is running; a dead pid or another program 
   await mkdir(dir, {recursive: true});
   const qemu = fakeQemu(dir);
   t.teardown(qemu.stop);
-  for (let i = 0; i < 100 && !(await isVmQemu(qemu.pid, dir)); i++) await sleep(50);
+  await waitFor(() => isVmQemu(qemu.pid, dir), {timeoutMs: 5000, what: 'the stand-in qemu to be running'});
   t.true(await isVmQemu(qemu.pid, dir));
   t.is(await vmState(record(dir, 'vm1', {pid: qemu.pid})), 'running');
   // The same qemu seen from another VM's folder is not that VM's.
@@ -53,7 +53,7 @@ test("a live qemu on this VM's folder is running; a dead pid or another program 
   // A recycled pid: alive, but not qemu.
   t.is(await vmState(record(dir, 'vm1', {pid: process.pid})), 'stale');
   qemu.stop();
-  for (let i = 0; i < 100 && (await isVmQemu(qemu.pid, dir)); i++) await sleep(50);
+  await waitFor(async () => !(await isVmQemu(qemu.pid, dir)), {timeoutMs: 5000, what: 'the stand-in qemu to be gone'});
   t.is(await vmState(record(dir, 'vm1', {pid: qemu.pid})), 'stale');
   t.is(await vmState(record(dir, 'vm1', {pid: undefined})), 'stale');
 });

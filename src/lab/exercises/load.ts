@@ -1,6 +1,7 @@
 /**
  * Loading exercises/<lab>/lab.json: JSON errors name the line and column, schema errors the JSON path, and
- * references (scripts, files, templates, graders, mutation targets) are checked to exist.
+ * references (scripts, files, templates, graders, mutation targets) are checked to exist; each check's params
+ * must fit its grader's schema.
  */
 import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
@@ -8,6 +9,7 @@ import {Ajv} from 'ajv';
 import {parseStrictJson, schemaErrorAt} from '../../common/strict-json.js';
 import {graders} from '../../../graders/index.js';
 import {packageRoot} from '../../common/package-root.js';
+import {paramsProblem} from './check-params.js';
 import {exerciseSchema} from './schema.js';
 import type {Exercise} from './types.js';
 
@@ -22,7 +24,7 @@ let validate: ReturnType<Ajv['compile']> | undefined;
 
 export function parseExercise(file: string, text: string, dir: string): Exercise {
   const data = parseStrictJson(text, (m) => new ExerciseError(`${file}: ${m}`));
-  validate ??= new Ajv({allErrors: true, strict: false}).compile(exerciseSchema);
+  validate ??= new Ajv({allErrors: true, verbose: true, strict: false}).compile(exerciseSchema);
   if (!validate(data)) throw new ExerciseError(`${file}: ${schemaErrorAt(validate.errors![0])}`);
   const exercise = {...(data as Omit<Exercise, 'dir'>), dir};
   checkReferences(file, exercise);
@@ -39,7 +41,10 @@ function checkReferences(file: string, ex: Exercise): void {
     must(step.solve, `/steps/${i}/solve`);
     const ids = new Set(step.checks.map((c) => c.id));
     step.checks.forEach((c, j) => {
-      if (!graders[c.grader]) throw new ExerciseError(`${file}: at /steps/${i}/checks/${j}/grader: unknown grader "${c.grader}" (known: ${Object.keys(graders).join(', ')})`);
+      const grader = graders[c.grader];
+      if (!grader) throw new ExerciseError(`${file}: at /steps/${i}/checks/${j}/grader: unknown grader "${c.grader}" (known: ${Object.keys(graders).join(', ')})`);
+      const problem = paramsProblem(grader, c.params, `/steps/${i}/checks/${j}/params`);
+      if (problem) throw new ExerciseError(`${file}: ${problem}`);
     });
     step.mutations?.forEach((m, j) => {
       must(m.script, `/steps/${i}/mutations/${j}/script`);

@@ -62,6 +62,7 @@ export const exerciseSchema = {
               properties: {
                 id,
                 grader: {type: 'string', pattern: '^[a-z]+\\.[A-Za-z]+$'},
+                // Checked against the grader's own schema when the lab loads (check-params.ts).
                 params: {type: 'object'},
                 weight: {type: 'number', exclusiveMinimum: 0},
                 // A guard holds from the start (the host is untouched...): credited only with the step's other checks.

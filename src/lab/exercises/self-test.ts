@@ -12,7 +12,7 @@ import {packageRoot} from '../../common/package-root.js';
 import {mountsBelow} from '../../common/mount-table.js';
 import {evaluate, snapshotRequest} from '../grading/run-checks.js';
 import {collect} from '../grading/collect.js';
-import type {Verdict} from '../grading/verdict.js';
+import type {Verdict} from '../../../graders/verdict.js';
 import {LocalProvider} from '../providers/local.js';
 import type {Environment} from '../providers/provider.js';
 import {freeTcpPort, makeParams, paramEnv, type Params} from '../session/params.js';

@@ -4,8 +4,9 @@
  */
 import {readFileSync, readdirSync, readlinkSync} from 'node:fs';
 import {request} from 'node:http';
-import type {DaemonSnapshot, SnapshotRequest} from './snapshot.js';
+import type {DaemonSnapshot} from '../../../graders/snapshot.js';
 import {parseProcNetTcp} from './proc-net.js';
+import type {SnapshotRequest} from './snapshot-request.js';
 
 function readText(path: string): {path: string; text?: string; error?: string} {
   try {

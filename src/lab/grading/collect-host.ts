@@ -7,7 +7,7 @@ import {isAbsolute, join, posix} from 'node:path';
 import {overlays, parseMountinfo} from '../../../graders/mounts.js';
 import {readMountinfo, realPathOf} from '../../common/mount-table.js';
 import {fileInfo} from './file-info.js';
-import type {DirListing, OverlayMount} from './snapshot.js';
+import type {DirListing, OverlayMount} from '../../../graders/snapshot.js';
 
 const maxEntries = 2000;
 const maxDepth = 8;

@@ -1,7 +1,7 @@
 /** A process as the host sees it: its PID in each pid namespace (NSpid) and its line of parents. */
 import {readFileSync} from 'node:fs';
 import {basename} from 'node:path';
-import type {ProcessFacts} from './snapshot.js';
+import type {ProcessFacts} from '../../../graders/snapshot.js';
 
 function status(pid: number): Record<string, string> | undefined {
   try {

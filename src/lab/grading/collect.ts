@@ -10,7 +10,8 @@ import {dirListing, overlayMounts} from './collect-host.js';
 import {daemonSnapshot} from './collect-daemon.js';
 import {processFacts} from './collect-procs.js';
 import {fileInfo} from './file-info.js';
-import type {ContainerSnapshot, EngineEventRecord, FileInfo, ImageSnapshot, Snapshot, SnapshotRequest} from './snapshot.js';
+import type {ContainerSnapshot, EngineEventRecord, FileInfo, ImageSnapshot, Snapshot} from '../../../graders/snapshot.js';
+import type {SnapshotRequest} from './snapshot-request.js';
 import {findInLayers, resolveInLayers} from './union-fs.js';
 
 function api<T>(socket: string, path: string, raw = false): Promise<T> {

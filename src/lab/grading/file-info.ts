@@ -2,7 +2,7 @@
 import {createHash} from 'node:crypto';
 import {lstatSync, readFileSync} from 'node:fs';
 import {elfFacts} from '../../common/elf.js';
-import type {FileInfo} from './snapshot.js';
+import type {FileInfo} from '../../../graders/snapshot.js';
 
 export function fileInfo(path: string, contains: string[] = []): FileInfo {
   let st;

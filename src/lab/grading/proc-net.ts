@@ -42,7 +42,3 @@ export function parseProcNetTcp(text: string, family: 4 | 6): ProcNetSocket[] {
   }
   return out;
 }
-
-export function isLoopbackAddress(address: string): boolean {
-  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
-}

@@ -3,13 +3,14 @@
  * and the result merged into the session's progress — a check that passed once stays passed.
  */
 import {graders} from '../../../graders/index.js';
+import type {Snapshot} from '../../../graders/snapshot.js';
+import type {Verdict} from '../../../graders/verdict.js';
 import type {Exercise, StepDef} from '../exercises/types.js';
 import type {Environment} from '../providers/provider.js';
 import {fill} from '../render/text.js';
 import type {Session} from '../session/session.js';
 import {collect} from './collect.js';
-import type {Snapshot, SnapshotRequest} from './snapshot.js';
-import type {Verdict} from './verdict.js';
+import type {SnapshotRequest} from './snapshot-request.js';
 
 export const engineSocket = '/var/run/docker.sock';
 

@@ -5,7 +5,7 @@
 import {readlinkSync} from 'node:fs';
 import {join, posix} from 'node:path';
 import {fileInfo} from '../grading/file-info.js';
-import type {FileInfo} from '../grading/snapshot.js';
+import type {FileInfo} from '../../../graders/snapshot.js';
 import {findInLayers, resolveInLayers} from '../grading/union-fs.js';
 import {engineGet} from './docker.js';
 

@@ -6,7 +6,7 @@ import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../../engine/util/fs-atomic.js';
-import type {Verdict} from '../grading/verdict.js';
+import type {Verdict} from '../../../graders/verdict.js';
 import type {SshTarget} from '../providers/ssh-target.js';
 
 export interface Session {

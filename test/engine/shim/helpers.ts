@@ -266,16 +266,6 @@ export function streamText(entries: LogEntry[], stream: string): string {
   return entries.filter((e) => e.stream === stream).map((e) => e.log).join('');
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false, ms = 10_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 export function readExit(state: string): {exitCode: number; signal: number | null; finishedAt: string} | undefined {
   const p = join(state, 'exit');
   return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : undefined;

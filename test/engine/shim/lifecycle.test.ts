@@ -7,8 +7,9 @@ import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {
   ask, buildShim, cleanup, demux, firstLine, makeBundle, makeProcessJson, makeWorld, newId, openClient,
-  procStatus, readExit, readLog, removeWorld, RUNC, runc, shimArgs, startShim, streamText, waitFor, type Ctx, type World,
+  procStatus, readExit, readLog, removeWorld, RUNC, runc, shimArgs, startShim, streamText, type Ctx, type World,
 } from './helpers.js';
+import {waitFor} from '../../helpers/wait.js';
 import {shimPath} from '../../../src/engine/runtime/shim/shim-path.js';
 
 const test = anyTest as TestFn<Ctx>;
@@ -41,7 +42,7 @@ test('the shim outlives its parent: the container keeps running and logging', as
   t.context.procs.push(parent);
   let text = '';
   parent.stdout!.on('data', (d) => (text += d));
-  const m = await waitFor(() => /^shim (\d+)\nready (\d+)\n/.exec(text), 10_000, 'the shim line');
+  const m = await waitFor(() => /^shim (\d+)\nready (\d+)\n/.exec(text), {timeoutMs: 10_000, intervalMs: 20, what: 'the shim line'});
   const shimPid = Number(m[1]);
   t.is(procStatus(shimPid, 'PPid'), String(parent.pid));
   await runc(w, 'start', id);
@@ -50,7 +51,7 @@ test('the shim outlives its parent: the container keeps running and logging', as
   t.not(procStatus(shimPid, 'State')?.[0], 'Z', 'the shim is alive after its parent died');
   t.not(procStatus(shimPid, 'PPid'), String(parent.pid));
   t.is(await ask(join(state, 'attach.sock'), 'status\n'), `running ${m[2]}\n`);
-  const exit = await waitFor(() => readExit(state), 10_000, 'the exit file');
+  const exit = await waitFor(() => readExit(state), {timeoutMs: 10_000, intervalMs: 20, what: 'the exit file'});
   t.is(exit.exitCode, 5);
   t.is(streamText(readLog(log), 'stdout'), 'before\nafter\n');
   try {

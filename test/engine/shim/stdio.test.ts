@@ -1,10 +1,12 @@
 // labd-shim without a tty: json-file log, multiplexed attach, stdin, exit codes.
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {
   ask, buildShim, cleanup, demux, makeBundle, makeWorld, newId, openClient, procStatus, readExit, readLog,
-  removeWorld, RFC3339_NANO, runc, startShim, streamText, waitFor, type Ctx, type World,
+  removeWorld, RFC3339_NANO, runc, startShim, streamText, type Ctx, type World,
 } from './helpers.js';
+import {waitFor} from '../../helpers/wait.js';
 
 const test = anyTest as TestFn<Ctx>;
 let w: World;
@@ -138,15 +140,19 @@ test('bad requests get an error line', async (t) => {
 test('a client that never reads is dropped without holding up the container or others', async (t) => {
   const id = newId(t);
   const size = 3_000_000;
-  const script = `head -c ${size} /dev/zero; sleep 0.5; echo done`;
+  // After the flood the container waits for a go file, not for a time, so that it is still there to be asked.
+  const go = `/go-${id}`;
+  t.teardown(() => rmSync(join(w.rootfs, go), {force: true}));
+  const script = `head -c ${size} /dev/zero; while [ ! -e ${go} ]; do sleep 0.05; done; echo done`;
   const s = await startShim(t, w, id, {bundle: makeBundle(w, id, ['sh', '-c', script])});
   const slow = await openClient(s.sock, 'attach o\n');
   slow.sock.pause();
   const waiter = await openClient(s.sock, 'wait\n');
   await runc(w, 'start', id);
-  await waitFor(() => streamText(readLog(s.log), 'stdout').length === size, 5000, 'the flood in the log');
+  await waitFor(() => streamText(readLog(s.log), 'stdout').length === size, {timeoutMs: 5000, intervalMs: 20, what: 'the flood in the log'});
   t.is(await ask(s.sock, 'status\n'), `running ${s.pid}\n`);
-  const late = await openClient(s.sock, 'attach o\n');
+  const late = await openClient(s.sock, 'attach oa\n', {ack: true});
+  writeFileSync(join(w.rootfs, go), '');
   t.is(demux(await late.closed).stdout, 'done\n');
   t.is((await waiter.closed).toString(), 'exit 0\n');
   t.is(await s.exited, 0);

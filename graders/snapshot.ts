@@ -121,26 +121,3 @@ export interface Snapshot {
   /** Answers the student gave with `lab answer` (questions are the only thing taken from the student). */
   answers: Record<string, string>;
 }
-
-/** What a lab asks the collector to look at. */
-export interface SnapshotRequest {
-  socket: string;
-  /** Host files, e.g. ~/lab26/hello_not_static or /usr/bin/chmod. */
-  hostFiles: string[];
-  /** Paths to look up inside every image and container (e.g. /hello, /usr/bin/chmod). */
-  imagePaths: string[];
-  containerPaths: string[];
-  /** Byte strings to look for in requested files. */
-  contains: string[];
-  /** Only events after this time (unix seconds). */
-  since: number;
-  answersFile?: string;
-  /** Directories to list recursively (overlay layers, upper dirs). */
-  dirs?: string[];
-  /** Read the overlay mounts from the mount table. */
-  mounts?: boolean;
-  /** Read each running container's process facts (NSpid, parent chain). */
-  processes?: boolean;
-  /** Look at the engine daemon as a process. */
-  daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: number};
-}
