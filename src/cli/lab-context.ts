@@ -1,6 +1,6 @@
 /** What most lab commands start from: the session, its exercise definition and a connection to its environment. */
 import type {Exercise} from '../lab/exercises/types.js';
-import type {Environment} from '../lab/providers/provider.js';
+import type {Environment} from '../environment/environment.js';
 import type {Session} from '../lab/session/session.js';
 
 export interface LabContext {

@@ -12,7 +12,7 @@ import {QemuProvider} from '../../src/lab/providers/qemu.js';
 import type {Environment} from '../../src/lab/providers/provider.js';
 import {buildImageArchive} from '../../src/recipes/index.js';
 import {buildVmImage, type VmImage} from '../../src/vm/build/index.js';
-import {readVmRecord, vmDir, vmFiles} from '../../src/vm/machine/record.js';
+import {readVmRecord, vmDir, vmFiles} from '../../src/vm/record.js';
 import {runLab} from '../helpers/cli.js';
 import {labInVm} from './lab-flow.js';
 import {listenersOf} from './listener.js';

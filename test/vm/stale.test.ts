@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
-import {isVmQemu, listVmRecords, vmDir, vmFiles, type VmRecord, vmState, writeVmRecord, checkVmName} from '../../src/vm/machine/record.js';
+import {isVmQemu, listVmRecords, vmDir, vmFiles, type VmRecord, vmState, writeVmRecord, checkVmName} from '../../src/vm/record.js';
 
 async function stateDir(t: {teardown: (fn: () => Promise<void>) => void}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-vmstate-'));

@@ -14,7 +14,7 @@ import {evaluate, snapshotRequest} from '../grading/run-checks.js';
 import {collect} from '../grading/collect.js';
 import type {Verdict} from '../grading/verdict.js';
 import {LocalProvider} from '../providers/local.js';
-import type {Environment} from '../providers/provider.js';
+import type {Environment} from '../../environment/environment.js';
 import {freeTcpPort, makeParams, paramEnv, type Params} from '../session/params.js';
 import {prepareFiles, prepareImages} from '../session/prepare.js';
 import {loadSession, saveSession, type Session} from '../session/session.js';

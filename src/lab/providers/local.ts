@@ -80,8 +80,8 @@ export class LocalProvider implements Provider {
     return new LocalEnvironment(opts.name, opts.workdir);
   }
 
-  async connect(name: string): Promise<Environment | undefined> {
-    return new LocalEnvironment(name, this.workdirs.get(name) ?? homedir());
+  async connect(name: string, workdir?: string): Promise<Environment | undefined> {
+    return new LocalEnvironment(name, workdir ?? this.workdirs.get(name) ?? homedir());
   }
 
   async stop(): Promise<void> {

@@ -46,8 +46,8 @@ export class SshProvider implements Provider {
     return env;
   }
 
-  async connect(name: string): Promise<Environment | undefined> {
-    return this.open(name, this.workdirs.get(name) ?? this.options.defaultWorkdir ?? '/root');
+  async connect(name: string, workdir?: string): Promise<Environment | undefined> {
+    return this.open(name, workdir ?? this.workdirs.get(name) ?? this.options.defaultWorkdir ?? '/root');
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@ import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../../engine/util/fs-atomic.js';
-import type {Verdict} from '../grading/verdict.js';
+import type {Progress} from '../grading/graded-session.js';
 import type {SshTarget} from '../providers/ssh-target.js';
 
 export interface Session {
@@ -29,7 +29,7 @@ export interface Session {
   /** For a lab that has the student reconfigure the engine: its files at the start, which `lab reset` restores. */
   serviceFiles?: Record<string, string | null>;
   answers: Record<string, string>;
-  progress: Record<string, Record<string, {passedAt: string; verdict: Verdict}>>;
+  progress: Progress;
   hints: Record<string, number>;
 }
 
