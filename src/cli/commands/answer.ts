@@ -15,7 +15,7 @@ lab check compares them with the real state.`;
     const {args, argv, flags} = await this.parse(Answer);
     const {loadSession, saveSession} = await import('../../lab/session/session.js');
     const {loadExercise} = await import('../../lab/exercises/load.js');
-    const {runningEnvironment} = await import('../lab-context.js');
+    const {runningEnvironment} = await import('../../lab/app/open-lab.js');
     const {pullSession, pushSession} = await import('../../lab/session/mirror.js');
     let session = loadSession(flags.lab);
     const env = await runningEnvironment(session);

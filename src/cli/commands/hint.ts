@@ -11,7 +11,7 @@ export default class Hint extends Command {
     const {loadSession, saveSession} = await import('../../lab/session/session.js');
     const {loadExercise} = await import('../../lab/exercises/load.js');
     const {fill, localize, stepText, terminal} = await import('../../lab/render/text.js');
-    const {runningEnvironment} = await import('../lab-context.js');
+    const {runningEnvironment} = await import('../../lab/app/open-lab.js');
     const {pullSession, pushSession} = await import('../../lab/session/mirror.js');
     let session = loadSession(flags.lab);
     const env = await runningEnvironment(session);
