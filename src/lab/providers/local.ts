@@ -6,7 +6,8 @@ import {spawn} from 'node:child_process';
 import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises';
 import {constants, homedir} from 'node:os';
 import {dirname} from 'node:path';
-import type {Environment, ExecOptions, ExecResult, Provider, ProviderStartOptions} from './provider.js';
+import type {Environment, ExecOptions, ExecResult} from '../../environment/environment.js';
+import type {Provider, ProviderStartOptions} from './provider.js';
 
 function signalStatus(signal: NodeJS.Signals | null): number {
   return 128 + ((signal && constants.signals[signal]) || 1);

@@ -1,13 +1,12 @@
 /**
- * Where a student's lab runs. The harness (start, check, hint, reset, submit) talks only to this interface;
- * graders read the environment's state through it, never through files the student could edit on their side.
+ * Where a student's lab runs, and how its environment is made. The harness (start, check, hint, reset, submit)
+ * talks only to the Environment a provider gives; graders read the environment's state through it, never
+ * through files the student could edit on their side.
  *   local — this machine itself (root, the engine on Docker's paths)
  *   qemu  — a disposable VM per student (the default), reached over SSH
  *   ssh   — an existing machine given by host, user and key
  */
 import type {Environment} from '../../environment/environment.js';
-
-export type {Environment, ExecOptions, ExecResult} from '../../environment/environment.js';
 
 export interface ProviderStartOptions {
   /** Lab or session name, used to find the same environment again (`lab ssh`, `lab check`). */

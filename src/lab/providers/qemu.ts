@@ -7,7 +7,8 @@ import type {VmImage} from '../../vm/build/index.js';
 import {connectVm, destroyVm, startVm, stopVm} from '../../vm/machine/lifecycle.js';
 import {readVmRecord, type VmRecord, vmState} from '../../vm/record.js';
 import {SshEnvironment} from '../../vm/ssh/environment.js';
-import type {Environment, Provider, ProviderStartOptions} from './provider.js';
+import type {Environment} from '../../environment/environment.js';
+import type {Provider, ProviderStartOptions} from './provider.js';
 
 const ENGINE_LOGS = ['/var/log/lab-engine-start.log', '/var/run/docker/labd.log'];
 
