@@ -1,6 +1,6 @@
 /**
  * The layering rules of src/: no import cycle between folders (a folder may import its own files freely), and the
- * engine's model folder a leaf. Run by `npm run check:deps`, part of `npm test`.
+ * engine's model folder a leaf. Run by `npm run check:deps`, which `npm test` and `npm run test:quick` run first.
  */
 module.exports = {
   forbidden: [

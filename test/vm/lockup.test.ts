@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {connectVm} from '../../src/vm/machine/lifecycle.js';
-import {vmFiles, type VmRecord} from '../../src/vm/machine/record.js';
+import {vmFiles, type VmRecord} from '../../src/vm/record.js';
 import {generateClientKey, generateHostKey} from '../../src/vm/ssh/keys.js';
 
 /** A port that accepts and then closes at once: what a guest whose kernel stopped scheduling looks like from here. */

@@ -3,7 +3,7 @@ import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {isVmQemu, listVmRecords, vmDir, vmFiles, type VmRecord, vmState, writeVmRecord, checkVmName} from '../../src/vm/machine/record.js';
+import {isVmQemu, listVmRecords, vmDir, vmFiles, type VmRecord, vmState, writeVmRecord, checkVmName} from '../../src/vm/record.js';
 import {waitFor} from '../helpers/wait.js';
 
 async function stateDir(t: {teardown: (fn: () => Promise<void>) => void}): Promise<string> {

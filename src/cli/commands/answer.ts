@@ -13,31 +13,19 @@ lab check compares them with the real state.`;
 
   async run() {
     const {args, argv, flags} = await this.parse(Answer);
-    const {loadSession, saveSession} = await import('../../lab/session/session.js');
     const {loadExercise} = await import('../../lab/exercises/load.js');
-    const {runningEnvironment} = await import('../lab-context.js');
-    const {pullSession, pushSession} = await import('../../lab/session/mirror.js');
-    let session = loadSession(flags.lab);
-    const env = await runningEnvironment(session);
-    if (env) session = await pullSession(env, session);
-    const steps = loadExercise(session.lab).steps;
-    const question = steps.find((s) => s.id === args.question)?.question;
-    const free = steps.find((s) => s.answers?.[args.question])?.answers?.[args.question];
-    let value: string;
-    if (question) {
-      value = args.answer.toLowerCase();
-      if (argv.length > 2 || !(value in question.choices)) this.error(`choose one of: ${Object.keys(question.choices).join(', ')}`, {exit: 1});
-    } else if (free) {
-      // Several values (e.g. one cache-id per layer) are kept as one space-separated answer.
-      value = (argv as string[]).slice(1).join(' ').trim();
-      if (!new RegExp(free.pattern).test(value)) this.error(`"${value}" is not an answer to ${args.question}${free.example ? ` (it looks like: ${free.example})` : ''}`, {exit: 1});
-    } else {
-      const keys = steps.flatMap((s) => [...(s.question ? [s.id] : []), ...Object.keys(s.answers ?? {})]);
-      this.error(`"${args.question}" is not a question of lab ${session.lab} (questions: ${keys.join(', ') || 'none'})`, {exit: 1});
-    }
-    session.answers[args.question] = value;
-    saveSession(session);
-    if (env) await pushSession(env, session).finally(() => env.close());
+    const {answerValue, updateSession} = await import('../../lab/app/answer-and-hint.js');
+    const value = await updateSession(flags.lab, (session) => {
+      const {steps} = loadExercise(session.lab);
+      let answer: string;
+      try {
+        answer = answerValue(session.lab, steps, args.question, (argv as string[]).slice(1));
+      } catch (error) {
+        this.error((error as Error).message, {exit: 1});
+      }
+      session.answers[args.question] = answer;
+      return answer;
+    });
     this.log(`Answer ${value} recorded. Run lab check to see if it is right.`);
   }
 }

@@ -47,7 +47,7 @@ the remote shell without a terminal, as with ssh(1).`;
     let env = await provider.connect(name).catch((error: Error) => this.error(error.message, {exit: 1}));
     if (!env) {
       // A VM powered off with `lab stop` comes back with its disk as it was.
-      const {readVmRecord} = await import('../../vm/machine/record.js');
+      const {readVmRecord} = await import('../../vm/record.js');
       const record = await readVmRecord(name);
       if (!record) this.error(`there is no VM named ${name} (lab vm ls lists them)`, {exit: 1});
       env = await provider

@@ -23,16 +23,10 @@ directory) and shows the first step in your language. Check your work with \`lab
   async run() {
     const {args, flags} = await this.parse(Start);
     const {loadExercise} = await import('../../lab/exercises/load.js');
-    const {chooseLanguage, saveSession} = await import('../../lab/session/session.js');
-    const {providerFor} = await import('../../lab/providers/index.js');
-    const {pushSession} = await import('../../lab/session/mirror.js');
+    const {chooseLanguage} = await import('../../lab/session/session.js');
+    const {labWorkdir, prepareLab, startEnvironment} = await import('../../lab/app/start-lab.js');
     const {whereToWork} = await import('../../lab/render/where-to-work.js');
-    const {ensureEngine, prepareFiles, prepareImages} = await import('../../lab/session/prepare.js');
-    const {readServiceFiles} = await import('../../lab/session/service-files.js');
-    const {makeParams} = await import('../../lab/session/params.js');
     const {introText, localize, stepText, terminal} = await import('../../lab/render/text.js');
-    const {homedir} = await import('node:os');
-    const {join, resolve} = await import('node:path');
 
     let exercise;
     let ssh;
@@ -43,36 +37,20 @@ directory) and shows the first step in your language. Check your work with \`lab
       this.error((error as Error).message, {exit: 1});
     }
     const lang = chooseLanguage(exercise.locales, flags.lang);
-    // Inside a VM or on an SSH host the files live in that machine's home, not in a path of this one.
-    const remoteHome = ssh ? (ssh.user === 'root' ? '/root' : `/home/${ssh.user}`) : '/root';
     if (flags.provider !== 'local' && flags.dir && !flags.dir.startsWith('/')) this.error(`--dir must be an absolute path inside the ${flags.provider} environment (got "${flags.dir}")`, {exit: 2});
-    const workdir = flags.provider === 'local' ? resolve(flags.dir ?? join(homedir(), `lab${exercise.id}`)) : (flags.dir ?? `${remoteHome}/lab${exercise.id}`);
+    const provider = providerName(flags);
+    const workdir = labWorkdir({provider, exercise, ssh, dir: flags.dir});
     const progress = (m: string) => {
       if (!this.jsonEnabled()) process.stderr.write(`${chalk.cyan('›')} ${m}\n`);
     };
     const started = Date.now();
-    const provider = await providerFor(providerName(flags), ssh);
-    progress(`environment: ${flags.provider}`);
-    const env = await provider.start({name: `lab${exercise.id}`, workdir, onProgress: progress});
+    const options = {exercise, provider, ssh, workdir, lang, student: flags.student, onProgress: progress};
+    const env = await startEnvironment(options);
     try {
-      await ensureEngine(env, progress, exercise.service);
-      const serviceFiles = exercise.service ? await readServiceFiles(env, exercise.service) : undefined;
-      // What is already there is not this lab's work: record it so checks look only at what comes next.
-      const list = async (argv: string[]) => (await env.exec(argv)).stdout.split('\n').filter(Boolean);
-      const baseline = {containers: await list(['docker', 'ps', '-aq', '--no-trunc']), images: await list(['docker', 'images', '-aq', '--no-trunc'])};
-      const images = await prepareImages(env, exercise, progress);
-      // Fresh for every start: a random token makes this session's image its own.
-      const params = makeParams(exercise);
-      progress(`files: ${workdir}`);
-      await prepareFiles(env, exercise, progress, params);
-      const session = {
-        lab: exercise.id, provider: providerName(flags), envName: `lab${exercise.id}`, ssh, workdir, lang, student: flags.student,
-        startedAt: Math.floor(Date.now() / 1000) - 1, images, params, baseline, serviceFiles, answers: {}, progress: {}, hints: {},
-      };
-      saveSession(session);
-      await pushSession(env, session);
+      const session = await prepareLab(env, options);
       progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       const first = exercise.steps[0];
+      const params = session.params ?? {};
       if (!this.jsonEnabled()) {
         this.log('');
         this.log(terminal(introText(exercise, lang, {workdir, params})));
@@ -82,7 +60,7 @@ directory) and shows the first step in your language. Check your work with \`lab
         this.log(chalk.bold(`1. ${localize(first.title, lang)}`));
         this.log(terminal(stepText(exercise, first.id, lang, {workdir, params})));
       }
-      return {lab: exercise.id, workdir, lang, provider: flags.provider, images};
+      return {lab: exercise.id, workdir, lang, provider: flags.provider, images: session.images};
     } catch (error) {
       this.error((error as Error).message, {exit: 1});
     } finally {

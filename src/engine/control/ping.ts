@@ -1,25 +1,12 @@
-/** A minimal Engine API client for the CLI's own checks (is the daemon up, what version). */
-import {request} from 'node:http';
+/** Is the daemon up, and which API version does it speak: the CLI's own check, on a unix socket or TCP. */
+import {EngineClient} from '../client/index.js';
 import {parseHost} from '../config/hosts.js';
 
 export function pingEngine(host: string, timeoutMs = 1000): Promise<{ok: boolean; apiVersion?: string; error?: string}> {
   const address = parseHost(host);
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        method: 'GET',
-        path: '/_ping',
-        timeout: timeoutMs,
-        ...(address.kind === 'unix' ? {socketPath: address.path} : {host: address.host, port: address.port}),
-        headers: {Host: 'localhost'},
-      },
-      (res) => {
-        res.resume();
-        resolve({ok: res.statusCode === 200, apiVersion: res.headers['api-version'] as string | undefined});
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (error) => resolve({ok: false, error: error.message}));
-    req.end();
-  });
+  const client = new EngineClient(address.kind === 'unix' ? {socketPath: address.path} : {host: address.host, port: address.port}, timeoutMs);
+  return client.ping().then(
+    (r) => ({ok: r.status === 200, apiVersion: r.apiVersion}),
+    (error: Error) => ({ok: false, error: error.message}),
+  );
 }

@@ -2,8 +2,8 @@
  * `lab doctor --provider ssh`: the prerequisites of an existing machine, checked on that machine by its own copy
  * of lab (which the ssh provider runs from /opt/lab, as in the lab VM), so that the probes are the same real ones.
  */
-import type {Environment} from '../providers/provider.js';
-import {packageRootIn} from '../session/prepare.js';
+import type {Environment} from '../../environment/environment.js';
+import {packageRootIn} from '../providers/package-in-env.js';
 import type {CheckResult, DoctorReport} from './types.js';
 
 function packageMissing(env: Environment, detail: string): DoctorReport {

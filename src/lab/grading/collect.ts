@@ -4,8 +4,8 @@
  * paths looked up in image layers and container upper dirs. One round trip per `lab check`, whatever the provider.
  */
 import {existsSync, readFileSync, readlinkSync} from 'node:fs';
-import {request} from 'node:http';
 import {join} from 'node:path';
+import {demuxLogs, EngineClient} from '../../engine/client/index.js';
 import {dirListing, overlayMounts} from './collect-host.js';
 import {daemonSnapshot} from './collect-daemon.js';
 import {processFacts} from './collect-procs.js';
@@ -13,23 +13,6 @@ import {fileInfo} from './file-info.js';
 import type {ContainerSnapshot, EngineEventRecord, FileInfo, ImageSnapshot, Snapshot} from '../../../graders/snapshot.js';
 import type {SnapshotRequest} from './snapshot-request.js';
 import {findInLayers, resolveInLayers} from './union-fs.js';
-
-function api<T>(socket: string, path: string, raw = false): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const req = request({socketPath: socket, path, method: 'GET', timeout: 5000}, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if ((res.statusCode ?? 500) >= 400) return reject(new Error(`${path}: ${res.statusCode} ${body.toString()}`));
-        resolve((raw ? body : JSON.parse(body.toString('utf8') || 'null')) as T);
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${path}: timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function layerFile(dirs: string[], path: string, contains: string[]): FileInfo {
   const rel = resolveInLayers(dirs, path);
@@ -49,28 +32,10 @@ function namespaces(pid: number | 'self'): Record<string, string> {
   return out;
 }
 
-/** Docker's multiplexed log stream → lines. */
-function demux(buf: Buffer): string[] {
-  const parts: string[] = [];
-  for (let o = 0; o + 8 <= buf.length; ) {
-    const len = buf.readUInt32BE(o + 4);
-    parts.push(buf.subarray(o + 8, o + 8 + len).toString('utf8'));
-    o += 8 + len;
-  }
-  return parts.join('').split('\n').filter((l) => l !== '');
-}
-
-interface InspectedContainer {
-  Id: string; Name: string; Image: string; Path: string; Args: string[]; Created: string;
-  Config: {Image: string; Tty?: boolean};
-  State: {Status: string; Running: boolean; ExitCode: number; Error: string; Pid: number; StartedAt: string; FinishedAt: string; OOMKilled: boolean};
-  GraphDriver: {Data: {UpperDir: string; LowerDir?: string}};
-}
-
-async function containers(req: SnapshotRequest): Promise<ContainerSnapshot[]> {
-  const list = await api<Array<{Id: string}>>(req.socket, '/containers/json?all=1');
+async function containers(engine: EngineClient, req: SnapshotRequest): Promise<ContainerSnapshot[]> {
+  const list = await engine.listContainers({all: true});
   return Promise.all(list.map(async ({Id}) => {
-    const c = await api<InspectedContainer>(req.socket, `/containers/${Id}/json`);
+    const c = await engine.inspectContainer(Id);
     const upper = c.GraphDriver.Data.UpperDir;
     const lowers = (c.GraphDriver.Data.LowerDir ?? '').split(':').filter(Boolean);
     const files: ContainerSnapshot['files'] = {};
@@ -80,8 +45,8 @@ async function containers(req: SnapshotRequest): Promise<ContainerSnapshot[]> {
     }
     let logTail: string[] = [];
     try {
-      const raw = await api<Buffer>(req.socket, `/containers/${Id}/logs?stdout=1&stderr=1&tail=20`, true);
-      logTail = c.Config.Tty ? raw.toString('utf8').split(/\r?\n/).filter(Boolean) : demux(raw);
+      const raw = await engine.containerLogs(Id, {tail: 20});
+      logTail = c.Config.Tty ? raw.toString('utf8').split(/\r?\n/).filter(Boolean) : demuxLogs(raw);
     } catch {
       logTail = [];
     }
@@ -96,17 +61,11 @@ async function containers(req: SnapshotRequest): Promise<ContainerSnapshot[]> {
   }));
 }
 
-interface InspectedImage {
-  Id: string; RepoTags: string[]; Parent: string; Created: string;
-  Config: ImageSnapshot['config'] | null;
-  GraphDriver: {Data: {UpperDir?: string; LowerDir?: string} | null};
-}
-
-async function images(req: SnapshotRequest): Promise<ImageSnapshot[]> {
-  const list = await api<Array<{Id: string}>>(req.socket, '/images/json?all=1');
+async function images(engine: EngineClient, req: SnapshotRequest): Promise<ImageSnapshot[]> {
+  const list = await engine.listImages({all: true});
   return Promise.all(list.map(async ({Id}) => {
-    const i = await api<InspectedImage>(req.socket, `/images/${Id}/json`);
-    const history = await api<Array<{CreatedBy: string; Size: number}>>(req.socket, `/images/${Id}/history`);
+    const i = await engine.inspectImage(Id);
+    const history = await engine.imageHistory(Id);
     const data = i.GraphDriver.Data ?? {};
     const topFirst = [data.UpperDir, ...(data.LowerDir ?? '').split(':')].filter((d): d is string => Boolean(d));
     const files: Record<string, FileInfo> = {};
@@ -129,12 +88,12 @@ export async function collect(req: SnapshotRequest): Promise<Snapshot> {
   if (req.dirs) snapshot.host.dirs = Object.fromEntries(req.dirs.map((d) => [d, dirListing(d, req.contains)]));
   if (req.mounts) snapshot.host.overlays = overlayMounts();
   try {
-    await api(req.socket, '/_ping', true);
+    const engine = new EngineClient({socketPath: req.socket}, 5000);
+    await engine.raw('GET', '/_ping');
     snapshot.engine.reachable = true;
     const now = (Date.now() / 1000).toFixed(3);
-    const events = (await api<Buffer>(req.socket, `/events?since=${req.since}&until=${now}`, true)).toString('utf8');
-    snapshot.engine.events = events.split('\n').filter(Boolean).map((l) => JSON.parse(l) as EngineEventRecord);
-    [snapshot.engine.containers, snapshot.engine.images] = await Promise.all([containers(req), images(req)]);
+    snapshot.engine.events = await engine.events<EngineEventRecord>({since: req.since, until: now});
+    [snapshot.engine.containers, snapshot.engine.images] = await Promise.all([containers(engine, req), images(engine, req)]);
   } catch (error) {
     snapshot.engine.error = (error as Error).message;
   }

@@ -1,10 +1,10 @@
 /** Results files: Gradescope's results.json (PrairieLearn can read the same checks from tests[]). */
 import type {Exercise} from '../exercises/types.js';
 import {localize} from '../render/text.js';
-import type {Session} from '../session/session.js';
+import type {GradedSession} from './graded-session.js';
 import type {StepResult} from './run-checks.js';
 
-export function gradescopeResults(ex: Exercise, session: Session, results: StepResult[], executionTime: number) {
+export function gradescopeResults(ex: Exercise, session: Pick<GradedSession, 'lang' | 'progress' | 'student' | 'provider'>, results: StepResult[], executionTime: number) {
   const tests = results.flatMap((r, i) =>
     r.checks.map((c) => ({
       name: `${i + 1}. ${localize(r.step.title, session.lang)} — ${c.id}`,

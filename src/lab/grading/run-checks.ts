@@ -6,15 +6,15 @@ import {graders} from '../../../graders/index.js';
 import type {Snapshot} from '../../../graders/snapshot.js';
 import type {Verdict} from '../../../graders/verdict.js';
 import type {Exercise, StepDef} from '../exercises/types.js';
-import type {Environment} from '../providers/provider.js';
+import type {Environment} from '../../environment/environment.js';
 import {fill} from '../render/text.js';
-import type {Session} from '../session/session.js';
 import {collect} from './collect.js';
+import type {GradedSession} from './graded-session.js';
 import type {SnapshotRequest} from './snapshot-request.js';
 
 export const engineSocket = '/var/run/docker.sock';
 
-export function templateContext(session: Pick<Session, 'workdir' | 'images' | 'params'>): Record<string, unknown> {
+export function templateContext(session: Pick<GradedSession, 'workdir' | 'images' | 'params'>): Record<string, unknown> {
   return {workdir: session.workdir, images: session.images, params: session.params ?? {}};
 }
 
@@ -28,7 +28,7 @@ function fillDeep(value: unknown, context: object): unknown {
   return value;
 }
 
-export function snapshotRequest(ex: Exercise, session: Session, socket = engineSocket): SnapshotRequest {
+export function snapshotRequest(ex: Exercise, session: GradedSession, socket = engineSocket): SnapshotRequest {
   const ctx = templateContext(session);
   const w = ex.watch ?? {};
   const list = (xs?: string[]) => (xs ?? []).map((x) => fill(x, ctx));
@@ -68,7 +68,7 @@ export interface StepResult {
   maxScore: number;
 }
 
-export function evaluate(ex: Exercise, session: Session, snapshot: Snapshot, only?: string): StepResult[] {
+export function evaluate(ex: Exercise, session: GradedSession, snapshot: Snapshot, only?: string): StepResult[] {
   const ctx = templateContext(session);
   const oldContainers = new Set(session.baseline?.containers ?? []);
   const oldImages = new Set(session.baseline?.images ?? []);
@@ -105,7 +105,7 @@ export function evaluate(ex: Exercise, session: Session, snapshot: Snapshot, onl
 }
 
 /** Records newly passed checks (with their evidence) in the session; never removes one. */
-export function recordProgress(session: Session, results: StepResult[]): void {
+export function recordProgress(session: GradedSession, results: StepResult[]): void {
   for (const r of results) {
     for (const c of r.checks) {
       if (!c.verdict.pass || !c.done || session.progress[r.step.id]?.[c.id]) continue;

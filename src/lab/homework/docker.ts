@@ -1,6 +1,5 @@
-/** The docker CLI and the engine's API, both against the sandbox's private engine, each bounded in time and output. */
+/** The docker CLI against the sandbox's private engine, bounded in time and output. */
 import {spawn} from 'node:child_process';
-import {request} from 'node:http';
 
 export interface DockerResult {
   code: number;
@@ -34,25 +33,6 @@ export function docker(env: Record<string, string>, args: string[], timeoutMs: n
       clearTimeout(timer);
       resolve({code: code ?? -1, ...out, timedOut});
     });
-  });
-}
-
-/** GET on the engine's unix socket; JSON back, undefined on 404. */
-export function engineGet<T>(socket: string, path: string): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const req = request({socketPath: socket, path, method: 'GET', timeout: 10_000}, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode === 404) return resolve(undefined);
-        if ((res.statusCode ?? 500) >= 400) return reject(new Error(`${path}: ${res.statusCode} ${body.trim()}`));
-        resolve(JSON.parse(body || 'null') as T);
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${path}: the engine did not answer`)));
-    req.on('error', reject);
-    req.end();
   });
 }
 

@@ -7,15 +7,7 @@ import {join, posix} from 'node:path';
 import {fileInfo} from '../grading/file-info.js';
 import type {FileInfo} from '../../../graders/snapshot.js';
 import {findInLayers, resolveInLayers} from '../grading/union-fs.js';
-import {engineGet} from './docker.js';
-
-interface InspectedImage {
-  Id: string;
-  Size: number;
-  Config: {Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[] | null; WorkingDir?: string} | null;
-  RootFS?: {Layers?: string[]};
-  GraphDriver: {Data: {UpperDir?: string; LowerDir?: string} | null};
-}
+import {type EngineClient, type ImageInspect, unlessNotFound} from '../../engine/client/index.js';
 
 export interface ImageFacts {
   id: string;
@@ -41,7 +33,7 @@ function resolveProgram(dirs: string[], path: string): string {
   return rel;
 }
 
-function programPath(dirs: string[], argv0: string, config: NonNullable<InspectedImage['Config']>): string {
+function programPath(dirs: string[], argv0: string, config: NonNullable<ImageInspect['Config']>): string {
   if (argv0.includes('/')) return posix.resolve(config.WorkingDir || '/', argv0);
   const path = (config.Env ?? []).find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
   for (const dir of path.split(':').filter((d) => d.startsWith('/'))) {
@@ -51,10 +43,10 @@ function programPath(dirs: string[], argv0: string, config: NonNullable<Inspecte
   return posix.join('/', argv0);
 }
 
-export async function imageFacts(socket: string, ref: string): Promise<ImageFacts | undefined> {
-  const image = await engineGet<InspectedImage>(socket, `/images/${encodeURIComponent(ref)}/json`);
+export async function imageFacts(engine: EngineClient, ref: string): Promise<ImageFacts | undefined> {
+  const image = await unlessNotFound(engine.inspectImage(ref));
   if (!image) return undefined;
-  const history = (await engineGet<Array<{Created: number; CreatedBy: string; Size: number}>>(socket, `/images/${encodeURIComponent(image.Id)}/history`)) ?? [];
+  const history = (await unlessNotFound(engine.imageHistory(image.Id))) ?? [];
   const data = image.GraphDriver.Data ?? {};
   const layerDirs = [data.UpperDir, ...(data.LowerDir ?? '').split(':')].filter((d): d is string => Boolean(d));
   const config = image.Config ?? {};

@@ -4,7 +4,7 @@
  */
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
-import {docker, engineGet} from './docker.js';
+import {docker} from './docker.js';
 import {imageFacts, type ImageFacts} from './image.js';
 import type {Sandbox} from './sandbox.js';
 import {copySubmission, type CopyReport} from './submissions.js';
@@ -60,11 +60,11 @@ async function run(sandbox: Sandbox, hw: Homework, image: string, name: string):
     '--log-driver', 'none', image,
   ];
   const r = await docker(sandbox.env, args, runTimeoutSeconds * 1000, async () => {
-    const top = await engineGet<{Processes?: unknown[]}>(sandbox.socket, `/containers/${name}/top`).catch(() => undefined);
+    const top = await sandbox.engine.containerTop(name).catch(() => undefined);
     processes = top?.Processes?.length;
     await docker(sandbox.env, ['kill', name], 15_000);
   });
-  const state = await engineGet<{State: {ExitCode: number; OOMKilled: boolean}}>(sandbox.socket, `/containers/${name}/json`).catch(() => undefined);
+  const state = await sandbox.engine.inspectContainer(name).catch(() => undefined);
   return {
     code: state?.State.ExitCode ?? r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut,
     oomKilled: Boolean(state?.State.OOMKilled), ...(processes !== undefined ? {processes} : {}), seconds: (Date.now() - started) / 1000,
@@ -82,7 +82,7 @@ export async function checkStudent(sandbox: Sandbox, hw: Homework, submission: s
   facts.build = await build(sandbox, hw, context, tag);
   if (!facts.build.ok) return facts;
   try {
-    facts.image = await imageFacts(sandbox.socket, tag);
+    facts.image = await imageFacts(sandbox.engine, tag);
   } catch (error) {
     facts.imageError = (error as Error).message;
   }

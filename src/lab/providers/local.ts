@@ -6,7 +6,8 @@ import {spawn} from 'node:child_process';
 import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises';
 import {constants, homedir} from 'node:os';
 import {dirname} from 'node:path';
-import type {Environment, ExecOptions, ExecResult, Provider, ProviderStartOptions} from './provider.js';
+import type {Environment, ExecOptions, ExecResult} from '../../environment/environment.js';
+import type {Provider, ProviderStartOptions} from './provider.js';
 
 function signalStatus(signal: NodeJS.Signals | null): number {
   return 128 + ((signal && constants.signals[signal]) || 1);
@@ -18,12 +19,14 @@ export class LocalEnvironment implements Environment {
   constructor(
     readonly id: string,
     readonly workdir: string,
+    /** Variables every command here gets on top of this process's own (a self-test's private engine and state). */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) return Promise.reject(new Error('exec needs a program to run (argv is empty)'));
     return new Promise((resolve) => {
-      const child = spawn(argv[0]!, argv.slice(1), {cwd: opts.cwd, env: {...process.env, ...opts.env}, stdio: ['pipe', 'pipe', 'pipe']});
+      const child = spawn(argv[0]!, argv.slice(1), {cwd: opts.cwd, env: {...process.env, ...this.env, ...opts.env}, stdio: ['pipe', 'pipe', 'pipe']});
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;
@@ -59,7 +62,7 @@ export class LocalEnvironment implements Environment {
   shell(opts: {command?: string} = {}): Promise<number> {
     const shell = process.env.SHELL || '/bin/sh';
     return new Promise((resolve, reject) => {
-      const child = spawn(shell, opts.command !== undefined ? ['-c', opts.command] : ['-l'], {cwd: this.workdir, stdio: 'inherit'});
+      const child = spawn(shell, opts.command !== undefined ? ['-c', opts.command] : ['-l'], {cwd: this.workdir, env: {...process.env, ...this.env}, stdio: 'inherit'});
       child.on('error', reject);
       child.on('close', (code, signal) => resolve(code ?? signalStatus(signal)));
     });
@@ -70,18 +73,25 @@ export class LocalEnvironment implements Environment {
   }
 }
 
+export interface LocalProviderOptions {
+  /** Variables for every command of its environments, e.g. DOCKER_HOST for a private engine. */
+  env?: Record<string, string>;
+}
+
 export class LocalProvider implements Provider {
   readonly kind = 'local' as const;
   private readonly workdirs = new Map<string, string>();
 
+  constructor(private readonly options: LocalProviderOptions = {}) {}
+
   async start(opts: ProviderStartOptions): Promise<Environment> {
     await mkdir(opts.workdir, {recursive: true});
     this.workdirs.set(opts.name, opts.workdir);
-    return new LocalEnvironment(opts.name, opts.workdir);
+    return new LocalEnvironment(opts.name, opts.workdir, this.options.env);
   }
 
-  async connect(name: string): Promise<Environment | undefined> {
-    return new LocalEnvironment(name, this.workdirs.get(name) ?? homedir());
+  async connect(name: string, workdir?: string): Promise<Environment | undefined> {
+    return new LocalEnvironment(name, workdir ?? this.workdirs.get(name) ?? homedir(), this.options.env);
   }
 
   async stop(): Promise<void> {

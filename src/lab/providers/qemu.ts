@@ -5,9 +5,10 @@
  */
 import type {VmImage} from '../../vm/build/index.js';
 import {connectVm, destroyVm, startVm, stopVm} from '../../vm/machine/lifecycle.js';
-import {readVmRecord, type VmRecord, vmState} from '../../vm/machine/record.js';
+import {readVmRecord, type VmRecord, vmState} from '../../vm/record.js';
 import {SshEnvironment} from '../../vm/ssh/environment.js';
-import type {Environment, Provider, ProviderStartOptions} from './provider.js';
+import type {Environment} from '../../environment/environment.js';
+import type {Provider, ProviderStartOptions} from './provider.js';
 
 const ENGINE_LOGS = ['/var/log/lab-engine-start.log', '/var/run/docker/labd.log'];
 
@@ -43,10 +44,10 @@ export class QemuProvider implements Provider {
     return env;
   }
 
-  async connect(name: string): Promise<Environment | undefined> {
+  async connect(name: string, workdir?: string): Promise<Environment | undefined> {
     const record = await readVmRecord(name);
     if (!record || (await vmState(record)) !== 'running') return undefined;
-    return this.open(record, record.workdir);
+    return this.open(record, workdir ?? record.workdir);
   }
 
   async stop(name: string): Promise<void> {

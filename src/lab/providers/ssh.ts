@@ -10,7 +10,8 @@ import {join} from 'node:path';
 import {SshConnection} from '../../vm/ssh/connection.js';
 import {SshEnvironment} from '../../vm/ssh/environment.js';
 import {hostToken} from '../../vm/ssh/known-hosts.js';
-import type {Environment, Provider, ProviderStartOptions} from './provider.js';
+import type {Environment} from '../../environment/environment.js';
+import type {Provider, ProviderStartOptions} from './provider.js';
 
 export interface SshProviderOptions {
   host: string;
@@ -46,8 +47,8 @@ export class SshProvider implements Provider {
     return env;
   }
 
-  async connect(name: string): Promise<Environment | undefined> {
-    return this.open(name, this.workdirs.get(name) ?? this.options.defaultWorkdir ?? '/root');
+  async connect(name: string, workdir?: string): Promise<Environment | undefined> {
+    return this.open(name, workdir ?? this.workdirs.get(name) ?? this.options.defaultWorkdir ?? '/root');
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,7 @@
  * the session; a copy of it lives in the environment as a local session of that machine, so `lab` works there
  * as well. Each host command pulls what the student recorded inside and pushes its own changes back.
  */
-import type {Environment} from '../providers/provider.js';
+import type {Environment} from '../../environment/environment.js';
 import type {Session} from './session.js';
 
 async function remoteSessionsDir(env: Environment): Promise<string> {

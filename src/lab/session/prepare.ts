@@ -4,21 +4,12 @@
  */
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {packageRoot} from '../../common/package-root.js';
 import type {Exercise} from '../exercises/types.js';
-import type {Environment} from '../providers/provider.js';
+import type {Environment} from '../../environment/environment.js';
+import {labCommandIn, packageRootIn} from '../providers/package-in-env.js';
 import {paramEnv, type Params} from './params.js';
 
 export type Progress = (message: string) => void;
-
-/** Where this package lives inside the environment (the VM image installs it at /opt/lab). */
-export function packageRootIn(env: Environment): string {
-  return env.provider === 'local' ? packageRoot() : '/opt/lab';
-}
-
-export function labCommandIn(env: Environment): string[] {
-  return ['node', join(packageRootIn(env), 'bin', 'run.js')];
-}
 
 export async function run(env: Environment, argv: string[], what: string, opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<string> {
   const r = await env.exec(argv, {timeoutMs: 600_000, ...opts});

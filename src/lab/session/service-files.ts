@@ -4,8 +4,9 @@
  * puts them back as they were at `lab start` and restarts the engine from them.
  */
 import type {Exercise} from '../exercises/types.js';
-import type {Environment} from '../providers/provider.js';
-import {labCommandIn, run, type Progress} from './prepare.js';
+import type {Environment} from '../../environment/environment.js';
+import {labCommandIn} from '../providers/package-in-env.js';
+import {run, type Progress} from './prepare.js';
 
 /** The engine's own default: where students write daemon.json in the seeds. */
 export const DAEMON_JSON = '/etc/docker/daemon.json';

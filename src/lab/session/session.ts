@@ -6,7 +6,7 @@ import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../../engine/util/fs-atomic.js';
-import type {Verdict} from '../../../graders/verdict.js';
+import type {Progress} from '../grading/graded-session.js';
 import type {SshTarget} from '../providers/ssh-target.js';
 
 export interface Session {
@@ -29,36 +29,49 @@ export interface Session {
   /** For a lab that has the student reconfigure the engine: its files at the start, which `lab reset` restores. */
   serviceFiles?: Record<string, string | null>;
   answers: Record<string, string>;
-  progress: Record<string, Record<string, {passedAt: string; verdict: Verdict}>>;
+  progress: Progress;
   hints: Record<string, number>;
 }
 
-export function stateDir(): string {
-  const xdg = process.env.XDG_STATE_HOME;
-  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.local', 'state'), 'lab');
+/** What a session is made from; the rest (when it started, answers, progress, hints) starts afresh. */
+export type SessionInit = Pick<Session, 'lab' | 'provider' | 'envName' | 'ssh' | 'workdir' | 'lang' | 'student' | 'images' | 'params' | 'baseline' | 'serviceFiles'>;
+
+/** A session that starts now: what `lab start` records, what `lab reset` goes back to, what a self-test grades. */
+export function createSession(init: SessionInit): Session {
+  return {
+    lab: init.lab, provider: init.provider, envName: init.envName, ssh: init.ssh, workdir: init.workdir, lang: init.lang, student: init.student,
+    // A second early, so that events of the very first command count as this session's.
+    startedAt: Math.floor(Date.now() / 1000) - 1,
+    images: init.images, params: init.params, baseline: init.baseline, serviceFiles: init.serviceFiles, answers: {}, progress: {}, hints: {},
+  };
 }
 
-const sessionFile = (lab: string) => join(stateDir(), 'sessions', `${lab}.json`);
-const currentFile = () => join(stateDir(), 'sessions', 'current');
-
-export function saveSession(s: Session): void {
-  mkdirSync(join(stateDir(), 'sessions'), {recursive: true, mode: 0o700});
-  writeFileAtomic(sessionFile(s.lab), JSON.stringify(s, null, 2));
-  writeFileAtomic(currentFile(), s.lab);
+/** ${XDG_STATE_HOME:-~/.local/state}/lab: where sessions are kept (a self-test passes its own state home). */
+export function stateDir(xdgStateHome = process.env.XDG_STATE_HOME): string {
+  return join(xdgStateHome && xdgStateHome.startsWith('/') ? xdgStateHome : join(homedir(), '.local', 'state'), 'lab');
 }
 
-export function loadSession(lab?: string): Session {
-  const id = lab ?? (existsSync(currentFile()) ? readFileSync(currentFile(), 'utf8').trim() : undefined);
+const sessionFile = (dir: string, lab: string) => join(dir, 'sessions', `${lab}.json`);
+const currentFile = (dir: string) => join(dir, 'sessions', 'current');
+
+export function saveSession(s: Session, dir = stateDir()): void {
+  mkdirSync(join(dir, 'sessions'), {recursive: true, mode: 0o700});
+  writeFileAtomic(sessionFile(dir, s.lab), JSON.stringify(s, null, 2));
+  writeFileAtomic(currentFile(dir), s.lab);
+}
+
+export function loadSession(lab?: string, dir = stateDir()): Session {
+  const id = lab ?? (existsSync(currentFile(dir)) ? readFileSync(currentFile(dir), 'utf8').trim() : undefined);
   if (!id) throw new Error('no lab has been started here yet: start one with `lab start 26`');
-  const file = sessionFile(id);
+  const file = sessionFile(dir, id);
   if (!existsSync(file)) throw new Error(`lab ${id} has not been started here: run \`lab start ${id}\``);
   return JSON.parse(readFileSync(file, 'utf8')) as Session;
 }
 
 /** Removes a lab's session; `current` goes too when it named that lab. */
-export function forgetSession(lab: string): void {
-  rmSync(sessionFile(lab), {force: true});
-  if (existsSync(currentFile()) && readFileSync(currentFile(), 'utf8').trim() === lab) rmSync(currentFile(), {force: true});
+export function forgetSession(lab: string, dir = stateDir()): void {
+  rmSync(sessionFile(dir, lab), {force: true});
+  if (existsSync(currentFile(dir)) && readFileSync(currentFile(dir), 'utf8').trim() === lab) rmSync(currentFile(dir), {force: true});
 }
 
 /** --lang, then LAB_LANG, then the system's LANG; limited to what the lab has. */

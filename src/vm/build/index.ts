@@ -186,7 +186,7 @@ export async function buildVmImage(options: VmBuildOptions = {}): Promise<VmImag
  * records do not show.
  */
 async function imagesInUse(cacheDir: string): Promise<string[]> {
-  const {listVmRecords} = await import('../machine/record.js');
+  const {listVmRecords} = await import('../record.js');
   const dirs = (await listVmRecords()).map((r) => r.image.dir);
   for (const pid of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(pid)) continue;

@@ -8,7 +8,7 @@ import {closeSync, openSync} from 'node:fs';
 import {mkdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {run} from '../../recipes/exec.js';
-import {detectAccelerator} from '../../lab/doctor/probes.js';
+import {detectAccelerator} from '../accelerator.js';
 import type {VmImage} from '../build/index.js';
 import {SshConnection} from '../ssh/connection.js';
 import {generateClientKey, generateHostKey, parsePublicKeyLine} from '../ssh/keys.js';
@@ -16,7 +16,7 @@ import {hostToken} from '../ssh/known-hosts.js';
 import {writeVmInitrd} from './initrd.js';
 import {freeLoopbackPort} from './port.js';
 import {qemuArgs} from './qemu-args.js';
-import {checkVmName, isVmQemu, listVmRecords, readVmRecord, vmDir, vmFiles, type VmRecord, vmState, type VmState, writeVmRecord} from './record.js';
+import {checkVmName, isVmQemu, listVmRecords, readVmRecord, vmDir, vmFiles, type VmRecord, vmState, type VmState, writeVmRecord} from '../record.js';
 import {SerialTimeoutError, waitForBanner} from './serial.js';
 
 const QEMU = 'qemu-system-x86_64';

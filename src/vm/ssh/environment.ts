@@ -1,7 +1,7 @@
 /** An Environment reached over SSH: commands through exec channels, files through SFTP, shells on a remote pty. */
 import {posix} from 'node:path';
 import type {SFTPWrapper} from 'ssh2';
-import type {Environment, ExecOptions, ExecResult} from '../../lab/providers/provider.js';
+import type {Environment, ExecOptions, ExecResult} from '../../environment/environment.js';
 import type {SshConnection} from './connection.js';
 import {remoteCommand, shellQuote} from './quote.js';
 import {bridgeTerminal, exitStatus, localPtySize} from './terminal.js';

@@ -10,7 +10,7 @@ export default class ExerciseTest extends Command {
   async run() {
     const {args} = await this.parse(ExerciseTest);
     const {loadExercise} = await import('../../../lab/exercises/load.js');
-    const {selfTest} = await import('../../../lab/exercises/self-test.js');
+    const {selfTest} = await import('../../../lab/app/self-test.js');
     const exercise = loadExercise(args.lab);
     const lines: Array<Record<string, unknown>> = [];
     const started = Date.now();

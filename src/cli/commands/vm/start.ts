@@ -1,5 +1,5 @@
 import {Args, Command, Flags} from '@oclif/core';
-import type {VmRecord} from '../../../vm/machine/record.js';
+import type {VmRecord} from '../../../vm/record.js';
 
 export default class VmStart extends Command {
   static override summary = 'Start a lab VM (created on first use), and wait until SSH and the engine answer';

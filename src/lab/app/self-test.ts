@@ -3,22 +3,19 @@
  * order: its checks fail before the step is done; each near-miss mutation is rejected by the checks it targets;
  * after the step's solve script, every check passes.
  */
-import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {chmodSync, mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {spawnSync} from 'node:child_process';
-import {startEngineProcess, stopEngineProcess} from '../../engine/control/engine-process.js';
+import type {Environment} from '../../environment/environment.js';
+import {makePrivateEngine} from '../../engine/control/private-engine.js';
 import {packageRoot} from '../../common/package-root.js';
-import {mountsBelow} from '../../common/mount-table.js';
-import {evaluate, snapshotRequest} from '../grading/run-checks.js';
+import type {Exercise, StepDef} from '../exercises/types.js';
 import {collect} from '../grading/collect.js';
+import {evaluate, snapshotRequest} from '../grading/run-checks.js';
 import type {Verdict} from '../../../graders/verdict.js';
 import {LocalProvider} from '../providers/local.js';
-import type {Environment} from '../providers/provider.js';
 import {freeTcpPort, makeParams, paramEnv, type Params} from '../session/params.js';
 import {prepareFiles, prepareImages} from '../session/prepare.js';
-import {loadSession, saveSession, type Session} from '../session/session.js';
-import type {Exercise, StepDef} from './types.js';
+import {createSession, loadSession, saveSession, stateDir} from '../session/session.js';
 
 export interface SelfTestLine {
   step: string;
@@ -28,9 +25,16 @@ export interface SelfTestLine {
   detail: string;
 }
 
-async function checkStep(ex: Exercise, step: StepDef, socket: string): Promise<Map<string, Verdict>> {
-  const session = {...loadSession(ex.id), progress: {}};
-  const snapshot = await collect(snapshotRequest(ex, session, socket));
+/** Where one self-test runs: the private engine's socket, and the state folder its `lab` commands keep sessions in. */
+interface Place {
+  socket: string;
+  state: string;
+}
+
+async function checkStep(ex: Exercise, step: StepDef, place: Place): Promise<Map<string, Verdict>> {
+  // Read back, not kept: the scripts record answers with `lab answer`, into this same state folder.
+  const session = {...loadSession(ex.id, place.state), progress: {}};
+  const snapshot = await collect(snapshotRequest(ex, session, place.socket));
   const [result] = evaluate(ex, session, snapshot, step.id);
   return new Map(result.checks.map((c) => [c.id, c.verdict]));
 }
@@ -41,46 +45,41 @@ async function script(env: Environment, ex: Exercise, path: string, params: Para
 }
 
 export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => void, progress: (m: string) => void): Promise<boolean> {
-  const dir = mkdtempSync(join(tmpdir(), `lab-selftest-${ex.id}-`));
-  const run = join(dir, 'run');
-  const socket = join(run, 'docker.sock');
-  const saved = {DOCKER_HOST: process.env.DOCKER_HOST, XDG_STATE_HOME: process.env.XDG_STATE_HOME, PATH: process.env.PATH};
+  const engine = makePrivateEngine({prefix: `lab-selftest-${ex.id}-`});
+  const {dir} = engine;
+  const xdgState = join(dir, 'state');
+  const place: Place = {socket: engine.socket, state: stateDir(xdgState)};
   let ok = true;
-  let params: Params = {};
   try {
     // Scripts type `lab` and `docker` as a student would: both must reach this private setup.
     mkdirSync(join(dir, 'bin'));
     writeFileSync(join(dir, 'bin', 'lab'), `#!/bin/sh\nexec "${process.execPath}" "${join(packageRoot(), 'bin', 'run.js')}" "$@"\n`);
     chmodSync(join(dir, 'bin', 'lab'), 0o755);
-    writeFileSync(join(dir, 'daemon.json'), '{}');
-    Object.assign(process.env, {DOCKER_HOST: `unix://${socket}`, XDG_STATE_HOME: join(dir, 'state'), PATH: `${join(dir, 'bin')}:${process.env.PATH}`, DOCKER_BUILDKIT: '0'});
-    params = makeParams(ex, {dir, freePort: await freeTcpPort()});
+    const commandEnv = {DOCKER_HOST: engine.host, DOCKER_BUILDKIT: '0', XDG_STATE_HOME: xdgState, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`};
+    const params = makeParams(ex, {dir, freePort: await freeTcpPort()});
     progress('starting a private engine');
-    const engine = {dataRoot: join(dir, 'data'), execRoot: run, hosts: [`unix://${socket}`], configFile: join(dir, 'daemon.json')};
     if (ex.service) {
       // A private service options file with every flag in it, so a restart keeps to the private paths.
       const optionsFile = join(dir, 'default-docker');
-      writeFileSync(optionsFile, `# This engine's flags (a private copy of ${ex.service.optionsFile}).\nDOCKER_OPTS="-H ${engine.hosts[0]} --data-root ${engine.dataRoot} --exec-root ${run} --config-file ${engine.configFile}"\n`);
-      await startEngineProcess({hosts: [], optionsFile});
-    } else await startEngineProcess(engine);
-    const env = await new LocalProvider().start({name: `selftest-${ex.id}`, workdir: join(dir, 'work')});
+      const o = engine.options;
+      writeFileSync(optionsFile, `# This engine's flags (a private copy of ${ex.service.optionsFile}).\nDOCKER_OPTS="-H ${engine.host} --data-root ${o.dataRoot} --exec-root ${o.execRoot} --config-file ${o.configFile}"\n`);
+      await engine.start({optionsFile});
+    } else await engine.start();
+    const envName = `selftest-${ex.id}`;
+    const env = await new LocalProvider({env: commandEnv}).start({name: envName, workdir: join(dir, 'work')});
     progress('preparing images and files');
     const images = await prepareImages(env, ex, progress);
     await prepareFiles(env, ex, progress, params);
-    const session: Session = {
-      lab: ex.id, provider: 'local', envName: `selftest-${ex.id}`, workdir: env.workdir, lang: 'en', student: 'self-test',
-      startedAt: Math.floor(Date.now() / 1000) - 1, images, params, answers: {}, progress: {}, hints: {},
-    };
-    saveSession(session);
+    saveSession(createSession({lab: ex.id, provider: 'local', envName, workdir: env.workdir, lang: 'en', student: 'self-test', images, params}), place.state);
     for (const step of ex.steps) {
-      const before = await checkStep(ex, step, socket);
+      const before = await checkStep(ex, step, place);
       const guards = new Set(step.checks.filter((c) => c.guard).map((c) => c.id));
       const passedEarly = [...before].filter(([id, v]) => v.pass && !guards.has(id)).map(([id]) => id);
       report({step: step.id, phase: 'before', name: 'checks fail on a fresh environment', ok: passedEarly.length === 0, detail: passedEarly.length ? `already passing: ${passedEarly.join(', ')}` : `${before.size} failing`});
       ok &&= passedEarly.length === 0;
       for (const m of step.mutations ?? []) {
         const r = await script(env, ex, m.script, params);
-        const after = await checkStep(ex, step, socket);
+        const after = await checkStep(ex, step, place);
         const accepted = m.rejects.filter((id) => after.get(id)?.pass);
         // The reason each check gave, so an author sees a near miss is rejected for the right reason.
         const why = m.rejects.map((id) => `${id}: ${after.get(id)?.observed ?? '?'}`).join('; ');
@@ -89,7 +88,7 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
         if (m.undo) await script(env, ex, m.undo, params);
       }
       const solved = await script(env, ex, step.solve, params);
-      const after = await checkStep(ex, step, socket);
+      const after = await checkStep(ex, step, place);
       const failing = [...after].filter(([, v]) => !v.pass).map(([id, v]) => `${id} (${v.observed})`);
       const good = solved.code === 0 && failing.length === 0;
       report({step: step.id, phase: 'solve', name: step.solve, ok: good, detail: good ? `${after.size} passing` : `exit ${solved.code}; failing: ${failing.join(', ') || 'none'} (${solved.output})`});
@@ -98,14 +97,7 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
     }
   } finally {
     // Containers outlive their engine (their shims hold them): this private engine's go before it does.
-    spawnSync('sh', ['-c', 'docker ps -aq | xargs -r docker rm -f'], {stdio: 'ignore', timeout: 60_000});
-    await stopEngineProcess(run).catch(() => undefined);
-    for (const point of mountsBelow(dir)) spawnSync('umount', ['-l', point]);
-    rmSync(dir, {recursive: true, force: true});
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    await engine.dispose();
   }
   return ok;
 }

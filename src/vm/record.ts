@@ -4,7 +4,7 @@
  */
 import {readdir, readFile, rename, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {vmStateDir} from '../paths.js';
+import {vmStateDir} from './paths.js';
 
 export interface VmRecord {
   name: string;
