@@ -4,7 +4,7 @@
  */
 import {chmod, chown, copyFile, lstat, mkdir, realpath, rm, stat, symlink, writeFile} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
-import {run} from '../../recipes/exec.js';
+import {run} from '../../debian-images/support/exec.js';
 import type {LoadedVmRecipe} from '../recipe.js';
 import {copyPackage} from './package-copy.js';
 import {insideRoot} from './rootfs.js';

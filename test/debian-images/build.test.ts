@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {readFile} from 'node:fs/promises';
 import test from 'ava';
-import {buildImageArchive, type BuildResult} from '../../src/recipes/index.js';
+import {buildImageArchive, type BuildResult} from '../../src/debian-images/index.js';
 import {freshCacheDir, hasInterpreter, jsonOf, member, readTar, elfInfo, type TarMember} from './helpers.js';
 
 interface Built {

@@ -1,20 +1,20 @@
 import {copyFile, mkdir, mkdtemp, rename, rm, stat} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
-import {APT_ARCHIVES, fetchDeb, resolvePackages} from './apt.js';
-import {writeImageArchive} from './archive.js';
-import {cachePaths, type CachedImage, readCached, recipeHash, writeCachedMeta} from './cache.js';
-import {extractDeb, packageDate} from './deb.js';
-import {BuildError} from './errors.js';
-import {tempSibling} from './hash.js';
-import {buildImageConfig, rfc3339} from './image-config.js';
-import {writeLayer} from './layer.js';
-import {loadRecipeByName} from './load.js';
-import {debsCacheDir, defaultCacheDir, imagesCacheDir} from './paths.js';
-import {assembleRootfs} from './rootfs.js';
+import {APT_ARCHIVES, fetchDeb, resolvePackages} from '../debian/apt.js';
+import {writeImageArchive} from '../image/archive.js';
+import {cachePaths, type CachedImage, readCached, recipeHash, writeCachedMeta} from '../cache/cache.js';
+import {extractDeb, packageDate} from '../debian/deb.js';
+import {BuildError} from '../support/errors.js';
+import {tempSibling} from '../support/hash.js';
+import {buildImageConfig, rfc3339} from '../image/image-config.js';
+import {writeLayer} from '../image/layer.js';
+import {loadRecipeByName} from '../recipe/load.js';
+import {debsCacheDir, defaultCacheDir, imagesCacheDir} from '../cache/paths.js';
+import {assembleRootfs} from '../image/rootfs.js';
 import {debootstrapImage} from './build-debootstrap.js';
-import type {ArchiveFormat, BuildOptions, BuildProgress, BuildResult, BuildStep, LoadedRecipe, PackagesRecipe} from './types.js';
-import type {ResolvedPackage} from './apt.js';
+import type {ArchiveFormat, BuildOptions, BuildProgress, BuildResult, BuildStep, LoadedRecipe, PackagesRecipe} from '../recipe/types.js';
+import type {ResolvedPackage} from '../debian/apt.js';
 
 /**
  * Builds (or takes from the cache) the docker-archive tarball of vm-images/<name>/recipe.json.

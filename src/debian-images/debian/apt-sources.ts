@@ -1,6 +1,6 @@
 import {readdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {BuildError} from './errors.js';
+import {BuildError} from '../support/errors.js';
 
 /** One "deb" source of the host's apt configuration. */
 export interface AptSource {

@@ -1,14 +1,5 @@
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import {packageRoot} from '../package-root.js';
-
-export function defaultRecipesDir(): string {
-  return join(packageRoot(), 'vm-images');
-}
-
-export function recipeSchemaFile(): string {
-  return join(packageRoot(), 'vm-images', 'recipe.schema.json');
-}
 
 export function defaultCacheDir(): string {
   const xdg = process.env.XDG_CACHE_HOME;

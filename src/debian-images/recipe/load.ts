@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {access, readdir, readFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv';
-import {BuildError, RecipeError} from './errors.js';
+import {BuildError, RecipeError} from '../support/errors.js';
 import {defaultRecipesDir, recipeSchemaFile} from './paths.js';
 import type {DebootstrapRecipe, LoadedRecipe, PackagesRecipe, Recipe} from './types.js';
 

@@ -1,7 +1,7 @@
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {processAlive as alive} from '../common/process-alive.js';
+import {processAlive as alive} from '../../common/process-alive.js';
 
 const POLL_MS = 500;
 

@@ -2,8 +2,8 @@ import {spawnSync} from 'node:child_process';
 import {mkdir, readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {writeLayer} from '../../src/recipes/layer.js';
-import type {Rootfs, RootfsEntry} from '../../src/recipes/rootfs.js';
+import {writeLayer} from '../../src/debian-images/image/layer.js';
+import type {Rootfs, RootfsEntry} from '../../src/debian-images/image/rootfs.js';
 import {freshCacheDir, readTar} from './helpers.js';
 
 async function sampleRootfs(dir: string, order: 'forward' | 'reverse'): Promise<Rootfs> {

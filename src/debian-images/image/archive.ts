@@ -1,8 +1,8 @@
-import {sha256Hex} from './hash.js';
+import {sha256Hex} from '../support/hash.js';
 import {fullyQualified, splitTag} from './refs.js';
 import {type TarEntry, writeDeterministicTar} from './tar-writer.js';
 import type {ImageConfig} from './image-config.js';
-import type {ArchiveFormat} from './types.js';
+import type {ArchiveFormat} from '../recipe/types.js';
 
 export interface ArchiveInput {
   config: ImageConfig;

@@ -1,8 +1,8 @@
 import {readFile, rename, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {sha256Hex, tempSibling} from './hash.js';
-import type {ResolvedPackage} from './apt.js';
-import type {ArchiveFormat} from './types.js';
+import {sha256Hex, tempSibling} from '../support/hash.js';
+import type {ResolvedPackage} from '../debian/apt.js';
+import type {ArchiveFormat} from '../recipe/types.js';
 
 /** Bump whenever the builder would write different bytes for the same recipe and packages. */
 export const BUILDER_VERSION = '1';

@@ -1,21 +1,21 @@
 import {mkdir, mkdtemp, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import {APT_ARCHIVES} from './apt.js';
-import {pickMirror, readAptSources} from './apt-sources.js';
-import {writeImageArchive} from './archive.js';
-import {cachePaths, type CachedImage, readCached, writeCachedMeta} from './cache.js';
-import {cleanRootfs, debootstrapIndexState, installedPackages, newestPackageDate} from './clean.js';
-import {debootstrapVersion, removeTree, runDebootstrap} from './debootstrap.js';
-import {BuildError} from './errors.js';
-import {sha256Hex, tempSibling} from './hash.js';
-import {buildImageConfig, rfc3339} from './image-config.js';
-import {processAlive as alive} from '../common/process-alive.js';
-import {withLock} from './lock.js';
-import {debsCacheDir, imagesCacheDir} from './paths.js';
-import {currentIndexState, type IndexState} from './release.js';
-import {DEBIAN_ARCH_OF_NODE} from './rootfs.js';
-import {readXattrs, treeMembers, writeTreeLayer} from './tree-layer.js';
-import type {ArchiveFormat, BuildOptions, BuildStep, DebootstrapRecipe, LoadedRecipe} from './types.js';
+import {APT_ARCHIVES} from '../debian/apt.js';
+import {pickMirror, readAptSources} from '../debian/apt-sources.js';
+import {writeImageArchive} from '../image/archive.js';
+import {cachePaths, type CachedImage, readCached, writeCachedMeta} from '../cache/cache.js';
+import {cleanRootfs, debootstrapIndexState, installedPackages, newestPackageDate} from '../debian/clean.js';
+import {debootstrapVersion, removeTree, runDebootstrap} from '../debian/debootstrap.js';
+import {BuildError} from '../support/errors.js';
+import {sha256Hex, tempSibling} from '../support/hash.js';
+import {buildImageConfig, rfc3339} from '../image/image-config.js';
+import {processAlive as alive} from '../../common/process-alive.js';
+import {withLock} from '../cache/lock.js';
+import {debsCacheDir, imagesCacheDir} from '../cache/paths.js';
+import {currentIndexState, type IndexState} from '../debian/release.js';
+import {DEBIAN_ARCH_OF_NODE} from '../image/rootfs.js';
+import {readXattrs, treeMembers, writeTreeLayer} from '../image/tree-layer.js';
+import type {ArchiveFormat, BuildOptions, BuildStep, DebootstrapRecipe, LoadedRecipe} from '../recipe/types.js';
 
 /** Bump whenever this builder would write different bytes for the same recipe and index. */
 export const DEBOOTSTRAP_BUILDER_VERSION = '1';

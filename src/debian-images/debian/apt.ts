@@ -1,9 +1,9 @@
 import {mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {BuildError} from './errors.js';
-import {run} from './exec.js';
-import {sha256File, tempSibling} from './hash.js';
-import type {PackageSpec} from './types.js';
+import {BuildError} from '../support/errors.js';
+import {run} from '../support/exec.js';
+import {sha256File, tempSibling} from '../support/hash.js';
+import type {PackageSpec} from '../recipe/types.js';
 
 /** One exact .deb as apt's package index describes it. */
 export interface ResolvedPackage {

@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process';
 import {access, mkdir, readdir, readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {buildImageArchive, type BuildProgress} from '../../src/recipes/index.js';
+import {buildImageArchive, type BuildProgress} from '../../src/debian-images/index.js';
 import {freshCacheDir} from './helpers.js';
 
 // Serial: one test swaps PATH for the whole process.

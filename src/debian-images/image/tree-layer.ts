@@ -1,8 +1,8 @@
 import {createHash} from 'node:crypto';
 import {lstat, open, readdir, readFile, readlink} from 'node:fs/promises';
-import {BuildError} from './errors.js';
-import {run} from './exec.js';
-import {encodeHeader, END_OF_ARCHIVE, paddingFor} from '../engine/layers/tar-encode.js';
+import {BuildError} from '../support/errors.js';
+import {run} from '../support/exec.js';
+import {encodeHeader, END_OF_ARCHIVE, paddingFor} from '../../engine/layers/tar-encode.js';
 
 // A layer taken from a whole root filesystem on disk (debootstrap's output). Unlike the
 // recipe-assembled layers, owners, set-id bits, hard links, device nodes and file

@@ -4,8 +4,8 @@ import {existsSync} from 'node:fs';
 import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {buildImageArchive, type BuildProgress, type BuildResult} from '../../src/recipes/index.js';
-import {debsCacheDir, defaultCacheDir} from '../../src/recipes/paths.js';
+import {buildImageArchive, type BuildProgress, type BuildResult} from '../../src/debian-images/index.js';
+import {debsCacheDir, defaultCacheDir} from '../../src/debian-images/cache/paths.js';
 import {freshCacheDir, jsonOf, member, readTar, type TarMember} from './helpers.js';
 
 // Slow: a cold build runs debootstrap (about a minute). The first build uses the default

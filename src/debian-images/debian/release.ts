@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {BuildError} from './errors.js';
+import {BuildError} from '../support/errors.js';
 
 /** What a suite's Release file says about the Packages indexes debootstrap resolves from. */
 export interface IndexState {

@@ -1,8 +1,8 @@
 import {lstat, readdir, readlink} from 'node:fs/promises';
 import {join, posix} from 'node:path';
-import {BuildError} from './errors.js';
-import {run} from './exec.js';
-import type {PackagesRecipe} from './types.js';
+import {BuildError} from '../support/errors.js';
+import {run} from '../support/exec.js';
+import type {PackagesRecipe} from '../recipe/types.js';
 
 export type RootfsEntry =
   | {type: 'directory'; mode: number}

@@ -1,7 +1,7 @@
 import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {buildImageArchive, loadRecipeByName, parseRecipe, RecipeError, BuildError} from '../../src/recipes/index.js';
+import {buildImageArchive, loadRecipeByName, parseRecipe, RecipeError, BuildError} from '../../src/debian-images/index.js';
 import {freshCacheDir} from './helpers.js';
 
 const realRecipe = async () => JSON.parse(await readFile(new URL('../../vm-images/busybox/recipe.json', import.meta.url), 'utf8')) as Record<string, any>;

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {createReadStream, createWriteStream} from 'node:fs';
 import {once} from 'node:events';
 import {pack as tarPack, type Pack} from 'tar-stream';
-import {BuildError} from './errors.js';
+import {BuildError} from '../support/errors.js';
 
 export type TarEntry =
   | {name: string; type: 'directory'; mode: number}

@@ -2,12 +2,12 @@ import {spawnSync} from 'node:child_process';
 import {chmod, chown, link, mkdir, readFile, stat, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {parseDeb822Sources, parseOneLineSources, pickMirror, readAptSources} from '../../src/recipes/apt-sources.js';
-import {cleanRootfs} from '../../src/recipes/clean.js';
-import {BuildError, loadRecipeByName, parseRecipe, RecipeError} from '../../src/recipes/index.js';
-import {withLock} from '../../src/recipes/lock.js';
-import {aptListName, parseRelease} from '../../src/recipes/release.js';
-import {readXattrs, treeMembers, writeTreeLayer} from '../../src/recipes/tree-layer.js';
+import {parseDeb822Sources, parseOneLineSources, pickMirror, readAptSources} from '../../src/debian-images/debian/apt-sources.js';
+import {cleanRootfs} from '../../src/debian-images/debian/clean.js';
+import {BuildError, loadRecipeByName, parseRecipe, RecipeError} from '../../src/debian-images/index.js';
+import {withLock} from '../../src/debian-images/cache/lock.js';
+import {aptListName, parseRelease} from '../../src/debian-images/debian/release.js';
+import {readXattrs, treeMembers, writeTreeLayer} from '../../src/debian-images/image/tree-layer.js';
 import {freshCacheDir, readTar} from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;

@@ -1,6 +1,6 @@
-import {sha256Hex} from './hash.js';
-import type {ResolvedPackage} from './apt.js';
-import type {ContainerConfig, Recipe} from './types.js';
+import {sha256Hex} from '../support/hash.js';
+import type {ResolvedPackage} from '../debian/apt.js';
+import type {ContainerConfig, Recipe} from '../recipe/types.js';
 
 export interface ImageConfig {
   /** Exact bytes written to the archive; the image ID is their sha256. */

@@ -1,9 +1,9 @@
 import {spawn} from 'node:child_process';
 import {access, link, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
-import {mountsBelow} from '../common/mount-table.js';
-import {BuildError} from './errors.js';
-import {run} from './exec.js';
+import {mountsBelow} from '../../common/mount-table.js';
+import {BuildError} from '../support/errors.js';
+import {run} from '../support/exec.js';
 
 export interface DebootstrapRun {
   suite: string;

@@ -3,7 +3,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {buildImageArchive} from '../../src/recipes/index.js';
+import {buildImageArchive} from '../../src/debian-images/index.js';
 import {freshCacheDir, jsonOf, member, readTar} from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;

@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {gunzipSync} from 'node:zlib';
-import {run} from './exec.js';
+import {run} from '../support/exec.js';
 import type {ResolvedPackage} from './apt.js';
 
 /** Unpacks a .deb's data into dir (no maintainer scripts run, nothing is installed). */

@@ -2,10 +2,10 @@ import {chmod, chown, lstat, mkdir, readdir, readFile, rm, truncate, writeFile} 
 import {dirname, join} from 'node:path';
 import {gunzipSync} from 'node:zlib';
 import {firstTrailerDate} from './deb.js';
-import {BuildError} from './errors.js';
+import {BuildError} from '../support/errors.js';
 import {type IndexState, parseRelease} from './release.js';
 import type {ResolvedPackage} from './apt.js';
-import type {FileSpec} from './types.js';
+import type {FileSpec} from '../recipe/types.js';
 
 // What debootstrap leaves behind that an image should not carry, and the few files whose
 // content depends on when or where the build ran.
