@@ -38,7 +38,9 @@ const kernel: Prerequisite[] = [
     },
   },
   {
-    id: 'namespaces', name: 'namespaces', neededFor: 'isolating containers', packages: ['util-linux'],
+    // unshare itself is util-linux's check; what fails here is the kernel, or / not being a mount point (a chroot).
+    id: 'namespaces', name: 'namespaces', neededFor: 'isolating containers', packages: [],
+    manualFix: 'a kernel with pid, mount, uts, ipc, net and cgroup namespaces, and / a mount point (in a chroot: mount --bind it onto itself)',
     check() {
       const r = probe.namespacesWork();
       return {status: r.ok ? 'ok' : 'missing', detail: r.detail};

@@ -67,21 +67,24 @@ export function systemPackagesFile(): string {
   return join(packageRoot(), 'system-packages.json');
 }
 
-let cached: SystemPackage[] | undefined;
-
-export function systemPackages(): SystemPackage[] {
-  if (cached) return cached;
-  const file = systemPackagesFile();
-  const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+/** Checks the list's shape (a misspelt field would silently change what gets installed) and that no package is listed twice. */
+export function parseSystemPackages(data: unknown, file: string): SystemPackage[] {
   const validate = new Ajv({allErrors: true, strict: false}).compile<{packages: SystemPackage[]}>(schema);
   if (!validate(data)) {
-    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
-    throw new Error(`${file} is not a valid package list: ${problems}`);
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    throw new Error(`${file} is not a valid package list: ${problems.join('; ')}`);
   }
   const seen = new Set<string>();
   for (const p of data.packages) {
     if (seen.has(p.package)) throw new Error(`${file} lists ${p.package} twice`);
     seen.add(p.package);
   }
-  return (cached = data.packages);
+  return data.packages;
+}
+
+let cached: SystemPackage[] | undefined;
+
+export function systemPackages(): SystemPackage[] {
+  const file = systemPackagesFile();
+  return (cached ??= parseSystemPackages(JSON.parse(readFileSync(file, 'utf8')) as unknown, file));
 }
