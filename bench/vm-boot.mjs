@@ -21,7 +21,7 @@ const {buildVmImage} = await import(join(distDir, 'vm/build/index.js'));
 const {startVm, connectVm, destroyVm} = await import(join(distDir, 'vm/machine/lifecycle.js'));
 const {vmFiles} = await import(join(distDir, 'vm/machine/record.js'));
 const {SshEnvironment} = await import(join(distDir, 'vm/ssh/environment.js'));
-const {buildImageArchive} = await import(join(distDir, 'recipes/index.js'));
+const {buildImageArchive} = await import(join(distDir, 'debian-images/index.js'));
 
 const log = (message) => process.stderr.write(`${message}\n`);
 const median = (xs) => {

@@ -2,7 +2,7 @@ import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import type {ResolvedPackage} from '../../src/recipes/apt.js';
+import type {ResolvedPackage} from '../../src/debian-images/debian/apt.js';
 import {initramfsKey} from '../../src/vm/build/initramfs.js';
 import {kernelKey} from '../../src/vm/build/kernel.js';
 import {packageDigest, productionDependencies} from '../../src/vm/build/package-copy.js';

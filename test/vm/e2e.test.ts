@@ -10,7 +10,7 @@ import {connect} from 'node:net';
 import test from 'ava';
 import {QemuProvider} from '../../src/lab/providers/qemu.js';
 import type {Environment} from '../../src/environment/environment.js';
-import {buildImageArchive} from '../../src/recipes/index.js';
+import {buildImageArchive} from '../../src/debian-images/index.js';
 import {buildVmImage, type VmImage} from '../../src/vm/build/index.js';
 import {readVmRecord, vmDir, vmFiles} from '../../src/vm/record.js';
 import {runLab} from '../helpers/cli.js';

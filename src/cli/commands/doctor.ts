@@ -8,35 +8,44 @@ export default class Doctor extends Command {
   static override summary = 'Check that this machine has everything the labs and the engine need';
   static override description = `Checks each prerequisite for real (it mounts a test overlay, creates namespaces, links a static binary,
 tells whether KVM really works) and prints what is there, what is missing and the command that fixes it.
-With --fix, installs the missing Debian packages (needs root). The exit code is 0 only when everything needed is there.`;
+With --fix, installs the missing Debian packages (needs root) and builds the engine's helpers if they are missing.
+With --dev, also the packages only the tests need (as CI installs them). The list is system-packages.json.
+The exit code is 0 only when everything needed is there.`;
   static override examples = [
     '<%= config.bin %> doctor',
     '<%= config.bin %> doctor --fix',
+    '<%= config.bin %> doctor --fix --dev   # also what the tests need',
     '<%= config.bin %> doctor --json',
     '<%= config.bin %> doctor --provider ssh --host student@lab.example.org --key ~/.ssh/id_ed25519   # the remote machine',
   ];
   static override enableJsonFlag = true;
   static override flags = {
     fix: Flags.boolean({description: 'install the missing Debian packages with apt-get (root only)'}),
+    dev: Flags.boolean({description: 'also the packages only the tests need (tmux, cpio, ...), as CI installs them'}),
     'lab-machine': Flags.boolean({description: 'only what a machine needs to run labs on (the default inside the lab VM), not what builds VMs'}),
     ...providerFlags,
   };
 
   async run(): Promise<DoctorReport> {
     const {flags} = await this.parse(Doctor);
-    const {insideLabVm, runChecks, isReady} = await import('../../lab/doctor/checks.js');
+    const {insideLabVm, runChecks, isReady, selectPrerequisites} = await import('../../lab/doctor/checks.js');
     if (flags.provider === 'ssh') return this.remote(flags);
     const scope = flags['lab-machine'] || insideLabVm() ? 'lab-machine' : 'all';
-    let checks = runChecks(scope);
+    const opts = {dev: flags.dev};
+    let checks = runChecks(scope, opts);
 
     if (flags.fix) {
       const packages = [...new Set(checks.filter((c) => c.status === 'missing').flatMap((c) => c.packages))];
       if (packages.length > 0) {
         await this.install(packages);
-        checks = runChecks(scope);
-      } else if (!this.jsonEnabled()) {
-        this.log('Nothing to install.');
+        checks = runChecks(scope, opts);
       }
+      // What no package fixes but doctor can (the engine's helpers, once gcc is in).
+      const missing = new Set(checks.filter((c) => c.status === 'missing').map((c) => c.id));
+      const repairs = selectPrerequisites(scope, opts).filter((p) => p.repair && missing.has(p.id));
+      for (const p of repairs) await this.repair(p.repair!);
+      if (repairs.length > 0) checks = runChecks(scope, opts);
+      if (packages.length === 0 && repairs.length === 0 && !this.jsonEnabled()) this.log('Nothing to install.');
     }
 
     const report: DoctorReport = {ready: isReady(checks), checks};
@@ -86,6 +95,17 @@ With --fix, installs the missing Debian packages (needs root). The exit code is 
         if (step !== lastStep) process.stderr.write(`  ${p.percent}% ${p.message}\n`);
         lastStep = step;
       });
+      ux.action.stop(chalk.green('done'));
+    } catch (error) {
+      ux.action.stop(chalk.red('failed'));
+      this.error((error as Error).message, {exit: 1});
+    }
+  }
+
+  private async repair(repair: {describe: string; run(): Promise<void>}): Promise<void> {
+    ux.action.start(repair.describe, undefined, {stdout: false});
+    try {
+      await repair.run();
       ux.action.stop(chalk.green('done'));
     } catch (error) {
       ux.action.stop(chalk.red('failed'));

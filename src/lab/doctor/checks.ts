@@ -1,69 +1,25 @@
-/** The prerequisites `lab doctor` checks: each one says what it is for and which Debian package fixes it. */
+/**
+ * The prerequisites `lab doctor` checks, in the order it reports them: Node.js, the Debian packages of
+ * system-packages.json, the engine's helpers, then what the kernel must offer.
+ */
 import {existsSync} from 'node:fs';
 import type {CheckResult} from './types.js';
+import {engineHelpers} from './engine-helpers.js';
+import {packagePrerequisite} from './package-checks.js';
+import type {Outcome, Prerequisite} from './prerequisite.js';
 import * as probe from './probes.js';
+import {systemPackages} from './system-packages.js';
 
-type Outcome = {status: CheckResult['status']; detail: string};
-interface Prerequisite {
-  id: string;
-  name: string;
-  neededFor: string;
-  /** lab-machine: where containers run (this machine with --provider local, or the lab VM); host: where VMs and images are built. */
-  where?: 'host';
-  packages: string[];
-  /** A hint for the fix when no Debian package applies. */
-  manualFix?: string;
-  check(): Outcome;
-}
-
-function command(cmd: string, versionArgs?: string[]): () => Outcome {
-  return () => {
-    const path = probe.which(cmd);
-    if (!path) return {status: 'missing', detail: `\`${cmd}\` is not on PATH`};
-    const version = versionArgs ? probe.versionOf(cmd, versionArgs) : '';
-    return {status: 'ok', detail: version ? `${path} (${version})` : path};
-  };
-}
-
-function staticBusybox(): Outcome {
-  for (const path of ['/bin/busybox', '/usr/bin/busybox']) {
-    if (!existsSync(path)) continue;
-    // busybox-static installs the same path as the dynamic busybox package; only the static one runs in FROM scratch.
-    if (!probe.packageInstalled('busybox-static')) return {status: 'missing', detail: `${path} is the dynamic build, not busybox-static`};
-    return {status: 'ok', detail: path};
-  }
-  return {status: 'missing', detail: 'no busybox binary (package busybox-static)'};
-}
-
-export const prerequisites: Prerequisite[] = [
-  {
-    id: 'node', name: 'Node.js ≥ 20', neededFor: 'running lab and its engine', packages: [],
-    manualFix: 'install Node.js 20 or newer',
-    check() {
-      const major = Number(process.versions.node.split('.')[0]);
-      return major >= 20 ? {status: 'ok', detail: `v${process.versions.node}`} : {status: 'missing', detail: `v${process.versions.node} is too old`};
-    },
+const node: Prerequisite = {
+  id: 'node', name: 'Node.js ≥ 20', neededFor: 'running lab and its engine', packages: [],
+  manualFix: 'install Node.js 20 or newer',
+  check() {
+    const major = Number(process.versions.node.split('.')[0]);
+    return major >= 20 ? {status: 'ok', detail: `v${process.versions.node}`} : {status: 'missing', detail: `v${process.versions.node} is too old`};
   },
-  {id: 'runc', name: 'runc', neededFor: 'starting container processes (the OCI runtime)', packages: ['runc'], check: command('runc', ['--version'])},
-  {id: 'iproute2', name: 'iproute2 (ip)', neededFor: 'container networks: veth pairs, bridges, addresses', packages: ['iproute2'], check: command('ip', ['-V'])},
-  {id: 'busybox-static', name: 'busybox-static', neededFor: 'the busybox base image and static binaries in FROM scratch', packages: ['busybox-static'], check: staticBusybox},
-  {id: 'attr', name: 'attr (setfattr)', neededFor: 'opaque directories in overlay image layers', packages: ['attr'], check: command('setfattr', ['--version'])},
-  {id: 'gcc', name: 'gcc', neededFor: 'lab 26: compiling hello.c', packages: ['gcc'], check: command('gcc', ['--version'])},
-  {
-    id: 'libc6-dev', name: 'libc6-dev (static linking)', neededFor: 'lab 26: gcc -static for FROM scratch images', packages: ['libc6-dev'],
-    check() {
-      if (!probe.which('gcc')) return {status: 'missing', detail: 'needs gcc first'};
-      const r = probe.staticLinkWorks();
-      return {status: r.ok ? 'ok' : 'missing', detail: r.detail};
-    },
-  },
-  {id: 'qemu-system-x86', where: 'host', name: 'qemu-system-x86', neededFor: 'disposable lab VMs', packages: ['qemu-system-x86'], check: command('qemu-system-x86_64', ['--version'])},
-  {id: 'qemu-utils', where: 'host', name: 'qemu-utils (qemu-img)', neededFor: 'copy-on-write VM disks', packages: ['qemu-utils'], check: command('qemu-img', ['--version'])},
-  {id: 'debootstrap', where: 'host', name: 'debootstrap', neededFor: 'building the lab VM and the debian image', packages: ['debootstrap'], check: command('debootstrap', ['--version'])},
-  {
-    id: 'docker-cli', name: 'docker CLI', neededFor: 'the client students type (talks to labd)', packages: ['docker.io'],
-    check: command('docker', ['--version']),
-  },
+};
+
+const kernel: Prerequisite[] = [
   {
     id: 'cgroups', name: 'cgroups', neededFor: 'container resource limits', packages: [],
     manualFix: 'mount cgroup2 at /sys/fs/cgroup (or boot with systemd)',
@@ -82,7 +38,9 @@ export const prerequisites: Prerequisite[] = [
     },
   },
   {
-    id: 'namespaces', name: 'namespaces', neededFor: 'isolating containers', packages: ['util-linux'],
+    // unshare itself is util-linux's check; what fails here is the kernel, or / not being a mount point (a chroot).
+    id: 'namespaces', name: 'namespaces', neededFor: 'isolating containers', packages: [],
+    manualFix: 'a kernel with pid, mount, uts, ipc, net and cgroup namespaces, and / a mount point (in a chroot: mount --bind it onto itself)',
     check() {
       const r = probe.namespacesWork();
       return {status: r.ok ? 'ok' : 'missing', detail: r.detail};
@@ -98,6 +56,14 @@ export const prerequisites: Prerequisite[] = [
   },
 ];
 
+/** Every prerequisite, the dev-only packages included. */
+export function allPrerequisites(): Prerequisite[] {
+  return [node, ...systemPackages().map(packagePrerequisite), engineHelpers(), ...kernel];
+}
+
+/** What `lab doctor` checks without --dev. */
+export const prerequisites: Prerequisite[] = allPrerequisites().filter((p) => !p.devOnly);
+
 export function fixCommand(p: Pick<Prerequisite, 'packages' | 'manualFix'>): string | undefined {
   if (p.packages.length > 0) return `apt-get install -y ${p.packages.join(' ')}`;
   return p.manualFix;
@@ -108,8 +74,17 @@ export const insideLabVm = (): boolean => existsSync('/usr/lib/lab-vm/boot');
 
 export type DoctorScope = 'all' | 'lab-machine';
 
-export function runChecks(scope: DoctorScope = 'all'): CheckResult[] {
-  return prerequisites.filter((p) => scope === 'all' || p.where !== 'host').map((p) => {
+export interface CheckOptions {
+  /** Also the packages only CI and the tests need. */
+  dev?: boolean;
+}
+
+export function selectPrerequisites(scope: DoctorScope = 'all', opts: CheckOptions = {}): Prerequisite[] {
+  return allPrerequisites().filter((p) => (scope === 'all' || p.where !== 'host') && (opts.dev || !p.devOnly));
+}
+
+export function runChecks(scope: DoctorScope = 'all', opts: CheckOptions = {}): CheckResult[] {
+  return selectPrerequisites(scope, opts).map((p) => {
     let outcome: Outcome;
     try {
       outcome = p.check();
@@ -117,6 +92,7 @@ export function runChecks(scope: DoctorScope = 'all'): CheckResult[] {
       outcome = {status: 'missing', detail: `check failed: ${(error as Error).message}`};
     }
     const result: CheckResult = {id: p.id, name: p.name, status: outcome.status, detail: outcome.detail, neededFor: p.neededFor, packages: p.packages};
+    if (p.devOnly) result.devOnly = true;
     if (outcome.status !== 'ok') result.fix = fixCommand(p);
     return result;
   });
@@ -125,4 +101,3 @@ export function runChecks(scope: DoctorScope = 'all'): CheckResult[] {
 export function isReady(checks: CheckResult[]): boolean {
   return checks.every((c) => c.status !== 'missing');
 }
-

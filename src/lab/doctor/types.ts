@@ -13,6 +13,8 @@ export interface CheckResult {
   packages: string[];
   /** The exact command that fixes it, when something is wrong. */
   fix?: string;
+  /** Only CI and the tests need it (listed with --dev). */
+  devOnly?: boolean;
 }
 
 export interface DoctorReport {

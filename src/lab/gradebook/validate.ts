@@ -5,7 +5,7 @@
  */
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv';
 import {parseStrictJson} from '../../common/strict-json.js';
-import {toJsonPath} from '../../recipes/load.js';
+import {toJsonPath} from '../../debian-images/recipe/load.js';
 import {resultsSchema} from './schema.js';
 import type {ResultsFile} from './types.js';
 

@@ -10,7 +10,7 @@ import type {Homework} from './types.js';
 /** Every recipe named exists, or one error naming the file and the place. */
 export async function checkBaseImages(hw: Homework): Promise<void> {
   if (hw.images.length === 0) return;
-  const {listRecipes} = await import('../../recipes/index.js');
+  const {listRecipes} = await import('../../debian-images/index.js');
   const known = await listRecipes();
   hw.images.forEach((name, i) => {
     if (!known.includes(name)) throw new HomeworkError(`${hw.file}: at /images/${i}: no image recipe "${name}" (there are: ${known.join(', ')})`);
@@ -19,7 +19,7 @@ export async function checkBaseImages(hw: Homework): Promise<void> {
 
 /** Loads them; returns their image IDs, which the clean-up between students keeps. */
 export async function loadBaseImages(hw: Homework, sandbox: Sandbox, progress: (m: string) => void): Promise<string[]> {
-  const {buildImageArchive} = await import('../../recipes/index.js');
+  const {buildImageArchive} = await import('../../debian-images/index.js');
   const ids: string[] = [];
   for (const name of hw.images) {
     progress(`image ${name}: building from Debian packages (cached after the first time)`);

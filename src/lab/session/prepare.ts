@@ -48,7 +48,7 @@ export async function ensureEngine(env: Environment, progress: Progress, service
 }
 
 export async function prepareImages(env: Environment, ex: Exercise, progress: Progress): Promise<Record<string, {id: string}>> {
-  const {buildImageArchive} = await import('../../recipes/index.js');
+  const {buildImageArchive} = await import('../../debian-images/index.js');
   const images: Record<string, {id: string}> = {};
   for (const image of ex.images ?? []) {
     progress(`image ${image.recipe}: building from Debian packages (cached after the first time)`);

@@ -2,9 +2,11 @@
  * The lab VM's root tree, put together in a scratch folder from the cached steps: the debootstrap root, the
  * module subset, busybox as init, the recipe's files, programs from the host (node, docker) and this package.
  */
+import {existsSync} from 'node:fs';
 import {chmod, chown, copyFile, lstat, mkdir, realpath, rm, stat, symlink, writeFile} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
-import {run} from '../../recipes/exec.js';
+import {SYSTEM_PATH} from '../../debian-images/debian/debootstrap.js';
+import {run} from '../../debian-images/support/exec.js';
 import type {LoadedVmRecipe} from '../recipe.js';
 import {copyPackage} from './package-copy.js';
 import {insideRoot} from './rootfs.js';
@@ -16,9 +18,15 @@ export interface AssembleInputs {
   packageRoot: string;
 }
 
-/** Where a host file entry comes from ("@node" is the running node binary). */
+/** Where a host file entry comes from: "@node" is the running node binary, "@<name>" the program found on PATH. */
 export function hostSource(from: string): string {
-  return from === '@node' ? process.execPath : from;
+  if (from === '@node') return process.execPath;
+  if (!from.startsWith('@')) return from;
+  const name = from.slice(1);
+  const dirs = [...(process.env.PATH ?? '').split(':'), ...SYSTEM_PATH.split(':')].filter(Boolean);
+  const found = dirs.map((dir) => join(dir, name)).find((path) => existsSync(path));
+  if (!found) throw new Error(`${name} is not on PATH; the VM takes its copy from this machine`);
+  return found;
 }
 
 /** What identifies the host programs copied in, cheaply: their resolved path, size and modification time. */

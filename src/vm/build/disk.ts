@@ -3,7 +3,7 @@
  * a compressed qcow2 that every VM's copy-on-write overlay reads from.
  */
 import {rm, stat} from 'node:fs/promises';
-import {run} from '../../recipes/exec.js';
+import {run} from '../../debian-images/support/exec.js';
 
 const SYSTEM_PATH = `${process.env.PATH ?? ''}:/usr/local/sbin:/usr/sbin:/sbin`;
 

@@ -5,11 +5,11 @@
  */
 import {link, readdir, readFile, stat, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
-import type {ResolvedPackage} from '../../recipes/apt.js';
-import {removeTree} from '../../recipes/debootstrap.js';
-import {sha256Hex} from '../../recipes/hash.js';
-import {withLock} from '../../recipes/lock.js';
-import {debsCacheDir, defaultCacheDir} from '../../recipes/paths.js';
+import type {ResolvedPackage} from '../../debian-images/debian/apt.js';
+import {removeTree} from '../../debian-images/debian/debootstrap.js';
+import {sha256Hex} from '../../debian-images/support/hash.js';
+import {withLock} from '../../debian-images/cache/lock.js';
+import {debsCacheDir, defaultCacheDir} from '../../debian-images/cache/paths.js';
 import {packageRoot, vmCacheDir, vmRecipeDir} from '../paths.js';
 import {type LoadedVmRecipe, loadVmRecipe, type VmRecipe} from '../recipe.js';
 import {assembleTree, checkNodeRuns, hostFilesSignature} from './assemble.js';

@@ -6,10 +6,10 @@
 import {mkdtemp, readFile, writeFile} from 'node:fs/promises';
 import {basename, join} from 'node:path';
 import {gzipSync} from 'node:zlib';
-import {APT_ARCHIVES, fetchDeb, resolvePackages, type ResolvedPackage} from '../../recipes/apt.js';
-import {extractDeb} from '../../recipes/deb.js';
-import {removeTree} from '../../recipes/debootstrap.js';
-import {sha256Hex} from '../../recipes/hash.js';
+import {APT_ARCHIVES, fetchDeb, resolvePackages, type ResolvedPackage} from '../../debian-images/debian/apt.js';
+import {extractDeb} from '../../debian-images/debian/deb.js';
+import {removeTree} from '../../debian-images/debian/debootstrap.js';
+import {sha256Hex} from '../../debian-images/support/hash.js';
 import type {LoadedVmRecipe} from '../recipe.js';
 import {type CpioEntry, writeCpio} from './cpio.js';
 import type {KernelStage} from './kernel.js';

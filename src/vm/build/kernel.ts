@@ -1,11 +1,11 @@
 /** The VM's kernel from Debian's linux-image package: an uncompressed vmlinux and the module subset it needs. */
 import {mkdtemp, readdir, readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {APT_ARCHIVES, fetchDeb, resolvePackages, type ResolvedPackage} from '../../recipes/apt.js';
-import {extractDeb} from '../../recipes/deb.js';
-import {removeTree} from '../../recipes/debootstrap.js';
-import {run} from '../../recipes/exec.js';
-import {sha256Hex} from '../../recipes/hash.js';
+import {APT_ARCHIVES, fetchDeb, resolvePackages, type ResolvedPackage} from '../../debian-images/debian/apt.js';
+import {extractDeb} from '../../debian-images/debian/deb.js';
+import {removeTree} from '../../debian-images/debian/debootstrap.js';
+import {run} from '../../debian-images/support/exec.js';
+import {sha256Hex} from '../../debian-images/support/hash.js';
 import type {VmRecipe} from '../recipe.js';
 import {copyModuleSubset} from './modules.js';
 import {ensureStage} from './stage.js';

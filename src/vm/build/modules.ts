@@ -1,7 +1,7 @@
 /** Picking a small set of kernel modules (with what they depend on) out of a kernel package's tree. */
 import {copyFile, mkdir, readFile} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
-import {run} from '../../recipes/exec.js';
+import {run} from '../../debian-images/support/exec.js';
 
 /** modules.dep: "kernel/fs/ext4/ext4.ko: kernel/lib/crc16.ko kernel/fs/mbcache.ko ..." → path → dependencies. */
 export function parseModulesDep(text: string): Map<string, string[]> {

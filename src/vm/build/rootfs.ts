@@ -5,12 +5,12 @@
  */
 import {readFile, rm, writeFile} from 'node:fs/promises';
 import {join, posix} from 'node:path';
-import {APT_ARCHIVES} from '../../recipes/apt.js';
-import {pickMirror, readAptSources} from '../../recipes/apt-sources.js';
-import {installedPackages} from '../../recipes/clean.js';
-import {debootstrapVersion, runDebootstrap} from '../../recipes/debootstrap.js';
-import {sha256Hex} from '../../recipes/hash.js';
-import {aptListName, type IndexState, parseRelease} from '../../recipes/release.js';
+import {APT_ARCHIVES} from '../../debian-images/debian/apt.js';
+import {pickMirror, readAptSources} from '../../debian-images/debian/apt-sources.js';
+import {installedPackages} from '../../debian-images/debian/clean.js';
+import {debootstrapVersion, runDebootstrap} from '../../debian-images/debian/debootstrap.js';
+import {sha256Hex} from '../../debian-images/support/hash.js';
+import {aptListName, type IndexState, parseRelease} from '../../debian-images/debian/release.js';
 import type {VmRecipe} from '../recipe.js';
 import {debootstrapSummarizer, type Progress} from './progress.js';
 import {ensureStage} from './stage.js';

@@ -4,7 +4,7 @@
  */
 import {mkdir, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import {removeTree} from '../../recipes/debootstrap.js';
+import {removeTree} from '../../debian-images/debian/debootstrap.js';
 import {processAlive} from '../../common/process-alive.js';
 
 export interface Stage {

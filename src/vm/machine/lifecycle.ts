@@ -7,7 +7,7 @@ import {spawn} from 'node:child_process';
 import {closeSync, openSync} from 'node:fs';
 import {mkdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {run} from '../../recipes/exec.js';
+import {run} from '../../debian-images/support/exec.js';
 import {detectAccelerator} from '../accelerator.js';
 import type {VmImage} from '../build/index.js';
 import {SshConnection} from '../ssh/connection.js';

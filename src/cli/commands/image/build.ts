@@ -1,5 +1,5 @@
 import {Args, Command, Flags} from '@oclif/core';
-import type {BuildProgress, BuildResult} from '../../../recipes/index.js';
+import type {BuildProgress, BuildResult} from '../../../debian-images/index.js';
 
 const STEP_LABELS: Partial<Record<BuildProgress['step'], string>> = {
   resolve: 'package',
@@ -42,7 +42,7 @@ The same package versions always give the same image ID. Results are cached unde
 
   async run(): Promise<BuildResult> {
     const {args, flags} = await this.parse(ImageBuild);
-    const {buildImageArchive, BuildError, RecipeError} = await import('../../../recipes/index.js');
+    const {buildImageArchive, BuildError, RecipeError} = await import('../../../debian-images/index.js');
     const {default: chalk} = await import('chalk');
     const started = performance.now();
 
