@@ -19,7 +19,7 @@ const distDir = ['dist/src', 'dist'].map((d) => join(root, d)).find((d) => exist
 if (!distDir) throw new Error('build first: npm run build');
 const {buildVmImage} = await import(join(distDir, 'vm/build/index.js'));
 const {startVm, connectVm, destroyVm} = await import(join(distDir, 'vm/machine/lifecycle.js'));
-const {vmFiles} = await import(join(distDir, 'vm/machine/record.js'));
+const {vmFiles} = await import(join(distDir, 'vm/record.js'));
 const {SshEnvironment} = await import(join(distDir, 'vm/ssh/environment.js'));
 const {buildImageArchive} = await import(join(distDir, 'debian-images/index.js'));
 
@@ -89,7 +89,7 @@ for (let i = 0; i < runs; i++) {
 }
 
 const summary = {
-  accel: results[0] ? (await import(join(distDir, 'lab/doctor/probes.js'))).detectAccelerator().accel : undefined,
+  accel: results[0] ? (await import(join(distDir, 'vm/accelerator.js'))).detectAccelerator().accel : undefined,
   runs: results.length,
   medianReadyMs: median(results.map((r) => r.readyMs)),
   minReadyMs: Math.min(...results.map((r) => r.readyMs)),
