@@ -30,6 +30,7 @@ import {rename} from './rename.js';
 import {restart} from './restart.js';
 import {Restarts} from './restarts.js';
 import {restore} from './restore.js';
+import {shutdown} from './shutdown.js';
 import {start} from './start.js';
 import {stop} from './stop.js';
 import {topOf} from './top.js';
@@ -154,8 +155,13 @@ export class ContainerManager {
     return this.ctx.restarts.startWithDaemon();
   }
 
+  /** The daemon stops without live-restore: every running container is stopped (shutdown.ts). */
+  shutdown(): Promise<void> {
+    return shutdown(this.ctx);
+  }
+
   /** After a daemon restart: reconnect to live shims; finish containers that ended while the daemon was away. */
-  restore(): void {
-    restore(this.ctx);
+  restore(): Promise<void> {
+    return restore(this.ctx);
   }
 }
