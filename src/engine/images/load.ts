@@ -134,6 +134,19 @@ export async function loadImages(store: ImageStore, input: Readable, report: (li
   // Everything checked: now make it visible, bottom layer first, the image config after its layers, tags last.
   const result: LoadResult = {images: []};
   const committed = new Set<StagedLayer>();
+  try {
+    await commitImages(store, images, staged, committed, result, report);
+  } finally {
+    // Whatever was not moved into the store leaves tmp, on success and on failure alike.
+    for (const layer of contents.staged.values()) if (!committed.has(layer)) store.layers.discard(layer);
+  }
+  return result;
+}
+
+async function commitImages(
+  store: ImageStore, images: PlannedImage[], staged: Map<string, StagedLayer>, committed: Set<StagedLayer>,
+  result: LoadResult, report: (line: string) => void,
+): Promise<void> {
   for (const image of images) {
     const chains = chainIds(image.diffIds);
     for (const [i, path] of image.layerPaths.entries()) {
@@ -160,7 +173,5 @@ export async function loadImages(store: ImageStore, input: Readable, report: (li
     if (tags.length === 0) report(`Loaded image ID: ${image.id}\n`);
     result.images.push({id: image.id, tags});
   }
-  for (const layer of contents.staged.values()) if (!committed.has(layer)) store.layers.discard(layer);
-  return result;
 }
 
