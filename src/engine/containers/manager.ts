@@ -1,9 +1,10 @@
 /**
  * The container lifecycle: created → running → exited (→ removed), with Docker's rules and errors. The verbs
  * live one to a file (create.ts, start.ts, stop.ts, kill.ts, restart.ts, remove.ts, pause.ts, rename.ts,
- * update.ts, top.ts, wait.ts, prune.ts, exit.ts, restore.ts), the statuses and guards in state.ts; this class
- * wires them to the stores and to the OCI runtime. Processes are held by shims, so this state survives the
- * daemon: on start-up, running containers are found again through their shims (restore.ts).
+ * update.ts, top.ts, wait.ts, prune.ts, exit.ts, restore.ts, shutdown.ts), the statuses and guards in
+ * state.ts; this class wires them to the stores and to the OCI runtime. Processes are held by shims, so they can
+ * outlive the daemon (kill -9, or live-restore): on start-up, running containers are found again through their
+ * shims (restore.ts).
  */
 import type {EventBus} from '../events/event-bus.js';
 import type {ImageStore} from '../images/image-store.js';
