@@ -158,7 +158,13 @@ async function commitImages(
         const twin = store.layers.all().find((l) => l.diffId === layer.diffId)!;
         layer = await store.layers.stage(store.layers.export(twin));
       }
-      store.layers.commit(layer, parent);
+      try {
+        store.layers.commit(layer, parent);
+      } catch (error) {
+        // A twin staged here is in no list the caller discards from.
+        store.layers.discard(layer);
+        throw error;
+      }
       committed.add(layer);
     }
     store.register(image.raw);
