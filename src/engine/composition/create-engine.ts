@@ -43,7 +43,7 @@ export async function createEngine(config: DaemonConfig, log: Logger): Promise<E
     startedAt: new Date(),
     containersUsingImage: (id) => containers.usingImage(id),
   };
-  containers.restore();
+  await containers.restore();
   await network.reconcile(containers.store.all());
   // Once networks are ready: --restart always / unless-stopped containers come back with the daemon.
   void containers.startByPolicy();

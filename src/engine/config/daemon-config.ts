@@ -28,6 +28,8 @@ export interface DaemonConfig {
   experimental: boolean;
   allowInsecureTcp: boolean;
   allowDangerousBinds: boolean;
+  /** daemon.json live-restore: containers keep running when the daemon stops, and are adopted when it starts. */
+  liveRestore: boolean;
   /** daemon.json bip, bridge, ip: the default bridge network and where published ports listen. */
   network: {bip?: string; bridge?: string; ip?: string};
 }
@@ -143,6 +145,7 @@ export function resolveConfig(flags: DaemonFlags): DaemonConfig {
     experimental: file.experimental ?? false,
     allowInsecureTcp: file['allow-insecure-tcp'] ?? false,
     allowDangerousBinds: file['allow-dangerous-binds'] ?? false,
+    liveRestore: file['live-restore'] ?? false,
     network: {bip: file.bip, bridge: file.bridge, ip: file.ip},
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The container lifecycle: created → running → exited (→ removed), with Docker's rules and errors. The verbs
  * live one to a file (create.ts, start.ts, stop.ts, kill.ts, restart.ts, remove.ts, pause.ts, rename.ts,
- * update.ts, top.ts, wait.ts, prune.ts, exit.ts, restore.ts), the statuses and guards in state.ts; this class
- * wires them to the stores and to the OCI runtime. Processes are held by shims, so this state survives the
- * daemon: on start-up, running containers are found again through their shims (restore.ts).
+ * update.ts, top.ts, wait.ts, prune.ts, exit.ts, restore.ts, shutdown.ts), the statuses and guards in
+ * state.ts; this class wires them to the stores and to the OCI runtime. Processes are held by shims, so they can
+ * outlive the daemon (kill -9, or live-restore): on start-up, running containers are found again through their
+ * shims (restore.ts).
  */
 import type {EventBus} from '../events/event-bus.js';
 import type {ImageStore} from '../images/image-store.js';
@@ -30,6 +31,7 @@ import {rename} from './rename.js';
 import {restart} from './restart.js';
 import {Restarts} from './restarts.js';
 import {restore} from './restore.js';
+import {shutdown} from './shutdown.js';
 import {start} from './start.js';
 import {stop} from './stop.js';
 import {topOf} from './top.js';
@@ -154,8 +156,13 @@ export class ContainerManager {
     return this.ctx.restarts.startWithDaemon();
   }
 
+  /** The daemon stops without live-restore: every running container is stopped (shutdown.ts). */
+  shutdown(): Promise<void> {
+    return shutdown(this.ctx);
+  }
+
   /** After a daemon restart: reconnect to live shims; finish containers that ended while the daemon was away. */
-  restore(): void {
-    restore(this.ctx);
+  restore(): Promise<void> {
+    return restore(this.ctx);
   }
 }

@@ -3,6 +3,7 @@
  * writable layer, record and volumes go. A second removal of the same container joins the first; a removal
  * that fails leaves the container dead, to be removed again.
  */
+import {rmSync} from 'node:fs';
 import {removeRwLayer} from './rw-layer.js';
 import {emit, type ContainerContext, type RemoveOptions} from './context.js';
 import {within} from './deadline.js';
@@ -47,6 +48,8 @@ async function removeOnce(ctx: ContainerContext, ref: string, opts: RemoveOption
     throw error;
   }
   ctx.attach.release(c.ID);
+  // Its folder in the exec-root (bundle, shim socket, exit file, execs' folders) goes with it, as with dockerd.
+  rmSync(ctx.paths.stateDir(c.ID), {recursive: true, force: true});
   ctx.store.delete(c.ID);
   ctx.volumes.release(current, Boolean(opts.volumes || current.HostConfig.AutoRemove));
   emit(ctx, current, 'destroy');

@@ -8,6 +8,8 @@ import {apply, can} from './state.js';
 export class Restarts {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly backoff = new RestartBackoff();
+  /** Set when the daemon shuts down: exits from then on are not restarted. */
+  private halted = false;
 
   constructor(
     private readonly store: ContainerStore,
@@ -17,7 +19,7 @@ export class Restarts {
 
   /** A container just ended with `code`: if its policy says so, it shows as restarting and starts after the back-off. */
   afterExit(c: ContainerRecord, code: number): void {
-    if (!shouldRestart(c, code) || !can(c.State, 'restart-scheduled')) return;
+    if (this.halted || !shouldRestart(c, code) || !can(c.State, 'restart-scheduled')) return;
     const ran = Date.parse(c.State.FinishedAt) - Date.parse(c.State.StartedAt);
     const delay = this.backoff.next(c.ID, Number.isFinite(ran) ? ran : 0);
     apply(c, {type: 'restart-scheduled'});
@@ -33,6 +35,13 @@ export class Restarts {
         if (again) this.afterExit(again, again.State.ExitCode);
       });
     }, delay).unref());
+  }
+
+  /** The daemon shuts down: pending restarts are dropped, and later exits are not restarted. */
+  halt(): void {
+    this.halted = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
   }
 
   /** A start, stop, kill or removal by hand: no pending restart goes ahead. */

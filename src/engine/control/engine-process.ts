@@ -133,7 +133,12 @@ export async function startEngineProcess(opts: EngineOptions, waitMs = 90_000): 
   throw new Error(`the engine did not answer on ${hosts[0]} within ${waitMs / 1000}s; see ${logFile}`);
 }
 
-export async function stopEngineProcess(execRoot: string, waitMs = 10_000): Promise<EngineState | undefined> {
+/**
+ * SIGTERM, as `systemctl stop docker` sends, then SIGKILL if the daemon is still there after `waitMs`: systemd's
+ * default stop timeout, longer than the daemon's own bound on stopping its containers (the longest stop timeout
+ * plus 5 seconds, at least 15) so that a daemon without live-restore records every container's exit.
+ */
+export async function stopEngineProcess(execRoot: string, waitMs = 90_000): Promise<EngineState | undefined> {
   const state = readState(execRoot);
   if (!state || !alive(state.pid)) {
     rmSync(stateFile(execRoot), {force: true});

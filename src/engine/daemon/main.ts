@@ -9,6 +9,7 @@ import {ConfigError, resolveConfig, type DaemonConfig} from '../config/daemon-co
 import {parseDaemonFlags, usage} from '../config/flags.js';
 import {createLogger} from '../util/log.js';
 import {processAlive} from '../../common/process-alive.js';
+import {lockDataRoot} from './data-root-lock.js';
 
 function claimPidfile(path: string): void {
   if (existsSync(path)) {
@@ -24,12 +25,23 @@ function claimPidfile(path: string): void {
 export async function startEngine(config: DaemonConfig): Promise<{engine: Engine; listeners: Listener[]; stop: () => Promise<void>}> {
   const log = createLogger(config.logLevel);
   if (process.getuid?.() !== 0) throw new ConfigError('labd needs root: it mounts overlay filesystems and creates namespaces');
-  claimPidfile(config.pidfile);
+  // Before the pid file: a second daemon on this data-root must not touch the first one's pid file either.
+  const unlock = lockDataRoot(config.dataRoot);
+  const undo = () => {
+    rmSync(config.pidfile, {force: true});
+    unlock();
+  };
+  try {
+    claimPidfile(config.pidfile);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   let engine: Engine;
   try {
     engine = await createEngine(config, log);
   } catch (error) {
-    rmSync(config.pidfile, {force: true});
+    undo();
     throw error;
   }
   const router = engineRouter(engine);
@@ -37,7 +49,7 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
   try {
     listeners = await listen(config, router, log);
   } catch (error) {
-    rmSync(config.pidfile, {force: true});
+    undo();
     throw error;
   }
   log.info('Daemon has completed initialization', {version: engineVersion, dataRoot: config.dataRoot});
@@ -47,9 +59,11 @@ export async function startEngine(config: DaemonConfig): Promise<{engine: Engine
       l.server.closeAllConnections();
     })));
     for (const l of listeners) if (l.address.kind === 'unix') rmSync(l.address.path, {force: true});
+    // As dockerd: without live-restore the containers stop with the daemon; with it they run on, to be adopted.
+    if (!config.liveRestore) await engine.containers.shutdown();
     await engine.network.shutdown();
     await engine.containers.flush();
-    rmSync(config.pidfile, {force: true});
+    undo();
   };
   return {engine, listeners, stop};
 }

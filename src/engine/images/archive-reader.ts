@@ -36,6 +36,8 @@ export async function readArchive(input: Readable, layers: LayerStore): Promise<
   const contents: ArchiveContents = {small: new Map(), staged: new Map(), links: new Map(), failed: new Map()};
   const extract = tar.extract();
   let sawEntry = false;
+  // Layers being unpacked: an archive that breaks off must end them too, or their staging dirs stay in tmp.
+  const unpacking = new Map<PassThrough, Promise<unknown>>();
   extract.on('entry', (header, stream, next) => {
     sawEntry = true;
     // An aborted archive destroys the entry stream; its error is reported once, through the pipeline.
@@ -93,7 +95,7 @@ export async function readArchive(input: Readable, layers: LayerStore): Promise<
       if (refused) next();
       else pass.end();
     });
-    layers.stage(pass).then(
+    const unpacked = layers.stage(pass).then(
       (staged) => {
         contents.staged.set(name, staged);
         next();
@@ -106,10 +108,13 @@ export async function readArchive(input: Readable, layers: LayerStore): Promise<
         if (ended) next();
       },
     );
+    unpacking.set(pass, unpacked.finally(() => unpacking.delete(pass)));
   });
   try {
     await pipeline(input, extract);
   } catch (error) {
+    for (const pass of unpacking.keys()) pass.destroy(error as Error);
+    await Promise.allSettled(unpacking.values());
     discardAll(contents, layers);
     const message = (error as Error).message;
     if (error instanceof ArchiveError) throw error;

@@ -134,6 +134,19 @@ export async function loadImages(store: ImageStore, input: Readable, report: (li
   // Everything checked: now make it visible, bottom layer first, the image config after its layers, tags last.
   const result: LoadResult = {images: []};
   const committed = new Set<StagedLayer>();
+  try {
+    await commitImages(store, images, staged, committed, result, report);
+  } finally {
+    // Whatever was not moved into the store leaves tmp, on success and on failure alike.
+    for (const layer of contents.staged.values()) if (!committed.has(layer)) store.layers.discard(layer);
+  }
+  return result;
+}
+
+async function commitImages(
+  store: ImageStore, images: PlannedImage[], staged: Map<string, StagedLayer>, committed: Set<StagedLayer>,
+  result: LoadResult, report: (line: string) => void,
+): Promise<void> {
   for (const image of images) {
     const chains = chainIds(image.diffIds);
     for (const [i, path] of image.layerPaths.entries()) {
@@ -145,7 +158,13 @@ export async function loadImages(store: ImageStore, input: Readable, report: (li
         const twin = store.layers.all().find((l) => l.diffId === layer.diffId)!;
         layer = await store.layers.stage(store.layers.export(twin));
       }
-      store.layers.commit(layer, parent);
+      try {
+        store.layers.commit(layer, parent);
+      } catch (error) {
+        // A twin staged here is in no list the caller discards from.
+        store.layers.discard(layer);
+        throw error;
+      }
       committed.add(layer);
     }
     store.register(image.raw);
@@ -160,7 +179,5 @@ export async function loadImages(store: ImageStore, input: Readable, report: (li
     if (tags.length === 0) report(`Loaded image ID: ${image.id}\n`);
     result.images.push({id: image.id, tags});
   }
-  for (const layer of contents.staged.values()) if (!committed.has(layer)) store.layers.discard(layer);
-  return result;
 }
 

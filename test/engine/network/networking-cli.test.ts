@@ -19,7 +19,9 @@ const bip = '172.31.250.1/24';
 let engine: TestEngine;
 
 test.before(async () => {
-  engine = await startTestEngine({daemonJson: {bridge, bip}});
+  // live-restore: one test restarts the daemon with a container running and checks that it kept its network
+  // (without it the daemon stops its containers when it stops, as dockerd does).
+  engine = await startTestEngine({daemonJson: {bridge, bip, 'live-restore': true}});
   const bb = await busyboxArchive('docker');
   const load = await engine.docker(['load', '-i', bb.path]);
   if (load.code !== 0) throw new Error(load.stderr);

@@ -112,7 +112,7 @@ export function systemRoutes(router: Router, engine: Engine): void {
       Runtimes: {runc: {path: 'runc'}},
       DefaultRuntime: 'runc',
       Swarm: {NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null},
-      LiveRestoreEnabled: false,
+      LiveRestoreEnabled: engine.config.liveRestore,
       Isolation: '',
       InitBinary: '',
       ContainerdCommit: {ID: ''},
