@@ -54,9 +54,13 @@ export function mergeConfig(image: ImageRecord, req: CreateRequest): CreateConfi
   merged.User = req.User || img.User || '';
   merged.Labels = {...(img.Labels ?? {}), ...(req.Labels ?? {})};
   merged.StopSignal = req.StopSignal || img.StopSignal || undefined;
-  merged.ExposedPorts = {...(img.ExposedPorts ?? {}), ...(req.ExposedPorts ?? {})};
+  const ports = {...(img.ExposedPorts ?? {}), ...(req.ExposedPorts ?? {})};
+  // omitempty in dockerd's type: no ports, no key.
+  if (Object.keys(ports).length > 0) merged.ExposedPorts = ports;
+  else delete merged.ExposedPorts;
   const volumes = {...(img.Volumes ?? {}), ...(req.Volumes ?? {})};
-  merged.Volumes = Object.keys(volumes).length > 0 ? volumes : null;
+  // dockerd leaves an empty list null, but makes an empty map for an image without any config.
+  merged.Volumes = Object.keys(volumes).length > 0 || !image.config.config ? volumes : null;
   merged.OnBuild = null;
   merged.Healthcheck = mergeHealthcheck(img.Healthcheck as HealthConfig | undefined, req.Healthcheck as HealthConfig | undefined);
   if (!merged.Healthcheck) delete merged.Healthcheck;
