@@ -68,13 +68,14 @@ async function observe(e: Engineish, rootfs: Buffer) {
     const noCmd = await e.docker(['create', tag]);
     const created = await e.docker(['create', '--name', 'nulls-c', tag, 'sh']);
     const container = await apiRequest(e.socket, 'GET', '/v1.41/containers/nulls-c/json');
-    const {Hostname: _h, ...config} = (container.json as {Config: Record<string, unknown>}).Config;
+    // A container that could not be created has no Config: the assertions on `created` say why.
+    const {Hostname: _h, ...config} = (container.json as {Config?: Record<string, unknown>}).Config ?? {};
     await e.docker(['rm', '-f', 'nulls-c']);
     out[tag] = {
       image: await inspectImage(e, tag),
       run: {code: run.code, stdout: run.stdout, stderr: run.stderr},
       withoutCommand: {code: noCmd.code, stderr: noCmd.stderr.split('\n')[0]},
-      created: created.code,
+      created: created.code === 0 ? 0 : created.stderr.trim(),
       containerConfig: config,
     };
   }
