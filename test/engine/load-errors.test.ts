@@ -11,6 +11,8 @@ import {needsDockerd, startReferenceDockerd} from '../helpers/reference-dockerd.
 
 const garbage = Buffer.from('this is not a tar archive at all, just some text\n'.repeat(40));
 const escaping = async () => (await makeImageArchive({layers: [await makeTar([{name: 'a', content: 'a'}])], manifest: (m) => ({...m, Config: '../../../../etc/passwd'})})).archive;
+/** A config dockerd's Go types cannot read: Env must be a list of strings. */
+const stringEnv = async () => (await makeImageArchive({layers: [await makeTar([{name: 'a', content: 'a'}])], repoTags: ['env:1'], config: {config: {Env: 'PATH=/bin'}}})).archive;
 const truncated = async () => {
   const {archive} = await makeImageArchive({layers: [await makeTar([{name: 'a', content: 'x'.repeat(100_000)}])], repoTags: ['trunc:1']});
   return archive.subarray(0, Math.floor(archive.length / 2));
@@ -24,7 +26,7 @@ interface Engineish {
 /** The API's answer and the CLI's, for each bad archive. */
 async function refusals(engine: Engineish) {
   const out = [];
-  for (const [what, archive] of [['garbage', garbage], ['an escaping Config path', await escaping()], ['a truncated archive', await truncated()]] as const) {
+  for (const [what, archive] of [['garbage', garbage], ['an escaping Config path', await escaping()], ['a truncated archive', await truncated()], ['a config with a string for Env', await stringEnv()]] as const) {
     const api = await apiRequest(engine.socket, 'POST', '/v1.41/images/load?quiet=1', {body: archive, contentType: 'application/x-tar'});
     const lines = api.body.trim().split('\n').map((l) => JSON.parse(l) as {error?: string; errorDetail?: {message: string}});
     const last = lines.at(-1)!;
@@ -56,6 +58,7 @@ test('a bad archive: 200, the error in the stream, the CLI prints it as is', asy
   checkShape(t, results);
   t.regex(results[0].message, /^invalid image archive: /);
   t.regex(results[1].message, /outside the archive/);
+  t.regex(results[3].message, /^invalid image archive: .*config\.Env: must be a list of strings/);
   t.is((await engine.docker(['images', '-q'])).stdout.trim(), '', 'nothing was loaded');
 });
 
