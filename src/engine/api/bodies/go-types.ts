@@ -99,7 +99,7 @@ export function canonical(t: GoType, value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
       const field = fieldFor(t.fields, key);
-      // A later key for the same field wins, as in Go; unknown keys are kept for the handler to ignore.
+      // A later key for the same field wins, as in Go; unknown keys are left as they are.
       if (field) out[field] = canonical(t.fields[field], v);
       else if (!(key in out)) out[key] = v;
     }
