@@ -62,6 +62,25 @@ test('.ci/run installs nothing but the list, and reads it from the file lab doct
   t.deepEqual(installs, ['apt-get install -y -q --no-install-recommends "${install[@]}" >/dev/null']);
 });
 
+test('Debian\'s dockerd is a dev-only need of its own: CI installs docker.io for it even where a docker CLI is present', async (t) => {
+  const ci = await ciPackages();
+  t.deepEqual(ci.filter((p) => p.package === 'docker.io'), [{package: 'docker.io', unlessCommand: 'docker'}, {package: 'docker.io'}]);
+  const dockerd = systemPackages().find((p) => p.id === 'dockerd');
+  t.like(dockerd, {package: 'docker.io', devOnly: true, file: '/usr/sbin/dockerd'});
+  const checks = (await doctor(['--dev'])).checks;
+  t.deepEqual(checks.filter((c) => c.packages.includes('docker.io')).map((c) => c.id), ['docker.io', 'dockerd']);
+  t.false((await doctor([])).checks.some((c) => c.id === 'dockerd'), 'plain lab doctor leaves it out');
+});
+
+test('one package may serve two needs, each entry with its own id, never the same id twice', (t) => {
+  const cli = {package: 'docker.io', command: 'docker', skipIfCommandPresent: true, neededFor: 'the CLI'};
+  const daemon = {package: 'docker.io', id: 'dockerd', file: '/usr/sbin/dockerd', devOnly: true, neededFor: 'tests'};
+  t.deepEqual(parseSystemPackages({packages: [cli, daemon]}, 'list.json'), [cli, daemon]);
+  const {id: _id, ...withoutId} = daemon;
+  t.throws(() => parseSystemPackages({packages: [cli, withoutId]}, 'list.json'), {message: 'list.json lists docker.io twice'});
+  t.throws(() => parseSystemPackages({packages: [daemon, {...daemon, package: 'other'}]}, 'list.json'), {message: 'list.json lists dockerd twice'});
+});
+
 test('the list is checked: a misspelt field, an entry with nothing to look for, a package listed twice', (t) => {
   const entry = {package: 'tmux', command: 'tmux', neededFor: 'tests'};
   t.deepEqual(parseSystemPackages({packages: [entry]}, 'list.json'), [entry]);

@@ -21,9 +21,10 @@ export interface CreateRequest extends CreateConfig {
   NetworkingConfig?: unknown;
 }
 
-function mergeEnv(imageEnv: string[] = [], own: string[] = []): string[] {
+function mergeEnv(imageEnv: string[] | null = [], own: string[] = []): string[] {
   const out = new Map<string, string>();
-  for (const e of [...imageEnv, ...own]) {
+  // Images made by `docker import` and other tools have "Env": null.
+  for (const e of [...(imageEnv ?? []), ...own]) {
     const key = e.split('=')[0];
     out.set(key, e.includes('=') ? e : `${key}=${process.env[key] ?? ''}`);
   }
@@ -46,13 +47,20 @@ export function mergeConfig(image: ImageRecord, req: CreateRequest): CreateConfi
     merged.Entrypoint = img.Entrypoint ?? null;
     merged.Cmd = ownCmd ?? img.Cmd ?? null;
   }
-  merged.Env = mergeEnv(img.Env, req.Env ?? []);
+  const env = mergeEnv(img.Env, req.Env ?? []);
+  // dockerd keeps null for an empty list (an imported image run without -e): inspect shows it as such.
+  merged.Env = env.length > 0 ? env : (null as unknown as string[]);
   merged.WorkingDir = req.WorkingDir || img.WorkingDir || '';
   merged.User = req.User || img.User || '';
   merged.Labels = {...(img.Labels ?? {}), ...(req.Labels ?? {})};
   merged.StopSignal = req.StopSignal || img.StopSignal || undefined;
-  merged.ExposedPorts = {...(img.ExposedPorts ?? {}), ...(req.ExposedPorts ?? {})};
-  merged.Volumes = {...(img.Volumes ?? {}), ...(req.Volumes ?? {})};
+  const ports = {...(img.ExposedPorts ?? {}), ...(req.ExposedPorts ?? {})};
+  // omitempty in dockerd's type: no ports, no key.
+  if (Object.keys(ports).length > 0) merged.ExposedPorts = ports;
+  else delete merged.ExposedPorts;
+  const volumes = {...(img.Volumes ?? {}), ...(req.Volumes ?? {})};
+  // dockerd leaves an empty list null, but makes an empty map for an image without any config.
+  merged.Volumes = Object.keys(volumes).length > 0 || !image.config.config ? volumes : null;
   merged.OnBuild = null;
   merged.Healthcheck = mergeHealthcheck(img.Healthcheck as HealthConfig | undefined, req.Healthcheck as HealthConfig | undefined);
   if (!merged.Healthcheck) delete merged.Healthcheck;

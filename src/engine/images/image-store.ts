@@ -96,13 +96,10 @@ export class ImageStore {
   resolve(name: string): ImageRecord {
     const found = this.find(name);
     if (found) return found;
-    let shown = name;
-    try {
-      if (!/^[a-f0-9]{1,64}$/.test(name)) shown = formatReference(withDefaultTag(parseReference(name)));
-    } catch {
-      // not a reference: show it as typed
-    }
-    throw notFound(`No such image: ${shown}`);
+    // An ID, a prefix of one or `sha256:…` is shown as typed; anything else must be a valid reference, as in
+    // dockerd, which answers 400 "invalid reference format" for `../../x` rather than "no such image".
+    const byId = /^(sha256:)?[a-f0-9]{1,64}$/.test(name);
+    throw notFound(`No such image: ${byId ? name : formatReference(withDefaultTag(parseReference(name)))}`);
   }
 
   find(name: string): ImageRecord | undefined {

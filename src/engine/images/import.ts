@@ -18,7 +18,8 @@ export function applyChanges(config: ContainerConfig, changes: string[]): Contai
 }
 
 export async function importImage(store: ImageStore, input: Readable, opts: {changes: string[]; message?: string; source: string}): Promise<string> {
-  const config = applyChanges({Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']}, opts.changes);
+  // As dockerd: an empty config (Env, Cmd... null) that only --change fills; the runtime supplies PATH.
+  const config = applyChanges({}, opts.changes);
   const staged = await store.layers.stage(input);
   store.layers.commit(staged, undefined);
   const created = new Date().toISOString();
@@ -26,7 +27,7 @@ export async function importImage(store: ImageStore, input: Readable, opts: {cha
     architecture: 'amd64',
     os: 'linux',
     created,
-    ...(opts.message ? {comment: opts.message} : {}),
+    comment: opts.message || `Imported from ${opts.source}`,
     config,
     rootfs: {type: 'layers', diff_ids: [staged.diffId]},
     history: [{created, created_by: '', comment: opts.message || `Imported from ${opts.source}`}],

@@ -2,6 +2,10 @@
 import {join} from 'node:path';
 import type {HistoryEntry} from '../model/image-config.js';
 import type {ImageRecord, ImageStore} from './image-store.js';
+import {goContainerConfig} from './config-shape.js';
+
+/** A config as dockerd shows it: every field of Go's container.Config, null when the image has none. */
+const shown = (config: unknown) => (config === undefined || config === null ? null : goContainerConfig(config, 'image config'));
 
 const unixSeconds = (iso?: string) => (iso ? Math.floor(Date.parse(iso) / 1000) || 0 : 0);
 
@@ -49,10 +53,10 @@ export function inspect(store: ImageStore, image: ImageRecord, apiVersion: strin
     RepoDigests: store.refs.refsOf(image.id).filter((r) => r.includes('@')),
     Parent: image.parent ?? '',
     Comment: c.comment ?? '',
-    Created: c.created ?? '',
+    Created: c.created ?? '0001-01-01T00:00:00Z',
     DockerVersion: c.docker_version ?? '',
     Author: c.author ?? '',
-    Config: c.config ?? null,
+    Config: shown(c.config),
     Architecture: c.architecture ?? '',
     Os: c.os ?? '',
     Size: store.size(image),
@@ -63,7 +67,8 @@ export function inspect(store: ImageStore, image: ImageRecord, apiVersion: strin
   if (c.variant) out.Variant = c.variant;
   if (apiVersion < '1.44') {
     out.Container = c.container ?? '';
-    out.ContainerConfig = c.container_config ?? null;
+    // A struct in dockerd's image type, not a pointer: all zero values when the image has none.
+    out.ContainerConfig = shown(c.container_config ?? {});
     out.VirtualSize = out.Size;
   }
   return out;

@@ -2,7 +2,7 @@
 import {existsSync} from 'node:fs';
 import * as probe from './probes.js';
 import type {Outcome, Prerequisite} from './prerequisite.js';
-import type {SystemPackage} from './system-packages.js';
+import {checkId, type SystemPackage} from './system-packages.js';
 
 function commandPresent(cmd: string, versionArgs?: string[]): Outcome {
   const path = probe.which(cmd);
@@ -36,7 +36,7 @@ function check(p: SystemPackage): Outcome {
 
 export function packagePrerequisite(p: SystemPackage): Prerequisite {
   return {
-    id: p.package,
+    id: checkId(p),
     name: p.name ?? p.package,
     neededFor: p.neededFor,
     where: p.where,

@@ -8,8 +8,10 @@ import {Ajv} from 'ajv';
 import {packageRoot} from '../../common/package-root.js';
 
 export interface SystemPackage {
-  /** The Debian package; also the id of its check in `lab doctor --json`. */
+  /** The Debian package; also the id of its check in `lab doctor --json` unless `id` names it. */
   package: string;
+  /** The check's id where one package serves several needs, each an entry of its own (docker.io: CLI, dockerd). */
+  id?: string;
   /** How doctor names it, when the package name alone does not say which program it is about. */
   name?: string;
   /** A program on PATH once the package is installed. */
@@ -46,6 +48,7 @@ const schema = {
         anyOf: [{required: ['command']}, {required: ['file']}],
         properties: {
           package: {type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]+$'},
+          id: {type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]+$'},
           name: {type: 'string', minLength: 1},
           command: {type: 'string', pattern: '^[^/\\s]+$'},
           versionArgs: {type: 'array', items: {type: 'string'}},
@@ -67,7 +70,13 @@ export function systemPackagesFile(): string {
   return join(packageRoot(), 'system-packages.json');
 }
 
-/** Checks the list's shape (a misspelt field would silently change what gets installed) and that no package is listed twice. */
+/** The id of an entry's check: its own, else its package's name. */
+export const checkId = (p: SystemPackage) => p.id ?? p.package;
+
+/**
+ * Checks the list's shape (a misspelt field would silently change what gets installed) and that no check is listed
+ * twice: a package appears once, or once per need with an `id` for each further one.
+ */
 export function parseSystemPackages(data: unknown, file: string): SystemPackage[] {
   const validate = new Ajv({allErrors: true, strict: false}).compile<{packages: SystemPackage[]}>(schema);
   if (!validate(data)) {
@@ -76,8 +85,8 @@ export function parseSystemPackages(data: unknown, file: string): SystemPackage[
   }
   const seen = new Set<string>();
   for (const p of data.packages) {
-    if (seen.has(p.package)) throw new Error(`${file} lists ${p.package} twice`);
-    seen.add(p.package);
+    if (seen.has(checkId(p))) throw new Error(`${file} lists ${checkId(p)} twice`);
+    seen.add(checkId(p));
   }
   return data.packages;
 }

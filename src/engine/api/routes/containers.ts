@@ -11,7 +11,9 @@ import type {Engine} from '../../composition/engine.js';
 import type {ContainerConfig} from '../../model/image-config.js';
 import {formatReference, parseReference, withDefaultTag} from '../../images/reference.js';
 import {invalidArgument} from '../../errors.js';
-import {checkFilterNames, parseFilters, queryBool, readJsonBody, sendJson, sendNoContent} from '../respond.js';
+import {commitConfig, containerCreate, containerUpdate} from '../bodies/container-types.js';
+import {readTypedBody} from '../request-body.js';
+import {checkFilterNames, parseFilters, queryBool, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
 
 function matchesFilters(engine: Engine, c: ContainerRecord, filters: Map<string, string[]>): boolean {
@@ -51,7 +53,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
   });
 
   router.post('/containers/create', async ({req, res, query}) => {
-    const body = await readJsonBody<CreateRequest>(req);
+    const body = await readTypedBody<CreateRequest>(req, containerCreate);
     if (!body) throw invalidArgument('config cannot be empty in order to create a container');
     const c = containers.create(body, query.get('name') || null);
     await containers.persisted(c.ID);
@@ -91,7 +93,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
   });
 
   router.post('/containers/{id}/update', async ({req, res, params}) => {
-    const body = await readJsonBody<UpdateRequest>(req);
+    const body = await readTypedBody<UpdateRequest>(req, containerUpdate);
     if (!body || typeof body !== 'object') throw invalidArgument('update configuration is required');
     sendJson(res, 200, {Warnings: await containers.update(params.id, body)});
   });
@@ -136,7 +138,7 @@ export function containerRoutes(router: Router, engine: Engine): void {
 
   router.post('/commit', async ({req, res, query}) => {
     const c = store.get(query.get('container') ?? '');
-    const config = await readJsonBody<ContainerConfig>(req);
+    const config = await readTypedBody<ContainerConfig>(req, commitConfig);
     const id = await commitContainer(engine.images, c, {author: query.get('author') ?? undefined, comment: query.get('comment') ?? undefined, config, changes: query.getAll('changes')});
     const repo = query.get('repo');
     if (repo) {

@@ -5,6 +5,8 @@ import type {ExecConfig} from '../../containers/exec.js';
 import {frame} from '../../containers/logs.js';
 import {invalidArgument} from '../../errors.js';
 import {hijack} from '../hijack.js';
+import {execCreate} from '../bodies/other-types.js';
+import {readTypedBody} from '../request-body.js';
 import {readJsonBody, sendJson} from '../respond.js';
 import type {RequestContext, Router} from '../router.js';
 
@@ -46,7 +48,7 @@ export function execRoutes(router: Router, engine: Engine): void {
   const execs = engine.containers.execs;
 
   router.post('/containers/{id}/exec', async ({req, res, params}) => {
-    const config = await readJsonBody<ExecConfig>(req);
+    const config = await readTypedBody<ExecConfig>(req, execCreate);
     if (!config) throw invalidArgument('exec configuration is required');
     sendJson(res, 201, {Id: execs.create(params.id, config).ID});
   });

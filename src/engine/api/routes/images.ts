@@ -9,6 +9,7 @@ import {planSave, saveImages} from '../../images/save.js';
 import {history, inspect, intermediateIds, summary} from '../../images/views.js';
 import {LayerError} from '../../layers/index.js';
 import {invalidArgument, notFound, unavailable} from '../../errors.js';
+import {httpStatus} from '../errors.js';
 import {checkFilterNames, parseFilters, queryBool, sendJson} from '../respond.js';
 import type {Router} from '../router.js';
 
@@ -69,11 +70,17 @@ export function imageRoutes(router: Router, engine: Engine): void {
   router.post('/images/load', async ({req, res}) => {
     const lines: string[] = [];
     let result;
+    // dockerd answers 200 whatever the archive holds and reports a refusal in the JSON stream, where the CLI
+    // prints it as the load's error; so does this engine.
     try {
       result = await loadImages(store, req, (line) => lines.push(line));
     } catch (error) {
-      if (error instanceof ArchiveError || error instanceof LayerError) throw invalidArgument(`invalid image archive: ${(error as Error).message}`);
-      throw error;
+      const refused = error instanceof ArchiveError || error instanceof LayerError ? invalidArgument(`invalid image archive: ${(error as Error).message}`) : error;
+      if (httpStatus(refused) >= 500) engine.log.error('image load failed', {error: (error as Error).stack ?? String(error)});
+      const message = (refused as Error).message ?? String(refused);
+      res.writeHead(200, {'Content-Type': 'application/json'});
+      res.end(lines.map((stream) => JSON.stringify({stream}) + '\n').join('') + JSON.stringify({errorDetail: {message}, error: message}) + '\n');
+      return;
     }
     for (const image of result.images) engine.events.emit('image', 'load', image.id, {name: image.tags[0] ?? image.id});
     res.writeHead(200, {'Content-Type': 'application/json'});

@@ -10,6 +10,7 @@ import {execRoutes} from './exec.js';
 import {imageRoutes} from './images.js';
 import {networkRoutes} from './networks.js';
 import {systemDfRoutes} from './system-df.js';
+import {swarmRoutes} from './swarm.js';
 import {systemRoutes} from './system.js';
 import {volumeRoutes} from './volumes.js';
 
@@ -26,5 +27,6 @@ export function engineRouter(engine: Engine): Router {
   containerStatsRoutes(router, engine);
   volumeRoutes(router, engine);
   networkRoutes(router, engine);
+  swarmRoutes(router);
   return router;
 }

@@ -4,7 +4,9 @@ import {builtinNames, type NetworkRecord} from '../../network/networks.js';
 import {createNetwork, pruneNetworks, removeNetwork, type NetworkCreateRequest} from '../../network/user-networks.js';
 import {networkView} from '../../network/views.js';
 import {invalidArgument, notImplemented} from '../../errors.js';
-import {checkFilterNames, parseFilters, readJsonBody, sendJson, sendNoContent} from '../respond.js';
+import {networkCreate} from '../bodies/other-types.js';
+import {readTypedBody} from '../request-body.js';
+import {checkFilterNames, parseFilters, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
 
 function labelsMatch(n: NetworkRecord, wanted: string[]): boolean {
@@ -40,7 +42,7 @@ export function networkRoutes(router: Router, engine: Engine): void {
   });
 
   router.post('/networks/create', async ({req, res}) => {
-    const body = await readJsonBody<NetworkCreateRequest>(req);
+    const body = await readTypedBody<NetworkCreateRequest>(req, networkCreate);
     if (!body) throw invalidArgument('a network needs a name');
     const n = await createNetwork(net, body);
     engine.events.emit('network', 'create', n.Id, {name: n.Name, type: n.Driver});

@@ -2,7 +2,9 @@
 import type {Engine} from '../../composition/engine.js';
 import {anonymousLabel, type Volume} from '../../volumes/store.js';
 import {invalidArgument} from '../../errors.js';
-import {checkFilterNames, parseFilters, queryBool, readJsonBody, sendJson, sendNoContent} from '../respond.js';
+import {volumeCreate} from '../bodies/other-types.js';
+import {readTypedBody} from '../request-body.js';
+import {checkFilterNames, parseFilters, queryBool, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
 
 interface CreateBody {
@@ -44,7 +46,7 @@ export function volumeRoutes(router: Router, engine: Engine): void {
   });
 
   router.post('/volumes/create', async ({req, res}) => {
-    const body = (await readJsonBody<CreateBody>(req)) ?? {};
+    const body = (await readTypedBody<CreateBody>(req, volumeCreate)) ?? {};
     const {volume, created} = volumes.create({name: body.Name, driver: body.Driver, driverOpts: body.DriverOpts, labels: body.Labels});
     if (created) emit('create', volume.Name);
     sendJson(res, 201, volume);
