@@ -1,6 +1,6 @@
 // Printing a bench's report: as JSON (--json) or as text, a table per engine, every run, the failed ones, and
 // the ratios against their goals; the last report of most benches is kept in bench/out/<bench>-last.json.
-import {writeFileSync} from 'node:fs';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {outDir} from './paths.mjs';
 
@@ -38,6 +38,8 @@ export function print(report, json, lines) {
 
 /** Writes the report as bench/out/<bench>-last.json, and prints it. */
 export function emit(bench, report, json, lines) {
+  // bench/out/ is ignored by git, so a fresh clone has none yet.
+  mkdirSync(outDir, {recursive: true});
   writeFileSync(join(outDir, `${bench}-last.json`), JSON.stringify(report, null, 2) + '\n');
   print(report, json, lines);
 }
