@@ -8,19 +8,11 @@ import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {makeImageArchive, makeTar, type TarEntry} from '../helpers/archive.js';
-import {busyboxArchive} from '../helpers/busybox.js';
 import {runCommand} from '../helpers/cli.js';
-import {startTestEngine, type TestEngine} from '../helpers/engine.js';
+import {busyboxEngine} from '../helpers/busybox-engine.js';
 import {waitFor} from '../helpers/wait.js';
 
-let engine: TestEngine;
-test.before(async () => {
-  engine = await startTestEngine();
-  const bb = await busyboxArchive('docker');
-  const load = await engine.docker(['load', '-i', bb.path]);
-  if (load.code !== 0) throw new Error(load.stderr);
-});
-test.after.always(async () => engine?.stop());
+const engine = busyboxEngine(test);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stateDir = (id: string) => join(engine.execRoot, 'c', id.slice(0, 16));

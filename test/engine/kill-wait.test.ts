@@ -3,17 +3,9 @@
  * after shows exited/137 and `docker kill x && docker rm x` works. Other signals are answered at once.
  */
 import test from 'ava';
-import {busyboxArchive} from '../helpers/busybox.js';
-import {startTestEngine, type TestEngine} from '../helpers/engine.js';
+import {busyboxEngine} from '../helpers/busybox-engine.js';
 
-let engine: TestEngine;
-test.before(async () => {
-  engine = await startTestEngine();
-  const bb = await busyboxArchive('docker');
-  const load = await engine.docker(['load', '-i', bb.path]);
-  if (load.code !== 0) throw new Error(load.stderr);
-});
-test.after.always(async () => engine?.stop());
+const engine = busyboxEngine(test);
 
 const inspect = async (name: string) => JSON.parse((await engine.docker(['inspect', name])).stdout)[0];
 
