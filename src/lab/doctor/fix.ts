@@ -1,6 +1,8 @@
 /** `lab doctor --fix`: install missing Debian packages with apt-get, reporting progress as apt reports it. */
 import {spawn} from 'node:child_process';
-import {readdirSync} from 'node:fs';
+import {chmodSync, existsSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+
+const policyRcD = '/usr/sbin/policy-rc.d';
 
 export interface AptProgress {
   phase: 'update' | 'download' | 'install';
@@ -50,6 +52,28 @@ function runApt(args: string[], phase: AptProgress['phase'], onProgress: (p: Apt
 /** Installs the packages; refreshes the package lists first when there are none or the install cannot find a package. */
 export async function installPackages(packages: string[], onProgress: (p: AptProgress) => void): Promise<void> {
   if (packages.length === 0) return;
+  const madePolicy = denyServiceStarts();
+  try {
+    await install(packages, onProgress);
+  } finally {
+    if (madePolicy) rmSync(policyRcD, {force: true});
+  }
+}
+
+/**
+ * docker.io, docker-registry and redis-server come with system services; lab starts its own private instances, so
+ * their installs must not start a system dockerd on /var/run/docker.sock or a registry on port 5000. invoke-rc.d
+ * and deb-systemd-invoke both ask policy-rc.d, which answers 101 (not allowed) while apt runs. A policy the
+ * machine already has is left as it is.
+ */
+function denyServiceStarts(): boolean {
+  if (existsSync(policyRcD)) return false;
+  writeFileSync(policyRcD, '#!/bin/sh\n# made by lab doctor --fix for the length of an apt-get install\nexit 101\n');
+  chmodSync(policyRcD, 0o755);
+  return true;
+}
+
+async function install(packages: string[], onProgress: (p: AptProgress) => void): Promise<void> {
   if (!aptListsPresent()) await update(onProgress);
   let r = await runApt(['install', '-y', '--no-install-recommends', ...packages], 'install', onProgress);
   if (r.code !== 0 && /Unable to locate package|has no installation candidate|404/.test(r.output)) {
