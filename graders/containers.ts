@@ -1,7 +1,8 @@
 /** Concept: a container is a process (and a writable layer) made from an image; it has a life: created, running, exited, restarted. */
 import type {ContainerSnapshot, ImageSnapshot, Snapshot} from './snapshot.js';
 import {describeLinkage, hasLinkage} from './elf.js';
-import {fail, grader, linkage, pass, text, type Linkage} from './types.js';
+import {judgeCopyUp} from './copy-up.js';
+import {fail, grader, linkage, mode, pass, text, type Linkage} from './types.js';
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
@@ -56,15 +57,30 @@ export function containerWithChange(snapshot: Snapshot, imageId: string, path: s
   return snapshot.engine.containers.find((c) => c.image === imageId && c.files[path]?.upper.exists);
 }
 
+interface RestartParams {
+  imageId: string;
+  path: string;
+  /** When given: the container must be the one whose copy-up the chmod step accepts (mode restored, mtime kept). */
+  mode?: number | null;
+  interactive?: boolean | null;
+}
+
 /** The container of image imageId with a change to path was started again and attached to after it had exited. */
-export const restartedAndAttached = grader<{imageId: string; path: string}>({
+export const restartedAndAttached = grader<RestartParams>({
   type: 'object', additionalProperties: false, required: ['imageId', 'path'],
-  properties: {imageId: text, path: text},
+  properties: {imageId: text, path: text, mode: {...mode, nullable: true}, interactive: {type: 'boolean', nullable: true}},
 }, (snapshot, params) => {
   const expected = 'the same container (the one where you changed chmod) started a second time and attached to (docker start + docker attach, or docker start -a)';
   const concept = 'an exited container keeps its writable layer; start runs the same container again, run would make a new one.';
-  const c = containerWithChange(snapshot, params.imageId, params.path);
-  if (!c) return fail(`no container of the debian image holds a changed ${params.path}`, expected, concept);
+  let c: ContainerSnapshot | undefined;
+  if (params.mode !== undefined && params.mode !== null) {
+    const j = judgeCopyUp(snapshot, {imageId: params.imageId, path: params.path, mode: params.mode, interactive: params.interactive});
+    if (!j.ok) return fail(`the container of the previous step is not there yet: ${j.reason}`, expected, concept, j.evidence);
+    c = j.container;
+  } else {
+    c = containerWithChange(snapshot, params.imageId, params.path);
+  }
+  if (!c) return fail(`no container of the image holds a changed ${params.path}`, expected, concept);
   const events = eventsOf(snapshot, c.id);
   const starts = events.filter((e) => e.Action === 'start');
   const firstDie = events.find((e) => e.Action === 'die');

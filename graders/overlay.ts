@@ -3,11 +3,10 @@
  * the image's layer below is never touched, and neither is the host.
  */
 import type {JSONSchemaType} from 'ajv';
-import {containerWithChange} from './containers.js';
+import {judgeCopyUp, octal} from './copy-up.js';
 import {fail, grader, mode, pass, text} from './types.js';
 
 const concept = 'Changing a file in a container copies it up into the container\'s own layer (upperdir); the image layers stay read-only.';
-const octal = (m?: number) => (m === undefined ? '?' : m.toString(8).padStart(4, '0'));
 
 /** The image (by ID), a file in it, and the file's mode as the image has it (493 = 0755). */
 interface FileOfImage {
@@ -20,21 +19,24 @@ const fileOfImage: JSONSchemaType<FileOfImage> = {
   properties: {imageId: text, path: text, mode},
 };
 
-/** A container of the image copied the file up and, from inside, gave it back its mode. */
-export const copyUpRestored = grader<FileOfImage>(fileOfImage, (snapshot, params) => {
+/** …and whether the change is made in a shell inside the container (docker run -it). */
+interface CopyUpParams extends FileOfImage {
+  interactive?: boolean | null;
+}
+const copyUpParams: JSONSchemaType<CopyUpParams> = {
+  type: 'object', additionalProperties: false, required: ['imageId', 'path', 'mode'],
+  properties: {imageId: text, path: text, mode, interactive: {type: 'boolean', nullable: true}},
+};
+
+/** A container of the image copied the file up and, from inside, gave it back its mode (the content and mtime kept). */
+export const copyUpRestored = grader<CopyUpParams>(copyUpParams, (snapshot, params) => {
   const {path, mode} = params;
-  const expected = `${path} copied up into a debian container's upper dir, with its mode restored to ${octal(mode)} from inside the container`;
-  const c = containerWithChange(snapshot, params.imageId, path);
-  if (!c) {
-    const any = snapshot.engine.containers.find((x) => x.image === params.imageId);
-    return fail(any ? `container ${any.id.slice(0, 12)} never changed ${path} (no copy in its upper dir)` : 'no container was made from the debian image', expected, concept);
-  }
-  const {upper, lower} = c.files[path];
-  const evidence = {containerId: c.id, upperDir: c.upperDir, upperMode: octal(upper.mode), lowerMode: octal(lower.mode), upperSha: upper.sha256, lowerSha: lower.sha256};
-  if (upper.whiteout) return fail(`${path} was deleted in container ${c.id.slice(0, 12)}`, expected, concept, evidence);
-  if (upper.sha256 !== lower.sha256) return fail(`the copy of ${path} in the container differs from the image's (${upper.size} vs ${lower.size} bytes)`, expected, concept, evidence);
-  if ((upper.mode ?? 0) !== mode) return fail(`container ${c.id.slice(0, 12)}: ${path} has mode ${octal(upper.mode)} in its upper dir`, expected, concept, evidence);
-  return pass(`container ${c.id.slice(0, 12)}: ${path} copied up, mode ${octal(upper.mode)}`, expected, concept, evidence);
+  const how = params.interactive ? ' in a shell inside docker run -it' : ' from inside the container';
+  const expected = `${path} copied up into a container's upper dir, with its content and modification time kept and its mode restored to ${octal(mode)}${how}`;
+  const j = judgeCopyUp(snapshot, params);
+  if (!j.ok) return fail(j.reason, expected, concept, j.evidence);
+  const c = j.container!;
+  return pass(`container ${c.id.slice(0, 12)}: ${path} copied up, mode ${octal(c.files[path].upper.mode)}, content and mtime as the image's`, expected, concept, j.evidence);
 });
 
 /** The image's own copy of the file (in its layer dir) still has its mode. */

@@ -10,6 +10,8 @@ export interface FileInfo {
   mode?: number;
   size?: number;
   uid?: number;
+  /** Modification time in ms since the epoch: a copy-up keeps it, a write or a touch changes it. */
+  mtimeMs?: number;
   sha256?: string;
   /** For ELF files: the program interpreter (dynamic) and DT_NEEDED libraries. */
   elf?: {interpreter?: string; needed: string[]; static: boolean};
@@ -58,6 +60,8 @@ export interface ContainerSnapshot {
   namespaces?: Record<string, string>;
   /** Started with a terminal (docker run -t). */
   tty?: boolean;
+  /** Started with its stdin kept open (docker run -i). */
+  openStdin?: boolean;
   /** When processes are watched and it runs: its main process as the host sees it. */
   process?: ProcessFacts;
 }

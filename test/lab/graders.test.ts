@@ -69,6 +69,43 @@ test('overlay.copyUpRestored and files.hostModeIs: changed in the container, not
   t.regex(host.warning ?? '', /repair/);
 });
 
+test('overlay.copyUpRestored refuses a copy made by touch, and one not made in an interactive shell', (t) => {
+  const chmod = (mtimeMs: number): FileInfo => ({path: '/bin/chmod', exists: true, type: 'file', mode: 0o755, size: 64000, sha256: 'abc', mtimeMs});
+  const params = {imageId: 'sha256:deb', path: '/bin/chmod', mode: 0o755, interactive: true};
+  const g = graders['overlay.copyUpRestored'];
+  const honest = container('sandbox', 'sha256:deb', {tty: true, openStdin: true, files: {'/bin/chmod': {upper: chmod(1000), lower: chmod(1000)}}});
+  t.true(g(snapshot({containers: [honest]}), params).pass);
+  // docker run --name t debian touch /bin/chmod: copied up, mode intact, but written (a new mtime) and no shell.
+  const touched = container('t', 'sha256:deb', {files: {'/bin/chmod': {upper: chmod(5_000_000), lower: chmod(1000)}}});
+  const v = g(snapshot({containers: [touched]}), params);
+  t.false(v.pass);
+  t.regex(v.observed, /new modification time.*not only chmod-ed/);
+  // The right commands through bash -c: no terminal, no stdin.
+  const scripted = {...honest, id: 'script', name: 'script', tty: false, openStdin: false};
+  t.regex(g(snapshot({containers: [scripted]}), params).observed, /not run interactively/);
+  // A near miss next to the real thing does not hide it, in either order.
+  t.true(g(snapshot({containers: [touched, honest]}), params).pass);
+  t.true(g(snapshot({containers: [honest, touched]}), params).pass);
+  // Without interactive, the grader keeps its old meaning (other labs).
+  t.true(g(snapshot({containers: [scripted]}), {imageId: 'sha256:deb', path: '/bin/chmod', mode: 0o755}).pass);
+});
+
+test('containers.restartedAndAttached with a mode: the restarted container is the one the chmod step accepts', (t) => {
+  const chmod = (mtimeMs: number): FileInfo => ({path: '/bin/chmod', exists: true, type: 'file', mode: 0o755, size: 64000, sha256: 'abc', mtimeMs});
+  const ev = (id: string, Action: string, timeNano: number) => ({Type: 'container', Action, Actor: {ID: id, Attributes: {}}, time: 0, timeNano});
+  const g = graders['containers.restartedAndAttached'];
+  const params = {imageId: 'sha256:deb', path: '/bin/chmod', mode: 0o755, interactive: true};
+  const touched = container('t', 'sha256:deb', {files: {'/bin/chmod': {upper: chmod(5_000_000), lower: chmod(1000)}}});
+  const restartedTouch = [ev('t', 'start', 1), ev('t', 'die', 2), ev('t', 'attach', 3), ev('t', 'start', 4)];
+  // The issue's false credit: docker run --name t debian touch /bin/chmod, then docker start -a t.
+  const v = g(snapshot({containers: [touched], events: restartedTouch}), params);
+  t.false(v.pass);
+  t.regex(v.observed, /previous step.*modification time/);
+  const sandbox = container('s', 'sha256:deb', {tty: true, openStdin: true, files: {'/bin/chmod': {upper: chmod(1000), lower: chmod(1000)}}});
+  t.false(g(snapshot({containers: [touched, sandbox], events: [...restartedTouch, ev('s', 'start', 1), ev('s', 'die', 2)]}), params).pass, 'the sandbox itself was never restarted');
+  t.true(g(snapshot({containers: [touched, sandbox], events: [ev('s', 'start', 1), ev('s', 'die', 2), ev('s', 'attach', 3), ev('s', 'start', 4)]}), params).pass);
+});
+
 test('containers.restartedAndAttached needs the same container started twice and attached after it exited', (t) => {
   const c = container('c1', 'sha256:deb', {files: {'/bin/chmod': {upper: {path: '/bin/chmod', exists: true}, lower: {path: '/bin/chmod', exists: true}}}});
   const ev = (Action: string, timeNano: number) => ({Type: 'container', Action, Actor: {ID: 'c1', Attributes: {}}, time: 0, timeNano});

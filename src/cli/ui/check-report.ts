@@ -20,7 +20,8 @@ export function renderResults(results: StepResult[], lang: string, verbose: bool
       out.push(`${m} ${c.id}: ${c.verdict.pass || !c.done ? c.verdict.observed : 'passed earlier in this session'}`);
       if (!c.done) {
         out.push(chalk.dim(`      expected: ${c.verdict.expected}`));
-        const why = localize(r.step.concept, lang) || c.verdict.concept;
+        // A question's concept is its answer: it is shown once the step is done, never beside a wrong answer.
+        const why = r.step.question ? '' : localize(r.step.concept, lang) || c.verdict.concept;
         if (why) out.push(chalk.dim(`      why: ${why}`));
       }
       if (c.verdict.warning) out.push(chalk.yellow(`      ! ${c.verdict.warning}`));

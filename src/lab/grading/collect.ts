@@ -55,6 +55,7 @@ async function containers(engine: EngineClient, req: SnapshotRequest): Promise<C
       state: {status: c.State.Status, running: c.State.Running, exitCode: c.State.ExitCode, error: c.State.Error, pid: c.State.Pid, startedAt: c.State.StartedAt, finishedAt: c.State.FinishedAt, oomKilled: c.State.OOMKilled},
       upperDir: upper, lowerDirs: lowers, files, logTail,
       tty: Boolean(c.Config.Tty),
+      openStdin: Boolean(c.Config.OpenStdin),
       ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespaces(c.State.Pid)} : {}),
       ...(req.processes && c.State.Running && c.State.Pid > 0 ? {process: processFacts(c.State.Pid)} : {}),
     };

@@ -1,0 +1,81 @@
+/**
+ * Which container holds the lab's copy-up of a file, and whether that copy is the one the step asks for: the
+ * same content as the image's, the mode given back, the modification time the copy-up kept (a `touch` or a
+ * rewrite gives a new one: the file was written, not chmod-ed), and — when the step is done in a shell inside
+ * the container — a container run with a terminal and an open stdin (docker run -it).
+ */
+import type {ContainerSnapshot, Snapshot} from './snapshot.js';
+
+export interface CopyUpWanted {
+  imageId: string;
+  path: string;
+  mode: number;
+  /** The step is done in an interactive shell: the container must have been run with -it. */
+  interactive?: boolean | null;
+}
+
+export interface CopyUpJudgement {
+  /** The container judged: the first that meets every condition, else the one that came closest. */
+  container?: ContainerSnapshot;
+  ok: boolean;
+  /** Why it is not the copy the step asks for (empty when ok). */
+  reason: string;
+  evidence?: Record<string, unknown>;
+}
+
+const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
+export const octal = (m?: number) => (m === undefined ? '?' : m.toString(8).padStart(4, '0'));
+const when = (ms?: number) => (ms === undefined ? '?' : new Date(ms).toISOString());
+
+/** The conditions in order; a container's score is how many it meets before the first it misses. */
+function firstMiss(c: ContainerSnapshot, want: CopyUpWanted): string | undefined {
+  const {upper, lower} = c.files[want.path];
+  const name = `container ${short(c.id)} (${c.name})`;
+  if (upper.whiteout) return `${want.path} was deleted in ${name}`;
+  if (upper.sha256 !== lower.sha256) return `the copy of ${want.path} in ${name} differs from the image's (${upper.size} vs ${lower.size} bytes)`;
+  if (upper.mtimeMs !== undefined && lower.mtimeMs !== undefined && upper.mtimeMs !== lower.mtimeMs) {
+    return `${want.path} in ${name} has a new modification time (${when(upper.mtimeMs)}; the image's is ${when(lower.mtimeMs)}): it was written or touched, not only chmod-ed`;
+  }
+  if ((upper.mode ?? 0) !== want.mode) return `${name}: ${want.path} has mode ${octal(upper.mode)} in its upper dir`;
+  if (want.interactive && !(c.tty && c.openStdin)) {
+    return `${name} was not run interactively (it has ${c.tty ? 'a terminal but no open stdin' : c.openStdin ? 'an open stdin but no terminal' : 'neither a terminal nor an open stdin'}): the step is done in a shell inside docker run -it`;
+  }
+  return undefined;
+}
+
+const conditions = 5;
+
+export function judgeCopyUp(snapshot: Snapshot, want: CopyUpWanted): CopyUpJudgement {
+  const candidates = snapshot.engine.containers.filter((c) => c.image === want.imageId && c.files[want.path]?.upper.exists);
+  if (candidates.length === 0) {
+    const any = snapshot.engine.containers.find((x) => x.image === want.imageId);
+    return {ok: false, reason: any ? `container ${short(any.id)} never changed ${want.path} (no copy in its upper dir)` : 'no container was made from the image'};
+  }
+  let best: {c: ContainerSnapshot; miss?: string; score: number} | undefined;
+  for (const c of candidates) {
+    const miss = firstMiss(c, want);
+    const score = miss === undefined ? conditions : rank(c, want);
+    if (!best || score > best.score) best = {c, miss, score};
+  }
+  const {c, miss} = best!;
+  const {upper, lower} = c.files[want.path];
+  const evidence = {
+    containerId: c.id, upperDir: c.upperDir, upperMode: octal(upper.mode), lowerMode: octal(lower.mode), upperSha: upper.sha256, lowerSha: lower.sha256,
+    upperMtime: when(upper.mtimeMs), lowerMtime: when(lower.mtimeMs), tty: Boolean(c.tty), openStdin: Boolean(c.openStdin),
+  };
+  return {container: c, ok: miss === undefined, reason: miss ?? '', evidence};
+}
+
+/** How far a failing container got through the conditions (for choosing which failure to report). */
+function rank(c: ContainerSnapshot, want: CopyUpWanted): number {
+  const {upper, lower} = c.files[want.path];
+  const met = [
+    !upper.whiteout,
+    upper.sha256 === lower.sha256,
+    upper.mtimeMs === undefined || lower.mtimeMs === undefined || upper.mtimeMs === lower.mtimeMs,
+    (upper.mode ?? 0) === want.mode,
+    !want.interactive || Boolean(c.tty && c.openStdin),
+  ];
+  const first = met.indexOf(false);
+  return first === -1 ? conditions : first;
+}
