@@ -34,14 +34,13 @@ async function importScratch(binary: string, tag: string) {
   return r.stdout.trim();
 }
 
-test('dynamic hello in scratch fails with an explanation; static hello prints Hello, 123', async (t) => {
+test('dynamic hello in scratch fails with Docker\'s own words (the lab asks why); static hello prints Hello, 123', async (t) => {
   await importScratch('hello_not_static', 'hello:dynamic');
   const fail = await engine.docker(['run', 'hello:dynamic', '123']);
   t.is(fail.code, 127);
-  t.regex(fail.stderr, /no such file or directory/);
-  t.regex(fail.stderr, /dynamically linked/);
-  t.regex(fail.stderr, /\/lib64\/ld-linux-x86-64\.so\.2/);
-  t.regex(fail.stderr, /gcc -static/);
+  t.regex(fail.stderr, /exec \/?\.?\/?hello: no such file or directory/);
+  // The answer to the lab's question is not handed over by the engine.
+  t.notRegex(fail.stderr, /dynamically linked|ld-linux|gcc -static/);
   const ps = await engine.docker(['ps', '-a', '--format', '{{.Image}} {{.Status}}']);
   t.regex(ps.stdout, /hello:dynamic (Created|Exited \(127\))/);
 

@@ -1,8 +1,8 @@
 /**
- * Before runc runs a container's command, look at it the way execve will, and explain failures in words
- * a student can learn from. The classic: a dynamically linked binary in a FROM scratch image exists, yet
- * execve says "no such file or directory" — because its program interpreter (the dynamic loader) is missing.
- * Messages keep Docker's key phrases, so the docker CLI maps them to exit codes 127 and 126 as it does for Docker.
+ * Before runc runs a container's command, look at it the way execve will, so a command that cannot run fails the
+ * start (exit 127 or 126) instead of a process that dies at once. The classic: a dynamically linked binary in a
+ * FROM scratch image exists, yet execve says "no such file or directory" — its program interpreter (the dynamic
+ * loader) is missing. Messages are Docker's, so the docker CLI maps them to exit codes 127 and 126 as it does.
  */
 import {accessSync, constants, existsSync, statSync} from 'node:fs';
 import {posix} from 'node:path';
@@ -60,11 +60,7 @@ export function checkExecutable(root: string, args: string[], env: string[], cwd
     return; // unreadable header: let execve decide
   }
   if (elf?.interpreter && !existsSync(resolveInRoot(root, elf.interpreter))) {
-    throw new ExecutableError(
-      `exec ${path}: no such file or directory: ${path} exists, but it is dynamically linked and needs the program ` +
-        `interpreter ${elf.interpreter}, which is not in the image (a FROM scratch image has no C library). ` +
-        'Link it statically (gcc -static) or use a base image that has the libraries.',
-      'not-found',
-    );
+    // Docker's own words, nothing more: finding out why (the missing loader) is what lab 26 asks of the student.
+    throw new ExecutableError(`exec ${path}: no such file or directory`, 'not-found');
   }
 }
