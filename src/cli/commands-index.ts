@@ -16,6 +16,7 @@ import ExerciseList from './commands/exercise/list.js';
 import ExerciseTest from './commands/exercise/test.js';
 import Grades from './commands/grades.js';
 import Hint from './commands/hint.js';
+import Show from './commands/show.js';
 import HomeworkCheck from './commands/homework/check.js';
 import ImageBuild from './commands/image/build.js';
 import Reset from './commands/reset.js';
@@ -52,6 +53,7 @@ export const COMMANDS = {
   'reset': Reset,
   'ssh': Ssh,
   'start': Start,
+  'show': Show,
   'status': Status,
   'stop': Stop,
   'submit': Submit,

@@ -27,7 +27,7 @@ function processesMentioning(dir: string): string[] {
 /** What the engine inside said and what runs there, so a failed step in CI can be understood afterwards. */
 async function logInside(t: ExecutionContext, vm: string, env: NodeJS.ProcessEnv): Promise<void> {
   const what = 'tail -n 60 /var/log/lab-engine-start.log /var/run/docker/labd.log; ps -eo pid,ppid,stat,etime,args --forest | grep -v "\\[" | tail -n 60';
-  const r = await runLab(['ssh', vm, '--', 'sh', '-c', what], env, 60_000).catch((e: Error) => ({code: -1, stdout: '', stderr: e.message}));
+  const r = await runLab(['ssh', vm, '--', what], env, 60_000).catch((e: Error) => ({code: -1, stdout: '', stderr: e.message}));
   t.log(`inside ${vm} after the failure (exit ${r.code}):\n${r.stdout}${r.stderr}`);
 }
 
@@ -52,7 +52,7 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
   started = performance.now();
   for (const script of readdirSync(join(packageRoot(), 'exercises', lab, 'solve')).sort()) {
     const inside = `cd ${shellJoin([session.workdir])} && export ${vars.join(' ')} && sh -x /opt/lab/exercises/${lab}/solve/${script}`;
-    await run(['ssh', vm, '--', 'sh', '-c', inside], 420_000);
+    await run(['ssh', vm, '--', inside], 420_000);
   }
   t.log(`solve scripts inside the VM: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
@@ -72,7 +72,7 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
     started = performance.now();
     await run(['reset', lab, '--force']);
     t.log(`lab reset: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const after = (await run(['ssh', vm, '--', 'sh', '-c', 'cat /etc/default/docker; test -e /etc/docker/daemon.json && echo daemon.json is there; docker version --format "unix {{.Server.APIVersion}}"; docker -H tcp://127.0.0.1:2375 version >/dev/null 2>&1 && echo tcp answers; true'])).stdout;
+    const after = (await run(['ssh', vm, '--', 'cat /etc/default/docker; test -e /etc/docker/daemon.json && echo daemon.json is there; docker version --format "unix {{.Server.APIVersion}}"; docker -H tcp://127.0.0.1:2375 version >/dev/null 2>&1 && echo tcp answers; true'])).stdout;
     t.regex(after, /^DOCKER_OPTS="-H unix:\/\/\/var\/run\/docker.sock"$/m);
     t.notRegex(after, /daemon.json is there|tcp answers/);
     t.regex(after, /^unix 1\.\d+$/m);

@@ -3,7 +3,9 @@ import {Args, Command} from '@oclif/core';
 export default class Ssh extends Command {
   static override summary = 'Open a shell in a lab VM (or on the SSH host of the current lab)';
   static override description = `An interactive shell (a real terminal) as root in the VM NAME: by default the only running VM, else the one
-started last. Words after -- run as a command instead, and the exit code is the command's. Piped input goes to
+started last. Words after -- run as a command instead, through the remote shell as ssh(1) runs them (so
+'lab ssh -- "readlink /proc/1/ns/pid"' and 'lab ssh -- readlink /proc/1/ns/pid' are the same), and the exit code
+is the command's. Piped input goes to
 the remote shell without a terminal, as with ssh(1).`;
   static override examples = ['<%= config.bin %> ssh', '<%= config.bin %> ssh lab26', '<%= config.bin %> ssh lab26 -- docker ps'];
   static override strict = false;
@@ -14,7 +16,6 @@ the remote shell without a terminal, as with ssh(1).`;
     const {args, argv} = await this.parse(Ssh);
     const {defaultVmName} = await import('../../vm/machine/lifecycle.js');
     const {QemuProvider} = await import('../../lab/providers/qemu.js');
-    const {shellJoin} = await import('../../vm/ssh/quote.js');
     // `lab ssh -- CMD`: everything after a leading -- is the command, not a VM name.
     const dashes = this.argv.indexOf('--');
     const vmName = dashes === 0 ? undefined : args.name;
@@ -33,7 +34,7 @@ the remote shell without a terminal, as with ssh(1).`;
         const {SshProvider} = await import('../../lab/providers/ssh.js');
         const env = await new SshProvider(session.ssh).connect(session.envName).catch((error: Error) => this.error(error.message, {exit: 1}));
         try {
-          process.exitCode = await env!.shell(words.length > 0 ? {command: shellJoin(words)} : {});
+          process.exitCode = await env!.shell(words.length > 0 ? {command: remoteCommand(words)} : {});
         } finally {
           await env!.close();
         }
@@ -55,9 +56,14 @@ the remote shell without a terminal, as with ssh(1).`;
         .catch((error: Error) => this.error(error.message, {exit: 1}));
     }
     try {
-      process.exitCode = await env.shell(words.length > 0 ? {command: shellJoin(words)} : {});
+      process.exitCode = await env.shell(words.length > 0 ? {command: remoteCommand(words)} : {});
     } finally {
       await env.close();
     }
   }
+}
+
+/** As ssh(1): the words joined with spaces, for the remote shell to parse (quotes typed locally are already gone). */
+export function remoteCommand(words: string[]): string {
+  return words.join(' ');
 }

@@ -2,7 +2,7 @@
  * A student's lab session: which lab, where (provider, work dir), in which language, and the progress so far.
  * Progress only grows: a check once passed stays passed, with the evidence it saw then.
  */
-import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../../engine/util/fs-atomic.js';
@@ -64,8 +64,11 @@ export function loadSession(lab?: string, dir = stateDir()): Session {
   const id = lab ?? (existsSync(currentFile(dir)) ? readFileSync(currentFile(dir), 'utf8').trim() : undefined);
   if (!id) throw new Error('no lab has been started here yet: start one with `lab start 26`');
   const file = sessionFile(dir, id);
-  if (!existsSync(file)) throw new Error(`lab ${id} has not been started here: run \`lab start ${id}\``);
-  return JSON.parse(readFileSync(file, 'utf8')) as Session;
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Session;
+  // `lab start` names the environment (lab26, the VM's name) in what it prints: that name is accepted too.
+  const byEnv = sessionByEnvName(dir, id);
+  if (byEnv) return byEnv;
+  throw new Error(`lab ${id} has not been started here: run \`lab start ${id.replace(/^lab(?=.)/, '')}\``);
 }
 
 /** Removes a lab's session; `current` goes too when it named that lab. */
@@ -78,4 +81,22 @@ export function forgetSession(lab: string, dir = stateDir()): void {
 export function chooseLanguage(available: string[], flag?: string): string {
   const wanted = [flag, process.env.LAB_LANG, (process.env.LC_ALL || process.env.LANG || '').slice(0, 2)].filter(Boolean) as string[];
   return wanted.find((l) => available.includes(l)) ?? (available.includes('en') ? 'en' : available[0]);
+}
+
+function sessionByEnvName(dir: string, name: string): Session | undefined {
+  let files: string[];
+  try {
+    files = readdirSync(join(dir, 'sessions')).filter((f) => f.endsWith('.json'));
+  } catch {
+    return undefined;
+  }
+  for (const f of files) {
+    try {
+      const s = JSON.parse(readFileSync(join(dir, 'sessions', f), 'utf8')) as Session;
+      if (s.envName === name) return s;
+    } catch {
+      // a damaged session file is another command's error
+    }
+  }
+  return undefined;
 }
