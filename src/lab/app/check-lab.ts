@@ -3,7 +3,8 @@
  * progress recorded in the session here and inside; submit also writes the results file.
  */
 import {writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {homedir} from 'node:os';
+import {join, resolve} from 'node:path';
 import {gradescopeResults} from '../grading/results.js';
 import {evaluate, recordProgress, snapshotRequest, type StepResult, takeSnapshot} from '../grading/run-checks.js';
 import type {Snapshot} from '../../../graders/snapshot.js';
@@ -50,9 +51,10 @@ export function checkSummary(exercise: Exercise, results: StepResult[]) {
 
 export interface SubmitOptions {
   lab?: string;
-  /** Where results.json goes (default: the work dir here, or ./lab<N>-results.json in `cwd` for a VM or SSH host). */
+  /** Where results.json goes (default: the work dir for a lab on this machine, else ~/lab<N>-results.json here). */
   out?: string;
-  cwd: string;
+  /** This machine's home (default: the user's). */
+  home?: string;
 }
 
 /** Checks once more and writes Gradescope's results.json with each check's evidence. */
@@ -62,8 +64,9 @@ export async function submitLab(opts: SubmitOptions) {
   const {results} = await checkLab(ctx);
   const {session, exercise} = ctx;
   const report = gradescopeResults(exercise, session, results, (Date.now() - started) / 1000);
-  // A VM's work dir is not on this machine: the results land where the command runs.
-  const path = opts.out ?? (session.provider === 'local' ? join(session.workdir, 'results.json') : join(opts.cwd, `lab${session.lab}-results.json`));
+  // A VM's work dir is not on this machine: the results land in the home folder here, one fixed place the lab's
+  // text names, wherever the command was typed.
+  const path = resolve(opts.out ?? (session.provider === 'local' ? join(session.workdir, 'results.json') : join(opts.home ?? homedir(), `lab${session.lab}-results.json`)));
   writeFileSync(path, JSON.stringify(report, null, 2));
   return {...report, path};
 }
