@@ -17,6 +17,7 @@ import ExerciseTest from './commands/exercise/test.js';
 import Grades from './commands/grades.js';
 import Hint from './commands/hint.js';
 import HomeworkCheck from './commands/homework/check.js';
+import HomeworkLint from './commands/homework/lint.js';
 import ImageBuild from './commands/image/build.js';
 import Reset from './commands/reset.js';
 import Ssh from './commands/ssh.js';
@@ -48,6 +49,7 @@ export const COMMANDS = {
   'grades': Grades,
   'hint': Hint,
   'homework:check': HomeworkCheck,
+  'homework:lint': HomeworkLint,
   'image:build': ImageBuild,
   'reset': Reset,
   'ssh': Ssh,
