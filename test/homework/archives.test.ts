@@ -107,3 +107,13 @@ test('an archive that is not one is a reported problem, not a crash', async (t) 
   t.regex((await unpackSubmission(join(dir, 'x.zip'), 'zip', join(dir, 'a'), limits)).problems.join(), /x\.zip: the archive cannot be read \(not a zip file/);
   t.regex((await unpackSubmission(join(dir, 'x.tar.gz'), 'tar.gz', join(dir, 'b'), limits)).problems.join(), /x\.tar\.gz: the archive cannot be read/);
 });
+
+test('a .tar.gz of "." (its top folder as "./") unpacks without a word', async (t) => {
+  const dir = scratch(t);
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src', 'Dockerfile'), 'FROM scratch\n');
+  execFileSync('tar', ['-czf', join(dir, 's.tgz'), '-C', join(dir, 'src'), '.']);
+  const r = await unpackSubmission(join(dir, 's.tgz'), 'tar.gz', join(dir, 'out'), limits);
+  t.deepEqual(r.problems, []);
+  t.deepEqual(readdirSync(join(dir, 'out')), ['Dockerfile']);
+});

@@ -68,12 +68,13 @@ test('links to host files are flagged; links inside the submission are only left
 
 test('the same binary handed in by several students is flagged for each of them', (t) => {
   const byStudent = new Map([
-    ['alice', [{path: 'hello', sha256: 'a'.repeat(64)}]],
-    ['bob', [{path: 'bin/hello', sha256: 'a'.repeat(64)}]],
-    ['carol', [{path: 'hello', sha256: 'c'.repeat(64)}]],
-    ['dave', [{path: 'x', sha256: 'a'.repeat(64)}]],
+    ['alice', {binaries: [{path: 'hello', sha256: 'a'.repeat(64)}], sourcesHash: 's1'}],
+    ['bob', {binaries: [{path: 'bin/hello', sha256: 'a'.repeat(64)}], sourcesHash: 's1'}],
+    ['carol', {binaries: [{path: 'hello', sha256: 'c'.repeat(64)}], sourcesHash: 's1'}],
+    ['dave', {binaries: [{path: 'x', sha256: 'a'.repeat(64)}], sourcesHash: 's2'}],
   ]);
   const flags = sharedBinaries(byStudent);
   t.deepEqual([...flags.keys()].sort(), ['alice', 'bob', 'dave']);
-  t.regex(flags.get('alice')![0], /^hello is byte for byte the binary bob, dave handed in too \(sha256 aaaaaaaaaaaa…\)$/);
+  t.is(flags.get('alice')![0], 'hello is byte for byte the binary bob, dave handed in too, (the same source as bob) (sha256 aaaaaaaaaaaa…)');
+  t.is(flags.get('dave')![0], 'x is byte for byte the binary alice, bob handed in too, though their sources differ (sha256 aaaaaaaaaaaa…)');
 });

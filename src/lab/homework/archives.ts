@@ -25,7 +25,9 @@ class Unpacker {
   /** The entry's path inside the submission, or undefined (and a problem said) when it would land outside. */
   place(name: string): string | undefined {
     const path = posix.normalize(name.replace(/\\/g, '/')).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    if (name.startsWith('/') || path === '..' || path.startsWith('../') || path === '.' || path === '') {
+    // "./" is the archive's own top folder: nothing to make, nothing to say.
+    if (!name.startsWith('/') && (path === '.' || path === '')) return undefined;
+    if (name.startsWith('/') || path === '..' || path.startsWith('../')) {
       this.problems.push(`${name}: a path outside the submission, not unpacked`);
       return undefined;
     }

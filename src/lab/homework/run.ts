@@ -9,7 +9,7 @@ import {availableParallelism} from 'node:os';
 import {join, resolve} from 'node:path';
 import {checkBaseImages, loadBaseImages} from './base-images.js';
 import {evaluateChecks} from './checks.js';
-import {flagSubmission, sharedBinaries, type SubmittedBinary} from './flags.js';
+import {flagSubmission, sharedBinaries, type SubmissionFlags} from './flags.js';
 import {fileNameFor, listSubmissions, type StudentEntry} from './listing.js';
 import {homeworkResults, type HomeworkResults} from './results.js';
 import {removeStudent, withSandbox, type Sandbox} from './sandbox.js';
@@ -43,13 +43,13 @@ export interface HomeworkRunOptions {
 interface Graded {
   report: StudentReport;
   results: HomeworkResults;
-  binaries: SubmittedBinary[];
+  submitted: Pick<SubmissionFlags, 'binaries' | 'sourcesHash'>;
 }
 
 async function gradeOne(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: number, opts: HomeworkRunOptions, say: (m: string) => void): Promise<Graded | undefined> {
   const started = Date.now();
   let outcomes: CheckOutcome[];
-  let flagged = {flags: [] as string[], binaries: [] as SubmittedBinary[]};
+  let flagged: SubmissionFlags = {flags: [], binaries: [], sourcesHash: ''};
   try {
     const facts = await checkStudent(sandbox, hw, entry, n, say);
     outcomes = evaluateChecks(hw, facts);
@@ -72,7 +72,7 @@ async function gradeOne(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: 
     student: entry.id, entry: entry.entry, score: results.score, maxScore: results.extra_data.maxScore, file,
     checks: outcomes.map(({id, pass, observed}) => ({id, pass, observed})), flags: flagged.flags, seconds,
   };
-  return {report, results, binaries: flagged.binaries};
+  return {report, results, submitted: flagged};
 }
 
 export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Promise<StudentReport[]> {
@@ -110,7 +110,7 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
     await Promise.all(Array.from({length: jobs}, worker));
   });
   // Shared binaries are known only once everyone is checked: their results files are written again with the flag.
-  const shared = sharedBinaries(new Map(graded.map((g) => [g.report.student, g.binaries])));
+  const shared = sharedBinaries(new Map(graded.map((g) => [g.report.student, g.submitted])));
   for (const g of graded) {
     const more = shared.get(g.report.student);
     if (more) {
