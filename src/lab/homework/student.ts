@@ -69,7 +69,7 @@ export async function runProgram(sandbox: Sandbox, hw: Homework, image: string, 
   const r = await docker(sandbox.env, args, runTimeoutSeconds * 1000, async () => {
     const top = await sandbox.engine.containerTop(name).catch(() => undefined);
     processes = top?.Processes?.length;
-    await docker(sandbox.env, ['kill', name], 15_000);
+    await sandbox.engine.request('POST', `/containers/${encodeURIComponent(name)}/kill`, {timeoutMs: 15_000});
   }, stdin);
   const state = await sandbox.engine.inspectContainer(name).catch(() => undefined);
   return {
