@@ -18,6 +18,7 @@ import Grades from './commands/grades.js';
 import Hint from './commands/hint.js';
 import Show from './commands/show.js';
 import HomeworkCheck from './commands/homework/check.js';
+import HomeworkLint from './commands/homework/lint.js';
 import ImageBuild from './commands/image/build.js';
 import Reset from './commands/reset.js';
 import Ssh from './commands/ssh.js';
@@ -49,6 +50,7 @@ export const COMMANDS = {
   'grades': Grades,
   'hint': Hint,
   'homework:check': HomeworkCheck,
+  'homework:lint': HomeworkLint,
   'image:build': ImageBuild,
   'reset': Reset,
   'ssh': Ssh,

@@ -1,10 +1,12 @@
 /** Homework checks: pure judgements of what the sandbox saw (student.ts) → outcome with observed and expected. */
 import {describeLinkage, hasLinkage} from '../../../graders/elf.js';
+import {judgeCases} from './cases.js';
 import {truncate} from './docker.js';
+import {judgeSource} from './source.js';
 import type {StudentFacts} from './student.js';
 import type {CheckOutcome, Homework, HomeworkCheck, HomeworkCheckKind} from './types.js';
 
-type Judge = (facts: StudentFacts, hw: Homework) => Omit<CheckOutcome, 'id'>;
+type Judge = (facts: StudentFacts, hw: Homework, check: HomeworkCheck) => Omit<CheckOutcome, 'id'>;
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -14,11 +16,26 @@ export function buildFailure(output: string): string {
   return lines.find((l) => /^Dockerfile:\d+:/.test(l)) ?? lines.filter((l) => !/^(DEPRECATED|BuildKit|environment-variable)/.test(l)).pop() ?? 'no output';
 }
 
+/** Files left out of the build context for their size: a COPY of them fails, and the student must see why. */
+function leftOutForSize(facts: StudentFacts): string {
+  const big = facts.copy.problems.filter((p) => /over the limit of .* per file|over its total limit/.test(p));
+  return big.length ? `; left out of the submission: ${big.join('; ')}` : '';
+}
+
+/** Why a check of the image or its program could not be evaluated, or undefined when it can be. */
+export function whyNotEvaluated(facts: StudentFacts): string | undefined {
+  if (!facts.hasDockerfile) return 'not evaluated: the submission has no Dockerfile';
+  if (facts.build && !facts.build.ok) {
+    const why = facts.build.timedOut ? 'the build timed out' : `the image did not build (${buildFailure(facts.build.output)})`;
+    return `not evaluated: ${why}${leftOutForSize(facts)}`;
+  }
+  if (facts.imageError) return `not evaluated: the image could not be read (${facts.imageError})`;
+  if (!facts.image) return 'not evaluated: there is no image';
+  return undefined;
+}
+
 const notBuilt = (facts: StudentFacts, expected: string): Omit<CheckOutcome, 'id'> => ({
-  pass: false, expected,
-  observed: !facts.hasDockerfile ? 'not checked: the submission has no Dockerfile'
-    : facts.imageError ? `not checked: the image could not be read (${facts.imageError})`
-    : 'not checked: the image did not build',
+  pass: false, expected, observed: whyNotEvaluated(facts) ?? 'not evaluated: the program was not run',
 });
 
 const judges: Record<HomeworkCheckKind, Judge> = {
@@ -35,7 +52,7 @@ const judges: Record<HomeworkCheckKind, Judge> = {
     const b = facts.build!;
     const output = truncate(b.output, hw.limits.outputMaxBytes);
     if (b.timedOut) return {pass: false, expected, output, observed: `the build did not finish within ${hw.limits.buildTimeoutSeconds} s and was stopped`};
-    if (!b.ok) return {pass: false, expected, output, observed: `the build failed: ${buildFailure(b.output)}`};
+    if (!b.ok) return {pass: false, expected, output, observed: `the build failed: ${buildFailure(b.output)}${leftOutForSize(facts)}`};
     return {pass: true, expected, output, observed: `built in ${b.seconds.toFixed(1)} s`};
   },
 
@@ -97,8 +114,12 @@ const judges: Record<HomeworkCheckKind, Judge> = {
     if (!image) return notBuilt(facts, expected);
     return {pass: image.size <= hw.limits.imageSizeMaxKb * 1024, expected, observed: `the image is ${kib(image.size)}`, evidence: {size: image.size}};
   },
+
+  cases: (facts, hw, check) => judgeCases(check, facts, hw, whyNotEvaluated(facts)),
+
+  source: (facts, _hw, check) => judgeSource(check, facts),
 };
 
 export function evaluateChecks(hw: Homework, facts: StudentFacts): CheckOutcome[] {
-  return hw.checks.map((c: HomeworkCheck) => ({id: c.id, ...judges[c.kind](facts, hw)}));
+  return hw.checks.map((c: HomeworkCheck) => ({id: c.id, ...judges[c.kind](facts, hw, c)}));
 }

@@ -11,15 +11,18 @@ export interface DockerResult {
 const captureMax = 256 * 1024;
 
 /** Runs `docker args...`; past `timeoutMs` it is killed (and `onTimeout` runs first, e.g. to kill a container). */
-export function docker(env: Record<string, string>, args: string[], timeoutMs: number, onTimeout?: () => Promise<void>): Promise<DockerResult> {
+export function docker(env: Record<string, string>, args: string[], timeoutMs: number, onTimeout?: () => Promise<void>, stdin?: string): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+    const child = spawn('docker', args, {env: {...process.env, ...env}, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
+    // A program that exits without reading its input closes the pipe: that is its business, not an error here.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(stdin);
     const out = {stdout: '', stderr: ''};
     const take = (key: 'stdout' | 'stderr') => (d: Buffer) => {
       if (out[key].length < captureMax) out[key] += d.toString('utf8');
     };
-    child.stdout.on('data', take('stdout'));
-    child.stderr.on('data', take('stderr'));
+    child.stdout!.on('data', take('stdout'));
+    child.stderr!.on('data', take('stderr'));
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

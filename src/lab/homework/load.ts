@@ -5,8 +5,10 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {Ajv} from 'ajv';
-import {parseStrictJson, schemaErrorAt} from '../../common/strict-json.js';
+import addFormats from 'ajv-formats';
+import {parseStrictJson} from '../../common/strict-json.js';
 import {exercisesRoot} from '../exercises/load.js';
+import {describeSchemaError, semanticErrors, usefulErrors} from './lint.js';
 import {homeworkSchema} from './schema.js';
 import type {Homework, HomeworkLimits} from './types.js';
 
@@ -18,17 +20,27 @@ const defaults = {submissionMaxFiles: 1000, outputMaxBytes: 4096} satisfies Part
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
+/** Every problem of the definition, each "<file>: at <JSON path>: <what>"; none means it is fine. */
+export function lintHomework(file: string, text: string): string[] {
+  let data: unknown;
+  try {
+    data = parseStrictJson(text, (m) => new HomeworkError(m));
+  } catch (error) {
+    return [`${file}: ${(error as Error).message}`];
+  }
+  validate ??= addFormats.default(new Ajv({allErrors: true, strict: false, verbose: true})).compile(homeworkSchema);
+  if (!validate(data)) return usefulErrors(validate.errors!).map((e) => `${file}: ${describeSchemaError(e)}`);
+  return semanticErrors((data as Homework).checks, (data as Homework).run !== undefined).map((m) => `${file}: ${m}`);
+}
+
 export function parseHomework(file: string, text: string): Homework {
-  const data = parseStrictJson(text, (m) => new HomeworkError(`${file}: ${m}`));
-  validate ??= new Ajv({allErrors: true, strict: false}).compile(homeworkSchema);
-  if (!validate(data)) throw new HomeworkError(`${file}: ${schemaErrorAt(validate.errors![0])}`);
-  const hw = data as Omit<Homework, 'file'>;
-  const seen = new Set<string>();
-  hw.checks.forEach((c, i) => {
-    if (seen.has(c.id)) throw new HomeworkError(`${file}: at /checks/${i}/id: the check id "${c.id}" is used twice`);
-    seen.add(c.id);
-  });
-  return {...hw, images: hw.images ?? [], limits: {...defaults, ...hw.limits}, run: {...hw.run, exitCode: hw.run.exitCode ?? 0}, file};
+  const errors = lintHomework(file, text);
+  if (errors.length) throw new HomeworkError(errors.length === 1 ? errors[0] : `${errors[0]} (and ${errors.length - 1} more: see lab homework lint)`);
+  const hw = JSON.parse(text) as Omit<Homework, 'file'>;
+  const checks = hw.checks.map((c) => (c.cases ? {...c, cases: c.cases.map((k) => ({...k, args: k.args ?? [], exitCode: k.exitCode ?? 0}))} : c));
+  const limits: HomeworkLimits = Object.assign({...defaults, fileMaxKb: hw.limits.submissionMaxKb}, hw.limits);
+  const run = Object.assign({expectStdout: '', exitCode: 0}, hw.run);
+  return {...hw, checks, images: hw.images ?? [], limits, run, file};
 }
 
 export function homeworkFile(lab: string): string {

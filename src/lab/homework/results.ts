@@ -2,14 +2,18 @@
 import {localize} from '../render/text.js';
 import type {CheckOutcome, Homework} from './types.js';
 
-export function homeworkResults(hw: Homework, student: string, outcomes: CheckOutcome[], executionTime: number, lang: string) {
+/** Round to hundredths: a share of a weight (2 of 3 cases) is no grade to print with fifteen digits. */
+const hundredths = (n: number) => Math.round(n * 100) / 100;
+
+export function homeworkResults(hw: Homework, student: string, outcomes: CheckOutcome[], executionTime: number, lang: string, flags: string[] = []) {
   const tests = hw.checks.map((c, i) => {
     const o = outcomes.find((x) => x.id === c.id)!;
     const verdict = o.pass ? o.observed : `observed: ${o.observed}\nexpected: ${o.expected}`;
+    const fraction = o.fraction ?? (o.pass ? 1 : 0);
     return {
       name: `${i + 1}. ${localize(c.title, lang)} — ${c.id}`,
       number: `${i + 1}`,
-      score: o.pass ? c.weight : 0,
+      score: hundredths(c.weight * fraction),
       max_score: c.weight,
       status: o.pass ? 'passed' : 'failed',
       output: o.output ? `${verdict}\n\n${o.output}` : verdict,
@@ -20,13 +24,13 @@ export function homeworkResults(hw: Homework, student: string, outcomes: CheckOu
   });
   const maxScore = tests.reduce((s, t) => s + t.max_score, 0);
   return {
-    score: tests.reduce((s, t) => s + t.score, 0),
+    score: hundredths(tests.reduce((s, t) => s + t.score, 0)),
     execution_time: Math.round(executionTime),
     output: `Lab ${hw.lab} homework (${localize(hw.title, lang)}), student ${student}`,
     visibility: 'visible',
     stdout_visibility: 'hidden',
     tests,
-    extra_data: {lab: hw.lab, student, provider: 'sandbox', submittedAt: new Date().toISOString(), maxScore},
+    extra_data: {lab: hw.lab, student, provider: 'sandbox', submittedAt: new Date().toISOString(), maxScore, flags},
   };
 }
 

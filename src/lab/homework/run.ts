@@ -1,26 +1,33 @@
 /**
- * `lab homework check`: every submission in a folder, one after the other, on one private engine. Each student
- * gets a fresh build context, their own images and containers removed before the next one starts, and a
- * results file in Gradescope's shape; a student's failure is a failed check, never the end of the run.
+ * `lab homework check`: every submission in a folder, `jobs` at a time, on one private engine. Each student gets
+ * a fresh build context, their own image and container names, removed as soon as they are graded, and a results
+ * file in Gradescope's shape; a student's failure is a failed check, never the end of the run. A student who
+ * cannot be checked at all is reported as skipped, which makes the run fail.
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
+import {availableParallelism} from 'node:os';
 import {join, resolve} from 'node:path';
 import {checkBaseImages, loadBaseImages} from './base-images.js';
 import {evaluateChecks} from './checks.js';
-import {homeworkResults} from './results.js';
-import {emptyEngine, withSandbox} from './sandbox.js';
+import {flagSubmission, sharedBinaries, type SubmissionFlags} from './flags.js';
+import {fileNameFor, listSubmissions, type StudentEntry} from './listing.js';
+import {homeworkResults, type HomeworkResults} from './results.js';
+import {removeStudent, withSandbox, type Sandbox} from './sandbox.js';
 import {checkStudent} from './student.js';
-import {listSubmissions} from './submissions.js';
 import type {CheckOutcome, Homework} from './types.js';
 
 export interface StudentReport {
   student: string;
+  /** The folder or archive in the submissions folder. */
+  entry: string;
   score: number;
   maxScore: number;
   /** The results file written for this student. */
   file?: string;
   rejected?: string;
   checks: Array<Pick<CheckOutcome, 'id' | 'pass' | 'observed'>>;
+  /** What a teacher should look at (links to host files, prebuilt or shared binaries). */
+  flags: string[];
   seconds: number;
 }
 
@@ -28,7 +35,44 @@ export interface HomeworkRunOptions {
   submissions: string;
   out: string;
   lang: string;
+  /** Students checked at once (default: the machine's cores). */
+  jobs?: number;
   progress: (student: string, message: string) => void;
+}
+
+interface Graded {
+  report: StudentReport;
+  results: HomeworkResults;
+  submitted: Pick<SubmissionFlags, 'binaries' | 'sourcesHash'>;
+}
+
+async function gradeOne(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: number, opts: HomeworkRunOptions, say: (m: string) => void): Promise<Graded | undefined> {
+  const started = Date.now();
+  let outcomes: CheckOutcome[];
+  let flagged: SubmissionFlags = {flags: [], binaries: [], sourcesHash: ''};
+  try {
+    const facts = await checkStudent(sandbox, hw, entry, n, say);
+    outcomes = evaluateChecks(hw, facts);
+    flagged = flagSubmission(facts.copy, facts.context);
+  } catch (error) {
+    // The sandbox's own trouble, not the student's: every check says so, and the run goes on.
+    const observed = `not evaluated: the sandbox failed (${(error as Error).message})`;
+    outcomes = hw.checks.map((c) => ({id: c.id, pass: false, observed, expected: 'the sandbox checks the submission'}));
+  } finally {
+    if (!sandbox.signal.aborted) await removeStudent(sandbox, hw, n).catch((error: Error) => say(`cleaning up failed: ${error.message}`));
+  }
+  if (sandbox.signal.aborted) return undefined;
+  const seconds = (Date.now() - started) / 1000;
+  const results = homeworkResults(hw, entry.id, outcomes, seconds, opts.lang, flagged.flags);
+  const file = join(opts.out, `${fileNameFor(entry.id)}-${hw.lab}-results.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  const failed = outcomes.filter((o) => !o.pass).map((o) => o.id);
+  say(`${results.score}/${results.extra_data.maxScore}${failed.length ? ` (failed: ${failed.join(', ')})` : ''} in ${seconds.toFixed(1)} s${flagged.flags.length ? `; flagged: ${flagged.flags.join('; ')}` : ''}`);
+  const report: StudentReport = {
+    student: entry.id, entry: entry.entry, score: results.score, maxScore: results.extra_data.maxScore, file,
+    checks: outcomes.map(({id, pass, observed}) => ({id, pass, observed})), flags: flagged.flags, seconds,
+  };
+  return {report, results, submitted: flagged};
 }
 
 export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Promise<StudentReport[]> {
@@ -36,41 +80,46 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
   const maxScore = hw.checks.reduce((s, c) => s + c.weight, 0);
   const reports: StudentReport[] = entries.filter((e) => e.rejected).map((e) => {
     opts.progress(e.id, `skipped: ${e.rejected}`);
-    return {student: e.id, score: 0, maxScore, rejected: e.rejected, checks: [], seconds: 0};
+    return {student: e.id, entry: e.entry, score: 0, maxScore, rejected: e.rejected, checks: [], flags: [], seconds: 0};
   });
   const students = entries.filter((e) => !e.rejected);
   if (students.length === 0) return reports;
   await checkBaseImages(hw);
   mkdirSync(opts.out, {recursive: true});
-  // The whole sandbox gets room for a few times one container's limits: one student at a time runs in it.
-  const sandboxLimits = {memoryBytes: hw.limits.memoryMb * 4 * 1048576, pids: hw.limits.pids * 4};
+  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), students.length));
+  // The whole sandbox gets room for a few times one container's limits per student checked at once.
+  const sandboxLimits = {memoryBytes: hw.limits.memoryMb * 4 * jobs * 1048576, pids: hw.limits.pids * 4 * jobs};
+  const graded: Graded[] = [];
   await withSandbox(sandboxLimits, (m) => opts.progress('-', m), async (sandbox) => {
-    const baseImages = await loadBaseImages(hw, sandbox, (m) => opts.progress('-', m));
-    for (const [i, entry] of students.entries()) {
-      if (sandbox.signal.aborted) break;
-      const started = Date.now();
-      const say = (m: string) => opts.progress(entry.id, m);
-      say(`[${i + 1}/${students.length}] copying the submission`);
-      let outcomes: CheckOutcome[];
-      try {
-        const facts = await checkStudent(sandbox, hw, entry.dir, i + 1, say);
-        outcomes = evaluateChecks(hw, facts);
-      } catch (error) {
-        // The sandbox's own trouble, not the student's: every check says so, and the run goes on.
-        const observed = `not checked: the sandbox failed (${(error as Error).message})`;
-        outcomes = hw.checks.map((c) => ({id: c.id, pass: false, observed, expected: 'the sandbox checks the submission'}));
-      } finally {
-        if (!sandbox.signal.aborted) await emptyEngine(sandbox, baseImages).catch((error: Error) => say(`cleaning up failed: ${error.message}`));
+    await loadBaseImages(hw, sandbox, (m) => opts.progress('-', m));
+    opts.progress('-', `checking ${students.length} submission(s), ${jobs} at a time`);
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (!sandbox.signal.aborted && next < students.length) {
+        const i = next++;
+        const entry = students[i];
+        const say = (m: string) => opts.progress(entry.id, m);
+        say(`[${i + 1}/${students.length}] ${entry.kind === 'folder' ? 'copying the submission' : `from ${entry.entry}`}`);
+        const g = await gradeOne(sandbox, hw, entry, i + 1, opts, say);
+        if (!g) return;
+        graded.push(g);
+        opts.progress('-', `${++done}/${students.length} checked`);
       }
-      if (sandbox.signal.aborted) break;
-      const seconds = (Date.now() - started) / 1000;
-      const results = homeworkResults(hw, entry.id, outcomes, seconds, opts.lang);
-      const file = join(opts.out, `${entry.id}-${hw.lab}-results.json`);
-      writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-      const failed = outcomes.filter((o) => !o.pass).map((o) => o.id);
-      say(`${results.score}/${results.extra_data.maxScore}${failed.length ? ` (failed: ${failed.join(', ')})` : ''} in ${seconds.toFixed(1)} s`);
-      reports.push({student: entry.id, score: results.score, maxScore, file, checks: outcomes.map(({id, pass, observed}) => ({id, pass, observed})), seconds});
-    }
+    };
+    await Promise.all(Array.from({length: jobs}, worker));
   });
+  // Shared binaries are known only once everyone is checked: their results files are written again with the flag.
+  const shared = sharedBinaries(new Map(graded.map((g) => [g.report.student, g.submitted])));
+  for (const g of graded) {
+    const more = shared.get(g.report.student);
+    if (more) {
+      g.report.flags.push(...more);
+      g.results.extra_data.flags = g.report.flags;
+      writeFileSync(g.report.file!, JSON.stringify(g.results, null, 2) + '\n');
+      opts.progress(g.report.student, `flagged: ${more.join('; ')}`);
+    }
+    reports.push(g.report);
+  }
   return reports.sort((a, b) => a.student.localeCompare(b.student));
 }

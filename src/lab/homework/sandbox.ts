@@ -2,12 +2,12 @@
  * One private engine for a whole `lab homework check` run: its own data-root, exec-root and unix socket in a
  * temp dir, as `lab exercise test` does. Stopped and removed at the end — also on an error, Ctrl-C or SIGTERM.
  */
-import {spawnSync} from 'node:child_process';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {EngineClient} from '../../engine/client/index.js';
 import {makePrivateEngine, type PrivateEngine} from '../../engine/control/private-engine.js';
 import {makeParentCgroup, type ParentCgroup} from './parent-cgroup.js';
+import type {Homework} from './types.js';
 
 export interface Sandbox {
   dir: string;
@@ -22,13 +22,17 @@ export interface Sandbox {
   contextDir(name: string): string;
 }
 
-/** Removes every container and image but the base images (`keep`: their IDs), ready for the next student. */
-export async function emptyEngine(sandbox: Sandbox, keep: readonly string[] = []): Promise<void> {
-  const containers = await sandbox.engine.listContainers({all: true});
-  if (containers.length) spawnSync('docker', ['rm', '-f', ...containers.map((c) => c.Id)], {env: {...process.env, ...sandbox.env}, stdio: 'ignore', timeout: 60_000});
-  const images = (await sandbox.engine.listImages({all: true})).filter((i) => !keep.includes(i.Id));
-  if (images.length) spawnSync('docker', ['rmi', '-f', ...images.map((i) => i.Id)], {env: {...process.env, ...sandbox.env}, stdio: 'ignore', timeout: 60_000});
+/** Removes student `n`'s containers and image (the others being checked at the same time keep theirs). */
+export async function removeStudent(sandbox: Sandbox, hw: Homework, n: number): Promise<void> {
+  const mine = new RegExp(`^/?homework-run-${n}(-|$)`);
+  const containers = (await sandbox.engine.listContainers({all: true})).filter((c) => (c.Names ?? []).some((name) => mine.test(name)));
+  // Through the API: two docker CLI starts per student cost more CPU than the removals themselves.
+  await Promise.all(containers.map((c) => sandbox.engine.removeContainer(c.Id, {force: true})));
+  const r = await sandbox.engine.request('DELETE', `/images/${encodeURIComponent(studentTag(hw, n))}`, {query: {force: true}});
+  if (r.status >= 400 && r.status !== 404) throw new Error(`removing the image ${studentTag(hw, n)}: ${r.body.toString('utf8').trim()}`);
 }
+
+export const studentTag = (hw: Homework, n: number) => `homework-${hw.lab}/student-${n}:latest`;
 
 async function teardown(engine: PrivateEngine, cgroup: ParentCgroup | undefined): Promise<void> {
   await engine.dispose();
@@ -41,6 +45,9 @@ export interface SandboxLimits {
   pids: number;
 }
 
+/** As a shell reports a death by signal: 128 + its number; a closed pipe as SIGPIPE's. */
+const exitCodes = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129, EPIPE: 141} as const;
+
 export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string) => void, work: (sandbox: Sandbox) => Promise<T>): Promise<T> {
   const engine = makePrivateEngine({prefix: 'lab-homework-'});
   const {dir, socket} = engine;
@@ -51,18 +58,31 @@ export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string
   const cleanup = () => (done ??= teardown(engine, cgroup));
   let stopping = false;
   // A second Ctrl-C while the sandbox is being removed must not kill us half-way and leave its mounts behind.
-  const onSignal = (signal: NodeJS.Signals) => {
+  // A closed terminal (SIGHUP) or reader (EPIPE: `| head`) is stopped the same way; there is no one to tell then.
+  const say = (m: string) => {
+    if (!outputClosed) process.stderr.write(m);
+  };
+  let outputClosed = false;
+  const onSignal = (signal: keyof typeof exitCodes) => {
     if (stopping) {
-      process.stderr.write(`${signal}: still removing ${dir}, one moment\n`);
+      say(`${signal}: still removing ${dir}, one moment\n`);
       return;
     }
     stopping = true;
     abort.abort();
-    process.stderr.write(`\n${signal}: stopping the sandbox engine and removing ${dir}\n`);
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    say(`\n${signal}: stopping the sandbox engine and removing ${dir}\n`);
+    void cleanup().finally(() => process.exit(exitCodes[signal]));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    // Whatever the error (EPIPE, EIO of a vanished terminal), nothing more can be written: stop as on a signal.
+    outputClosed = true;
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') say(`output: ${error.message}\n`);
+    onSignal('EPIPE');
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
   try {
     cgroup = makeParentCgroup(limits);
     writeFileSync(engine.configFile, JSON.stringify({'cgroup-parent': cgroup.path}));
@@ -74,7 +94,8 @@ export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string
     return await work({dir, socket, engine: engine.client, env, signal: abort.signal, contextDir});
   } finally {
     await cleanup();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    for (const signal of signals) process.removeListener(signal, onSignal);
+    process.stdout.removeListener('error', onOutputError);
+    process.stderr.removeListener('error', onOutputError);
   }
 }

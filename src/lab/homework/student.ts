@@ -6,7 +6,9 @@ import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {docker} from './docker.js';
 import {imageFacts, type ImageFacts} from './image.js';
-import type {Sandbox} from './sandbox.js';
+import {studentTag, type Sandbox} from './sandbox.js';
+import {unpackSubmission} from './archives.js';
+import type {StudentEntry} from './listing.js';
 import {copySubmission, type CopyReport} from './submissions.js';
 import type {Homework} from './types.js';
 
@@ -33,11 +35,15 @@ export interface RunFacts {
 
 export interface StudentFacts {
   copy: CopyReport;
+  /** The build context the submission was copied to. */
+  context: string;
   hasDockerfile: boolean;
   build?: BuildFacts;
   image?: ImageFacts;
   imageError?: string;
   run?: RunFacts;
+  /** Per "cases" check, one run per case, in order. */
+  cases?: Record<string, RunFacts[]>;
 }
 
 async function build(sandbox: Sandbox, hw: Homework, context: string, tag: string): Promise<BuildFacts> {
@@ -49,7 +55,8 @@ async function build(sandbox: Sandbox, hw: Homework, context: string, tag: strin
   return {ok: r.code === 0 && !r.timedOut, code: r.code, output, timedOut: r.timedOut, startedAt: Math.floor(started / 1000), seconds: (Date.now() - started) / 1000};
 }
 
-async function run(sandbox: Sandbox, hw: Homework, image: string, name: string): Promise<RunFacts> {
+/** One run of the image's program under the run limits, with `args` after its ENTRYPOINT and `stdin` as its input. */
+export async function runProgram(sandbox: Sandbox, hw: Homework, image: string, name: string, programArgs: string[] = [], stdin?: string): Promise<RunFacts> {
   const {memoryMb, pids, runTimeoutSeconds} = hw.limits;
   const started = Date.now();
   let processes: number | undefined;
@@ -57,13 +64,13 @@ async function run(sandbox: Sandbox, hw: Homework, image: string, name: string):
     'run', '--name', name, '--network', 'none', '--memory', `${memoryMb}m`, '--memory-swap', `${memoryMb}m`,
     '--pids-limit', String(pids), '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
     // Its output reaches us through the attached client (kept to a bounded size there); nothing goes to disk.
-    '--log-driver', 'none', image,
+    '--log-driver', 'none', ...(stdin === undefined ? [] : ['-i']), image, ...programArgs,
   ];
   const r = await docker(sandbox.env, args, runTimeoutSeconds * 1000, async () => {
     const top = await sandbox.engine.containerTop(name).catch(() => undefined);
     processes = top?.Processes?.length;
-    await docker(sandbox.env, ['kill', name], 15_000);
-  });
+    await sandbox.engine.request('POST', `/containers/${encodeURIComponent(name)}/kill`, {timeoutMs: 15_000});
+  }, stdin);
   const state = await sandbox.engine.inspectContainer(name).catch(() => undefined);
   return {
     code: state?.State.ExitCode ?? r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut,
@@ -71,13 +78,22 @@ async function run(sandbox: Sandbox, hw: Homework, image: string, name: string):
   };
 }
 
-export async function checkStudent(sandbox: Sandbox, hw: Homework, submission: string, n: number, progress: (m: string) => void): Promise<StudentFacts> {
+export async function checkStudent(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: number, progress: (m: string) => void): Promise<StudentFacts> {
   const context = sandbox.contextDir(String(n));
-  const copy = copySubmission(submission, context, {maxBytes: hw.limits.submissionMaxKb * 1024, maxFiles: hw.limits.submissionMaxFiles});
-  if (copy.problems.length) progress(`${copy.problems.length} entr${copy.problems.length === 1 ? 'y' : 'ies'} left out of the build context`);
-  const facts: StudentFacts = {copy, hasDockerfile: existsSync(join(context, 'Dockerfile'))};
+  const limits = {maxBytes: hw.limits.submissionMaxKb * 1024, maxFiles: hw.limits.submissionMaxFiles, maxFileBytes: hw.limits.fileMaxKb * 1024};
+  let from = entry.path;
+  let unpacked: string[] = [];
+  if (entry.kind !== 'folder') {
+    progress(`unpacking the ${entry.kind} archive`);
+    from = sandbox.contextDir(`${n}-unpacked`);
+    unpacked = (await unpackSubmission(entry.path, entry.kind, from, limits)).problems;
+  }
+  const copied = copySubmission(from, context, limits);
+  const copy = {...copied, problems: [...unpacked, ...copied.problems]};
+  for (const p of copy.problems) progress(`left out: ${p}`);
+  const facts: StudentFacts = {copy, context, hasDockerfile: existsSync(join(context, 'Dockerfile'))};
   if (!facts.hasDockerfile) return facts;
-  const tag = `homework-${hw.lab}/student-${n}:latest`;
+  const tag = studentTag(hw, n);
   progress('building');
   facts.build = await build(sandbox, hw, context, tag);
   if (!facts.build.ok) return facts;
@@ -88,6 +104,15 @@ export async function checkStudent(sandbox: Sandbox, hw: Homework, submission: s
   }
   if (!facts.image) return facts;
   progress('running');
-  facts.run = await run(sandbox, hw, facts.image.id, `homework-run-${n}`);
+  if (hw.checks.some((c) => c.kind === 'runs')) facts.run = await runProgram(sandbox, hw, facts.image.id, `homework-run-${n}`);
+  facts.cases = {};
+  for (const check of hw.checks.filter((c) => c.kind === 'cases')) {
+    const runs: RunFacts[] = [];
+    for (const [k, tc] of check.cases!.entries()) {
+      if (sandbox.signal.aborted) break;
+      runs.push(await runProgram(sandbox, hw, facts.image.id, `homework-run-${n}-${check.id}-${k}`, tc.args, tc.stdin));
+    }
+    facts.cases[check.id] = runs;
+  }
   return facts;
 }

@@ -1,45 +1,38 @@
 /**
- * Submissions: a folder per student, named by the student's id. A submission is copied into a fresh build
- * context without ever following a link: only regular files and folders are copied; a symlink, a hard link to
- * a file elsewhere, a device, a FIFO or a socket is reported and left out; the total size and count are bounded.
+ * A submission (a folder, or an archive unpacked by archives.ts) is copied into a fresh build context without
+ * ever following a link: only regular files and folders are copied; a symlink, a hard link to a file elsewhere,
+ * a device, a FIFO or a socket is reported and left out; each file's size, the total and the count are bounded,
+ * and a file over a limit is named with the limit, so the student sees why their COPY of it failed.
  */
-import {closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, writeFileSync} from 'node:fs';
-import {join, relative} from 'node:path';
+import {closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, readlinkSync, writeFileSync} from 'node:fs';
+import {join, relative, sep} from 'node:path';
 
-/** A student id that is safe as a file name and as part of a results file's name. */
-export const safeStudentId = (name: string) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) && !name.includes('..');
-
-export interface StudentEntry {
-  id: string;
-  dir: string;
-  /** Why this entry is not checked (an unsafe name, not a folder). */
-  rejected?: string;
-}
-
-/** The direct subdirectories of `root`, sorted; other entries and unsafe names come back rejected. */
-export function listSubmissions(root: string): StudentEntry[] {
-  const st = lstatSync(root, {throwIfNoEntry: false});
-  if (!st?.isDirectory()) throw new Error(`${root} is not a folder of submissions`);
-  return readdirSync(root).sort().flatMap((name): StudentEntry[] => {
-    const dir = join(root, name);
-    const entry = lstatSync(dir);
-    if (!entry.isDirectory()) {
-      return entry.isSymbolicLink() ? [{id: name, dir, rejected: 'a symlink, not a folder: not followed'}] : [];
-    }
-    if (!safeStudentId(name)) return [{id: name, dir, rejected: 'not a safe student id (letters, digits, ".", "_" and "-" only, at most 64)'}];
-    return [{id: name, dir}];
-  });
+export interface CopyLimits {
+  maxBytes: number;
+  maxFiles: number;
+  maxFileBytes: number;
 }
 
 export interface CopyReport {
   files: number;
   bytes: number;
+  /** The files copied, relative, with "/" between folders. */
+  paths: string[];
   /** What was left out and why, one line each (relative paths). */
   problems: string[];
 }
 
-function kind(st: ReturnType<typeof lstatSync> & object): string {
-  if (st.isSymbolicLink()) return 'a symlink';
+const size = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`);
+
+/** Why a file of `bytes` cannot join a submission that holds `total` already, or undefined when it fits. */
+export function overLimit(bytes: number, total: number, limits: CopyLimits): string | undefined {
+  if (bytes > limits.maxFileBytes) return `${size(bytes)}, over the limit of ${limits.maxFileBytes / 1024} KiB per file`;
+  if (total + bytes > limits.maxBytes) return `${size(bytes)}, which would bring the submission to ${size(total + bytes)}, over its total limit of ${limits.maxBytes / 1024} KiB`;
+  return undefined;
+}
+
+function kind(st: ReturnType<typeof lstatSync> & object, path: string): string {
+  if (st.isSymbolicLink()) return `a symlink to ${readlinkSync(path)}`;
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
   if (st.isFIFO()) return 'a FIFO';
   if (st.isSocket()) return 'a socket';
@@ -47,7 +40,7 @@ function kind(st: ReturnType<typeof lstatSync> & object): string {
 }
 
 /** Reads a regular file through a descriptor opened with O_NOFOLLOW, so a swap for a link is not followed either. */
-function readRegular(path: string, maxBytes: number): Buffer | string {
+function readRegular(path: string, total: number, limits: CopyLimits): Buffer | string {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -58,7 +51,8 @@ function readRegular(path: string, maxBytes: number): Buffer | string {
     const st = fstatSync(fd);
     if (!st.isFile()) return 'not a regular file';
     if (st.nlink > 1) return `a hard link (${st.nlink} names): it may be another file on this machine`;
-    if (st.size > maxBytes) return `${st.size} bytes, over the submission's size limit`;
+    const over = overLimit(st.size, total, limits);
+    if (over) return over;
     const data = Buffer.alloc(st.size);
     let got = 0;
     while (got < st.size) {
@@ -72,8 +66,8 @@ function readRegular(path: string, maxBytes: number): Buffer | string {
   }
 }
 
-export function copySubmission(from: string, to: string, limits: {maxBytes: number; maxFiles: number}): CopyReport {
-  const report: CopyReport = {files: 0, bytes: 0, problems: []};
+export function copySubmission(from: string, to: string, limits: CopyLimits): CopyReport {
+  const report: CopyReport = {files: 0, bytes: 0, paths: [], problems: []};
   const walk = (src: string, dst: string, depth: number) => {
     if (depth > 16) {
       report.problems.push(`${relative(from, src)}: folders nested too deep, left out`);
@@ -89,20 +83,21 @@ export function copySubmission(from: string, to: string, limits: {maxBytes: numb
         continue;
       }
       if (!st.isFile()) {
-        report.problems.push(`${rel}: ${kind(st)}, not followed and left out`);
+        report.problems.push(`${rel}: ${kind(st, s)}, not followed and left out`);
         continue;
       }
       if (report.files >= limits.maxFiles) {
         report.problems.push(`${rel}: more than ${limits.maxFiles} files, the rest left out`);
         return;
       }
-      const data = readRegular(s, limits.maxBytes - report.bytes);
+      const data = readRegular(s, report.bytes, limits);
       if (typeof data === 'string') {
         report.problems.push(`${rel}: ${data}, left out`);
         continue;
       }
       report.files++;
       report.bytes += data.length;
+      report.paths.push(rel.split(sep).join('/'));
       // Only the owner's execute bit survives: no setuid, setgid or sticky bits from a submission.
       writeFileSync(join(dst, name), data, {mode: st.mode & 0o100 ? 0o755 : 0o644, flag: 'wx'});
     }

@@ -2,10 +2,15 @@ import {Args, Command, Flags} from '@oclif/core';
 
 export default class HomeworkCheck extends Command {
   static override summary = 'Grade homework submissions (a folder per student) in disposable sandboxes on a private engine';
-  static override description = `Each direct subfolder of SUBMISSIONS_DIR is one student; its name is the student's id. Each submission is copied
-without following links, built with docker build on a private engine (started for this run, removed at its end),
-run without network under memory, pids and time limits, and graded by the lab's homework.json (or a course's own
-file given with --homework). Writes <out>/<student>-<lab>-results.json in Gradescope's shape (root).`;
+  static override description = `Each folder, .zip or .tar.gz in SUBMISSIONS_DIR is one student; its name is the student's id (any Unicode;
+an LMS "download all" name such as Moodle's "Jana Nováková_12345_assignsubmission_file_" gives "Jana Nováková").
+Each submission is unpacked or copied without following links, within the homework's size limits (a file left
+out is named, with the limit), built with docker build on a private engine (started for this run, removed at
+its end), run without network under memory, pids and time limits, and graded by the lab's homework.json (or a
+course's own file given with --homework; check one first with lab homework lint). --jobs students are checked
+at once. Submissions worth a look (links to host files, prebuilt or shared binaries) are flagged. Writes
+<out>/<student>-<lab>-results.json in Gradescope's shape (root). Exits 1 when a submission had to be skipped;
+Ctrl-C, SIGTERM, SIGHUP or a closed output pipe stop the run and remove the sandbox.`;
   static override examples = [
     '<%= config.bin %> homework check ./submissions --lab 26 --out ./grades',
     '<%= config.bin %> homework check ./submissions --homework ./week3/homework.json',
@@ -15,6 +20,7 @@ file given with --homework). Writes <out>/<student>-<lab>-results.json in Grades
     lab: Flags.string({description: 'the lab whose homework.json grades the submissions, e.g. 26', exactlyOne: ['lab', 'homework']}),
     homework: Flags.string({description: 'a homework definition file of your own (the format of exercises/26/homework.json)', exactlyOne: ['lab', 'homework']}),
     out: Flags.string({char: 'o', description: 'where the results files go (default: ./homework-<lab>-results)'}),
+    jobs: Flags.integer({char: 'j', min: 1, max: 64, description: 'submissions checked at once (default: the number of cores)'}),
     lang: Flags.string({description: 'language of the check names in results files (ru|en; default $LAB_LANG or en)'}),
   };
   static override enableJsonFlag = true;
@@ -37,14 +43,19 @@ file given with --homework). Writes <out>/<student>-<lab>-results.json in Grades
     const out = resolve(flags.out ?? `homework-${hw.lab}-results`);
     const started = Date.now();
     const reports = await checkHomework(hw, {
-      submissions: args.submissions, out, lang,
+      submissions: args.submissions, out, lang, jobs: flags.jobs,
       progress: (student, m) => process.stderr.write(`${chalkStderr.dim('›')} ${student === '-' ? '' : `${chalkStderr.bold(student)}: `}${m}\n`),
     }).catch((error: Error) => (error.name === 'HomeworkError' ? this.error(error.message, {exit: 2}) : Promise.reject(error)));
     const seconds = (Date.now() - started) / 1000;
+    // The run is over and the sandbox gone: a reader that went away now only shortens what is printed.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(141) : undefined));
+    const skipped = reports.filter((r) => r.rejected);
     if (!this.jsonEnabled()) {
       this.log(reports.length ? summaryTable(reports, hw.checks.map((c) => c.id), Boolean(supportsColor) && Boolean(process.stdout.isTTY)) : 'No submissions found.');
-      this.log(`\n${reports.filter((r) => !r.rejected).length} student(s) checked in ${seconds.toFixed(1)} s; results in ${out}`);
+      this.log(`\n${reports.length - skipped.length} student(s) checked in ${seconds.toFixed(1)} s; results in ${out}`);
+      if (skipped.length) this.log(`${skipped.length} submission(s) SKIPPED, not graded: ${skipped.map((r) => `${r.entry} (${r.rejected})`).join('; ')}`);
     }
-    return {lab: hw.lab, out, seconds, students: reports};
+    if (skipped.length) process.exitCode = 1;
+    return {lab: hw.lab, out, seconds, skipped: skipped.length, students: reports};
   }
 }

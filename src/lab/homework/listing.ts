@@ -1,0 +1,77 @@
+/**
+ * Who handed in what: the entries of a submissions folder, each a student. A folder, a `.zip` or a `.tar.gz`
+ * (`.tgz`) per student; LMS "download all" names (Moodle's `Name Surname_12345_assignsubmission_file_`) give the
+ * student's name as the id. Ids keep any Unicode as given (NFC); the results file's name is derived from the id
+ * safely, never the other way round. An entry that cannot be checked comes back rejected, with the reason.
+ */
+import {createHash} from 'node:crypto';
+import {lstatSync, readdirSync} from 'node:fs';
+import {join} from 'node:path';
+
+export type SubmissionKind = 'folder' | 'zip' | 'tar.gz';
+
+export interface StudentEntry {
+  id: string;
+  /** The folder or archive as found in the submissions folder. */
+  path: string;
+  kind: SubmissionKind;
+  /** The entry's name in the submissions folder. */
+  entry: string;
+  /** Why this entry is not checked (a bad id, a symlink, a second submission for the same id). */
+  rejected?: string;
+}
+
+const archiveKinds: Array<[RegExp, SubmissionKind]> = [[/\.zip$/i, 'zip'], [/\.(tar\.gz|tgz)$/i, 'tar.gz']];
+
+export function archiveKind(name: string): SubmissionKind | undefined {
+  return archiveKinds.find(([re]) => re.test(name))?.[1];
+}
+
+/** What a student id may be: 1 to 200 characters, none of them control characters (what a results file accepts). */
+export function idProblem(id: string): string | undefined {
+  if (id.trim() === '') return 'an empty student id';
+  if ([...id].length > 200) return 'a student id longer than 200 characters';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(id)) return 'a student id with control characters';
+  return undefined;
+}
+
+/** The student id an LMS folder or archive name stands for: Moodle's suffix dropped, Unicode normalized (NFC). */
+export function studentIdOf(name: string): string {
+  const base = name.normalize('NFC').replace(/\.(zip|tar\.gz|tgz)$/i, '');
+  const moodle = /^(.+?)_\d+_assignsubmission_[a-z]+_?$/.exec(base);
+  return (moodle ? moodle[1] : base).trim();
+}
+
+/** A file name for the id's results: the id itself when plain ASCII, else a transliteration plus a short hash. */
+export function fileNameFor(id: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id) && !id.includes('..')) return id;
+  const plain = id.normalize('NFD').replace(/\p{M}/gu, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.{2,}/g, '.').replace(/^[._-]+|[._-]+$/g, '').slice(0, 48);
+  return `${plain || 'student'}-${createHash('sha256').update(id).digest('hex').slice(0, 8)}`;
+}
+
+/** Names an LMS or an OS puts beside the submissions, which are nobody's homework. */
+const notStudent = (name: string) => name.startsWith('.') || name === '__MACOSX';
+
+export function listSubmissions(root: string): StudentEntry[] {
+  const st = lstatSync(root, {throwIfNoEntry: false});
+  if (!st?.isDirectory()) throw new Error(`${root} is not a folder of submissions`);
+  const entries = readdirSync(root).sort().filter((n) => !notStudent(n)).flatMap((name): StudentEntry[] => {
+    const path = join(root, name);
+    const stat = lstatSync(path);
+    const id = studentIdOf(name);
+    if (stat.isSymbolicLink()) return [{id, path, kind: 'folder', entry: name, rejected: 'a symlink, not a folder: not followed'}];
+    const kind = stat.isDirectory() ? 'folder' : stat.isFile() ? archiveKind(name) : undefined;
+    if (!kind) return [];
+    const problem = idProblem(id);
+    return [{id, path, kind, entry: name, ...(problem ? {rejected: problem} : {})}];
+  });
+  // Two entries for one student (a folder and an archive, two LMS folders with one name): which counts is the teacher's call.
+  const byId = new Map<string, StudentEntry[]>();
+  for (const e of entries) byId.set(e.id, [...(byId.get(e.id) ?? []), e]);
+  for (const same of byId.values()) {
+    if (same.length < 2) continue;
+    for (const e of same) e.rejected ??= `${same.length} submissions for the student id "${e.id}" (${same.map((x) => x.entry).join(', ')}): none is graded`;
+  }
+  return entries;
+}
