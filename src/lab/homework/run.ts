@@ -7,6 +7,7 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {checkBaseImages, loadBaseImages} from './base-images.js';
 import {evaluateChecks} from './checks.js';
+import {signResult} from '../gradebook/signing.js';
 import {homeworkResults} from './results.js';
 import {emptyEngine, withSandbox} from './sandbox.js';
 import {checkStudent} from './student.js';
@@ -66,7 +67,8 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
       const seconds = (Date.now() - started) / 1000;
       const results = homeworkResults(hw, entry.id, outcomes, seconds, opts.lang);
       const file = join(opts.out, `${entry.id}-${hw.lab}-results.json`);
-      writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+      // Signed with the teacher's key: no student file can pass for it, nor change it unseen.
+      writeFileSync(file, JSON.stringify(signResult(results, 'sandbox', {kind: 'homework'}), null, 2) + '\n');
       const failed = outcomes.filter((o) => !o.pass).map((o) => o.id);
       say(`${results.score}/${results.extra_data.maxScore}${failed.length ? ` (failed: ${failed.join(', ')})` : ''} in ${seconds.toFixed(1)} s`);
       reports.push({student: entry.id, score: results.score, maxScore, file, checks: outcomes.map(({id, pass, observed}) => ({id, pass, observed})), seconds});
