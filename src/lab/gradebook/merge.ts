@@ -57,7 +57,8 @@ const newestFirst = (a: Attempt, b: Attempt) => time(b) - time(a) || byName(a.su
 /** The attempt that counts under `policy`. */
 export function pick(attempts: Attempt[], policy: Policy, deadline?: string): Attempt {
   const sorted = [...attempts].sort(newestFirst);
-  if (policy === 'best') return [...sorted].sort((a, b) => b.grade.score - a.grade.score || newestFirst(a, b))[0];
+  // Equal best scores: the first attempt that reached it.
+  if (policy === 'best') return [...sorted].sort((a, b) => b.grade.score - a.grade.score || newestFirst(b, a))[0];
   if (policy === 'last' || !deadline) return sorted[0];
   return sorted.find((a) => time(a) <= Date.parse(deadline)) ?? sorted[0];
 }
