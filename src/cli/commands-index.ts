@@ -16,6 +16,7 @@ import ExerciseLint from './commands/exercise/lint.js';
 import ExerciseList from './commands/exercise/list.js';
 import ExerciseTest from './commands/exercise/test.js';
 import Grades from './commands/grades.js';
+import GradesCollect from './commands/grades/collect.js';
 import GradesKey from './commands/grades/key.js';
 import Hint from './commands/hint.js';
 import HomeworkCheck from './commands/homework/check.js';
@@ -49,6 +50,7 @@ export const COMMANDS = {
   'exercise:list': ExerciseList,
   'exercise:test': ExerciseTest,
   'grades': Grades,
+  'grades:collect': GradesCollect,
   'grades:key': GradesKey,
   'hint': Hint,
   'homework:check': HomeworkCheck,
