@@ -25,6 +25,8 @@ export interface CollectTarget {
   keyPath?: string;
   knownHostsPath?: string;
   fingerprints?: string[];
+  /** Where lab is installed on the hosts (default /opt/lab, where the VM image puts it). */
+  labRoot?: string;
 }
 
 export interface CollectOutcome {
@@ -77,7 +79,8 @@ export async function collectOne(s: RosterStudent, exercise: Exercise, target: C
     const found = await sessionIn(env, s, exercise.id);
     // Passes the student's copy records are not evidence: only what is there now.
     const session: Session = {...found, student: s.id, progress: {}, answers: found.answers ?? {}, hints: {}};
-    const snapshot = await takeSnapshot(env, snapshotRequest(exercise, session), collectorCommandIn(env));
+    const collector = target.labRoot && env.provider !== 'local' ? ['node', `${target.labRoot}/dist/bundle/collect.mjs`] : collectorCommandIn(env);
+    const snapshot = await takeSnapshot(env, snapshotRequest(exercise, session), collector);
     const results = evaluate(exercise, session, snapshot);
     const report = gradescopeResults(exercise, {...session, provider: target.provider}, results, seconds());
     const signed = signResult(report, 'collected', {kind: 'lab', engineReachable: snapshot.engine.reachable});

@@ -23,6 +23,7 @@ export default class GradesCollect extends Command {
     key: Flags.string({description: 'with --provider ssh: the private key to log in with'}),
     'known-hosts': Flags.string({description: 'with --provider ssh: a known_hosts file pinning the hosts\' keys (default ~/.ssh/known_hosts)'}),
     'host-fingerprint': Flags.string({multiple: true, description: 'with --provider ssh: host key fingerprints (SHA256:...) to accept'}),
+    'lab-root': Flags.string({description: 'with --provider ssh: where lab is installed on the hosts (default /opt/lab)'}),
     jobs: Flags.integer({char: 'j', description: 'environments checked at once (default: twice the cores, at most 16)', min: 1}),
     student: Flags.string({multiple: true, description: 'only these students (roster ids)'}),
   };
@@ -43,7 +44,7 @@ export default class GradesCollect extends Command {
     if (unknown.length) this.error(`not on the roster: ${unknown.join(', ')}`, {exit: 2});
     const jobs = flags.jobs ?? Math.min(16, cpus().length * 2);
     const bar = progressReporter();
-    const target = {provider: flags.provider as 'ssh' | 'local', keyPath: flags.key, knownHostsPath: flags['known-hosts'], fingerprints: flags['host-fingerprint']};
+    const target = {provider: flags.provider as 'ssh' | 'local', keyPath: flags.key, knownHostsPath: flags['known-hosts'], fingerprints: flags['host-fingerprint'], labRoot: flags['lab-root']};
     const outcomes = await collectClass(students, flags.lab, target, flags.store, jobs, (done, total, o) =>
       this.jsonEnabled() ? undefined : bar.update(done, total, o.student, o.ok, o.ok ? `${o.score}/${o.maxScore}` : `FAILED: ${o.error}`));
     const failed = outcomes.filter((o) => !o.ok);
