@@ -4,6 +4,7 @@
  */
 import Answer from './commands/answer.js';
 import Check from './commands/check.js';
+import ClassImport from './commands/class/import.js';
 import Destroy from './commands/destroy.js';
 import Doctor from './commands/doctor.js';
 import EngineEnv from './commands/engine/env.js';
@@ -15,6 +16,8 @@ import ExerciseLint from './commands/exercise/lint.js';
 import ExerciseList from './commands/exercise/list.js';
 import ExerciseTest from './commands/exercise/test.js';
 import Grades from './commands/grades.js';
+import GradesCollect from './commands/grades/collect.js';
+import GradesKey from './commands/grades/key.js';
 import Hint from './commands/hint.js';
 import Show from './commands/show.js';
 import HomeworkCheck from './commands/homework/check.js';
@@ -37,6 +40,7 @@ export {execute, settings} from '@oclif/core';
 export const COMMANDS = {
   'answer': Answer,
   'check': Check,
+  'class:import': ClassImport,
   'destroy': Destroy,
   'doctor': Doctor,
   'engine:env': EngineEnv,
@@ -48,6 +52,8 @@ export const COMMANDS = {
   'exercise:list': ExerciseList,
   'exercise:test': ExerciseTest,
   'grades': Grades,
+  'grades:collect': GradesCollect,
+  'grades:key': GradesKey,
   'hint': Hint,
   'homework:check': HomeworkCheck,
   'homework:lint': HomeworkLint,

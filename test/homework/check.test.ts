@@ -59,6 +59,7 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   const alice = results('alice');
   t.is(alice.score, 10);
   t.like(alice.extra_data, {lab: '26', student: 'alice', provider: 'sandbox', maxScore: 10});
+  t.like(alice as unknown as Record<string, unknown>, {extra_data: {source: 'sandbox', kind: 'homework'}, signature: {algorithm: 'Ed25519'}}, 'the sandbox signs what it writes');
   t.true(Math.abs(Date.parse(alice.extra_data.submittedAt) - Date.now()) < 120_000);
   for (const x of alice.tests) t.like(x, {status: 'passed', score: x.max_score});
   t.regex(check('alice', 'static').output, /\/hello is statically linked/);

@@ -1,19 +1,19 @@
 import {Args, Command, Flags} from '@oclif/core';
 
 export default class Grades extends Command {
-  static override summary = 'Turn students\' results files (from lab submit) into a gradebook: CSV, HTML, PrairieLearn or JSON';
+  static override summary = 'Turn results files into a gradebook (CSV, HTML, JSON, PrairieLearn) or a Moodle or Canvas grade import file';
   static override description = [
-    'Reads the results.json files your students made with `lab submit` (name files, or directories: they are searched, with their subdirectories, for files whose name ends in results.json), checks each one, and writes one gradebook: a row per student, each lab\'s score and maximum, and the total.',
-    'Each file is checked against the results schema and its sums (each check within its maximum, the score the sum of the checks). A file that fails stops the run with its name, the place in the file (a JSON path) and what was expected there; --skip-invalid leaves such files out with a warning instead. When a student handed in the same lab more than once, the newest (by submittedAt) counts, and a warning names the ones left out.',
-    'Trust: results files are written on the students\' side, and a student can edit one. Every row is marked "self-submitted": the scores are only as trustworthy as the way you collected the files. To grade what is really there, run `lab check` on the student\'s environment, which reads the kernel\'s and the engine\'s state.',
-    'Formats: csv (the default, for spreadsheets), html (one page with no external files: the scores, then each student\'s failed checks with their output), prairielearn (a directory with <student>-<lab>.json for each student and lab, in PrairieLearn\'s external-grader results format, score from 0 to 1), json (the gradebook for scripts; --json gives the same).',
+    'Reads results files (name files, or directories: they are searched, with their subdirectories, for files whose name ends in results.json): those your students made with `lab submit`, those `lab grades collect` collected and those `lab homework check` wrote. Each one is checked against the results schema and its sums; a file that fails stops the run with its name, the JSON path and what was expected there (--skip-invalid leaves it out with a warning).',
+    'Trust: a student can edit a file they made; what cannot be forged is what you read yourself: `lab check`\'s collector run by you on each student\'s environment (`lab grades collect`) and `lab homework check` on the submissions. Both write results signed with your grading key (`lab grades key`), which never leaves this machine: they are marked "collected" or "sandbox" and always win over files the students submitted themselves ("self-submitted"). A file that claims to be collected or from the sandbox without a valid signature is marked "unverified" in every format (CSV flags column, HTML label, JSON trust and problem fields), never counted as signed, and left out of LMS import files.',
+    'Every attempt is kept; which one counts is set by --policy or the course file (best, last, last-before-deadline: the default), as are deadlines, late penalties and extensions (--course course.json). With --roster (from `lab class import`) every student on the roster gets a row, also those with no result, and results are matched to the roster by id, username, e-mail or name.',
+    'Formats: csv (the default), html (one page: scores with their trust, then each student\'s failed checks), json (the same as --json), prairielearn (a directory, one file per student and assignment, carrying the student id), moodle and canvas (grade import files; they need --roster). --bom starts CSV files with a byte order mark for Excel.',
   ].join('\n\n');
 
   static override examples = [
-    {description: 'A CSV gradebook of every results file under submissions/, on the screen', command: '<%= config.bin %> grades submissions/'},
-    {description: 'The same as a spreadsheet file', command: '<%= config.bin %> grades submissions/ --out grades.csv'},
-    {description: 'A web page with each student\'s failed checks, leaving out files that are not valid', command: '<%= config.bin %> grades submissions/ --format html --out grades.html --skip-invalid'},
-    {description: 'PrairieLearn results, one file per student and lab', command: '<%= config.bin %> grades alice-results.json bob-results.json --format prairielearn --out pl-results/'},
+    {description: 'A CSV gradebook of every results file under results/', command: '<%= config.bin %> grades results/'},
+    {description: 'A Moodle grade import file for the whole class, with the course\'s deadlines', command: '<%= config.bin %> grades results/ --roster roster.json --course course.json --format moodle --out moodle-grades.csv'},
+    {description: 'A web page with each student\'s failed checks', command: '<%= config.bin %> grades results/ --format html --out grades.html --skip-invalid'},
+    {description: 'PrairieLearn results, one file per student and assignment', command: '<%= config.bin %> grades results/ --format prairielearn --out pl-results/'},
   ];
 
   static override enableJsonFlag = true;
@@ -23,8 +23,12 @@ export default class Grades extends Command {
   };
 
   static override flags = {
-    format: Flags.string({char: 'f', description: 'what to write', options: ['csv', 'html', 'prairielearn', 'json'], default: 'csv'}),
+    format: Flags.string({char: 'f', description: 'what to write', options: ['csv', 'html', 'prairielearn', 'json', 'moodle', 'canvas'], default: 'csv'}),
     out: Flags.string({char: 'o', description: 'where to write it (default: the screen); for prairielearn, a directory (required)'}),
+    roster: Flags.string({description: 'the class list (roster.json, from lab class import)'}),
+    course: Flags.string({description: 'the course file (course.json): policy, deadlines, late penalties, extensions'}),
+    policy: Flags.string({description: 'which attempt counts (overrides the course file\'s default)', options: ['best', 'last', 'last-before-deadline']}),
+    bom: Flags.boolean({description: 'start CSV files with a UTF-8 byte order mark (for Excel)'}),
     'skip-invalid': Flags.boolean({description: 'leave out results files that are not valid, with a warning, instead of stopping'}),
   };
 
@@ -32,26 +36,35 @@ export default class Grades extends Command {
     const {argv, flags} = await this.parse(Grades);
     const {loadGradebook, renderText} = await import('../../lab/gradebook/render.js');
     const {writePrairieLearn} = await import('../../lab/gradebook/prairielearn.js');
-    const {GradebookError} = await import('../../lab/gradebook/types.js');
+    const {loadCourse} = await import('../../lab/gradebook/course.js');
+    const {loadRoster} = await import('../../lab/roster/store.js');
     const {writeFileSync} = await import('node:fs');
-    const format = flags.format as 'csv' | 'html' | 'prairielearn' | 'json';
-    if (format === 'prairielearn' && !flags.out) this.error('--format prairielearn writes one file per student and lab: name a directory with --out', {exit: 2});
+    const format = flags.format as 'csv' | 'html' | 'prairielearn' | 'json' | 'moodle' | 'canvas';
+    if (format === 'prairielearn' && !flags.out) this.error('--format prairielearn writes one file per student and assignment: name a directory with --out', {exit: 2});
     try {
-      const gradebook = loadGradebook(argv as string[], {skipInvalid: flags['skip-invalid']});
+      const roster = flags.roster ? loadRoster(flags.roster) : undefined;
+      const course = flags.course ? loadCourse(flags.course) : {};
+      if (flags.policy) course.policy = flags.policy as 'best';
+      const gradebook = loadGradebook(argv as string[], {skipInvalid: flags['skip-invalid'], roster, course});
       for (const w of gradebook.warnings) this.warn(w);
-      const summary = `${gradebook.students.length} student${gradebook.students.length === 1 ? '' : 's'}, ${gradebook.labs.length} lab${gradebook.labs.length === 1 ? '' : 's'} (${gradebook.source === 'sandbox' ? 'checked in a sandbox' : 'self-submitted results'})`;
+      const n = gradebook.students.length;
+      const summary = `${n} student${n === 1 ? '' : 's'}, ${gradebook.labs.length} assignment${gradebook.labs.length === 1 ? '' : 's'} (${gradebook.source === 'signed' ? 'all signed' : gradebook.source === 'unverified' ? 'SOME UNVERIFIED' : 'some self-submitted'})`;
       if (format === 'prairielearn') {
         const files = writePrairieLearn(flags.out!, gradebook);
         if (!this.jsonEnabled()) this.log(`${summary}: ${files.length} PrairieLearn results files written to ${flags.out}`);
-      } else if (flags.out) {
-        writeFileSync(flags.out, renderText(gradebook, format));
+        return gradebook;
+      }
+      const {text, warnings} = renderText(gradebook, format, {bom: flags.bom, roster});
+      for (const w of warnings) this.warn(w);
+      if (flags.out) {
+        writeFileSync(flags.out, text);
         if (!this.jsonEnabled()) this.log(`${summary}: written to ${flags.out}`);
       } else if (!this.jsonEnabled()) {
-        process.stdout.write(renderText(gradebook, format));
+        process.stdout.write(text);
       }
       return gradebook;
     } catch (error) {
-      if (error instanceof GradebookError || (error as Error).name === 'ResultsFileError') this.error((error as Error).message, {exit: 1});
+      if (['GradebookError', 'ResultsFileError', 'RosterError'].includes((error as Error).name)) this.error((error as Error).message, {exit: 1});
       throw error;
     }
   }

@@ -1,6 +1,8 @@
 /**
- * The gradebook as CSV (RFC 4180): one row per student — student, each lab's score and maximum, the total and the
- * row's source. A cell that a spreadsheet would take for a formula (= + - @, tab, carriage return) gets a leading '.
+ * The gradebook as CSV (RFC 4180): one row per student — student, name, each assignment's score, maximum and
+ * trust, the total, the row's trust and what is wrong with it. A cell that a spreadsheet would take for a formula
+ * (= + - @, tab, carriage return) gets a leading '. `bom` starts the file with a byte order mark, which Excel needs
+ * to read UTF-8 (without it "dvořák" shows as "dvoĹ™Ăˇk").
  */
 import type {Gradebook} from './types.js';
 
@@ -12,15 +14,19 @@ export function csvCell(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-const line = (cells: (string | number)[]) => cells.map(csvCell).join(',');
+export const csvLine = (cells: (string | number)[]) => cells.map(csvCell).join(',');
 
-export function renderCsv(gb: Gradebook): string {
-  const header: (string | number)[] = ['student', ...gb.labs.flatMap((l) => [l.id, `${l.id} max`]), 'total', 'source'];
+export const csvText = (rows: (string | number)[][], bom = false) => (bom ? '\uFEFF' : '') + rows.map(csvLine).join('\r\n') + '\r\n';
+
+export function renderCsv(gb: Gradebook, options: {bom?: boolean} = {}): string {
+  const header: (string | number)[] = ['student', 'name', ...gb.labs.flatMap((l) => [l.id, `${l.id} max`, `${l.id} source`]), 'total', 'source', 'flags'];
   const rows = gb.students.map((s): (string | number)[] => [
     s.student,
-    ...gb.labs.flatMap((l) => (s.labs[l.id] ? [s.labs[l.id].score, s.labs[l.id].maxScore] : ['', '']) as (string | number)[]),
+    s.name ?? '',
+    ...gb.labs.flatMap((l) => (s.labs[l.id] ? [s.labs[l.id].score, s.labs[l.id].maxScore, s.labs[l.id].trust] : ['', l.maxScore, 'none']) as (string | number)[]),
     s.total,
     s.source,
+    Object.entries(s.labs).filter(([, g]) => g.problem).map(([id, g]) => `UNVERIFIED ${id}: ${g.problem}`).join('; '),
   ]);
-  return [header, ...rows].map(line).join('\r\n') + '\r\n';
+  return csvText([header, ...rows], options.bom);
 }

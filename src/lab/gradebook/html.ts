@@ -23,13 +23,18 @@ export function htmlView(gb: Gradebook) {
         const grade = s.labs[l.id];
         if (!grade) return [];
         const checks = grade.checks.filter((c) => !c.passed);
-        return checks.length ? [{lab: l.id, score: grade.score, maxScore: grade.maxScore, submittedAt: grade.submittedAt, file: grade.file, checks}] : [];
+        return checks.length || grade.problem ? [{lab: l.id, score: grade.score, maxScore: grade.maxScore, submittedAt: grade.submittedAt, file: grade.file, trust: grade.trust, problem: grade.problem, checks}] : [];
       });
       return {
         anchor: `student-${index + 1}`,
         student: s.student,
+        name: s.name ?? '',
         source: s.source,
-        cells: gb.labs.map((l) => (s.labs[l.id] ? {submitted: true, score: s.labs[l.id].score, maxScore: s.labs[l.id].maxScore, full: s.labs[l.id].score >= s.labs[l.id].maxScore} : {submitted: false})),
+        flagged: s.flagged,
+        cells: gb.labs.map((l) => {
+          const g = s.labs[l.id];
+          return g ? {submitted: true, score: g.score, maxScore: g.maxScore, full: g.score >= g.maxScore, trust: g.trust, unverified: g.trust === 'unverified', late: g.daysLate > 0} : {submitted: false};
+        }),
         total: s.total,
         maxTotal: s.maxTotal,
         missing: gb.labs.filter((l) => !s.labs[l.id]).map((l) => l.id),

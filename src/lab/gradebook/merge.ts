@@ -1,76 +1,138 @@
 /**
- * From submissions to the gradebook: one submission per (student, lab) — the newest by submittedAt, with a
- * warning naming what was left out — then one row per student with a cell per lab and the total.
+ * From submissions to the gradebook. Every attempt is kept; per (student, assignment) the signed attempts
+ * (collected, sandbox) win over any the student made, and among those left the course's policy picks the one that
+ * counts (best, last, or last before the student's deadline), less any late penalty. Then one row per student —
+ * every roster student, with or without a result — with a cell per assignment and the total.
  */
-import type {CheckGrade, Gradebook, LabGrade, StudentRow, Submission} from './types.js';
-import {sourceOf, trustNote} from './types.js';
+import type {Roster} from '../roster/types.js';
+import {type Course, latePenalty, type Policy, rulesFor} from './course.js';
+import {studentOf} from './identity.js';
+import {checkSignature, type ResultSource, type TeacherKey} from './signing.js';
+import type {Assignment, CheckGrade, Gradebook, LabGrade, StudentRow, Submission, Trust} from './types.js';
+import {trustNote} from './types.js';
 
 const byName = (a: string, b: string) => a.localeCompare(b, 'en', {numeric: true}) || (a < b ? -1 : a > b ? 1 : 0);
 
-/** The newest submission of each (student, lab), and a warning for each pair that had more than one. */
-export function newestSubmissions(submissions: Submission[]): {kept: Submission[]; warnings: string[]} {
-  const groups = new Map<string, Submission[]>();
-  for (const s of submissions) {
-    const key = JSON.stringify([s.results.extra_data.student, s.results.extra_data.lab]);
-    groups.set(key, [...(groups.get(key) ?? []), s]);
-  }
-  const kept: Submission[] = [];
-  const warnings: string[] = [];
-  for (const group of groups.values()) {
-    // Newest first; equal times in file order, so the outcome does not depend on the order files were named in.
-    const sorted = [...group].sort((a, b) => Date.parse(b.results.extra_data.submittedAt) - Date.parse(a.results.extra_data.submittedAt) || byName(a.file, b.file));
-    const [newest, ...older] = sorted;
-    kept.push(newest);
-    if (older.length === 0) continue;
-    const {student, lab, submittedAt} = newest.results.extra_data;
-    const tie = older.some((o) => Date.parse(o.results.extra_data.submittedAt) === Date.parse(submittedAt));
-    warnings.push(
-      `${student}, lab ${lab}: ${group.length} submissions; kept the newest, ${newest.file} (${submittedAt})` +
-        `${tie ? ', which has the same time as another: chosen by file name' : ''}; left out ${older.map((o) => `${o.file} (${o.results.extra_data.submittedAt})`).join(', ')}`,
-    );
-  }
-  return {kept, warnings};
+export function assignmentOf(s: Submission): {id: string; lab: string; kind: 'lab' | 'homework'} {
+  const {lab, kind, provider} = s.results.extra_data;
+  // Homework results written before kinds existed are the only ones with provider "sandbox".
+  const k = kind ?? (provider === 'sandbox' ? 'homework' : 'lab');
+  return {id: k === 'homework' ? `${lab}-homework` : lab, lab, kind: k};
 }
 
-function labGrade(s: Submission): LabGrade {
+export function claimedSource(s: Submission): ResultSource {
+  const {source, provider} = s.results.extra_data;
+  return source ?? (provider === 'sandbox' ? 'sandbox' : 'self-submitted');
+}
+
+/** What a submission can be trusted as, checked against the teacher's key. */
+export function trustOf(s: Submission, key: TeacherKey | undefined): {claimed: ResultSource; trust: Trust; problem?: string} {
+  const claimed = claimedSource(s);
+  if (claimed === 'self-submitted') return {claimed, trust: 'self-submitted'};
+  const check = checkSignature(s.results, key);
+  return check.valid ? {claimed, trust: claimed} : {claimed, trust: 'unverified', problem: `claims to be ${claimed}, but ${check.reason}`};
+}
+
+const isSigned = (t: Trust) => t === 'collected' || t === 'sandbox';
+
+interface Attempt {
+  sub: Submission;
+  grade: LabGrade;
+}
+
+function gradeOf(s: Submission, trust: ReturnType<typeof trustOf>, rules: ReturnType<typeof rulesFor>): LabGrade {
   const r = s.results;
   const checks = r.tests.map((t): CheckGrade => ({name: t.name, points: t.score, maxPoints: t.max_score, passed: t.status !== 'failed' && t.score >= t.max_score, output: t.output ?? ''}));
-  return {score: r.score, maxScore: r.extra_data.maxScore, submittedAt: r.extra_data.submittedAt, provider: r.extra_data.provider, file: s.file, checks};
+  const late = latePenalty(r.extra_data.submittedAt, rules.deadline, rules.latePenalty, r.extra_data.maxScore);
+  return {
+    score: Math.max(0, r.score - late.points), rawScore: r.score, maxScore: r.extra_data.maxScore, submittedAt: r.extra_data.submittedAt, provider: r.extra_data.provider,
+    ...trust, daysLate: late.daysLate, penalty: late.points, attempts: 1, policy: rules.policy, file: s.file, checks, executionTime: r.execution_time,
+  };
 }
 
-/** A lab's maximum as most submissions state it; a warning when they disagree (an edited file, or another version of the lab). */
-function labMaximum(lab: string, grades: {student: string; grade: LabGrade}[]): {maxScore: number; warning?: string} {
+const time = (a: Attempt) => Date.parse(a.grade.submittedAt);
+// Newest first; equal times by file name, so the outcome does not depend on the order files were named in.
+const newestFirst = (a: Attempt, b: Attempt) => time(b) - time(a) || byName(a.sub.file, b.sub.file);
+
+/** The attempt that counts under `policy`. */
+export function pick(attempts: Attempt[], policy: Policy, deadline?: string): Attempt {
+  const sorted = [...attempts].sort(newestFirst);
+  // Equal best scores: the first attempt that reached it.
+  if (policy === 'best') return [...sorted].sort((a, b) => b.grade.score - a.grade.score || newestFirst(b, a))[0];
+  if (policy === 'last' || !deadline) return sorted[0];
+  return sorted.find((a) => time(a) <= Date.parse(deadline)) ?? sorted[0];
+}
+
+export interface MergeOptions {
+  key?: TeacherKey;
+  course?: Course;
+  roster?: Roster;
+}
+
+export function buildGradebook(submissions: Submission[], skipped: {file: string; error: string}[] = [], options: MergeOptions = {}): Gradebook {
+  const course = options.course ?? {};
+  const warnings: string[] = [];
+  const groups = new Map<string, {student: string; name?: string; assignment: ReturnType<typeof assignmentOf>; attempts: Attempt[]}>();
+  for (const sub of submissions) {
+    const who = studentOf(sub.file, sub.results.extra_data.student, options.roster);
+    if (who.warning) warnings.push(who.warning);
+    const assignment = assignmentOf(sub);
+    const trust = trustOf(sub, options.key);
+    if (trust.problem) warnings.push(`${sub.file}: UNVERIFIED: ${trust.problem}`);
+    const grade = gradeOf(sub, trust, rulesFor(course, assignment.id, who.id));
+    const key = JSON.stringify([who.id, assignment.id]);
+    const group = groups.get(key) ?? {student: who.id, name: who.name, assignment, attempts: []};
+    group.attempts.push({sub, grade});
+    groups.set(key, group);
+  }
+  const rows = new Map<string, StudentRow>();
+  const perAssignment = new Map<string, {meta: ReturnType<typeof assignmentOf>; grades: {student: string; grade: LabGrade}[]}>();
+  for (const {student, name, assignment, attempts} of groups.values()) {
+    const signed = attempts.filter((a) => isSigned(a.grade.trust));
+    const pool = signed.length > 0 ? signed : attempts;
+    if (signed.length > 0 && signed.length < attempts.length) {
+      warnings.push(`${student}, ${assignment.id}: ${attempts.length - signed.length} self-submitted or unverified attempt(s) left out: a signed grade counts instead`);
+    }
+    const rules = rulesFor(course, assignment.id, student);
+    const chosen = pick(pool, rules.policy, rules.deadline);
+    const grade: LabGrade = {...chosen.grade, attempts: attempts.length};
+    const row: StudentRow = rows.get(student) ?? {student, name, source: 'collected', flagged: false, labs: {}, total: 0, maxTotal: 0};
+    row.labs[assignment.id] = grade;
+    rows.set(student, row);
+    const entry = perAssignment.get(assignment.id) ?? {meta: assignment, grades: []};
+    entry.grades.push({student, grade});
+    perAssignment.set(assignment.id, entry);
+  }
+  const labs: Assignment[] = [...perAssignment.values()].sort((a, b) => byName(a.meta.id, b.meta.id)).map(({meta, grades}) => {
+    const {maxScore, warning} = assignmentMaximum(meta.id, grades);
+    if (warning) warnings.push(warning);
+    return {...meta, maxScore};
+  });
+  for (const s of options.roster?.students ?? []) if (!rows.has(s.id)) rows.set(s.id, {student: s.id, name: s.name, source: 'none', flagged: false, labs: {}, total: 0, maxTotal: 0});
+  const students = [...rows.values()].sort((a, b) => byName(a.student, b.student));
+  for (const row of students) finishRow(row, labs);
+  const trusts = students.filter((r) => r.source !== 'none').map((r) => r.source);
+  const source = trusts.includes('unverified') ? 'unverified' : trusts.length > 0 && trusts.every((t) => isSigned(t as Trust)) ? 'signed' : 'self-submitted';
+  return {source, trust: trustNote, labs, students, warnings, skipped};
+}
+
+/** The row's cells in assignment order, its totals, and its weakest trust. */
+function finishRow(row: StudentRow, labs: Assignment[]): void {
+  row.labs = Object.fromEntries(labs.filter((l) => row.labs[l.id]).map((l) => [l.id, row.labs[l.id]]));
+  const grades = Object.values(row.labs);
+  row.total = grades.reduce((s, g) => s + g.score, 0);
+  row.maxTotal = labs.reduce((s, l) => s + l.maxScore, 0);
+  const rank: Trust[] = ['unverified', 'self-submitted', 'collected', 'sandbox'];
+  row.source = grades.length === 0 ? 'none' : rank.find((t) => grades.some((g) => g.trust === t))!;
+  row.flagged = grades.some((g) => g.trust === 'unverified');
+}
+
+/** An assignment's maximum as most results state it; a warning when they disagree (an edited file, or another version). */
+function assignmentMaximum(id: string, grades: {student: string; grade: LabGrade}[]): {maxScore: number; warning?: string} {
   const counts = new Map<number, number>();
   for (const {grade} of grades) counts.set(grade.maxScore, (counts.get(grade.maxScore) ?? 0) + 1);
   const [maxScore] = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0];
   if (counts.size === 1) return {maxScore};
   const odd = grades.filter((g) => g.grade.maxScore !== maxScore).map((g) => `${g.student} (${g.grade.maxScore})`);
-  return {maxScore, warning: `lab ${lab}: most submissions have a maximum of ${maxScore} points, but not ${odd.join(', ')}: an edited file, or a different version of the lab`};
-}
-
-export function buildGradebook(submissions: Submission[], skipped: {file: string; error: string}[] = []): Gradebook {
-  const {kept, warnings} = newestSubmissions(submissions);
-  const rows = new Map<string, StudentRow>();
-  const perLab = new Map<string, {student: string; grade: LabGrade}[]>();
-  for (const s of kept) {
-    const {student, lab} = s.results.extra_data;
-    const grade = labGrade(s);
-    const row: StudentRow = rows.get(student) ?? {student, source: sourceOf(grade.provider), labs: {}, total: 0, maxTotal: 0};
-    // One self-submitted lab makes the whole row self-submitted.
-    if (sourceOf(grade.provider) === 'self-submitted') row.source = 'self-submitted';
-    row.labs[lab] = grade;
-    row.total += grade.score;
-    row.maxTotal += grade.maxScore;
-    rows.set(student, row);
-    perLab.set(lab, [...(perLab.get(lab) ?? []), {student, grade}]);
-  }
-  const labs = [...perLab.keys()].sort(byName).map((id) => {
-    const {maxScore, warning} = labMaximum(id, perLab.get(id)!);
-    if (warning) warnings.push(warning);
-    return {id, maxScore};
-  });
-  const students = [...rows.values()].sort((a, b) => byName(a.student, b.student));
-  for (const row of students) row.labs = Object.fromEntries(labs.filter((l) => row.labs[l.id]).map((l) => [l.id, row.labs[l.id]]));
-  const source = students.length > 0 && students.every((r) => r.source === 'sandbox') ? 'sandbox' : 'self-submitted';
-  return {source, trust: trustNote, labs, students, warnings, skipped};
+  return {maxScore, warning: `${id}: most results have a maximum of ${maxScore} points, but not ${odd.join(', ')}: an edited file, or a different version of the assignment`};
 }

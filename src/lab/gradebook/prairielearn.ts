@@ -1,11 +1,12 @@
 /**
- * The gradebook as PrairieLearn external-grader results: one file per student and lab, `<student>-<lab>.json`,
- * with gradable, a score from 0 to 1, a message, and the checks as tests (name, points, max_points, output, message).
+ * The gradebook as PrairieLearn external-grader results: one file per student and assignment, named
+ * `<slug of the id>-<assignment>.json` (the slug ends in a hash of the id: no two students share a file), each
+ * carrying the student's id exactly as given, with gradable, a score from 0 to 1, a message and the checks as tests.
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Gradebook, LabGrade} from './types.js';
-import {GradebookError} from './types.js';
+import {fileSlug} from '../roster/slug.js';
 
 export interface PrairieLearnTest {
   name: string;
@@ -16,39 +17,35 @@ export interface PrairieLearnTest {
 }
 
 export interface PrairieLearnResult {
+  student: string;
+  assignment: string;
+  source: string;
   gradable: boolean;
   score: number;
   message: string;
   tests: PrairieLearnTest[];
 }
 
-export function prairieLearnResult(lab: string, grade: LabGrade): PrairieLearnResult {
+const sourceWords = {collected: 'collected from the lab environment by the teacher', sandbox: 'checked in the homework sandbox', 'self-submitted': 'from a self-submitted results file', unverified: 'UNVERIFIED: claims a signed source without a valid signature'};
+
+export function prairieLearnResult(student: string, lab: string, grade: LabGrade): PrairieLearnResult {
   const score = Math.min(1, Math.max(0, grade.score / grade.maxScore));
   return {
+    student,
+    assignment: lab,
+    source: grade.trust,
     gradable: true,
     score,
-    message: `Lab ${lab}: ${grade.score} of ${grade.maxScore} points, ${grade.provider === 'sandbox' ? 'checked in a sandbox' : 'from a self-submitted results file'} (${grade.submittedAt})`,
+    message: `${lab}: ${grade.score} of ${grade.maxScore} points${grade.penalty ? ` (${grade.rawScore} less ${grade.penalty} for ${grade.daysLate} day(s) late)` : ''}, ${sourceWords[grade.trust]} (${grade.submittedAt})`,
     tests: grade.checks.map((c) => ({name: c.name, max_points: c.maxPoints, points: c.points, output: c.output, message: c.passed ? 'passed' : 'failed'})),
   };
 }
 
-/** A student id or lab id as a file name part: nothing but letters, digits, . _ @ -, and no leading dot. */
-export function fileNamePart(text: string): string {
-  return text.replace(/[^A-Za-z0-9._@-]/g, '_').replace(/^\./, '_');
-}
-
-/** File name → result, for every (student, lab); two students whose ids give the same file name are an error. */
+/** File name → result, for every (student, assignment). */
 export function prairieLearnFiles(gb: Gradebook): Map<string, PrairieLearnResult> {
   const files = new Map<string, PrairieLearnResult>();
-  const owner = new Map<string, string>();
   for (const row of gb.students) {
-    for (const [lab, grade] of Object.entries(row.labs)) {
-      const name = `${fileNamePart(row.student)}-${fileNamePart(lab)}.json`;
-      const other = owner.get(name);
-      if (other !== undefined) throw new GradebookError(`students ${JSON.stringify(other)} and ${JSON.stringify(row.student)} would both be written to ${name}: rename one`);
-      owner.set(name, row.student);
-      files.set(name, prairieLearnResult(lab, grade));
-    }
+    for (const [lab, grade] of Object.entries(row.labs)) files.set(`${fileSlug(row.student)}-${lab}.json`, prairieLearnResult(row.student, lab, grade));
   }
   return files;
 }

@@ -41,6 +41,18 @@ export const resultsSchema = {
         provider: {type: 'string', enum: ['local', 'qemu', 'ssh', 'sandbox'], description: 'one of "local", "qemu", "ssh", "sandbox"'},
         submittedAt: {type: 'string', pattern: isoDateTime, description: 'a date and time in ISO 8601, e.g. "2025-03-01T12:00:00.000Z"'},
         maxScore: {type: 'number', exclusiveMinimum: 0, description: 'a number of points greater than 0'},
+        source: {type: 'string', enum: ['self-submitted', 'collected', 'sandbox'], description: 'one of "self-submitted", "collected", "sandbox"'},
+        kind: {type: 'string', enum: ['lab', 'homework'], description: '"lab" or "homework"'},
+      },
+    },
+    signature: {
+      type: 'object',
+      description: 'an object with algorithm "Ed25519", publicKey and value (base64)',
+      required: ['algorithm', 'publicKey', 'value'],
+      properties: {
+        algorithm: {type: 'string', const: 'Ed25519', description: '"Ed25519"'},
+        publicKey: {type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$', description: 'a raw Ed25519 public key in base64'},
+        value: {type: 'string', pattern: '^[A-Za-z0-9+/]{86}==$', description: 'an Ed25519 signature in base64'},
       },
     },
   },

@@ -1,4 +1,6 @@
-/** The gradebook's data: results files as `lab submit` writes them, and the merged table built from them. */
+/** The gradebook's data: results files as `lab submit` and the teacher's side write them, and the merged table. */
+import type {ResultSignature, ResultSource} from './signing.js';
+import type {Policy} from './course.js';
 
 /** One check in a results file (Gradescope's tests[] entry, the fields the gradebook reads). */
 export interface ResultsTest {
@@ -9,11 +11,13 @@ export interface ResultsTest {
   output?: string;
 }
 
-/** A results file as `lab submit` writes it (Gradescope's results.json with the lab's extra_data). */
+/** A results file (Gradescope's results.json with the lab's extra_data), signed when the teacher's side made it. */
 export interface ResultsFile {
   score: number;
   tests: ResultsTest[];
-  extra_data: {lab: string; student: string; provider: string; submittedAt: string; maxScore: number};
+  execution_time?: number;
+  extra_data: {lab: string; student: string; provider: string; submittedAt: string; maxScore: number; source?: ResultSource; kind?: 'lab' | 'homework'};
+  signature?: ResultSignature;
 }
 
 /** A results file that passed validation, and where it was read from. */
@@ -23,18 +27,16 @@ export interface Submission {
 }
 
 /**
- * Where a row's scores come from, as its files state it: `lab submit` on the student's side ("self-submitted"), or
- * `lab homework check` run by the teacher ("sandbox"). A file can claim anything, so the label is only as good as
- * the folder the teacher read: keep the sandbox's output apart from what students hand in.
+ * How far a grade can be trusted: "collected" and "sandbox" carry a valid signature of the teacher's key;
+ * "self-submitted" is the student's own file; "unverified" claims collected or sandbox without a valid signature.
  */
-export type Source = 'self-submitted' | 'sandbox';
-
-export const sourceOf = (provider: string): Source => (provider === 'sandbox' ? 'sandbox' : 'self-submitted');
+export type Trust = ResultSource | 'unverified';
 
 export const trustNote =
-  'Scores come from results files the students submitted themselves: a student can edit such a file, so they are only as ' +
-  'trustworthy as the way the files were collected. `lab check` on the student\'s environment, or `lab homework check` on ' +
-  'submissions, is what reads the real state.';
+  'Grades marked "collected" (lab grades collect) or "sandbox" (lab homework check) carry a signature of the teacher\'s key and ' +
+  'cannot be forged; they always win over the student\'s own files. "self-submitted" grades come from files the students made ' +
+  'with lab submit and could have edited. "unverified" marks a file that claims to be collected or from the sandbox without a ' +
+  'valid signature: never trust it.';
 
 export interface CheckGrade {
   name: string;
@@ -45,28 +47,53 @@ export interface CheckGrade {
 }
 
 export interface LabGrade {
+  /** The points that count: the attempt's score less any late penalty. */
   score: number;
+  /** The attempt's own score. */
+  rawScore: number;
   maxScore: number;
   submittedAt: string;
   provider: string;
+  /** What the file says it is. */
+  claimed: ResultSource;
+  trust: Trust;
+  /** Why an "unverified" grade is not trusted. */
+  problem?: string;
+  daysLate: number;
+  penalty: number;
+  /** How many attempts there were, and which rule picked this one. */
+  attempts: number;
+  policy: Policy;
   file: string;
   checks: CheckGrade[];
+  executionTime?: number;
 }
 
 export interface StudentRow {
   student: string;
-  source: Source;
-  /** By lab id; a lab the student did not submit is absent. */
+  name?: string;
+  /** The weakest trust among the row's grades ("none" for a roster student with no result). */
+  source: Trust | 'none';
+  flagged: boolean;
+  /** By assignment id; an assignment the student did not hand in is absent. */
   labs: Record<string, LabGrade>;
   total: number;
   maxTotal: number;
 }
 
+export interface Assignment {
+  /** "26" for lab 26, "26-homework" for its homework. */
+  id: string;
+  lab: string;
+  kind: 'lab' | 'homework';
+  maxScore: number;
+}
+
 export interface Gradebook {
-  source: Source;
+  /** "signed" when every grade is collected or sandbox, else the weakest trust seen. */
+  source: 'signed' | 'self-submitted' | 'unverified';
   trust: string;
-  /** Every lab seen, in order, with the maximum most of its submissions state. */
-  labs: {id: string; maxScore: number}[];
+  labs: Assignment[];
   students: StudentRow[];
   warnings: string[];
   /** Files left out with --skip-invalid, and why. */

@@ -41,6 +41,9 @@ const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Mat
 function arithmetic(r: ResultsFile): string | undefined {
   for (const [i, t] of r.tests.entries()) {
     if (t.score > t.max_score) return `$.tests[${i}].score: expected at most max_score (${t.max_score}), found ${t.score}`;
+    // A failed check never has full marks, a passed one never nothing: a score edited without its status shows.
+    if (t.status === 'failed' && t.max_score > 0 && t.score >= t.max_score) return `$.tests[${i}].score: expected less than max_score (${t.max_score}) for a failed check, found ${t.score}`;
+    if (t.status === 'passed' && t.max_score > 0 && t.score === 0) return `$.tests[${i}].score: expected more than 0 for a passed check, found 0`;
   }
   const sum = r.tests.reduce((s, t) => s + t.score, 0);
   if (!near(r.score, sum)) return `$.score: expected the sum of tests[].score (${sum}), found ${r.score}`;

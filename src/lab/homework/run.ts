@@ -11,6 +11,7 @@ import {checkBaseImages, loadBaseImages} from './base-images.js';
 import {evaluateChecks} from './checks.js';
 import {flagSubmission, sharedBinaries, type SubmissionFlags} from './flags.js';
 import {fileNameFor, listSubmissions, type StudentEntry} from './listing.js';
+import {signResult} from '../gradebook/signing.js';
 import {homeworkResults, type HomeworkResults} from './results.js';
 import {removeStudent, withSandbox, type Sandbox} from './sandbox.js';
 import {checkStudent} from './student.js';
@@ -65,7 +66,8 @@ async function gradeOne(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: 
   const seconds = (Date.now() - started) / 1000;
   const results = homeworkResults(hw, entry.id, outcomes, seconds, opts.lang, flagged.flags);
   const file = join(opts.out, `${fileNameFor(entry.id)}-${hw.lab}-results.json`);
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  // Signed with the teacher's key: no student file can pass for it, nor change it unseen.
+  writeFileSync(file, JSON.stringify(signResult(results, 'sandbox', {kind: 'homework'}), null, 2) + '\n');
   const failed = outcomes.filter((o) => !o.pass).map((o) => o.id);
   say(`${results.score}/${results.extra_data.maxScore}${failed.length ? ` (failed: ${failed.join(', ')})` : ''} in ${seconds.toFixed(1)} s${flagged.flags.length ? `; flagged: ${flagged.flags.join('; ')}` : ''}`);
   const report: StudentReport = {
@@ -116,7 +118,7 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
     if (more) {
       g.report.flags.push(...more);
       g.results.extra_data.flags = g.report.flags;
-      writeFileSync(g.report.file!, JSON.stringify(g.results, null, 2) + '\n');
+      writeFileSync(g.report.file!, JSON.stringify(signResult(g.results, 'sandbox', {kind: 'homework'}), null, 2) + '\n');
       opts.progress(g.report.student, `flagged: ${more.join('; ')}`);
     }
     reports.push(g.report);
