@@ -18,6 +18,7 @@ import Grades from './commands/grades.js';
 import Hint from './commands/hint.js';
 import HomeworkCheck from './commands/homework/check.js';
 import ImageBuild from './commands/image/build.js';
+import ImageList from './commands/image/list.js';
 import Reset from './commands/reset.js';
 import Ssh from './commands/ssh.js';
 import Start from './commands/start.js';
@@ -49,6 +50,7 @@ export const COMMANDS = {
   'hint': Hint,
   'homework:check': HomeworkCheck,
   'image:build': ImageBuild,
+  'image:list': ImageList,
   'reset': Reset,
   'ssh': Ssh,
   'start': Start,
