@@ -19,6 +19,9 @@ import Hint from './commands/hint.js';
 import HomeworkCheck from './commands/homework/check.js';
 import ImageBuild from './commands/image/build.js';
 import ImageList from './commands/image/list.js';
+import RegistryStart from './commands/registry/start.js';
+import RegistryStatus from './commands/registry/status.js';
+import RegistryStop from './commands/registry/stop.js';
 import Reset from './commands/reset.js';
 import Ssh from './commands/ssh.js';
 import Start from './commands/start.js';
@@ -51,6 +54,9 @@ export const COMMANDS = {
   'homework:check': HomeworkCheck,
   'image:build': ImageBuild,
   'image:list': ImageList,
+  'registry:start': RegistryStart,
+  'registry:status': RegistryStatus,
+  'registry:stop': RegistryStop,
   'reset': Reset,
   'ssh': Ssh,
   'start': Start,
