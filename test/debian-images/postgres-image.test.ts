@@ -40,10 +40,10 @@ needs('docker run postgres without a password prints the official message and ex
 needs('the image declares what the official one does: volume, port, entrypoint, stop signal, package labels', async (t) => {
   const {result, seconds} = await courseImage('postgres');
   t.log(`postgres image: built or taken from the cache in ${seconds.toFixed(1)} s`);
-  const r = await engine!.docker(['image', 'inspect', 'postgres', '--format', '{{json .Config}} {{.Size}}']);
+  const r = await engine!.docker(['image', 'inspect', 'postgres', '--format', '{{.Size}} {{json .Config}}']);
   t.is(r.code, 0, r.stderr);
-  const [json, size] = r.stdout.trim().split(' ');
-  const config = JSON.parse(json!) as {Volumes: Record<string, unknown>; ExposedPorts: Record<string, unknown>; Entrypoint: string[]; Cmd: string[]; StopSignal: string; Labels: Record<string, string>};
+  const [size] = r.stdout.split(' ', 1);
+  const config = JSON.parse(r.stdout.slice(size!.length + 1)) as {Volumes: Record<string, unknown>; ExposedPorts: Record<string, unknown>; Entrypoint: string[]; Cmd: string[]; StopSignal: string; Labels: Record<string, string>};
   t.log(`postgres image: ${(Number(size) / 1e6).toFixed(0)} MB, ${result.imageId.slice(0, 19)}`);
   t.deepEqual(Object.keys(config.Volumes), ['/var/lib/postgresql/data']);
   t.deepEqual(Object.keys(config.ExposedPorts), ['5432/tcp']);
