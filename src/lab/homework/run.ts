@@ -71,6 +71,6 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
       say(`${results.score}/${results.extra_data.maxScore}${failed.length ? ` (failed: ${failed.join(', ')})` : ''} in ${seconds.toFixed(1)} s`);
       reports.push({student: entry.id, score: results.score, maxScore, file, checks: outcomes.map(({id, pass, observed}) => ({id, pass, observed})), seconds});
     }
-  });
+  }, hw.images);
   return reports.sort((a, b) => a.student.localeCompare(b.student));
 }
