@@ -23,6 +23,10 @@ import Show from './commands/show.js';
 import HomeworkCheck from './commands/homework/check.js';
 import HomeworkLint from './commands/homework/lint.js';
 import ImageBuild from './commands/image/build.js';
+import ImageList from './commands/image/list.js';
+import RegistryStart from './commands/registry/start.js';
+import RegistryStatus from './commands/registry/status.js';
+import RegistryStop from './commands/registry/stop.js';
 import Reset from './commands/reset.js';
 import Ssh from './commands/ssh.js';
 import Start from './commands/start.js';
@@ -58,6 +62,10 @@ export const COMMANDS = {
   'homework:check': HomeworkCheck,
   'homework:lint': HomeworkLint,
   'image:build': ImageBuild,
+  'image:list': ImageList,
+  'registry:start': RegistryStart,
+  'registry:status': RegistryStatus,
+  'registry:stop': RegistryStop,
   'reset': Reset,
   'ssh': Ssh,
   'start': Start,

@@ -9,7 +9,8 @@
  *   build/    a recipe to an archive: from packages, or from a debootstrap run
  */
 export {buildImageArchive} from './build/build.js';
-export {listRecipes, loadRecipeByName, loadRecipeFile, parseRecipe} from './recipe/load.js';
+export {listRecipeEntries, listRecipes, loadRecipeByName, loadRecipeFile, parseRecipe} from './recipe/load.js';
 export {BuildError, RecipeError} from './support/errors.js';
 export {BUILDER_VERSION} from './cache/cache.js';
+export {recipeSearchPath} from './recipe/paths.js';
 export type {ArchiveFormat, BuildOptions, BuildProgress, BuildResult, BuildStep, LoadedRecipe, Recipe} from './recipe/types.js';

@@ -51,10 +51,40 @@ test('nested mistakes carry array indexes in the path', (t) => {
 });
 
 test('missing keys and bad enum values are reported', (t) => {
-  const raw = Buffer.from(JSON.stringify({name: 'x', packages: [], rootfs: {}, image: {tags: ['x:1'], architecture: 'vax', os: 'linux', config: {}}}));
+  const raw = Buffer.from(JSON.stringify({name: 'x', packages: [], image: {tags: ['x:1'], architecture: 'vax', os: 'linux', config: {}}}));
   const error = t.throws(() => parseRecipe('/r/x.json', raw), {instanceOf: RecipeError});
-  t.regex(error.message, /\$\.packages: must NOT have fewer than 1 items/);
+  t.regex(error.message, /\$\.rootfs: required key is missing/);
   t.regex(error.message, /\$\.image\.architecture: must be one of "amd64"/);
+});
+
+test('a recipe with neither packages nor a program to compile is refused', (t) => {
+  const raw = Buffer.from(JSON.stringify({name: 'x', packages: [], rootfs: {}, image: {tags: ['x:1'], architecture: 'amd64', os: 'linux', config: {}}}));
+  const error = t.throws(() => parseRecipe('/r/x.json', raw), {instanceOf: RecipeError});
+  t.regex(error.message, /\$\.packages: must name at least one package \(or \$\.rootfs\.compile a program\)/);
+});
+
+test('compile sources are file names next to the recipe, and their targets clash like any path', (t) => {
+  const image = {tags: ['x:1'], architecture: 'amd64', os: 'linux', config: {}};
+  const escape = Buffer.from(JSON.stringify({name: 'x', packages: [], rootfs: {compile: [{source: '../../etc/x.c', to: '/x'}]}, image}));
+  const error = t.throws(() => parseRecipe('/r/x.json', escape), {instanceOf: RecipeError});
+  t.regex(error.message, /\$\.rootfs\.compile\[0\]\.source: "\.\.\/\.\.\/etc\/x\.c" does not match/);
+  const clash = Buffer.from(JSON.stringify({name: 'x', packages: [], rootfs: {compile: [{source: 'a.c', to: '/hello'}], files: [{path: '/hello', lines: []}]}, image}));
+  const again = t.throws(() => parseRecipe('/r/x.json', clash), {instanceOf: RecipeError});
+  t.regex(again.message, /\$\.rootfs\.files\[0\]\.path: "\/hello" is already defined by \$\.rootfs\.compile\[0\]\.to/);
+});
+
+test('debootstrap removals and symlinks are checked like its files', (t) => {
+  const image = {tags: ['x:1'], architecture: 'amd64', os: 'linux', config: {}};
+  const raw = Buffer.from(
+    JSON.stringify({name: 'x', kind: 'debootstrap', debootstrap: {suite: 'bookworm', remove: ['/', 'etc/x'], symlinks: [{path: '/var/log/a.log', target: '/dev/stdout'}], files: [{path: '/var/log/a.log', lines: []}], slim: 'yes'}, image}),
+  );
+  const error = t.throws(() => parseRecipe('/r/x.json', raw), {instanceOf: RecipeError});
+  t.regex(error.message, /\$\.debootstrap\.remove\[1\]: "etc\/x" does not match/);
+  t.regex(error.message, /\$\.debootstrap\.slim: must be boolean, got string/);
+  const ok = Buffer.from(JSON.stringify({name: 'x', kind: 'debootstrap', debootstrap: {suite: 'bookworm', remove: ['/'], symlinks: [{path: '/var/log/a.log', target: '/dev/stdout'}], files: [{path: '/var/log/a.log', lines: []}]}, image}));
+  const semantic = t.throws(() => parseRecipe('/r/x.json', ok), {instanceOf: RecipeError});
+  t.regex(semantic.message, /\$\.debootstrap\.symlinks\[0\]\.path: "\/var\/log\/a\.log" is already defined by \$\.debootstrap\.files\[0\]\.path/);
+  t.regex(semantic.message, /\$\.debootstrap\.remove\[0\]: cannot remove the root directory/);
 });
 
 test('invalid JSON is reported with its line and column', async (t) => {

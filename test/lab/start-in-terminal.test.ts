@@ -1,6 +1,7 @@
 /**
  * A newcomer's first minutes, typed into a real terminal: `lab start 26`, the step text in their language,
  * the first step done with gcc, and `lab check` turning it green. Uses the engine on Docker's own paths (--provider local; the VM flow is in test/vm/).
+ * The course registry is left out (LAB_COURSE_REGISTRY=off): it has its own tests, and lab 26 pulls nothing.
  */
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -15,7 +16,7 @@ test('lab start 26, read step 1 in Russian, do it, lab check shows it done', asy
   const dir = mkdtempSync(join(tmpdir(), 'lab-newcomer-'));
   // The engine on Docker's paths outlives the lab by design; one this test started is stopped again at its end.
   const engineWasRunning = (JSON.parse((await runLab(['engine', 'status', '--json'])).stdout || '{}') as {running?: boolean}).running === true;
-  const term = new Terminal(`alias lab='node ${labBin}'; cd ${dir} && bash --norc`, {XDG_STATE_HOME: join(dir, 'state'), LANG: 'ru_RU.UTF-8', NO_COLOR: '1', PS1: '$ '});
+  const term = new Terminal(`alias lab='node ${labBin}'; cd ${dir} && bash --norc`, {XDG_STATE_HOME: join(dir, 'state'), LANG: 'ru_RU.UTF-8', NO_COLOR: '1', PS1: '$ ', LAB_COURSE_REGISTRY: 'off'});
   try {
     await term.waitFor(/^\$\s*$/m); // the shell's prompt: it reads what is typed from here on
     term.type(`node ${labBin} start 26 --provider local --dir ${dir}/lab26`, 'Enter');

@@ -6,6 +6,7 @@ import {writeImageArchive} from '../image/archive.js';
 import {cachePaths, type CachedImage, readCached, writeCachedMeta} from '../cache/cache.js';
 import {cleanRootfs, debootstrapIndexState, installedPackages, newestPackageDate} from '../debian/clean.js';
 import {debootstrapVersion, removeTree, runDebootstrap} from '../debian/debootstrap.js';
+import {finishRootfs} from '../debian/finish.js';
 import {BuildError} from '../support/errors.js';
 import {sha256Hex, tempSibling} from '../support/hash.js';
 import {buildImageConfig, rfc3339} from '../image/image-config.js';
@@ -18,7 +19,7 @@ import {readXattrs, treeMembers, writeTreeLayer} from '../image/tree-layer.js';
 import type {ArchiveFormat, BuildOptions, BuildStep, DebootstrapRecipe, LoadedRecipe} from '../recipe/types.js';
 
 /** Bump whenever this builder would write different bytes for the same recipe and index. */
-export const DEBOOTSTRAP_BUILDER_VERSION = '1';
+export const DEBOOTSTRAP_BUILDER_VERSION = '2';
 
 const FORMATS: ArchiveFormat[] = ['docker', 'oci'];
 
@@ -158,6 +159,7 @@ async function buildFresh(
     if (epoch === 0) throw new BuildError('no changelog dates found in /usr/share/doc; set $.debootstrap.sourceDateEpoch');
     progress('clean', `${packages.length} packages installed; cleaning, every timestamp ${rfc3339(epoch)}`);
     await cleanRootfs(target, epoch, spec.files ?? []);
+    await finishRootfs(target, spec);
 
     const xattrs = await readXattrs(target);
     const members = await treeMembers(target, epoch, xattrs);

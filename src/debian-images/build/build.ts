@@ -13,6 +13,7 @@ import {loadRecipeByName} from '../recipe/load.js';
 import {debsCacheDir, defaultCacheDir, imagesCacheDir} from '../cache/paths.js';
 import {assembleRootfs} from '../image/rootfs.js';
 import {debootstrapImage} from './build-debootstrap.js';
+import {compileInputs, compilePrograms, hostToolchain, type Toolchain} from './compile.js';
 import type {ArchiveFormat, BuildOptions, BuildProgress, BuildResult, BuildStep, LoadedRecipe, PackagesRecipe} from '../recipe/types.js';
 import type {ResolvedPackage} from '../debian/apt.js';
 
@@ -57,19 +58,23 @@ async function packagesImage(
 
   const packages = await resolvePackages(recipe.packages, recipe.image.architecture, debsDir);
   for (const p of packages) progress('resolve', `${p.name} ${p.version} (${p.architecture})`);
-  const hash = recipeHash(loaded.raw, packages);
+  const compile = recipe.rootfs.compile ?? [];
+  const toolchain = compile.length > 0 ? await hostToolchain() : undefined;
+  if (toolchain) progress('resolve', `compiling with ${toolchain.packages}`);
+  const hash = recipeHash(loaded.raw, packages, toolchain ? await compileInputs(loaded.dir, compile, toolchain) : '');
   const paths = cachePaths(imagesDir, recipe.name, hash, format);
 
   const hit = await readCached(paths, hash);
   if (hit) return {archive: paths.archive, meta: hit, cached: true};
   await mkdir(imagesDir, {recursive: true});
-  const meta = await buildFresh(loaded, packages, hash, format, {debsDir, searchDirs: opts.debSearchDirs ?? [APT_ARCHIVES]}, paths, progress);
+  const meta = await buildFresh(loaded, packages, toolchain, hash, format, {debsDir, searchDirs: opts.debSearchDirs ?? [APT_ARCHIVES]}, paths, progress);
   return {archive: paths.archive, meta, cached: false};
 }
 
 async function buildFresh(
   loaded: LoadedRecipe & {recipe: PackagesRecipe},
   packages: ResolvedPackage[],
+  toolchain: Toolchain | undefined,
   hash: string,
   format: BuildOptions['format'],
   debs: {debsDir: string; searchDirs: string[]},
@@ -94,14 +99,20 @@ async function buildFresh(
       mtime = Math.max(mtime, await packageDate(dir, pkg));
     }
 
-    const rootfs = await assembleRootfs(recipe, unpacked);
+    if (toolchain) {
+      progress('rootfs', `gcc -static ${recipe.rootfs.compile!.map((c) => c.source).join(' ')}`);
+      // The compiled program is as new as the toolchain that made it.
+      for (const name of ['gcc', 'libc6-dev']) mtime = Math.max(mtime, await packageDate('/', {name, version: '', architecture: recipe.image.architecture, filename: '', sha256: '', size: 0}));
+    }
+    const compiled = toolchain ? await compilePrograms(loaded.dir, recipe.rootfs.compile!, work) : new Map<string, string>();
+    const rootfs = await assembleRootfs(recipe, unpacked, compiled);
     progress('rootfs', `${rootfs.size} entries`);
 
     const layerFile = join(work, 'layer.tar');
     const layer = await writeLayer(rootfs, mtime, layerFile);
     progress('layer', `${layer.diffId} (${layer.size} bytes, mtime ${rfc3339(mtime)})`);
 
-    const config = buildImageConfig(recipe, [layer.diffId], mtime, packages);
+    const config = buildImageConfig(recipe, [layer.diffId], mtime, packages, undefined, toolchain ? {'lab.toolchain': toolchain.packages} : {});
     progress('archive', `${format} format, ${recipe.image.tags.join(', ')} → ${paths.archive}`);
     await writeImageArchive(partial, format, {config, layer: {file: layerFile, ...layer}, repoTags: recipe.image.tags, mtimeSeconds: mtime});
     const size = (await stat(partial)).size;

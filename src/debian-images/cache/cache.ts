@@ -5,7 +5,7 @@ import type {ResolvedPackage} from '../debian/apt.js';
 import type {ArchiveFormat} from '../recipe/types.js';
 
 /** Bump whenever the builder would write different bytes for the same recipe and packages. */
-export const BUILDER_VERSION = '1';
+export const BUILDER_VERSION = '2';
 
 export interface CachedImage {
   imageId: string;
@@ -19,10 +19,10 @@ export interface CachedImage {
   source?: {mirror: string; suite: string; release: string; indexes: string[]; debootstrap: string};
 }
 
-/** Everything that decides the output: recipe bytes, exact .debs, builder version. */
-export function recipeHash(recipeBytes: Buffer, packages: ResolvedPackage[]): string {
+/** Everything that decides the output: recipe bytes, exact .debs, builder version (and compiled sources with their toolchain). */
+export function recipeHash(recipeBytes: Buffer, packages: ResolvedPackage[], compiled = ''): string {
   const pkgLines = packages.map((p) => `${p.name} ${p.architecture} ${p.version} ${p.sha256}`).join('\n');
-  return sha256Hex(Buffer.concat([Buffer.from(`lab image builder ${BUILDER_VERSION}\n`), recipeBytes, Buffer.from(`\n${pkgLines}\n`)]));
+  return sha256Hex(Buffer.concat([Buffer.from(`lab image builder ${BUILDER_VERSION}\n`), recipeBytes, Buffer.from(`\n${pkgLines}\n${compiled}`)]));
 }
 
 export function cachePaths(imagesDir: string, name: string, hash: string, format: ArchiveFormat): {archive: string; meta: string} {

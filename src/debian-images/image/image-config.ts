@@ -46,10 +46,17 @@ export interface LayerHistory {
  * The image config (OCI image config / Docker image JSON) for a single-layer image. The
  * history defaults to naming every package, which suits images made of a few packages.
  */
-export function buildImageConfig(recipe: Recipe, diffIds: string[], createdSeconds: number, packages: ResolvedPackage[], history?: LayerHistory): ImageConfig {
+export function buildImageConfig(
+  recipe: Recipe,
+  diffIds: string[],
+  createdSeconds: number,
+  packages: ResolvedPackage[],
+  history?: LayerHistory,
+  extraLabels: Record<string, string> = {},
+): ImageConfig {
   const created = rfc3339(createdSeconds);
   const platform = ociPlatform(recipe.image.architecture);
-  const config = canonicalConfig(recipe.image.config);
+  const config = canonicalConfig({...recipe.image.config, Labels: provenanceLabels(recipe, packages, extraLabels)});
   const createdBy = history?.createdBy ?? `lab image build ${recipe.name} from ${packages.map((p) => `${p.name}=${p.version}`).join(' ')}`;
   const doc: Record<string, unknown> = {
     architecture: platform.architecture,
@@ -62,6 +69,17 @@ export function buildImageConfig(recipe: Recipe, diffIds: string[], createdSecon
   if (platform.variant) doc.variant = platform.variant;
   const bytes = Buffer.from(JSON.stringify(doc), 'utf8');
   return {bytes, imageId: `sha256:${sha256Hex(bytes)}`, created, architecture: platform.architecture, variant: platform.variant, os: recipe.image.os, config};
+}
+
+/**
+ * Where the image came from, for `docker inspect`: the recipe and every Debian package (name=version) it was
+ * built from. The recipe's own labels come last and win.
+ */
+function provenanceLabels(recipe: Recipe, packages: ResolvedPackage[], extra: Record<string, string>): Record<string, string> {
+  const labels: Record<string, string> = {'lab.recipe': recipe.name};
+  if (packages.length > 0) labels['lab.debian.packages'] = packages.map((p) => `${p.name}=${p.version}`).join(' ');
+  if (recipe.kind === 'debootstrap') labels['lab.debian.suite'] = recipe.debootstrap.suite;
+  return {...labels, ...extra, ...recipe.image.config.Labels};
 }
 
 function canonicalConfig(input: ContainerConfig): ContainerConfig {

@@ -20,11 +20,16 @@ const DIR_MODE = 0o755;
  * Builds the image's file tree from the recipe and the unpacked packages (package name →
  * folder it was dpkg -x'd into). File contents stay on disk and are only referenced.
  */
-export async function assembleRootfs(recipe: PackagesRecipe, unpacked: Map<string, string>): Promise<Rootfs> {
+export async function assembleRootfs(recipe: PackagesRecipe, unpacked: Map<string, string>, compiled = new Map<string, string>()): Promise<Rootfs> {
   const fs: Rootfs = new Map();
   const {rootfs} = recipe;
 
   for (const d of rootfs.directories ?? []) addDirectory(fs, d.path, parseMode(d.mode, DIR_MODE));
+  for (const c of rootfs.compile ?? []) {
+    const file = compiled.get(c.to);
+    if (!file) throw new BuildError(`${c.source} was not compiled`);
+    add(fs, c.to, {type: 'file', mode: parseMode(c.mode, 0o755), content: {path: file, size: (await lstat(file)).size}});
+  }
   for (const c of rootfs.copy ?? []) {
     const dir = unpacked.get(c.package);
     if (!dir) throw new BuildError(`package ${c.package} was not unpacked`);

@@ -3,7 +3,7 @@ import {access, readdir, readFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv';
 import {BuildError, RecipeError} from '../support/errors.js';
-import {defaultRecipesDir, recipeSchemaFile} from './paths.js';
+import {recipeSchemaFile, recipeSearchPath} from './paths.js';
 import type {DebootstrapRecipe, LoadedRecipe, PackagesRecipe, Recipe} from './types.js';
 
 let validator: ValidateFunction | undefined;
@@ -18,8 +18,20 @@ function compiledSchema(): ValidateFunction {
   return validator;
 }
 
-/** Finds and validates vm-images/<name>/recipe.json (or <recipesDir>/<name>/recipe.json). */
-export async function loadRecipeByName(name: string, recipesDir = defaultRecipesDir()): Promise<LoadedRecipe> {
+/**
+ * Finds and validates <recipesDir>/<name>/recipe.json; without recipesDir, the first of the course's folders
+ * (LAB_IMAGE_RECIPES) and vm-images/ that has one.
+ */
+export async function loadRecipeByName(name: string, recipesDir?: string): Promise<LoadedRecipe> {
+  if (recipesDir === undefined) {
+    const dirs = recipeSearchPath();
+    const found = await findRecipeDir(name, dirs);
+    if (found === undefined) {
+      const known = (await listRecipeEntries()).map((r) => r.name);
+      throw new BuildError(`no recipe named "${name}" in ${dirs.join(', ')} (available: ${known.join(', ') || 'none'})`);
+    }
+    recipesDir = found;
+  }
   const file = join(recipesDir, name, 'recipe.json');
   let raw: Buffer | undefined;
   if (/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
@@ -34,11 +46,32 @@ export async function loadRecipeByName(name: string, recipesDir = defaultRecipes
   }
   const loaded = parseRecipe(file, raw);
   if (loaded.recipe.name !== name) throw new RecipeError(file, [`$.name: "${loaded.recipe.name}" does not match the folder name "${name}"`]);
-  return loaded;
+  return inlineSources(loaded);
 }
 
 export async function loadRecipeFile(file: string): Promise<LoadedRecipe> {
-  return parseRecipe(file, await readFile(file));
+  return inlineSources(parseRecipe(file, await readFile(file)));
+}
+
+/**
+ * Reads the files named by `source` into their `lines`, and adds their bytes to the raw recipe the cache key
+ * is made of, so changing an entrypoint script rebuilds the image.
+ */
+async function inlineSources(loaded: LoadedRecipe): Promise<LoadedRecipe> {
+  const {recipe} = loaded;
+  const files = recipe.kind === 'debootstrap' ? recipe.debootstrap.files : recipe.rootfs.files;
+  const where = recipe.kind === 'debootstrap' ? '$.debootstrap.files' : '$.rootfs.files';
+  const parts: Buffer[] = [loaded.raw];
+  for (const [i, f] of (files ?? []).entries()) {
+    if (f.source === undefined) continue;
+    const bytes = await readFile(join(loaded.dir, f.source)).catch((error: NodeJS.ErrnoException) => {
+      throw new RecipeError(loaded.file, [`${where}[${i}].source: cannot read ${join(loaded.dir, f.source!)} (${error.code ?? error.message})`]);
+    });
+    const text = bytes.toString('utf8');
+    f.lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+    parts.push(Buffer.from(`\n--- ${f.source}\n`), bytes);
+  }
+  return {...loaded, raw: Buffer.concat(parts)};
 }
 
 /** Parses and validates recipe bytes; every problem found is reported at once. */
@@ -114,7 +147,12 @@ function describeType(value: unknown): string {
 
 /** Checks that JSON Schema cannot express: cross references and clashing paths. */
 function checkSemantics(recipe: Recipe): string[] {
-  return recipe.kind === 'debootstrap' ? checkDebootstrap(recipe) : checkPackages(recipe);
+  const files = recipe.kind === 'debootstrap' ? recipe.debootstrap.files : recipe.rootfs.files;
+  const where = recipe.kind === 'debootstrap' ? '$.debootstrap.files' : '$.rootfs.files';
+  const contents = (files ?? []).flatMap((f, i) =>
+    (f.lines === undefined) === (f.source === undefined) ? [`${where}[${i}]: give the content either as "lines" or as a "source" file, exactly one of them`] : [],
+  );
+  return [...contents, ...(recipe.kind === 'debootstrap' ? checkDebootstrap(recipe) : checkPackages(recipe))];
 }
 
 function checkDebootstrap(recipe: DebootstrapRecipe): string[] {
@@ -127,21 +165,24 @@ function checkDebootstrap(recipe: DebootstrapRecipe): string[] {
     if (seen.has(name)) problems.push(`$.debootstrap.include[${i}]: package "${name}" is listed twice`);
     seen.add(name);
   });
-  const paths = new Map<string, number>();
-  recipe.debootstrap.files?.forEach((f, i) => {
-    const where = `$.debootstrap.files[${i}].path`;
-    if (f.path === '/') problems.push(`${where}: cannot replace the root directory`);
-    if (f.path.split('/').some((c) => c === '.' || c === '..')) problems.push(`${where}: "${f.path}" must not contain . or .. components`);
-    const previous = paths.get(f.path);
-    if (previous !== undefined) problems.push(`${where}: "${f.path}" is already defined by $.debootstrap.files[${previous}].path`);
-    else paths.set(f.path, i);
-  });
+  const paths = new Map<string, string>();
+  const claim = (path: string, where: string, verb: string) => {
+    if (path === '/') problems.push(`${where}: cannot ${verb} the root directory`);
+    if (path.split('/').some((c) => c === '.' || c === '..')) problems.push(`${where}: "${path}" must not contain . or .. components`);
+    const previous = paths.get(path);
+    if (previous !== undefined) problems.push(`${where}: "${path}" is already defined by ${previous}`);
+    else paths.set(path, where);
+  };
+  recipe.debootstrap.files?.forEach((f, i) => claim(f.path, `$.debootstrap.files[${i}].path`, 'replace'));
+  recipe.debootstrap.symlinks?.forEach((l, i) => claim(l.path, `$.debootstrap.symlinks[${i}].path`, 'replace'));
+  recipe.debootstrap.remove?.forEach((r, i) => claim(r, `$.debootstrap.remove[${i}]`, 'remove'));
   return problems;
 }
 
 function checkPackages(recipe: PackagesRecipe): string[] {
   const problems: string[] = [];
   if ((recipe as unknown as Record<string, unknown>).debootstrap !== undefined) problems.push('$.debootstrap: only used when "kind" is "debootstrap"');
+  if (recipe.packages.length === 0 && !recipe.rootfs.compile?.length) problems.push('$.packages: must name at least one package (or $.rootfs.compile a program)');
   const packageNames = new Set(recipe.packages.map((p) => p.name));
   const seenPackages = new Set<string>();
   recipe.packages.forEach((p, i) => {
@@ -167,6 +208,7 @@ function checkPackages(recipe: PackagesRecipe): string[] {
     if (!packageNames.has(c.package)) problems.push(`$.rootfs.copy[${i}].package: "${c.package}" is not in $.packages`);
     claim(c.to ?? c.from, `$.rootfs.copy[${i}].${c.to ? 'to' : 'from'}`);
   });
+  rootfs.compile?.forEach((c, i) => claim(c.to, `$.rootfs.compile[${i}].to`));
   rootfs.files?.forEach((f, i) => claim(f.path, `$.rootfs.files[${i}].path`));
   rootfs.symlinks?.forEach((s, i) => claim(s.path, `$.rootfs.symlinks[${i}].path`));
 
@@ -178,8 +220,22 @@ function checkPackages(recipe: PackagesRecipe): string[] {
   return problems;
 }
 
-/** Names of the recipes available (folders of recipesDir holding a recipe.json). */
-export async function listRecipes(recipesDir = defaultRecipesDir()): Promise<string[]> {
+async function findRecipeDir(name: string, dirs: string[]): Promise<string | undefined> {
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) return undefined;
+  for (const dir of dirs) if (await access(join(dir, name, 'recipe.json')).then(() => true, () => false)) return dir;
+  return undefined;
+}
+
+/** Every recipe on the search path with the folder it comes from; a course's recipe hides the package's one. */
+export async function listRecipeEntries(dirs = recipeSearchPath()): Promise<{name: string; dir: string}[]> {
+  const seen = new Map<string, string>();
+  for (const dir of dirs) for (const name of await listRecipes(dir)) if (!seen.has(name)) seen.set(name, dir);
+  return [...seen].map(([name, dir]) => ({name, dir})).sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Names of the recipes available (folders of recipesDir holding a recipe.json); without recipesDir, the search path's. */
+export async function listRecipes(recipesDir?: string): Promise<string[]> {
+  if (recipesDir === undefined) return (await listRecipeEntries()).map((r) => r.name);
   const names: string[] = [];
   for (const entry of await readdir(recipesDir, {withFileTypes: true}).catch(() => [])) {
     if (!entry.isDirectory()) continue;

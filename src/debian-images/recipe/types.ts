@@ -30,7 +30,10 @@ export interface AppletsSpec {
 export interface FileSpec {
   path: string;
   mode?: string;
+  /** After loading always set: a `source` file's content is read into it. */
   lines: string[];
+  /** A file next to recipe.json holding the content. */
+  source?: string;
 }
 
 export interface SymlinkSpec {
@@ -38,8 +41,17 @@ export interface SymlinkSpec {
   target: string;
 }
 
+/** A C program compiled by the host's gcc at build time into a static binary (hello-world). */
+export interface CompileSpec {
+  /** File name in the recipe's own folder. */
+  source: string;
+  to: string;
+  mode?: string;
+}
+
 export interface RootfsSpec {
   directories?: DirectorySpec[];
+  compile?: CompileSpec[];
   copy?: CopySpec[];
   applets?: AppletsSpec;
   files?: FileSpec[];
@@ -78,6 +90,12 @@ export interface DebootstrapSpec {
   sourceDateEpoch?: number;
   /** Written after cleaning, replacing any file of the same path. */
   files?: FileSpec[];
+  /** Made after cleaning, replacing any file of the same path (e.g. logs sent to /dev/stdout). */
+  symlinks?: SymlinkSpec[];
+  /** Removed after installing (files or trees the packages' scripts made that the image must not carry). */
+  remove?: string[];
+  /** Documentation, manual pages and translations removed, as Docker's -slim images do (copyright files stay). */
+  slim?: boolean;
 }
 
 interface RecipeBase {

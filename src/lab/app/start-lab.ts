@@ -10,7 +10,7 @@ import {providerFor, type ProviderName} from '../providers/index.js';
 import type {SshTarget} from '../providers/ssh-target.js';
 import {pushSession} from '../session/mirror.js';
 import {makeParams} from '../session/params.js';
-import {ensureEngine, prepareFiles, prepareImages, type Progress} from '../session/prepare.js';
+import {ensureCourseRegistry, ensureEngine, prepareFiles, prepareImages, type Progress} from '../session/prepare.js';
 import {readServiceFiles} from '../session/service-files.js';
 import {createSession, saveSession, type Session} from '../session/session.js';
 
@@ -49,6 +49,7 @@ export async function startEnvironment(opts: Pick<StartLabOptions, 'exercise' | 
 export async function prepareLab(env: Environment, opts: StartLabOptions): Promise<Session> {
   const {exercise, onProgress: progress} = opts;
   await ensureEngine(env, progress, exercise.service);
+  await ensureCourseRegistry(env, progress);
   const serviceFiles = exercise.service ? await readServiceFiles(env, exercise.service) : undefined;
   // What is already there is not this lab's work: record it so checks look only at what comes next.
   const list = async (argv: string[]) => (await env.exec(argv)).stdout.split('\n').filter(Boolean);

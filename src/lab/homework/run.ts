@@ -110,7 +110,7 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
       }
     };
     await Promise.all(Array.from({length: jobs}, worker));
-  });
+  }, hw.images);
   // Shared binaries are known only once everyone is checked: their results files are written again with the flag.
   const shared = sharedBinaries(new Map(graded.map((g) => [g.report.student, g.submitted])));
   for (const g of graded) {

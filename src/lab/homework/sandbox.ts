@@ -35,6 +35,8 @@ export async function removeStudent(sandbox: Sandbox, hw: Homework, n: number): 
 export const studentTag = (hw: Homework, n: number) => `homework-${hw.lab}/student-${n}:latest`;
 
 async function teardown(engine: PrivateEngine, cgroup: ParentCgroup | undefined): Promise<void> {
+  const {stopRegistry} = await import('../registry/index.js');
+  await stopRegistry(join(engine.dir, 'registry')).catch(() => undefined);
   await engine.dispose();
   cgroup?.remove();
 }
@@ -48,7 +50,11 @@ export interface SandboxLimits {
 /** As a shell reports a death by signal: 128 + its number; a closed pipe as SIGPIPE's. */
 const exitCodes = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129, EPIPE: 141} as const;
 
-export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string) => void, work: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+/**
+ * `registryImages`: recipes served by a course registry of the sandbox's own (in its dir, stopped with it) that is
+ * the engine's mirror, so a submission's FROM of a course image (multi-stage too) resolves as in the lab.
+ */
+export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string) => void, work: (sandbox: Sandbox) => Promise<T>, registryImages: string[] = []): Promise<T> {
   const engine = makePrivateEngine({prefix: 'lab-homework-'});
   const {dir, socket} = engine;
   const env = {...engine.dockerEnv, DOCKER_CLI_HINTS: 'false'};
@@ -86,6 +92,10 @@ export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string
   try {
     cgroup = makeParentCgroup(limits);
     writeFileSync(engine.configFile, JSON.stringify({'cgroup-parent': cgroup.path}));
+    if (registryImages.length > 0) {
+      const {ensureCourseRegistry} = await import('../registry/index.js');
+      await ensureCourseRegistry({dir: join(dir, 'registry'), images: registryImages, daemonJson: engine.configFile, progress});
+    }
     mkdirSync(join(dir, 'contexts'));
     progress(`starting a private engine in ${dir} under the cgroup ${cgroup.path}`);
     await engine.start();

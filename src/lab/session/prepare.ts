@@ -47,6 +47,28 @@ export async function ensureEngine(env: Environment, progress: Progress, service
   await run(env, [...labCommandIn(env), 'engine', 'start'], 'starting the engine');
 }
 
+/**
+ * The course registry (lab/registry/) next to the engine, on the environment's machine, as the engine's mirror:
+ * `docker pull postgres` there works without the internet. Local and ssh environments only: a lab VM would need
+ * the images baked into its disk image. LAB_COURSE_REGISTRY=off leaves it out; LAB_COURSE_IMAGES=a,b serves only
+ * those recipes (default: every one, built from Debian packages on the first start, cached after).
+ */
+export async function ensureCourseRegistry(env: Environment, progress: Progress): Promise<void> {
+  if (env.provider === 'qemu' || process.env.LAB_COURSE_REGISTRY === 'off') return;
+  const lab = labCommandIn(env);
+  const status = JSON.parse((await env.exec([...lab, 'engine', 'status', '--json'], {timeoutMs: 15_000})).stdout || '{}') as {running?: boolean; configFile?: string | null};
+  const daemonJson = status.configFile ?? '/etc/docker/daemon.json';
+  const images = process.env.LAB_COURSE_IMAGES ? ['--images', process.env.LAB_COURSE_IMAGES] : [];
+  progress('course registry: the lectures\' images (built from Debian packages the first time, cached after)');
+  const out = await run(env, [...lab, 'registry', 'start', '--json', '--daemon-json', daemonJson, ...images], 'starting the course registry', {timeoutMs: 3_600_000});
+  const registry = JSON.parse(out) as {url: string; daemonJsonChanged: boolean; references: string[]};
+  progress(`course registry: ${registry.url} serves ${registry.references.join(', ')}`);
+  if (registry.daemonJsonChanged && status.running) {
+    progress(`restarting the container engine: ${daemonJson} now names the course registry as its mirror`);
+    await run(env, [...lab, 'engine', 'restart'], 'restarting the engine');
+  }
+}
+
 export async function prepareImages(env: Environment, ex: Exercise, progress: Progress): Promise<Record<string, {id: string}>> {
   const {buildImageArchive} = await import('../../debian-images/index.js');
   const images: Record<string, {id: string}> = {};

@@ -15,7 +15,7 @@ export default class EngineStatus extends Command {
     const state = readState(execRoot);
     const running = Boolean(state && alive(state.pid));
     const answers = running ? await Promise.all(state!.hosts.map(async (h) => ({host: h, ...(await pingEngine(h))}))) : [];
-    const result = {running, pid: running ? state!.pid : null, dataRoot: state?.dataRoot ?? null, hosts: answers, logFile: state?.logFile ?? null, optionsFile: state?.optionsFile ?? null};
+    const result = {running, pid: running ? state!.pid : null, dataRoot: state?.dataRoot ?? null, hosts: answers, logFile: state?.logFile ?? null, optionsFile: state?.optionsFile ?? null, configFile: state?.configPath ?? null};
     if (!this.jsonEnabled()) {
       if (!running) this.log(`${chalk.red('●')} The engine is not running. Start it with: lab engine start`);
       else {
