@@ -15,6 +15,7 @@ import {attachShim, resizeShim, waitForSocket} from '../runtime/shim-client.js';
 import {RuntimeError} from '../runtime/runtime-error.js';
 import {resolveUser} from '../runtime/user.js';
 import type {ContainerStore} from './container-store.js';
+import {replaceOrAppendEnv} from './env.js';
 import type {RuntimePaths} from './launch.js';
 import {checkExec} from './state.js';
 import {rwLayerPaths} from './rw-layer.js';
@@ -84,13 +85,8 @@ export class ExecManager {
     const bundle = JSON.parse(readFileSync(join(this.paths.stateDir(c.ID), 'config.json'), 'utf8')) as {process: Record<string, unknown> & {env: string[]; cwd: string; user: unknown}};
     const base = bundle.process;
     const user = e.config.User ? resolveUser(rwLayerPaths(this.layers, c.MountID).merged, e.config.User) : undefined;
-    const env = [...base.env];
-    for (const kv of e.config.Env ?? []) {
-      const key = kv.split('=')[0];
-      const i = env.findIndex((x) => x.startsWith(`${key}=`));
-      if (i >= 0) env[i] = kv;
-      else env.push(kv);
-    }
+    const env = replaceOrAppendEnv(base.env, e.config.Env);
+    if (e.config.Tty && !env.some((x) => x.startsWith('TERM='))) env.push('TERM=xterm');
     const size = e.config.ConsoleSize;
     return {
       ...base,
