@@ -99,7 +99,7 @@ test('with --tail 0 and follow, only what comes after is sent', async (t) => {
   t.deepEqual(numbers(c.text()), [10, 11, 12]);
 });
 
-test('without a TTY, runs of one stream share a frame and the order across stdout and stderr is kept', async (t) => {
+test('without a TTY, each entry is a frame of its own (as dockerd sends them) and the order across stdout and stderr is kept', async (t) => {
   const log = join(logDir(t), 'c-json.log');
   const streams = ['stdout', 'stdout', 'stderr', 'stdout', 'stderr', 'stderr', 'stderr', 'stdout'];
   writeFileSync(log, streams.map((s, i) => entry(i, s)).join(''));
@@ -113,7 +113,7 @@ test('without a TTY, runs of one stream share a frame and the order across stdou
     at += 8 + size;
   }
   t.deepEqual(frames, [
-    ['stdout', 'line-0\nline-1\n'], ['stderr', 'line-2\n'], ['stdout', 'line-3\n'], ['stderr', 'line-4\nline-5\nline-6\n'], ['stdout', 'line-7\n'],
+    ['stdout', 'line-0\n'], ['stdout', 'line-1\n'], ['stderr', 'line-2\n'], ['stdout', 'line-3\n'], ['stderr', 'line-4\n'], ['stderr', 'line-5\n'], ['stderr', 'line-6\n'], ['stdout', 'line-7\n'],
   ]);
   const onlyErr = collector();
   await streamLogs(log, onlyErr.sink, {...opts('all'), tty: false, stdout: false}, false, () => false);

@@ -7,15 +7,16 @@ import {attachShim} from '../runtime/shim-client.js';
 
 interface Client {
   socket: Socket;
-  streams: string;
+  /** The shim's attach spec: streams, framing, detach keys (runtime/shim-client.ts attachSpec). */
+  spec: string;
 }
 
 export class AttachHub {
   private readonly pending = new Map<string, Set<Client>>();
 
   /** Joins the client to the running process now, or when the container next starts. */
-  add(id: string, socket: Socket, streams: string, running: boolean, stateDir: string): void {
-    const client = {socket, streams};
+  add(id: string, socket: Socket, spec: string, running: boolean, stateDir: string): void {
+    const client = {socket, spec};
     if (running) {
       void this.join(client, stateDir);
       return;
@@ -45,11 +46,11 @@ export class AttachHub {
   }
 
   private async join(client: Client, stateDir: string): Promise<void> {
-    const {socket, streams} = client;
+    const {socket, spec} = client;
     if (socket.destroyed) return;
     let shim: Socket;
     try {
-      shim = await attachShim(stateDir, streams);
+      shim = await attachShim(stateDir, spec);
     } catch {
       socket.end();
       return;
@@ -58,7 +59,7 @@ export class AttachHub {
     shim.on('error', () => socket.destroy());
     socket.on('error', () => shim.destroy());
     socket.on('close', () => shim.destroy());
-    if (streams.includes('i')) {
+    if (spec.split(':')[0].includes('i')) {
       socket.pipe(shim);
     } else {
       socket.resume();

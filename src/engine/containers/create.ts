@@ -8,7 +8,9 @@ import {chainIds} from '../images/digest.js';
 import type {ImageRecord, ImageStore} from '../images/image-store.js';
 import type {ContainerStore} from './container-store.js';
 import {emit, type ContainerContext} from './context.js';
+import {mergeEnv} from './env.js';
 import {mergeHealthcheck, type HealthConfig} from './health.js';
+import {withHostConfigDefaults} from './host-config-defaults.js';
 import {logConfigError, mergeLogConfig} from './log-config.js';
 import {checkName, generateName} from './names.js';
 import {initialState} from './record.js';
@@ -19,16 +21,6 @@ import {createRwLayer} from './rw-layer.js';
 export interface CreateRequest extends CreateConfig {
   HostConfig?: HostConfig;
   NetworkingConfig?: unknown;
-}
-
-function mergeEnv(imageEnv: string[] | null = [], own: string[] = []): string[] {
-  const out = new Map<string, string>();
-  // Images made by `docker import` and other tools have "Env": null.
-  for (const e of [...(imageEnv ?? []), ...own]) {
-    const key = e.split('=')[0];
-    out.set(key, e.includes('=') ? e : `${key}=${process.env[key] ?? ''}`);
-  }
-  return [...out.values()];
 }
 
 /** Docker's rule: an entrypoint given with the container drops the image's CMD as well. */
@@ -87,7 +79,7 @@ export function createContainer(images: ImageStore, containers: ContainerStore, 
     Path: command[0],
     Args: command.slice(1),
     Config: {...config, Image: req.Image, Hostname: req.Hostname || id.slice(0, 12)},
-    HostConfig: {NetworkMode: 'default', ...req.HostConfig},
+    HostConfig: withHostConfigDefaults({NetworkMode: 'default', ...req.HostConfig}),
     Image: image.id,
     Name: `/${finalName}`,
     State: initialState(),

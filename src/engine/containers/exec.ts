@@ -11,10 +11,12 @@ import {conflict, notFound} from '../errors.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {LayerStore} from '../images/layer-store.js';
 import type {OciRuntime} from '../runtime/oci-runtime.js';
-import {attachShim, resizeShim, waitForSocket} from '../runtime/shim-client.js';
+import {attachShim, attachSpec, resizeShim, waitForSocket, type AttachOptions} from '../runtime/shim-client.js';
 import {RuntimeError} from '../runtime/runtime-error.js';
 import {resolveUser} from '../runtime/user.js';
 import type {ContainerStore} from './container-store.js';
+import {execDetachKeys} from './detach-keys.js';
+import {replaceOrAppendEnv} from './env.js';
 import type {RuntimePaths} from './launch.js';
 import {checkExec} from './state.js';
 import {rwLayerPaths} from './rw-layer.js';
@@ -60,6 +62,7 @@ export class ExecManager {
     const c = this.containers.get(containerRef);
     checkExec(c);
     if (!Array.isArray(config.Cmd) || config.Cmd.length === 0) throw conflict('No exec command specified');
+    execDetachKeys(config.DetachKeys);
     const id = randomBytes(32).toString('hex');
     const record: ExecRecord = {ID: id, ContainerID: c.ID, config, Running: false, ExitCode: null, Pid: 0, stateDir: join(this.paths.stateDir(c.ID), `e${id.slice(0, 12)}`)};
     this.execs.set(id, record);
@@ -84,13 +87,8 @@ export class ExecManager {
     const bundle = JSON.parse(readFileSync(join(this.paths.stateDir(c.ID), 'config.json'), 'utf8')) as {process: Record<string, unknown> & {env: string[]; cwd: string; user: unknown}};
     const base = bundle.process;
     const user = e.config.User ? resolveUser(rwLayerPaths(this.layers, c.MountID).merged, e.config.User) : undefined;
-    const env = [...base.env];
-    for (const kv of e.config.Env ?? []) {
-      const key = kv.split('=')[0];
-      const i = env.findIndex((x) => x.startsWith(`${key}=`));
-      if (i >= 0) env[i] = kv;
-      else env.push(kv);
-    }
+    const env = replaceOrAppendEnv(base.env, e.config.Env);
+    if (e.config.Tty && !env.some((x) => x.startsWith('TERM='))) env.push('TERM=xterm');
     const size = e.config.ConsoleSize;
     return {
       ...base,
@@ -109,7 +107,8 @@ export class ExecManager {
    * attach round trip before the process starts and no copy of its output through this process. A TLS socket
    * (its bytes are encrypted here) or one with bytes already read is relayed instead.
    */
-  async start(id: string, client: Socket | undefined): Promise<void> {
+  async start(id: string, attached: {socket: Socket; raw: boolean} | undefined): Promise<void> {
+    const client = attached?.socket;
     const e = this.get(id);
     if (e.Running || e.ExitCode !== null || e.starting) throw conflict(`Error: Exec command ${id} has already run`);
     const c = this.containers.get(e.ContainerID);
@@ -118,12 +117,12 @@ export class ExecManager {
     mkdirSync(e.stateDir, {recursive: true, mode: 0o700});
     const processFile = join(e.stateDir, 'process.json');
     writeFileSync(processFile, JSON.stringify(this.processSpec(e)));
-    const streams = `${e.config.AttachStdin ? 'i' : ''}${e.config.AttachStdout ? 'o' : ''}${e.config.AttachStderr ? 'e' : ''}` || 'oe';
+    const spec = attached && attachSpec(clientOptions(e.config, attached.raw));
     const handOver = client !== undefined && canHandOver(client);
     const ready = this.runtime.exec({
       id: c.ID, bundle: this.paths.stateDir(c.ID), stateDir: e.stateDir, logPath: '/dev/null',
       tty: Boolean(e.config.Tty), stdin: Boolean(e.config.AttachStdin), stdinOnce: Boolean(e.config.AttachStdin), execProcess: processFile,
-      hold: Boolean(client), ...(handOver ? {client: {socket: client, streams}} : {}),
+      hold: Boolean(client), ...(handOver && spec ? {client: {socket: client, spec}} : {}),
     });
     // The shim holds its own copy of the connection now; closing ours (no shutdown) leaves the stream to it.
     if (handOver) client.destroy();
@@ -138,7 +137,7 @@ export class ExecManager {
     if (client) {
       try {
         await waitForSocket(e.stateDir);
-        shimSocket = await attachShim(e.stateDir, streams);
+        shimSocket = await attachShim(e.stateDir, spec!);
       } catch (error) {
         await e.starting;
         throw error;
@@ -154,7 +153,7 @@ export class ExecManager {
       shimSocket.pipe(client);
       shimSocket.on('error', () => client.destroy());
       client.on('error', () => shimSocket!.destroy());
-      if (streams.includes('i')) client.pipe(shimSocket);
+      if (e.config.AttachStdin) client.pipe(shimSocket);
       else client.resume();
     }
   }
@@ -210,7 +209,8 @@ export class ExecManager {
       OpenStdout: Boolean(e.config.AttachStdout),
       CanRemove: false,
       ContainerID: e.ContainerID,
-      DetachKeys: e.config.DetachKeys ?? '',
+      // dockerd keeps the keys as bytes, which Go's JSON shows in base64.
+      DetachKeys: e.config.DetachKeys ? execDetachKeys(e.config.DetachKeys).toString('base64') : '',
       Pid: e.Pid,
     };
   }
@@ -219,6 +219,15 @@ export class ExecManager {
   idsOf(containerId: string): string[] {
     return [...this.execs.values()].filter((e) => e.ContainerID === containerId && e.Running).map((e) => e.ID);
   }
+}
+
+/**
+ * The streams an exec's client gets. A raw stream (the start request's Tty) of a process without a terminal has
+ * no way to tell stderr apart: dockerd leaves stderr out of it. The detach keys end the stream, not the process.
+ */
+function clientOptions(config: ExecConfig, raw: boolean): AttachOptions {
+  const streams = `${config.AttachStdin ? 'i' : ''}${config.AttachStdout ? 'o' : ''}${config.AttachStderr && (!raw || config.Tty) ? 'e' : ''}`;
+  return {streams: streams || (raw && !config.Tty ? 'o' : 'oe'), framing: raw ? 'raw' : 'multiplexed', detachKeys: execDetachKeys(config.DetachKeys)};
 }
 
 /**

@@ -17,6 +17,7 @@ import {resolveInRoot} from '../util/rootfs-path.js';
 import type {SeccompChoice} from '../runtime/security-opt.js';
 import {resolveUser} from '../runtime/user.js';
 import {prepareMounts} from '../volumes/prepare.js';
+import {replaceOrAppendEnv} from './env.js';
 import {logLimits, recordLogConfig} from './log-config.js';
 import type {ContainerRecord} from '../model/container.js';
 import {mountRwLayer, rwLayerPaths} from './rw-layer.js';
@@ -58,13 +59,12 @@ function writeEngineFiles(c: ContainerRecord): void {
   writeFileSync(c.ResolvConfPath, hostResolvConf());
 }
 
+/** dockerd's defaults (PATH, HOSTNAME, TERM with a tty) overridden by the container's Env, then HOME if unset. */
 function processEnv(c: ContainerRecord, home: string): string[] {
-  const env = [...(c.Config.Env ?? [])];
-  const has = (k: string) => env.some((e) => e.startsWith(`${k}=`));
-  if (!has('PATH')) env.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
-  env.push(`HOSTNAME=${c.Config.Hostname || c.ID.slice(0, 12)}`);
-  if (c.Config.Tty && !has('TERM')) env.push('TERM=xterm');
-  if (!has('HOME')) env.push(`HOME=${home}`);
+  const defaults = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `HOSTNAME=${c.Config.Hostname || c.ID.slice(0, 12)}`];
+  if (c.Config.Tty) defaults.push('TERM=xterm');
+  const env = replaceOrAppendEnv(defaults, c.Config.Env);
+  if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${home}`);
   return env;
 }
 

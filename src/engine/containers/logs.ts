@@ -45,28 +45,26 @@ function payloadOf(e: Entry, opts: LogOptions): Buffer | undefined {
 }
 
 /**
- * Output in batches of up to 64 KiB, consecutive entries of one stream sharing one frame: a write and a frame
- * per entry would cost the daemon and the client more than reading the entry did.
+ * One frame per entry, as dockerd sends them (SDKs hand each frame to the caller as one message), written in
+ * batches of up to 64 KiB: a write per entry would cost the daemon and the client more than reading it did.
+ * While following, each entry is written as it comes.
  */
 class Batcher {
   private parts: Buffer[] = [];
   private size = 0;
-  private stream: Entry['stream'] = 'stdout';
 
-  constructor(private readonly out: Writable, private readonly tty: boolean) {}
+  constructor(private readonly out: Writable, private readonly tty: boolean, private readonly eager: boolean) {}
 
   async add(stream: Entry['stream'], data: Buffer): Promise<void> {
-    if (!this.tty && stream !== this.stream) await this.flush();
-    this.stream = stream;
-    this.parts.push(data);
-    this.size += data.length;
-    if (this.size >= 64 * 1024) await this.flush();
+    const framed = this.tty ? data : frame(stream, data);
+    this.parts.push(framed);
+    this.size += framed.length;
+    if (this.eager || this.size >= 64 * 1024) await this.flush();
   }
 
   async flush(): Promise<void> {
     if (this.size === 0 || this.out.destroyed) return;
-    const body = Buffer.concat(this.parts, this.size);
-    const ok = this.out.write(this.tty ? body : frame(this.stream, body));
+    const ok = this.out.write(Buffer.concat(this.parts, this.size));
     this.parts = [];
     this.size = 0;
     if (!ok && !this.out.destroyed) await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
@@ -88,7 +86,7 @@ interface ReadResult {
  * Sends the whole lines of one log file from byte `start`, one entry at a time, waiting when the client is slow.
  * The inode and the bytes come from the same open file.
  */
-async function sendEntries(path: string, start: number, out: Writable, opts: LogOptions): Promise<ReadResult> {
+async function sendEntries(path: string, start: number, out: Writable, opts: LogOptions, eager = false): Promise<ReadResult> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -104,7 +102,7 @@ async function sendEntries(path: string, start: number, out: Writable, opts: Log
   const lines = createInterface({input, crlfDelay: Infinity});
   let consumed = start;
   let count = 0;
-  const batch = new Batcher(out, opts.tty);
+  const batch = new Batcher(out, opts.tty, eager);
   for await (const line of lines) {
     consumed += Buffer.byteLength(line) + 1;
     if (consumed > end) break; // a line still being written: read it next time
@@ -209,12 +207,12 @@ export async function streamLogs(path: string, out: Writable, opts: LogOptions, 
     const now = inodeOf(path);
     if (ino !== undefined && now !== undefined && now !== ino) {
       // Rotated since the last read: the rest of the file we were reading is LOG.1 now (if it was kept).
-      if (inodeOf(`${path}.1`) === ino) got += (await sendEntries(`${path}.1`, end, out, opts)).count;
+      if (inodeOf(`${path}.1`) === ino) got += (await sendEntries(`${path}.1`, end, out, opts, true)).count;
       end = 0;
     }
-    let fresh = await sendEntries(path, end, out, opts);
+    let fresh = await sendEntries(path, end, out, opts, true);
     // Emptied in place (max-file 1): start again from its beginning.
-    if (fresh.size < end) fresh = await sendEntries(path, 0, out, opts);
+    if (fresh.size < end) fresh = await sendEntries(path, 0, out, opts, true);
     end = fresh.end;
     ino = fresh.ino ?? ino;
     got += fresh.count;

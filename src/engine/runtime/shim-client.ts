@@ -34,7 +34,7 @@ export interface ShimStart {
    * A connection the shim takes over as its first attach client (an exec's hijacked stream, after its 101):
    * the process's output goes straight to it and its stdin comes straight from it, with nothing relayed here.
    */
-  client?: {socket: Socket; streams: string};
+  client?: {socket: Socket; spec: string};
   runtime?: string;
 }
 
@@ -55,7 +55,7 @@ export function startShim(opts: ShimStart, timeoutMs = 30_000): Promise<ShimHand
   if (opts.stdinOnce) args.push('--stdin-once');
   if (opts.execProcess) args.push('--exec', opts.execProcess);
   if (opts.hold) args.push('--hold');
-  if (opts.client) args.push('--client-fd', '3', '--client-streams', opts.client.streams);
+  if (opts.client) args.push('--client-fd', '3', '--client-streams', opts.client.spec);
   return new Promise((resolve, reject) => {
     // Its own session: a signal to the daemon's process group never reaches the containers.
     const child = spawn(shimPath(), args, {detached: true, stdio: ['ignore', 'pipe', 'ignore', ...(opts.client ? [opts.client.socket] : [])]});
@@ -120,12 +120,29 @@ export async function waitForSocket(stateDir: string, timeoutMs = 5000): Promise
   }
 }
 
+/** What an attach client wants of the shim (see shim/spec.c). */
+export interface AttachOptions {
+  /** i, o, e. */
+  streams: string;
+  /** Framing other than the process's own (a tty's output is raw, a plain process's multiplexed). */
+  framing?: 'raw' | 'multiplexed';
+  /** The sequence that ends this client and leaves the process running (the shim heeds it only with a tty). */
+  detachKeys?: Buffer;
+}
+
+/** The spec line the shim reads: streams, r or m, then :<hex detach keys>. */
+export function attachSpec(o: AttachOptions): string {
+  const framing = o.framing === 'raw' ? 'r' : o.framing === 'multiplexed' ? 'm' : '';
+  return `${o.streams}${framing}${o.detachKeys && o.detachKeys.length > 0 ? `:${o.detachKeys.toString('hex')}` : ''}`;
+}
+
 /**
  * A stream of the process's output (Docker-framed unless TTY) and, with `i`, a way into its stdin. Resolves
  * only once the shim has acknowledged the attach, so output written after that moment cannot be missed.
  */
-export async function attachShim(stateDir: string, streams: string): Promise<Socket> {
-  const socket = await request(stateDir, `attach ${streams}a`);
+export async function attachShim(stateDir: string, spec: string): Promise<Socket> {
+  const [streams, keys] = spec.split(':');
+  const socket = await request(stateDir, `attach ${streams}a${keys !== undefined ? `:${keys}` : ''}`);
   return new Promise((resolve, reject) => {
     let buf = Buffer.alloc(0);
     const fail = (error: Error) => {

@@ -104,5 +104,5 @@ export function buildRoutes(router: Router, engine: Engine): void {
   });
 
   // The legacy builder's cache is the intermediate images themselves; `docker image prune` removes those.
-  router.post('/build/prune', ({res}) => sendJson(res, 200, {CachesDeleted: [], SpaceReclaimed: 0}));
+  router.post('/build/prune', ({res}) => sendJson(res, 200, {CachesDeleted: null, SpaceReclaimed: 0}));
 }

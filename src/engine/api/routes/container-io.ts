@@ -1,9 +1,10 @@
 /** A container's streams: attach (hijacked), logs, wait, resize. */
+import {attachDetachKeys} from '../../containers/detach-keys.js';
 import {recordLogConfig} from '../../containers/log-config.js';
 import {streamLogs} from '../../containers/logs.js';
 import {checkAttach} from '../../containers/state.js';
 import type {Engine} from '../../composition/engine.js';
-import {resizeShim} from '../../runtime/shim-client.js';
+import {attachSpec, resizeShim} from '../../runtime/shim-client.js';
 import {conflict, invalidArgument, notImplemented} from '../../errors.js';
 import {hijack} from '../hijack.js';
 import {queryBool} from '../respond.js';
@@ -21,13 +22,23 @@ export function containerIoRoutes(router: Router, engine: Engine): void {
   const containers = engine.containers;
   const store = containers.store;
 
-  router.post('/containers/{id}/attach', (ctx) => {
+  router.post('/containers/{id}/attach', async (ctx) => {
     const c = store.get(ctx.params.id);
     checkAttach(c, ctx.params.id);
     const q = ctx.query;
-    const streams = `${queryBool(q, 'stdin') && c.Config.OpenStdin ? 'i' : ''}${queryBool(q, 'stdout') ? 'o' : ''}${queryBool(q, 'stderr') ? 'e' : ''}`;
-    const socket = hijack(ctx, Boolean(c.Config.Tty));
-    containers.attach.add(c.ID, socket, streams || 'oe', c.State.Running, containers.paths.stateDir(c.ID));
+    const detachKeys = attachDetachKeys(q.get('detachKeys'));
+    const streams = `${queryBool(q, 'stdin') && c.Config.OpenStdin ? 'i' : ''}${queryBool(q, 'stdout') ? 'o' : ''}${queryBool(q, 'stderr') ? 'e' : ''}` || 'oe';
+    const tty = Boolean(c.Config.Tty);
+    const socket = hijack(ctx, tty);
+    // logs=1: what the container wrote so far comes first; stream=0: and nothing more.
+    if (queryBool(q, 'logs') && c.LogPath && recordLogConfig(c.HostConfig).Type !== 'none') {
+      await streamLogs(c.LogPath, socket, {stdout: streams.includes('o'), stderr: streams.includes('e'), tail: 'all', timestamps: false, tty}, false, () => false);
+    }
+    if (!queryBool(q, 'stream')) {
+      socket.end();
+      return;
+    }
+    containers.attach.add(c.ID, socket, attachSpec({streams, detachKeys}), store.get(c.ID).State.Running, containers.paths.stateDir(c.ID));
     engine.events.emit('container', 'attach', c.ID, {name: c.Name.slice(1), image: c.Config.Image ?? ''});
   });
 

@@ -62,14 +62,15 @@ export function execRoutes(router: Router, engine: Engine): void {
       ctx.res.end();
       return;
     }
-    // Errors before the stream starts still reach the client as an HTTP answer.
-    const socket = hijack(ctx, Boolean(e.config.Tty));
+    // As dockerd: the start request's Tty, not the exec's, says whether the stream is raw or multiplexed.
+    const raw = Boolean(body.Tty);
+    const socket = hijack(ctx, raw);
     try {
-      await execs.start(e.ID, socket);
+      await execs.start(e.ID, {socket, raw});
     } catch (error) {
-      // As dockerd: the error goes down the stream (framed as stdout unless TTY) and the exit code is kept for inspect.
+      // As dockerd: the error goes down the stream (framed as stdout unless raw) and the exit code is kept for inspect.
       const text = Buffer.from(`${(error as Error).message}\r\n`);
-      socket.end(e.config.Tty ? text : frame('stdout', text));
+      socket.end(raw ? text : frame('stdout', text));
     }
   });
 

@@ -6,6 +6,7 @@ import {volumeCreate} from '../bodies/other-types.js';
 import {readTypedBody} from '../request-body.js';
 import {checkFilterNames, parseFilters, queryBool, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
+import {compareVersions} from '../version.js';
 
 interface CreateBody {
   Name?: string;
@@ -52,11 +53,11 @@ export function volumeRoutes(router: Router, engine: Engine): void {
     sendJson(res, 201, volume);
   });
 
-  router.post('/volumes/prune', ({res, query}) => {
+  router.post('/volumes/prune', ({res, query, version}) => {
     const filters = parseFilters(query);
     checkFilterNames(filters, ['label', 'label!', 'all']);
-    // API 1.42 and later: only anonymous volumes unless `all=true`.
-    const all = (filters.get('all') ?? []).some((v) => truthy(v));
+    // API 1.42 and later: only anonymous volumes unless `all=true`; older clients expect every unused volume gone.
+    const all = compareVersions(version, '1.42') < 0 || (filters.get('all') ?? []).some((v) => truthy(v));
     const deleted: string[] = [];
     let reclaimed = 0;
     for (const v of volumes.list()) {

@@ -29,6 +29,8 @@ static char inbuf[IN_CAP];
 static size_t inlen;
 static int stdin_close_wanted;
 
+static int take_input(struct client *c, const char *data, size_t n);
+
 int attach_listen(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -141,7 +143,7 @@ void attach_output(int stream, const char *buf, size_t n)
 		struct client *c = &clients[i];
 		if (c->kind != C_ATTACH || !(c->want & bit))
 			continue;
-		if (S.cfg.tty)
+		if (c->raw)
 			queue(c, buf, n, NULL, 0);
 		else
 			queue(c, hdr, sizeof hdr, buf, n);
@@ -171,17 +173,20 @@ static void readable(struct client *c)
 		return;
 	}
 	int to_stdin = c->kind == C_ATTACH && (c->want & W_IN);
-	if (to_stdin && (c->reqlen > 0 || inlen >= IN_CAP))
+	if (to_stdin && (c->reqlen > 0 || inlen + DETACH_MAX >= IN_CAP))
 		return;
-	n = to_stdin ? read(c->fd, inbuf + inlen, IN_CAP - inlen) : read(c->fd, junk, sizeof junk);
+	/* Room for what is read and a held-back partial detach sequence. */
+	n = read(c->fd, junk, to_stdin ? IN_CAP - inlen - DETACH_MAX < sizeof junk ? IN_CAP - inlen - DETACH_MAX : sizeof junk : sizeof junk);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			drop(c);
 		return;
 	}
 	if (n > 0) {
-		if (to_stdin && S.in_fd >= 0)
-			inlen += (size_t)n;
+		if (to_stdin && S.in_fd >= 0 && take_input(c, junk, (size_t)n)) {
+			c->in_eof = 1; /* a detach: the process keeps its stdin */
+			drop(c);
+		}
 		return;
 	}
 	/* A half-close: the client may still want output. */
@@ -389,18 +394,39 @@ void attach_ack(struct client *c)
  * client from the start, so no output can be missed and nothing relays it. */
 int attach_adopt(int fd, const char *streams)
 {
-	int want = 0;
-	for (const char *p = streams; *p; p++)
-		want |= *p == 'i' ? W_IN : *p == 'o' ? W_OUT : *p == 'e' ? W_ERR : 0;
-	/* Not for runc or the process: only the shim may hold the client's connection. */
-	if (!want || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-		return -1;
 	struct client *c = &clients[0];
+	int ack = 0;
 	memset(c, 0, sizeof *c);
+	/* Not for runc or the process: only the shim may hold the client's connection. */
+	if (attach_spec(c, streams, &ack) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+		memset(c, 0, sizeof *c);
+		c->fd = -1;
+		return -1;
+	}
 	c->fd = fd;
 	c->kind = C_ATTACH;
-	c->want = want;
 	c->pi = -1;
+	return 0;
+}
+
+/* Move client input into the stdin buffer, watching for the detach sequence: a
+ * partial match is held back, and given to stdin as it was if the next byte breaks
+ * it. Returns 1 when the sequence is complete (the client is done; the process
+ * and its stdin carry on). */
+static int take_input(struct client *c, const char *data, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		unsigned char b = (unsigned char)data[k];
+		if (c->nkeys && b == c->keys[c->matched]) {
+			if (++c->matched == c->nkeys)
+				return 1;
+			continue;
+		}
+		memcpy(inbuf + inlen, c->keys, c->matched);
+		inlen += c->matched;
+		c->matched = 0;
+		inbuf[inlen++] = (char)b;
+	}
 	return 0;
 }
 
@@ -414,7 +440,7 @@ void attach_notice(const char *text)
 			continue;
 		int fl = fcntl(c->fd, F_GETFL);
 		fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK); /* a short message; the shim exits right after */
-		if (!S.cfg.tty) {
+		if (!c->raw) {
 			unsigned char hdr[8] = { STREAM_STDOUT, 0, 0, 0 };
 			uint32_t be = htonl((uint32_t)strlen(text));
 			memcpy(hdr + 4, &be, 4);

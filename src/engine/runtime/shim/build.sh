@@ -16,7 +16,7 @@ build() {
 	mv -f "$tmp" "$out"
 }
 build dist/shim/labd-shim \
-	"$src/main.c" "$src/args.c" "$src/log.c" "$src/runtime.c" "$src/attach.c" "$src/request.c"
+	"$src/main.c" "$src/args.c" "$src/log.c" "$src/runtime.c" "$src/attach.c" "$src/spec.c" "$src/request.c"
 build dist/shim/labd-proxy src/engine/network/relay/labd-proxy.c
 build dist/shim/labd-mount src/engine/runtime/mounter/labd-mount.c
 build dist/shim/labd-cp src/engine/runtime/copier/labd-cp.c

@@ -1,5 +1,7 @@
 /* The attach socket's request lines:
  *   attach <i|o|e...>   stream output from now on; with i, the rest is stdin;
+ *                        r or m: raw or multiplexed output whatever the process has;
+ *                        :<hex>: the detach sequence that ends this client (tty only);
  *                        with a, first acknowledge with "ok\n" (the client then knows it is attached)
  *   resize <rows> <cols> set the pty size            -> ok
  *   wait                 block until the process exits -> exit <code>
@@ -38,19 +40,10 @@ static int numbers(const char *s, long *v, int max)
 /* Each handler returns the reply line, or NULL when the client stays open. */
 static const char *req_attach(struct client *c, const char *streams, size_t used)
 {
-	int want = 0, ack = 0;
-	for (const char *p = streams; *p; p++) {
-		if (*p == 'a') {
-			ack = 1;
-			continue;
-		}
-		int bit = *p == 'i' ? W_IN : *p == 'o' ? W_OUT : *p == 'e' ? W_ERR : 0;
-		if (!bit)
-			return "error attach streams are a combination of i, o and e (and a)\n";
-		want |= bit;
-	}
-	if (!want)
-		return "error attach needs streams: i, o, e\n";
+	int ack = 0;
+	if (attach_spec(c, streams, &ack) < 0)
+		return "error attach streams are a combination of i, o and e (and a, r or m, then :<hex detach keys>)\n";
+	int want = c->want;
 	if (S.exited)
 		return "error process has exited\n";
 	c->kind = C_ATTACH;
