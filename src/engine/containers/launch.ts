@@ -3,10 +3,11 @@
  * provides (/etc/hostname, /etc/hosts, /etc/resolv.conf), write and check the OCI bundle, then the runtime
  * creates the process under its shim.
  */
-import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {LayerStore} from '../images/layer-store.js';
-import {hostsEntries} from '../network/views.js';
+import {hostsFile, resolvConf} from '../network/name-files.js';
+import type {NameFiles} from '../network/manager.js';
 import {cgroupsPathFor, DEFAULT_CGROUP_PARENT} from '../runtime/cgroup-parent.js';
 import {checkExecutable} from '../runtime/executable-check.js';
 import {addContainerMounts, commandMayBeOnMount} from '../runtime/mounts.js';
@@ -37,29 +38,20 @@ export function runtimePaths(execRoot: string, cgroupParent = DEFAULT_CGROUP_PAR
   return {runcRoot: join(execRoot, 'runc'), cgroupParent, seccomp, stateDir: (id) => join(execRoot, 'c', id.slice(0, 16))};
 }
 
-function hostResolvConf(): string {
-  try {
-    const lines = readFileSync('/etc/resolv.conf', 'utf8').split('\n');
-    // A resolver on the host's loopback is unreachable from the container's own network namespace.
-    const usable = lines.filter((l) => !/^\s*nameserver\s+(127\.|::1)/.test(l));
-    return usable.join('\n').trim() + '\n';
-  } catch {
-    return '';
-  }
-}
-
-function writeEngineFiles(c: ContainerRecord): void {
+function writeEngineFiles(c: ContainerRecord, files: NameFiles): void {
   const hostname = c.Config.Hostname || c.ID.slice(0, 12);
   writeFileSync(c.HostnamePath, `${hostname}\n`);
-  writeFileSync(
-    c.HostsPath,
-    ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', ...hostsEntries(c), ''].join('\n'),
-  );
-  writeFileSync(c.ResolvConfPath, hostResolvConf());
+  writeFileSync(c.HostsPath, files.hosts);
+  writeFileSync(c.ResolvConfPath, files.resolv);
 }
 
-function processEnv(c: ContainerRecord, home: string): string[] {
-  const env = [...(c.Config.Env ?? [])];
+/** Without an engine network (unit set-ups): the container's own names and the host's resolvers. */
+export const plainNameFiles = (c: ContainerRecord): NameFiles => ({hosts: hostsFile(c, []), resolv: resolvConf(false), env: []});
+
+function processEnv(c: ContainerRecord, home: string, linkEnv: string[]): string[] {
+  // Link variables come first, so the container's own variables win over them, as with dockerd.
+  const own = c.Config.Env ?? [];
+  const env = [...linkEnv.filter((l) => !own.some((e) => e.split('=')[0] === l.split('=')[0])), ...own];
   const has = (k: string) => env.some((e) => e.startsWith(`${k}=`));
   if (!has('PATH')) env.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
   env.push(`HOSTNAME=${c.Config.Hostname || c.ID.slice(0, 12)}`);
@@ -68,13 +60,13 @@ function processEnv(c: ContainerRecord, home: string): string[] {
   return env;
 }
 
-export async function launch(c: ContainerRecord, layers: LayerStore, paths: RuntimePaths, runtime: OciRuntime): Promise<ShimHandle> {
+export async function launch(c: ContainerRecord, layers: LayerStore, paths: RuntimePaths, runtime: OciRuntime, files = plainNameFiles(c)): Promise<ShimHandle> {
   const rw = rwLayerPaths(layers, c.MountID);
   await mountRwLayer(layers, rw);
-  writeEngineFiles(c);
+  writeEngineFiles(c, files);
   await prepareMounts(c, rw.merged);
   const user = resolveUser(rw.merged, c.Config.User);
-  const env = processEnv(c, user.home);
+  const env = processEnv(c, user.home, files.env);
   const cwd = c.Config.WorkingDir || '/';
   const args = [c.Path, ...c.Args];
   // Docker creates a missing working directory in the container's root.

@@ -18,6 +18,10 @@ export interface IpamNetwork {
   Bridge: string;
   Subnet: string;
   Gateway: string;
+  /** Dynamic addresses come from here only (--ip-range); fixed ones may be anywhere in the subnet. */
+  IPRange?: string;
+  /** Addresses never handed out (--aux-address). */
+  Reserved?: string[];
 }
 
 interface Lease {
@@ -122,15 +126,32 @@ export class Ipam {
     }
   }
 
-  /** The owner's address on this network: the one it holds, or the lowest free one. */
-  allocate(net: IpamNetwork, owner: string): string {
+  /**
+   * The owner's address on this network: `wanted` when given (refused when another owner holds it), else the
+   * one it holds, else the lowest free one in the range.
+   */
+  allocate(net: IpamNetwork, owner: string, wanted?: string): string {
     const a = this.allocations(net.Id);
+    if (wanted) {
+      if (a[wanted] === owner && this.claim(net, wanted, owner)) return wanted;
+      const taken = (a[wanted] !== undefined && a[wanted] !== owner) || wanted === net.Gateway || (net.Reserved ?? []).includes(wanted);
+      if (!taken) {
+        for (const [address, o] of Object.entries(a)) if (o === owner) this.releaseOne(net, a, address, owner);
+        a[wanted] = owner;
+        this.save(net.Id, a);
+        if (this.claim(net, wanted, owner)) return wanted;
+        delete a[wanted];
+        this.save(net.Id, a);
+      }
+      throw new IpamError('Address already in use');
+    }
     const held = Object.entries(a).find(([, o]) => o === owner)?.[0];
     if (held && this.claim(net, held, owner)) return held;
-    const {subnet} = parseCidr(net.Subnet);
+    const {subnet} = parseCidr(net.IPRange ?? net.Subnet);
+    const reserved = new Set(net.Reserved ?? []);
     for (const n of hosts(subnet)) {
       const address = intToIp(n);
-      if (address === net.Gateway || a[address] !== undefined) continue;
+      if (address === net.Gateway || reserved.has(address) || a[address] !== undefined) continue;
       // Recorded before the lease is taken, so another engine never judges the fresh lease stale.
       a[address] = owner;
       this.save(net.Id, a);
@@ -138,7 +159,13 @@ export class Ipam {
       delete a[address];
       this.save(net.Id, a);
     }
-    throw new IpamError(`no free address is left in network subnet ${net.Subnet}`);
+    throw new IpamError(`no free address is left in network subnet ${net.IPRange ?? net.Subnet}`);
+  }
+
+  private releaseOne(net: IpamNetwork, a: Allocations, address: string, owner: string): void {
+    delete a[address];
+    this.save(net.Id, a);
+    this.unclaim(net, address, owner);
   }
 
   release(net: IpamNetwork, owner: string): void {

@@ -10,7 +10,7 @@ import {inspect, summary} from '../../containers/views.js';
 import type {Engine} from '../../composition/engine.js';
 import type {ContainerConfig} from '../../model/image-config.js';
 import {formatReference, parseReference, withDefaultTag} from '../../images/reference.js';
-import {invalidArgument} from '../../errors.js';
+import {invalidArgument, notFound} from '../../errors.js';
 import {commitConfig, containerCreate, containerUpdate} from '../bodies/container-types.js';
 import {readTypedBody} from '../request-body.js';
 import {checkFilterNames, parseFilters, queryBool, sendJson, sendNoContent} from '../respond.js';
@@ -114,9 +114,29 @@ export function containerRoutes(router: Router, engine: Engine): void {
   });
 
   router.delete('/containers/{id}', async ({res, params, query}) => {
+    if (queryBool(query, 'link')) return removeLink(params.id, res);
     await containers.remove(params.id, {force: queryBool(query, 'force'), volumes: queryBool(query, 'v')});
     sendNoContent(res);
   });
+
+  // `docker rm --link /parent/alias`: the link's name holds slashes, so it spans path segments.
+  router.delete('/containers/{link*}', async ({res, params, query}) => {
+    if (!queryBool(query, 'link')) throw notFound(`No such container: ${params.link}`);
+    await removeLink(params.link, res);
+  });
+
+  async function removeLink(ref: string, res: Parameters<typeof sendNoContent>[0]): Promise<void> {
+    const name = ref.replace(/^\/+/, '');
+    const slash = name.lastIndexOf('/');
+    const parent = slash > 0 ? store.find(name.slice(0, slash)) : undefined;
+    const links = parent?.HostConfig.Links ?? [];
+    const i = links.findIndex((l) => l.endsWith(`:/${name}`));
+    if (!parent || i < 0) throw notFound(`No such container: ${name}`);
+    const rest = links.filter((_, k) => k !== i);
+    parent.HostConfig.Links = rest.length > 0 ? rest : null;
+    await store.save(parent);
+    sendNoContent(res);
+  }
 
   router.post('/containers/{id}/rename', ({res, params, query}) => {
     const name = query.get('name');
