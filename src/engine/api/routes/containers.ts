@@ -12,6 +12,7 @@ import type {ContainerConfig} from '../../model/image-config.js';
 import {formatReference, parseReference, withDefaultTag} from '../../images/reference.js';
 import {invalidArgument, notFound} from '../../errors.js';
 import {commitConfig, containerCreate, containerUpdate} from '../bodies/container-types.js';
+import {containerNetworkSettings} from '../../network/views.js';
 import {readTypedBody} from '../request-body.js';
 import {checkFilterNames, parseFilters, queryBool, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
@@ -25,11 +26,13 @@ function matchesFilters(engine: Engine, c: ContainerRecord, filters: Map<string,
     any('health', (v) => (c.State.Health?.Status ?? 'none') === v) &&
     any('volume', (v) => Object.values(c.MountPoints ?? {}).some((m) => m.Name === v || m.Destination === v)) &&
     any('exited', (v) => !c.State.Running && c.State.Status === 'exited' && c.State.ExitCode === Number(v)) &&
-    any('label', (v) => {
-      const [k, val] = v.split('=');
+    // Labels must all match, as dockerd's filter does (Compose finds a service's containers with two).
+    (filters.get('label') ?? []).every((v) => {
+      const eq = v.indexOf('=');
       const labels = c.Config.Labels ?? {};
-      return val === undefined ? k in labels : labels[k] === val;
+      return eq < 0 ? v in labels : labels[v.slice(0, eq)] === v.slice(eq + 1);
     }) &&
+    any('network', (v) => Object.entries(containerNetworkSettings(c).Networks).some(([name, e]) => name === v || (e.NetworkID !== '' && e.NetworkID.startsWith(v)))) &&
     any('ancestor', (v) => {
       const image = engine.images.find(v);
       return image !== undefined && c.Image === image.id;
