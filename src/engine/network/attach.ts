@@ -9,8 +9,8 @@ import type {ContainerRecord} from '../model/container.js';
 import type {EndpointConfig} from '../model/network-settings.js';
 import {checkEndpointConfig} from './endpoint-config.js';
 import {ipBatch} from './ip.js';
-import {isUserNetwork, type NetworkManager} from './manager.js';
-import type {NetworkRecord} from './networks.js';
+import type {NetworkManager} from './manager.js';
+import {isUserNetwork, type NetworkRecord} from './networks.js';
 import {createNetns, sandboxKey, type Sandbox} from './sandbox.js';
 import {endpointsOf} from './views.js';
 

@@ -16,8 +16,10 @@ import {EmbeddedDns} from './dns/server.js';
 import {initialEndpoints} from './endpoint-config.js';
 import {ipBatch} from './ip.js';
 import {Ipam, IpamError, type IpamNetwork} from './ipam.js';
-import {hostsFile, linkEnv, normalizeLink, resolvConf, type ResolvedLink} from './name-files.js';
-import {NetworkStore, newId, type NetworkRecord} from './networks.js';
+import {normalizeLink} from './name-files.js';
+import {dnsNames, lookupName, nameFiles, rewriteHosts, type NameFiles} from './names.js';
+export type {NameFiles} from './names.js';
+import {isUserNetwork, NetworkStore, newId, type NetworkRecord} from './networks.js';
 import {checkPortBindings, portMap, requestedPorts, type PortRequest} from './ports.js';
 import {BindError, openProxy, type PortProxy} from './proxy.js';
 import {addInterface, createNetns, destroySandbox, nextIfname, removeInterface, sandboxAlive, sandboxKey, vethName, type Endpoint, type Sandbox} from './sandbox.js';
@@ -34,14 +36,6 @@ export interface NetworkConfig {
   ip?: string;
 }
 
-/** What a container's processes get from its networks: /etc/hosts, /etc/resolv.conf, links' variables. */
-export interface NameFiles {
-  hosts: string;
-  resolv: string;
-  env: string[];
-}
-
-export const isUserNetwork = (n: Pick<NetworkRecord, 'Driver' | 'Name'>) => n.Driver === 'bridge' && n.Name !== 'bridge';
 
 export class NetworkManager {
   readonly networks: NetworkStore;
@@ -67,7 +61,7 @@ export class NetworkManager {
       if (sb) this.sandboxes.set(sb.container, sb);
     }
     this.bindIp = config.ip ?? '0.0.0.0';
-    this.dns = new EmbeddedDns((asker, name) => this.lookup(asker, name), log);
+    this.dns = new EmbeddedDns((asker, name) => lookupName(this, asker, name), log);
   }
 
   /** At daemon start: the default bridge (and the user's bridges) present and addressed, forwarding on. */
@@ -98,7 +92,17 @@ export class NetworkManager {
       checkPortBindings(hc.PortBindings);
       if (hc.NetworkMode === 'container:') throw invalidArgument('--network container: needs a container name or ID');
     }
+    for (const link of hc?.Links ?? []) {
+      const {other} = normalizeLink(link, '');
+      // 400 as dockerd (a 404 would make the CLI try to pull the image).
+      if (!this.findContainer(other)) throw invalidArgument(`could not get container for ${other}: No such container: ${other}`);
+    }
     return initialEndpoints(hc, requested ?? undefined, (ref) => this.networks.find(ref));
+  }
+
+  findContainer(ref: string): ContainerRecord | undefined {
+    const all = this.containers();
+    return all.find((x) => x.Name === `/${ref}` || x.ID === ref) ?? (ref.length >= 3 ? all.find((x) => x.ID.startsWith(ref)) : undefined);
   }
 
   private sandboxFile(id: string): string {
@@ -164,6 +168,12 @@ export class NetworkManager {
       if (!other.State.Running || other.State.Pid <= 0) throw conflict(`cannot join network of a non running container: ${other.ID}`);
       c.NetworkSettings = {...networkSettings([]), SandboxKey: `/proc/${other.State.Pid}/ns/net`};
       return;
+    }
+    for (const link of c.HostConfig.Links ?? []) {
+      const {other, alias} = normalizeLink(link, '');
+      const o = this.findContainer(other);
+      if (!o) throw notFound(`could not get container for ${other}`);
+      if (!o.State.Running) throw conflict(`Cannot link to a non running container: ${o.Name} AS ${c.Name}/${alias}`);
     }
     const joined = this.joined(c);
     const bridged = joined.filter((j) => j.net.Driver === 'bridge');
@@ -323,65 +333,20 @@ export class NetworkManager {
     await Promise.all([...this.proxies.keys()].map((id) => this.closeProxies(id)));
   }
 
-  /** IDs of containers that have an endpoint on a network now. */
-  endpointsOn(networkId: string): string[] {
-    return [...this.sandboxes.values()].filter((sb) => sb.endpoints.some((e) => e.networkId === networkId)).map((sb) => sb.container);
-  }
-
-  /** The files and variables a container's names come from; links are resolved to running containers. */
+  /** The files and variables a container's names come from (names.ts). */
   nameFiles(c: ContainerRecord): NameFiles {
-    const links = this.resolveLinks(c);
-    const embedded = Object.keys(endpointsOf(c)).some((name) => {
-      const n = this.networks.find(name);
-      return n !== undefined && isUserNetwork(n);
-    });
-    return {hosts: hostsFile(c, links), resolv: resolvConf(embedded && this.dns.running(c.ID)), env: linkEnv(links)};
+    return nameFiles(this, c);
   }
 
   /** Rewrites /etc/hosts of a running container (after it joined or left a network). */
   rewriteHosts(c: ContainerRecord): void {
-    if (c.HostsPath) writeFileSync(c.HostsPath, hostsFile(c, this.resolveLinks(c)));
+    rewriteHosts(this, c);
   }
 
-  private resolveLinks(c: ContainerRecord): ResolvedLink[] {
-    const links = c.HostConfig.Links ?? [];
-    const all = this.containers();
-    return links.flatMap((link) => {
-      const {other, alias} = normalizeLink(link, c.Name.slice(1));
-      const o = all.find((x) => x.Name === `/${other}` || x.ID === other);
-      const ip = o && Object.values(o.NetworkSettings?.Networks ?? {}).find((e) => e.IPAddress)?.IPAddress;
-      return o && ip ? [{alias, path: `${c.Name}/${alias}`, other: o, ip}] : [];
-    });
+  /** IDs of containers that have an endpoint on a network now. */
+  endpointsOn(networkId: string): string[] {
+    return [...this.sandboxes.values()].filter((sb) => sb.endpoints.some((e) => e.networkId === networkId)).map((sb) => sb.container);
   }
-
-  /**
-   * The embedded DNS server's view: addresses of `name` on the user networks the asker is on — containers by
-   * name, short ID and network alias (Compose's service names are aliases), and the asker's own links.
-   */
-  lookup(asker: string, name: string): string[] | undefined {
-    const mine = this.sandboxes.get(asker);
-    if (!mine) return undefined;
-    const all = this.containers();
-    const me = all.find((c) => c.ID === asker);
-    const out: string[] = [];
-    for (const ep of mine.endpoints) {
-      if (ep.network === 'bridge') continue;
-      const linked = me ? (endpointsOf(me)[ep.network]?.Links ?? []).map((l) => normalizeLink(l, '')).find((l) => l.alias.toLowerCase() === name) : undefined;
-      for (const c of all) {
-        if (!c.State.Running) continue;
-        const theirs = this.sandboxes.get(c.ID)?.endpoints.find((e) => e.networkId === ep.networkId);
-        if (!theirs) continue;
-        const names = linked ? [linked.other] : dnsNames(c, endpointsOf(c)[theirs.network] ?? {});
-        if (names.some((n) => n.toLowerCase() === (linked ? linked.other.toLowerCase() : name))) out.push(theirs.ip);
-      }
-    }
-    return out.length > 0 ? [...new Set(out)] : undefined;
-  }
-}
-
-/** The names a container answers to on a user network: its name, short ID and aliases (dockerd's DNSNames). */
-export function dnsNames(c: ContainerRecord, cfg: EndpointConfig): string[] {
-  return [...new Set([c.Name.slice(1), ...(cfg.Aliases ?? []), c.ID.slice(0, 12)])];
 }
 
 export function ipamNet(n: NetworkRecord): IpamNetwork {

@@ -29,6 +29,8 @@ export interface NetworkRecord {
   Options: Record<string, string>;
 }
 
+export const isUserNetwork = (n: Pick<NetworkRecord, 'Driver' | 'Name'>) => n.Driver === 'bridge' && n.Name !== 'bridge';
+
 export const builtinNames = ['bridge', 'host', 'none'];
 
 export const newId = () => randomBytes(32).toString('hex');
