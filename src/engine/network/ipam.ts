@@ -11,7 +11,7 @@ import {randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../util/fs-atomic.js';
-import {hosts, intToIp, parseCidr} from './subnet.js';
+import {hosts, intToIp, parseCidr, size} from './subnet.js';
 
 export interface IpamNetwork {
   Id: string;
@@ -147,9 +147,8 @@ export class Ipam {
     }
     const held = Object.entries(a).find(([, o]) => o === owner)?.[0];
     if (held && this.claim(net, held, owner)) return held;
-    const {subnet} = parseCidr(net.IPRange ?? net.Subnet);
     const reserved = new Set(net.Reserved ?? []);
-    for (const n of hosts(subnet)) {
+    for (const n of candidates(net)) {
       const address = intToIp(n);
       if (address === net.Gateway || reserved.has(address) || a[address] !== undefined) continue;
       // Recorded before the lease is taken, so another engine never judges the fresh lease stale.
@@ -204,6 +203,18 @@ export class Ipam {
     } catch {
       // another engine still holds leases on a bridge of that name
     }
+  }
+}
+
+/** Dynamic addresses: the subnet's hosts, or every address of the range that is a host of the subnet. */
+function* candidates(net: IpamNetwork): Generator<number> {
+  const {subnet} = parseCidr(net.Subnet);
+  if (!net.IPRange) return yield* hosts(subnet);
+  const range = parseCidr(net.IPRange).subnet;
+  const last = subnet.base + size(subnet) - 1;
+  for (let i = 0; i < size(range); i++) {
+    const n = range.base + i;
+    if (n !== subnet.base && n !== last) yield n;
   }
 }
 
