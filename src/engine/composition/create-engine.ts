@@ -36,6 +36,7 @@ export async function createEngine(config: DaemonConfig, log: Logger): Promise<E
     throw new ConfigError(`Error initializing network controller: ${(error as Error).message}`);
   }
   const containers = new ContainerManager(images, events, log, config.dataRoot, {execRoot: config.execRoot, cgroupParent: config.cgroupParent, logConfig: config.logConfig, seccomp: config.seccompProfile}, new ContainerVolumes(volumes, events, log, guard), network);
+  network.containers = () => containers.store.all();
   const engine: Engine = {
     config, images, log, events, containers, volumes, network,
     id: engineId(config.dataRoot),

@@ -15,12 +15,13 @@ import {logConfigError, mergeLogConfig} from './log-config.js';
 import {checkName, generateName} from './names.js';
 import {initialState} from './record.js';
 import type {ContainerRecord, CreateConfig, HostConfig} from '../model/container.js';
+import type {EndpointConfig} from '../model/network-settings.js';
 import {checkRestartPolicy} from './restart-policy.js';
 import {createRwLayer} from './rw-layer.js';
 
 export interface CreateRequest extends CreateConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: unknown;
+  NetworkingConfig?: {EndpointsConfig?: Record<string, EndpointConfig | null> | null} | null;
 }
 
 /** Docker's rule: an entrypoint given with the container drops the image's CMD as well. */
@@ -99,6 +100,14 @@ export function createContainer(images: ImageStore, containers: ContainerStore, 
   return record;
 }
 
+/** "db:alias" → "/db:/me/alias", as dockerd stores HostConfig.Links. */
+function canonicalLink(link: string, me: string): string {
+  const [other, alias] = link.split(':');
+  const o = other.startsWith('/') ? other : `/${other}`;
+  const a = alias ?? other.replace(/^\//, '');
+  return `${o}:${a.startsWith('/') ? a : `${me}/${a}`}`;
+}
+
 /** The `create` verb: the request checked (limits, restart policy, log driver, volumes, network), then the record. */
 export function create(ctx: ContainerContext, req: CreateRequest, name: string | null): ContainerRecord {
   checkHostConfig(req.HostConfig ?? {});
@@ -108,8 +117,10 @@ export function create(ctx: ContainerContext, req: CreateRequest, name: string |
   if (logProblem) throw invalidArgument(logProblem);
   req = {...req, HostConfig: {...req.HostConfig, LogConfig: logConfig}};
   ctx.volumes.check(req);
-  ctx.network?.checkCreate(req.HostConfig);
+  const endpoints = ctx.network?.checkCreate(req.HostConfig, req.NetworkingConfig?.EndpointsConfig ?? undefined);
   const c = createContainer(ctx.images, ctx.store, req, name);
+  if (endpoints) c.EndpointsConfig = endpoints;
+  if (c.HostConfig.Links) c.HostConfig.Links = c.HostConfig.Links.map((l) => canonicalLink(l, c.Name));
   ctx.volumes.attach(c);
   ctx.store.save(c);
   emit(ctx, c, 'create');

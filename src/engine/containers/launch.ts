@@ -3,10 +3,11 @@
  * provides (/etc/hostname, /etc/hosts, /etc/resolv.conf), write and check the OCI bundle, then the runtime
  * creates the process under its shim.
  */
-import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {LayerStore} from '../images/layer-store.js';
-import {hostsEntries} from '../network/views.js';
+import {hostsFile, resolvConf} from '../network/name-files.js';
+import type {NameFiles} from '../network/manager.js';
 import {cgroupsPathFor, DEFAULT_CGROUP_PARENT} from '../runtime/cgroup-parent.js';
 import {checkExecutable} from '../runtime/executable-check.js';
 import {addContainerMounts, commandMayBeOnMount} from '../runtime/mounts.js';
@@ -38,43 +39,35 @@ export function runtimePaths(execRoot: string, cgroupParent = DEFAULT_CGROUP_PAR
   return {runcRoot: join(execRoot, 'runc'), cgroupParent, seccomp, stateDir: (id) => join(execRoot, 'c', id.slice(0, 16))};
 }
 
-function hostResolvConf(): string {
-  try {
-    const lines = readFileSync('/etc/resolv.conf', 'utf8').split('\n');
-    // A resolver on the host's loopback is unreachable from the container's own network namespace.
-    const usable = lines.filter((l) => !/^\s*nameserver\s+(127\.|::1)/.test(l));
-    return usable.join('\n').trim() + '\n';
-  } catch {
-    return '';
-  }
-}
-
-function writeEngineFiles(c: ContainerRecord): void {
+function writeEngineFiles(c: ContainerRecord, files: NameFiles): void {
   const hostname = c.Config.Hostname || c.ID.slice(0, 12);
   writeFileSync(c.HostnamePath, `${hostname}\n`);
-  writeFileSync(
-    c.HostsPath,
-    ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', ...hostsEntries(c), ''].join('\n'),
-  );
-  writeFileSync(c.ResolvConfPath, hostResolvConf());
+  writeFileSync(c.HostsPath, files.hosts);
+  writeFileSync(c.ResolvConfPath, files.resolv);
 }
 
-/** dockerd's defaults (PATH, HOSTNAME, TERM with a tty) overridden by the container's Env, then HOME if unset. */
-function processEnv(c: ContainerRecord, home: string): string[] {
+/** Without an engine network (unit set-ups): the container's own names and the host's resolvers. */
+export const plainNameFiles = (c: ContainerRecord): NameFiles => ({hosts: hostsFile(c, []), resolv: resolvConf(false), env: []});
+
+/**
+ * dockerd's defaults (PATH, HOSTNAME, TERM with a tty), then the link variables, then the container's Env over both
+ * (an entry without `=` removes the variable), then HOME if unset.
+ */
+function processEnv(c: ContainerRecord, home: string, linkEnv: string[]): string[] {
   const defaults = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `HOSTNAME=${c.Config.Hostname || c.ID.slice(0, 12)}`];
   if (c.Config.Tty) defaults.push('TERM=xterm');
-  const env = replaceOrAppendEnv(defaults, c.Config.Env);
+  const env = replaceOrAppendEnv(replaceOrAppendEnv(defaults, linkEnv), c.Config.Env);
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${home}`);
   return env;
 }
 
-export async function launch(c: ContainerRecord, layers: LayerStore, paths: RuntimePaths, runtime: OciRuntime): Promise<ShimHandle> {
+export async function launch(c: ContainerRecord, layers: LayerStore, paths: RuntimePaths, runtime: OciRuntime, files = plainNameFiles(c)): Promise<ShimHandle> {
   const rw = rwLayerPaths(layers, c.MountID);
   await mountRwLayer(layers, rw);
-  writeEngineFiles(c);
+  writeEngineFiles(c, files);
   await prepareMounts(c, rw.merged);
   const user = resolveUser(rw.merged, c.Config.User);
-  const env = processEnv(c, user.home);
+  const env = processEnv(c, user.home, files.env);
   const cwd = c.Config.WorkingDir || '/';
   const args = [c.Path, ...c.Args];
   // Docker creates a missing working directory in the container's root.

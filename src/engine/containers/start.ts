@@ -24,7 +24,7 @@ export async function start(ctx: ContainerContext, ref: string, byPolicy = false
     ctx.volumes.recheck(c);
     // The netns, address and published ports exist before the process does; a taken host port stops the start here.
     await ctx.network?.connect(c, (r) => ctx.store.find(r));
-    handle = await launch(c, ctx.images.layers, ctx.paths, ctx.runtime);
+    handle = await launch(c, ctx.images.layers, ctx.paths, ctx.runtime, ctx.network?.nameFiles(c));
   } catch (error) {
     throw await failStart(ctx, c, error);
   }

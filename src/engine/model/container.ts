@@ -1,7 +1,7 @@
 /** A container as the engine keeps it (containers/<id>/config.v2.json), shaped like Docker's so inspect reads alike. */
 import type {ContainerConfig} from './image-config.js';
 import type {MountPoint} from './mount-point.js';
-import type {NetworkSettings} from './network-settings.js';
+import type {EndpointConfig, NetworkSettings} from './network-settings.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -52,6 +52,8 @@ export interface CreateConfig extends ContainerConfig {
 export interface HostConfig {
   AutoRemove?: boolean;
   NetworkMode?: string;
+  /** Legacy links as dockerd stores them: "/other:/me/alias". */
+  Links?: string[] | null;
   Binds?: string[] | null;
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;
@@ -91,6 +93,8 @@ export interface ContainerRecord {
   MountPoints?: Record<string, MountPoint>;
   /** Network, address, netns and published ports while running (network/views.ts); unset until first start. */
   NetworkSettings?: NetworkSettings;
+  /** The networks the container belongs to, in the order it joins them, each with what the client asked for. */
+  EndpointsConfig?: Record<string, EndpointConfig>;
   Driver: 'overlay2';
   Platform: 'linux';
 }

@@ -7,12 +7,21 @@ export interface PortBinding {
 /** "80/tcp" → the bindings; null when the port is exposed but not published (Docker's shape). */
 export type PortMap = Record<string, PortBinding[] | null>;
 
+/** What a client asks of a container's place on one network (EndpointSettings' settable part), kept as sent. */
+export interface EndpointConfig {
+  IPAMConfig?: {IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] | null} | null;
+  Links?: string[] | null;
+  Aliases?: string[] | null;
+  MacAddress?: string;
+  DriverOpts?: Record<string, string> | null;
+}
+
 export interface EndpointSettings {
-  IPAMConfig: null;
-  Links: null;
+  IPAMConfig: EndpointConfig['IPAMConfig'] | null;
+  Links: string[] | null;
   Aliases: string[] | null;
   MacAddress: string;
-  DriverOpts: null;
+  DriverOpts: Record<string, string> | null;
   GwPriority: number;
   NetworkID: string;
   EndpointID: string;

@@ -11,13 +11,17 @@ import {randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../util/fs-atomic.js';
-import {hosts, intToIp, parseCidr} from './subnet.js';
+import {hosts, intToIp, parseCidr, size} from './subnet.js';
 
 export interface IpamNetwork {
   Id: string;
   Bridge: string;
   Subnet: string;
   Gateway: string;
+  /** Dynamic addresses come from here only (--ip-range); fixed ones may be anywhere in the subnet. */
+  IPRange?: string;
+  /** Addresses never handed out (--aux-address). */
+  Reserved?: string[];
 }
 
 interface Lease {
@@ -122,15 +126,31 @@ export class Ipam {
     }
   }
 
-  /** The owner's address on this network: the one it holds, or the lowest free one. */
-  allocate(net: IpamNetwork, owner: string): string {
+  /**
+   * The owner's address on this network: `wanted` when given (refused when another owner holds it), else the
+   * one it holds, else the lowest free one in the range.
+   */
+  allocate(net: IpamNetwork, owner: string, wanted?: string): string {
     const a = this.allocations(net.Id);
+    if (wanted) {
+      if (a[wanted] === owner && this.claim(net, wanted, owner)) return wanted;
+      const taken = (a[wanted] !== undefined && a[wanted] !== owner) || wanted === net.Gateway || (net.Reserved ?? []).includes(wanted);
+      if (!taken) {
+        for (const [address, o] of Object.entries(a)) if (o === owner) this.releaseOne(net, a, address, owner);
+        a[wanted] = owner;
+        this.save(net.Id, a);
+        if (this.claim(net, wanted, owner)) return wanted;
+        delete a[wanted];
+        this.save(net.Id, a);
+      }
+      throw new IpamError('Address already in use');
+    }
     const held = Object.entries(a).find(([, o]) => o === owner)?.[0];
     if (held && this.claim(net, held, owner)) return held;
-    const {subnet} = parseCidr(net.Subnet);
-    for (const n of hosts(subnet)) {
+    const reserved = new Set(net.Reserved ?? []);
+    for (const n of candidates(net)) {
       const address = intToIp(n);
-      if (address === net.Gateway || a[address] !== undefined) continue;
+      if (address === net.Gateway || reserved.has(address) || a[address] !== undefined) continue;
       // Recorded before the lease is taken, so another engine never judges the fresh lease stale.
       a[address] = owner;
       this.save(net.Id, a);
@@ -138,7 +158,13 @@ export class Ipam {
       delete a[address];
       this.save(net.Id, a);
     }
-    throw new IpamError(`no free address is left in network subnet ${net.Subnet}`);
+    throw new IpamError(`no free address is left in network subnet ${net.IPRange ?? net.Subnet}`);
+  }
+
+  private releaseOne(net: IpamNetwork, a: Allocations, address: string, owner: string): void {
+    delete a[address];
+    this.save(net.Id, a);
+    this.unclaim(net, address, owner);
   }
 
   release(net: IpamNetwork, owner: string): void {
@@ -177,6 +203,18 @@ export class Ipam {
     } catch {
       // another engine still holds leases on a bridge of that name
     }
+  }
+}
+
+/** Dynamic addresses: the subnet's hosts, or every address of the range that is a host of the subnet. */
+function* candidates(net: IpamNetwork): Generator<number> {
+  const {subnet} = parseCidr(net.Subnet);
+  if (!net.IPRange) return yield* hosts(subnet);
+  const range = parseCidr(net.IPRange).subnet;
+  const last = subnet.base + size(subnet) - 1;
+  for (let i = 0; i < size(range); i++) {
+    const n = range.base + i;
+    if (n !== subnet.base && n !== last) yield n;
   }
 }
 

@@ -1,23 +1,30 @@
 /**
- * Container networking: which network a container is on, its address and netns while it runs, and the
- * published ports. Each running bridge container has an endpoint file, <data-root>/network/endpoints/<id>.json,
- * written before anything is made on the host, so whatever a crash leaves behind can be found and undone.
+ * Container networking: which networks a container is on, its addresses and netns while it runs, and the
+ * published ports. Each running container with a netns of ours has a sandbox file,
+ * <data-root>/network/endpoints/<id>.json, written before anything is made on the host, so whatever a crash
+ * leaves behind can be found and undone. Joining and leaving networks of a running container: attach.ts.
  */
-import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {conflict, invalidArgument, notFound, systemError} from '../errors.js';
 import type {ContainerRecord, HostConfig} from '../model/container.js';
+import type {EndpointConfig} from '../model/network-settings.js';
 import type {Logger} from '../util/log.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
 import {defaultBridgeName, enableForwarding, ensureBridge} from './bridge.js';
+import {EmbeddedDns} from './dns/server.js';
+import {initialEndpoints} from './endpoint-config.js';
 import {ipBatch} from './ip.js';
-import {Ipam, type IpamNetwork} from './ipam.js';
-import {NetworkStore, newId, type NetworkRecord} from './networks.js';
+import {Ipam, IpamError, type IpamNetwork} from './ipam.js';
+import {normalizeLink} from './name-files.js';
+import {dnsNames, lookupName, nameFiles, rewriteHosts, type NameFiles} from './names.js';
+export type {NameFiles} from './names.js';
+import {isUserNetwork, NetworkStore, newId, type NetworkRecord} from './networks.js';
 import {checkPortBindings, portMap, requestedPorts, type PortRequest} from './ports.js';
 import {BindError, openProxy, type PortProxy} from './proxy.js';
-import {createSandbox, destroySandbox, sandboxAlive, sandboxKey, vethName, type Endpoint} from './sandbox.js';
+import {addInterface, createNetns, destroySandbox, nextIfname, removeInterface, sandboxAlive, sandboxKey, vethName, type Endpoint, type Sandbox} from './sandbox.js';
 import {macFor, parseCidr} from './subnet.js';
-import {networkSettings, stoppedSettings} from './views.js';
+import {endpointsOf, networkSettings, stoppedSettings, type Attachment} from './views.js';
 
 export interface NetworkConfig {
   dataRoot: string;
@@ -29,14 +36,17 @@ export interface NetworkConfig {
   ip?: string;
 }
 
-type Mode = {kind: 'bridge'; net: NetworkRecord} | {kind: 'host' | 'none'; net: NetworkRecord} | {kind: 'container'; ref: string};
 
 export class NetworkManager {
   readonly networks: NetworkStore;
   readonly bindIp: string;
   readonly ipam: Ipam;
+  readonly dns: EmbeddedDns;
   private readonly endpointDir: string;
   private readonly proxies = new Map<string, PortProxy[]>();
+  private readonly sandboxes = new Map<string, Sandbox>();
+  /** Every container the engine has; set by the composition (the network layer sits below the containers'). */
+  containers: () => ContainerRecord[] = () => [];
 
   constructor(
     private readonly config: NetworkConfig,
@@ -46,7 +56,12 @@ export class NetworkManager {
     this.ipam = new Ipam(config.dataRoot);
     this.endpointDir = join(config.dataRoot, 'network', 'endpoints');
     mkdirSync(this.endpointDir, {recursive: true, mode: 0o700});
+    for (const f of readdirSync(this.endpointDir)) {
+      const sb = this.readSandbox(f.replace(/\.json$/, ''));
+      if (sb) this.sandboxes.set(sb.container, sb);
+    }
     this.bindIp = config.ip ?? '0.0.0.0';
+    this.dns = new EmbeddedDns((asker, name) => lookupName(this, asker, name), log);
   }
 
   /** At daemon start: the default bridge (and the user's bridges) present and addressed, forwarding on. */
@@ -68,88 +83,149 @@ export class NetworkManager {
     this.log.info('default bridge ready', {bridge, subnet: addr.subnet, gateway: addr.gateway});
   }
 
-  private mode(hc: HostConfig): Mode {
-    const m = hc.NetworkMode || 'default';
-    if (m.startsWith('container:')) return {kind: 'container', ref: m.slice('container:'.length)};
-    const net = this.networks.get(m === 'default' ? 'bridge' : m);
-    if (net.Driver === 'host') return {kind: 'host', net};
-    if (net.Driver === 'null') return {kind: 'none', net};
-    return {kind: 'bridge', net};
-  }
-
   /**
-   * `docker create` refuses malformed port bindings. An unknown network is reported at start, as dockerd
-   * does: a 404 from create would make the CLI try to pull the image.
+   * `docker create` refuses malformed port bindings and endpoint settings dockerd refuses, and returns the
+   * networks the container will join. An unknown network is reported at start, as dockerd does.
    */
-  checkCreate(hc: HostConfig | undefined): void {
-    if (!hc) return;
-    checkPortBindings(hc.PortBindings);
-    if (hc.NetworkMode === 'container:') throw invalidArgument('--network container: needs a container name or ID');
+  checkCreate(hc: HostConfig | undefined, requested?: Record<string, EndpointConfig | null>): Record<string, EndpointConfig> {
+    if (hc) {
+      checkPortBindings(hc.PortBindings);
+      if (hc.NetworkMode === 'container:') throw invalidArgument('--network container: needs a container name or ID');
+    }
+    for (const link of hc?.Links ?? []) {
+      const {other} = normalizeLink(link, '');
+      // 400 as dockerd (a 404 would make the CLI try to pull the image).
+      if (!this.findContainer(other)) throw invalidArgument(`could not get container for ${other}: No such container: ${other}`);
+    }
+    return initialEndpoints(hc, requested ?? undefined, (ref) => this.networks.find(ref));
   }
 
-  private endpointFile(id: string): string {
+  findContainer(ref: string): ContainerRecord | undefined {
+    const all = this.containers();
+    return all.find((x) => x.Name === `/${ref}` || x.ID === ref) ?? (ref.length >= 3 ? all.find((x) => x.ID.startsWith(ref)) : undefined);
+  }
+
+  private sandboxFile(id: string): string {
     return join(this.endpointDir, `${id}.json`);
   }
 
-  private readEndpoint(id: string): Endpoint | undefined {
+  private readSandbox(id: string): Sandbox | undefined {
     try {
-      return JSON.parse(readFileSync(this.endpointFile(id), 'utf8')) as Endpoint;
+      const sb = JSON.parse(readFileSync(this.sandboxFile(id), 'utf8')) as Sandbox;
+      return Array.isArray(sb.endpoints) ? sb : undefined;
     } catch {
       return undefined;
     }
   }
 
-  private writeEndpoint(ep: Endpoint): void {
-    writeFileAtomic(this.endpointFile(ep.container), JSON.stringify(ep, null, 1));
+  sandbox(id: string): Sandbox | undefined {
+    return this.sandboxes.get(id);
+  }
+
+  writeSandbox(sb: Sandbox): void {
+    this.sandboxes.set(sb.container, sb);
+    writeFileAtomic(this.sandboxFile(sb.container), JSON.stringify(sb, null, 1));
+  }
+
+  /** An endpoint on `net` with the address asked for (or the next free one): recorded, not yet plugged in. */
+  newEndpoint(c: ContainerRecord, sb: Sandbox, net: NetworkRecord, cfg: EndpointConfig): Endpoint {
+    if (!net.Bridge || !net.Subnet || !net.Gateway) throw systemError(`network ${net.Name} has no bridge set up`);
+    let address: string;
+    try {
+      address = this.ipam.allocate(ipamNet(net), c.ID, cfg.IPAMConfig?.IPv4Address || undefined);
+    } catch (error) {
+      if (error instanceof IpamError) throw conflict(error.message);
+      throw error;
+    }
+    return {
+      network: net.Name, networkId: net.Id, endpointId: newId(), ifname: nextIfname(sb), hostVeth: vethName(), bridge: net.Bridge, ip: address,
+      prefix: parseCidr(net.Subnet).subnet.prefix, gateway: net.Gateway, mac: cfg.MacAddress || macFor(address), internal: Boolean(net.Internal),
+    };
+  }
+
+  /** Plugs a recorded endpoint in; a bridge deleted by hand since the daemon started is made again first. */
+  async plug(sb: Sandbox, ep: Endpoint, defaultRoute: boolean): Promise<void> {
+    if (!existsSync(`/sys/class/net/${ep.bridge}`)) await ensureBridge(ep.bridge, {bip: `${ep.gateway}/${ep.prefix}`});
+    await addInterface(sb.netns, ep, defaultRoute);
+  }
+
+  /** The network records behind a container's endpoints, in order; host and none modes have none of ours. */
+  private joined(c: ContainerRecord): Array<{net: NetworkRecord; cfg: EndpointConfig}> {
+    return Object.entries(endpointsOf(c)).map(([name, cfg]) => ({net: this.networks.get(name), cfg}));
   }
 
   /**
-   * Before the container's process starts: its netns, address and published ports. Sets c.NetworkSettings
-   * (the caller saves the record). `find` looks up containers for --network container:<name>.
+   * Before the container's process starts: its netns, an interface per network, published ports. Sets
+   * c.NetworkSettings (the caller saves the record). `find` looks up containers for --network container:<name>.
    */
   async connect(c: ContainerRecord, find: (ref: string) => ContainerRecord | undefined): Promise<void> {
     await this.disconnect(c);
-    const mode = this.mode(c.HostConfig);
-    if (mode.kind === 'container') {
-      const other = find(mode.ref);
-      if (!other) throw notFound(`No such container: ${mode.ref}`);
+    const m = c.HostConfig.NetworkMode || 'default';
+    if (m.startsWith('container:')) {
+      const ref = m.slice('container:'.length);
+      const other = find(ref);
+      if (!other) throw notFound(`No such container: ${ref}`);
       if (!other.State.Running || other.State.Pid <= 0) throw conflict(`cannot join network of a non running container: ${other.ID}`);
-      c.NetworkSettings = {...networkSettings(undefined, undefined), SandboxKey: `/proc/${other.State.Pid}/ns/net`};
+      c.NetworkSettings = {...networkSettings([]), SandboxKey: `/proc/${other.State.Pid}/ns/net`};
       return;
     }
-    if (mode.kind !== 'bridge') {
-      c.NetworkSettings = networkSettings(mode.net, {endpointId: newId()});
+    for (const link of c.HostConfig.Links ?? []) {
+      const {other, alias} = normalizeLink(link, '');
+      const o = this.findContainer(other);
+      if (!o) throw notFound(`could not get container for ${other}`);
+      if (!o.State.Running) throw conflict(`Cannot link to a non running container: ${o.Name} AS ${c.Name}/${alias}`);
+    }
+    const joined = this.joined(c);
+    const bridged = joined.filter((j) => j.net.Driver === 'bridge');
+    if (bridged.length === 0) {
+      // host or none: no netns of ours (none gets the runtime's empty one).
+      c.NetworkSettings = networkSettings(joined.map((j) => ({name: j.net.Name, id: j.net.Id, cfg: j.cfg, a: {endpointId: newId()}})));
       return;
     }
-    const net = mode.net;
-    if (!net.Bridge || !net.Subnet || !net.Gateway) throw systemError(`network ${net.Name} has no bridge set up`);
     const requests = requestedPorts(c, this.bindIp);
-    const address = this.ipam.allocate(ipamNet(net), c.ID);
-    const ep: Endpoint = {
-      container: c.ID, network: net.Name, networkId: net.Id, endpointId: newId(), sandboxId: newId(),
-      netns: c.ID.slice(0, 12), hostVeth: vethName(), bridge: net.Bridge, ip: address, prefix: parseCidr(net.Subnet).subnet.prefix,
-      gateway: net.Gateway, mac: macFor(address), internal: Boolean(net.Internal), ports: [],
-    };
-    this.writeEndpoint(ep);
+    const sb: Sandbox = {container: c.ID, sandboxId: newId(), netns: c.ID.slice(0, 12), endpoints: [], ports: []};
+    this.writeSandbox(sb);
     try {
+      for (const {net, cfg} of bridged) sb.endpoints.push(this.newEndpoint(c, sb, net, cfg));
+      this.writeSandbox(sb);
       // Ports first: a port the host already uses fails the start before any device is made.
-      const published = await this.publish(c, ep, requests);
-      ep.ports = published.map(({req, hostPort}) => ({proto: req.proto, hostIp: req.hostIp, hostPort, containerPort: req.containerPort}));
-      this.writeEndpoint(ep);
-      // A bridge deleted by hand since the daemon started is made again rather than failing every start.
-      if (!existsSync(`/sys/class/net/${net.Bridge}`)) await ensureBridge(net.Bridge, {bip: `${net.Gateway}/${ep.prefix}`});
-      await createSandbox(ep);
-      c.NetworkSettings = networkSettings(net, ep, {sandboxId: ep.sandboxId, sandboxKey: sandboxKey(ep.netns), ports: portMap(c, published)});
+      const published = await this.publish(c, sb, requests);
+      sb.ports = published.map(({req, hostPort}) => ({proto: req.proto, hostIp: req.hostIp, hostPort, containerPort: req.containerPort}));
+      this.writeSandbox(sb);
+      await createNetns(sb.netns);
+      for (const [i, ep] of sb.endpoints.entries()) await this.plug(sb, ep, i === 0);
+      if (bridged.some((j) => isUserNetwork(j.net))) await this.dns.start(c.ID, sandboxKey(sb.netns));
+      this.refreshSettings(c, portMap(c, published));
     } catch (error) {
       await this.disconnect(c);
       throw error;
     }
   }
 
-  private async publish(c: ContainerRecord, ep: Endpoint, requests: PortRequest[]): Promise<Array<{req: PortRequest; hostPort: number}>> {
+  /** c.NetworkSettings from its sandbox (running) or its endpoint configs (stopped). */
+  refreshSettings(c: ContainerRecord, ports = c.NetworkSettings?.Ports ?? {}): void {
+    const sb = this.sandboxes.get(c.ID);
+    if (!sb) {
+      c.NetworkSettings = stoppedSettings(c, (name) => this.networks.find(name)?.Id ?? '');
+      return;
+    }
+    const cfgs = endpointsOf(c);
+    c.NetworkSettings = networkSettings(
+      Object.entries(cfgs).map(([name, cfg]) => {
+        const ep = sb.endpoints.find((e) => e.network === name);
+        const net = this.networks.find(name);
+        const a: Attachment | undefined = ep && {endpointId: ep.endpointId, ip: ep.ip, prefix: ep.prefix, gateway: ep.gateway, mac: ep.mac, dnsNames: net && isUserNetwork(net) ? dnsNames(c, cfg) : undefined};
+        return {name, id: net?.Id ?? '', cfg, a};
+      }),
+      {sandboxId: sb.sandboxId, sandboxKey: sandboxKey(sb.netns), ports},
+    );
+  }
+
+  private async publish(c: ContainerRecord, sb: Sandbox, requests: PortRequest[]): Promise<Array<{req: PortRequest; hostPort: number}>> {
     const opened: PortProxy[] = [];
     this.proxies.set(c.ID, opened);
     const out: Array<{req: PortRequest; hostPort: number}> = [];
+    const ep = sb.endpoints[0];
     for (const req of requests) {
       let proxy: PortProxy | undefined;
       let lastError: BindError | undefined;
@@ -179,38 +255,57 @@ export class NetworkManager {
     await Promise.all(list.map((p) => p.close()));
   }
 
-  /** After the container stopped, or when a start failed: ports closed, veth and netns gone, address free. */
+  /** After the container stopped, or when a start failed: ports closed, veths and netns gone, addresses free. */
   async disconnect(c: ContainerRecord): Promise<void> {
     await this.closeProxies(c.ID);
-    const ep = this.readEndpoint(c.ID);
-    if (ep) await this.teardown(ep);
-    if (c.NetworkSettings) c.NetworkSettings = stoppedSettings(c.NetworkSettings);
+    this.dns.stop(c.ID);
+    const sb = this.sandboxes.get(c.ID) ?? this.readSandbox(c.ID);
+    if (sb) await this.teardown(sb);
+    if (c.NetworkSettings) this.refreshSettings(c);
   }
 
-  private async teardown(ep: Endpoint): Promise<void> {
-    const left = await destroySandbox(ep);
-    if (left.length > 0) this.log.warn('could not remove container network devices', {id: ep.container.slice(0, 12), left: left.join(', ')});
-    this.ipam.release({Id: ep.networkId, Bridge: ep.bridge, Subnet: '', Gateway: ''}, ep.container);
-    rmSync(this.endpointFile(ep.container), {force: true});
+  private async teardown(sb: Sandbox): Promise<void> {
+    const left = await destroySandbox(sb);
+    if (left.length > 0) this.log.warn('could not remove container network devices', {id: sb.container.slice(0, 12), left: left.join(', ')});
+    for (const ep of sb.endpoints) this.releaseAddress(ep, sb.container);
+    this.sandboxes.delete(sb.container);
+    rmSync(this.sandboxFile(sb.container), {force: true});
   }
 
-  /** After a daemon restart, for a container that kept running: its netns is intact; reopen its ports. */
+  releaseAddress(ep: Endpoint, container: string): void {
+    this.ipam.release({Id: ep.networkId, Bridge: ep.bridge, Subnet: '', Gateway: ''}, container);
+  }
+
+  /** Removes one endpoint's interface and address (a running container leaving a network). */
+  async unplug(sb: Sandbox, ep: Endpoint): Promise<void> {
+    await removeInterface(ep);
+    this.releaseAddress(ep, sb.container);
+    sb.endpoints = sb.endpoints.filter((e) => e !== ep);
+    this.writeSandbox(sb);
+  }
+
+  /** After a daemon restart, for a container that kept running: its netns is intact; reopen ports and DNS. */
   async restore(c: ContainerRecord): Promise<void> {
-    const ep = this.readEndpoint(c.ID);
-    if (!ep) return;
-    if (!sandboxAlive(ep)) this.log.warn('a running container lost its network devices', {id: c.ID.slice(0, 12), veth: ep.hostVeth, netns: ep.netns});
-    else if (!existsSync(`/sys/class/net/${ep.hostVeth}/master`)) {
+    const sb = this.sandboxes.get(c.ID);
+    if (!sb) return;
+    if (!sandboxAlive(sb)) this.log.warn('a running container lost its network devices', {id: c.ID.slice(0, 12), netns: sb.netns});
+    for (const ep of sb.endpoints) {
+      if (!existsSync(`/sys/class/net/${ep.hostVeth}`) || existsSync(`/sys/class/net/${ep.hostVeth}/master`)) continue;
       // The bridge was deleted and made again meanwhile (by hand, or by init above): plug the veth back in.
       await ipBatch([`link set ${ep.hostVeth} master ${ep.bridge} up`]).catch((e: Error) => this.log.warn('could not reattach a container to its bridge', {id: c.ID.slice(0, 12), error: e.message}));
     }
     const opened: PortProxy[] = [];
     this.proxies.set(c.ID, opened);
-    for (const p of ep.ports) {
+    const target = sb.endpoints[0]?.ip;
+    for (const p of target ? sb.ports : []) {
       try {
-        opened.push(await openProxy({proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, targetIp: ep.ip, targetPort: p.containerPort}, this.log));
+        opened.push(await openProxy({proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, targetIp: target!, targetPort: p.containerPort}, this.log));
       } catch (error) {
         this.log.warn('could not reopen a published port', {id: c.ID.slice(0, 12), error: (error as Error).message});
       }
+    }
+    if (sb.endpoints.some((ep) => ep.network !== 'bridge')) {
+      await this.dns.start(c.ID, sandboxKey(sb.netns)).catch((e: Error) => this.log.warn('could not restart the embedded DNS server', {id: c.ID.slice(0, 12), error: e.message}));
     }
   }
 
@@ -220,32 +315,43 @@ export class NetworkManager {
     for (const f of readdirSync(this.endpointDir)) {
       const id = f.replace(/\.json$/, '');
       if (running.has(id)) continue;
-      const ep = this.readEndpoint(id);
-      if (ep) await this.teardown(ep);
+      const sb = this.readSandbox(id);
+      if (sb) await this.teardown(sb);
       else rmSync(join(this.endpointDir, f), {force: true});
       this.log.info('removed networking left by a stopped container', {id: id.slice(0, 12)});
     }
     for (const n of this.networks.all()) {
       if (n.Driver !== 'bridge' || !n.Bridge) continue;
-      const dropped = this.ipam.reconcile(ipamNet(n), (owner) => running.has(owner) && this.readEndpoint(owner) !== undefined);
+      const dropped = this.ipam.reconcile(ipamNet(n), (owner) => running.has(owner) && (this.sandboxes.get(owner)?.endpoints.some((e) => e.networkId === n.Id) ?? false));
       if (dropped.length > 0) this.log.info('released addresses of containers no longer running', {network: n.Name, addresses: dropped.join(', ')});
     }
   }
 
-  /** Daemon shutdown: published ports close with the daemon; netns and veths stay for the running containers. */
+  /** Daemon shutdown: published ports and DNS close with the daemon; netns and veths stay for the running containers. */
   async shutdown(): Promise<void> {
+    this.dns.stopAll();
     await Promise.all([...this.proxies.keys()].map((id) => this.closeProxies(id)));
+  }
+
+  /** The files and variables a container's names come from (names.ts). */
+  nameFiles(c: ContainerRecord): NameFiles {
+    return nameFiles(this, c);
+  }
+
+  /** Rewrites /etc/hosts of a running container (after it joined or left a network). */
+  rewriteHosts(c: ContainerRecord): void {
+    rewriteHosts(this, c);
   }
 
   /** IDs of containers that have an endpoint on a network now. */
   endpointsOn(networkId: string): string[] {
-    return readdirSync(this.endpointDir).flatMap((f) => {
-      const ep = this.readEndpoint(f.replace(/\.json$/, ''));
-      return ep && ep.networkId === networkId ? [ep.container] : [];
-    });
+    return [...this.sandboxes.values()].filter((sb) => sb.endpoints.some((e) => e.networkId === networkId)).map((sb) => sb.container);
   }
 }
 
-function ipamNet(n: NetworkRecord): IpamNetwork {
-  return {Id: n.Id, Bridge: n.Bridge!, Subnet: n.Subnet!, Gateway: n.Gateway!};
+export function ipamNet(n: NetworkRecord): IpamNetwork {
+  return {
+    Id: n.Id, Bridge: n.Bridge!, Subnet: n.Subnet!, Gateway: n.Gateway!, IPRange: n.IPRange || undefined,
+    Reserved: Object.values(n.AuxiliaryAddresses ?? {}),
+  };
 }

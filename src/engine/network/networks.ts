@@ -17,10 +17,19 @@ export interface NetworkRecord {
   Bridge?: string;
   Subnet?: string;
   Gateway?: string;
+  /** The subnet was given by the user (only then may containers ask for a fixed address on it). */
+  UserSubnet?: boolean;
+  UserGateway?: boolean;
+  /** IPAM: the part of the subnet addresses are handed out from, and addresses kept out of use by name. */
+  IPRange?: string;
+  AuxiliaryAddresses?: Record<string, string>;
   Internal?: boolean;
+  Attachable?: boolean;
   Labels: Record<string, string>;
   Options: Record<string, string>;
 }
+
+export const isUserNetwork = (n: Pick<NetworkRecord, 'Driver' | 'Name'>) => n.Driver === 'bridge' && n.Name !== 'bridge';
 
 export const builtinNames = ['bridge', 'host', 'none'];
 

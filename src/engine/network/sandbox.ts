@@ -1,7 +1,7 @@
 /**
  * A container's network namespace, made before runc runs so runc only joins it (config.json's network
- * namespace gets its path): a named netns (`ip netns add`, visible to `ip netns list`), and a veth pair
- * whose host end sits on the bridge and whose other end is the container's eth0.
+ * namespace gets its path): a named netns (`ip netns add`, visible to `ip netns list`), and one veth pair per
+ * network whose host end sits on that network's bridge and whose other end is eth0, eth1... in the netns.
  *
  *   host: bridge ── vethXXXXXXX  ⇄  eth0 (172.17.0.2/16, default via 172.17.0.1) :netns <id12>
  */
@@ -9,14 +9,13 @@ import {randomBytes} from 'node:crypto';
 import {existsSync} from 'node:fs';
 import {ipBatch} from './ip.js';
 
+/** One network interface of a container: its network, host-side veth, name in the netns and address. */
 export interface Endpoint {
-  container: string;
   network: string;
   networkId: string;
   endpointId: string;
-  sandboxId: string;
-  /** The netns name; its file /var/run/netns/<name> is the SandboxKey. */
-  netns: string;
+  /** eth0, eth1... inside the netns. */
+  ifname: string;
   hostVeth: string;
   bridge: string;
   ip: string;
@@ -24,8 +23,19 @@ export interface Endpoint {
   gateway: string;
   mac: string;
   internal: boolean;
-  /** Published ports actually bound: protocol, host address and port, container port. */
-  ports: Array<{proto: 'tcp' | 'udp'; hostIp: string; hostPort: number; containerPort: number}>;
+}
+
+/** Published ports actually bound: protocol, host address and port, container port. */
+export type PublishedPort = {proto: 'tcp' | 'udp'; hostIp: string; hostPort: number; containerPort: number};
+
+/** What a running container has on the host, kept in <data-root>/network/endpoints/<id>.json. */
+export interface Sandbox {
+  container: string;
+  sandboxId: string;
+  /** The netns name; its file /var/run/netns/<name> is the SandboxKey. */
+  netns: string;
+  endpoints: Endpoint[];
+  ports: PublishedPort[];
 }
 
 export const netnsDir = '/var/run/netns';
@@ -34,25 +44,30 @@ export const sandboxKey = (netns: string) => `${netnsDir}/${netns}`;
 /** Docker's host-side names: "veth" and seven hex digits. */
 export const vethName = () => `veth${randomBytes(4).toString('hex').slice(0, 7)}`;
 
-export async function createSandbox(ep: Endpoint): Promise<void> {
+/** The first interface name not yet used in the sandbox. */
+export function nextIfname(sb: Sandbox): string {
+  for (let i = 0; ; i++) if (!sb.endpoints.some((e) => e.ifname === `eth${i}`)) return `eth${i}`;
+}
+
+export async function createNetns(netns: string): Promise<void> {
+  await ipBatch([`netns add ${netns}`]);
+  await ipBatch(['link set lo up'], {netns});
+}
+
+/** Plugs one endpoint into the netns; the first with a gateway (and not internal) gives the default route. */
+export async function addInterface(netns: string, ep: Endpoint, defaultRoute: boolean): Promise<void> {
   try {
     await ipBatch([
-      `netns add ${ep.netns}`,
-      // The peer is born inside the namespace as eth0, so no host device ever carries that name.
-      `link add ${ep.hostVeth} type veth peer name eth0 address ${ep.mac} netns ${ep.netns}`,
+      // The peer is born inside the namespace, so no host device ever carries its name.
+      `link add ${ep.hostVeth} type veth peer name ${ep.ifname} address ${ep.mac} netns ${netns}`,
       `link set ${ep.hostVeth} master ${ep.bridge} up`,
     ]);
     await ipBatch(
-      [
-        'link set lo up',
-        `addr add ${ep.ip}/${ep.prefix} dev eth0`,
-        'link set eth0 up',
-        ...(ep.internal ? [] : [`route add default via ${ep.gateway} dev eth0`]),
-      ],
-      {netns: ep.netns},
+      [`addr add ${ep.ip}/${ep.prefix} dev ${ep.ifname}`, `link set ${ep.ifname} up`, ...(defaultRoute && !ep.internal ? [`route replace default via ${ep.gateway} dev ${ep.ifname}`] : [])],
+      {netns},
     );
   } catch (error) {
-    await destroySandbox(ep);
+    await removeInterface(ep);
     throw error;
   }
 }
@@ -60,18 +75,22 @@ export async function createSandbox(ep: Endpoint): Promise<void> {
 const linkExists = (name: string) => existsSync(`/sys/class/net/${name}`);
 const netnsExists = (name: string) => existsSync(sandboxKey(name));
 
-/** Removes the veth (its peer goes with it) and the netns; safe to repeat, and tolerant of half-made ones. */
-export async function destroySandbox(ep: Pick<Endpoint, 'hostVeth' | 'netns'>): Promise<string[]> {
+/** Removes the veth; its peer in the netns goes with it. */
+export async function removeInterface(ep: Pick<Endpoint, 'hostVeth'>): Promise<void> {
+  if (linkExists(ep.hostVeth)) await ipBatch([`link del ${ep.hostVeth}`], {force: true}).catch(() => {});
+}
+
+/** Removes every veth and the netns; safe to repeat, and tolerant of half-made ones. Returns what is left. */
+export async function destroySandbox(sb: Pick<Sandbox, 'endpoints' | 'netns'>): Promise<string[]> {
   const lines: string[] = [];
-  if (linkExists(ep.hostVeth)) lines.push(`link del ${ep.hostVeth}`);
-  if (netnsExists(ep.netns)) lines.push(`netns del ${ep.netns}`);
+  for (const ep of sb.endpoints) if (linkExists(ep.hostVeth)) lines.push(`link del ${ep.hostVeth}`);
+  if (netnsExists(sb.netns)) lines.push(`netns del ${sb.netns}`);
   if (lines.length > 0) await ipBatch(lines, {force: true}).catch(() => {});
-  const left: string[] = [];
-  if (linkExists(ep.hostVeth)) left.push(`veth ${ep.hostVeth}`);
-  if (netnsExists(ep.netns)) left.push(`netns ${ep.netns}`);
+  const left: string[] = sb.endpoints.filter((ep) => linkExists(ep.hostVeth)).map((ep) => `veth ${ep.hostVeth}`);
+  if (netnsExists(sb.netns)) left.push(`netns ${sb.netns}`);
   return left;
 }
 
-export function sandboxAlive(ep: Pick<Endpoint, 'hostVeth' | 'netns'>): boolean {
-  return linkExists(ep.hostVeth) && netnsExists(ep.netns);
+export function sandboxAlive(sb: Pick<Sandbox, 'endpoints' | 'netns'>): boolean {
+  return netnsExists(sb.netns) && sb.endpoints.every((ep) => linkExists(ep.hostVeth));
 }

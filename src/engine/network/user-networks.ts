@@ -9,7 +9,8 @@ export interface NetworkCreateRequest {
   Name?: string;
   Driver?: string;
   Internal?: boolean;
-  IPAM?: {Driver?: string; Config?: Array<{Subnet?: string; Gateway?: string; IPRange?: string}> | null} | null;
+  IPAM?: {Driver?: string; Options?: Record<string, string> | null; Config?: Array<{Subnet?: string; Gateway?: string; IPRange?: string; AuxiliaryAddresses?: Record<string, string> | null}> | null} | null;
+  Attachable?: boolean;
   Options?: Record<string, string> | null;
   Labels?: Record<string, string> | null;
   EnableIPv6?: boolean;
@@ -19,29 +20,62 @@ function ourSubnets(mgr: NetworkManager): Subnet[] {
   return mgr.networks.all().flatMap((n) => (n.Subnet ? [parseCidr(n.Subnet).subnet] : []));
 }
 
+function cidr(text: string, what: string): Subnet {
+  try {
+    return parseCidr(text).subnet;
+  } catch {
+    throw invalidArgument(`invalid ${what} ${text}: expected an IPv4 CIDR such as 10.1.0.0/24`);
+  }
+}
+
+function checkAddress(subnet: Subnet, address: string, what: string): void {
+  let n: number;
+  try {
+    n = ipToInt(address);
+  } catch {
+    throw invalidArgument(`invalid ${what} ${address}: expected an IPv4 address`);
+  }
+  if (!contains(subnet, n) || n === subnet.base) throw invalidArgument(`${what} ${address} is not a host address in subnet ${formatSubnet(subnet)}`);
+}
+
 export async function createNetwork(mgr: NetworkManager, req: NetworkCreateRequest): Promise<NetworkRecord> {
   const name = req.Name ?? '';
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw invalidArgument(`invalid network name "${name}": use letters, digits, "_", "." and "-", starting with a letter or digit`);
+  // dockerd 20.10 takes any non-empty name; only the built-in names and names in use are refused.
+  if (name === '') throw invalidArgument('a network needs a name');
   if (builtinNames.includes(name)) throw forbidden(`${name} is a pre-defined network and cannot be created`);
   if (mgr.networks.byName(name)) throw conflict(`network with name ${name} already exists`);
   const driver = req.Driver || 'bridge';
   if (driver !== 'bridge') throw notFound(`plugin "${driver}" not found: this engine makes bridge networks only`);
-  if (req.EnableIPv6) throw invalidArgument('IPv6 networks are not supported by this engine');
-  const configs = req.IPAM?.Config ?? [];
-  if (configs.length > 1) throw invalidArgument('a network here has one subnet; give at most one --subnet');
+  const ipamDriver = req.IPAM?.Driver || 'default';
+  if (ipamDriver !== 'default') throw notFound(`plugin "${ipamDriver}" not found`);
+  const configs = (req.IPAM?.Config ?? []).filter((c) => !c.Subnet || !c.Subnet.includes(':'));
+  // No IPv6 pool is configured on this engine, so an IPv6 network without its own IPv6 subnet is refused as dockerd refuses it.
+  if (req.EnableIPv6) {
+    const v6 = (req.IPAM?.Config ?? []).some((c) => c.Subnet?.includes(':'));
+    if (!v6) throw forbidden('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
+    throw invalidArgument('IPv6 subnets are not supported by this engine: create the network without --ipv6');
+  }
+  if (configs.length > 1) throw invalidArgument('a network here has one IPv4 subnet; give at most one --subnet');
   const want = configs[0];
   let subnet: Subnet;
   if (want?.Subnet) {
-    subnet = parseCidr(want.Subnet).subnet;
+    subnet = cidr(want.Subnet, 'subnet');
     if (subnet.prefix > 30) throw invalidArgument(`subnet ${want.Subnet} is too small for containers (at most /30)`);
     const clash = [...ourSubnets(mgr), ...(await takenSubnets())].find((s) => overlaps(s, subnet));
     if (clash) throw forbidden(`Pool overlaps with other one on this address space: ${formatSubnet(subnet)} overlaps ${formatSubnet(clash)}`);
   } else {
-    if (want?.Gateway) throw invalidArgument('a --gateway needs a --subnet');
+    if (want?.Gateway || want?.IPRange || want?.AuxiliaryAddresses) throw invalidArgument('a --gateway, --ip-range or --aux-address needs a --subnet');
     subnet = await freeSubnet(ourSubnets(mgr));
   }
-  const gateway = want?.Gateway ?? intToIp(subnet.base + 1);
-  if (!contains(subnet, ipToInt(gateway)) || ipToInt(gateway) === subnet.base) throw invalidArgument(`gateway ${gateway} is not a host address in subnet ${formatSubnet(subnet)}`);
+  const gateway = want?.Gateway || intToIp(subnet.base + 1);
+  checkAddress(subnet, gateway, 'gateway');
+  let range: Subnet | undefined;
+  if (want?.IPRange) {
+    range = cidr(want.IPRange, 'ip-range');
+    if (range.prefix < subnet.prefix || !contains(subnet, range.base)) throw invalidArgument(`Invalid range ${want.IPRange} for ${formatSubnet(subnet)}`);
+  }
+  const aux = want?.AuxiliaryAddresses ?? {};
+  for (const [k, v] of Object.entries(aux)) checkAddress(subnet, v, `auxiliary address ${k}`);
   const id = newId();
   const options = req.Options ?? {};
   const bridge = options['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`;
@@ -49,7 +83,8 @@ export async function createNetwork(mgr: NetworkManager, req: NetworkCreateReque
   await ensureBridge(bridge, {bip: `${gateway}/${subnet.prefix}`});
   const net: NetworkRecord = {
     Name: name, Id: id, Created: new Date().toISOString(), Driver: 'bridge', Bridge: bridge, Subnet: formatSubnet(subnet), Gateway: gateway,
-    Internal: Boolean(req.Internal), Labels: req.Labels ?? {}, Options: options,
+    UserSubnet: Boolean(want?.Subnet), UserGateway: Boolean(want?.Gateway), IPRange: range && formatSubnet(range), AuxiliaryAddresses: aux,
+    Internal: Boolean(req.Internal), Attachable: Boolean(req.Attachable), Labels: req.Labels ?? {}, Options: options,
   };
   mgr.networks.add(net);
   return net;

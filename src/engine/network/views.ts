@@ -5,7 +5,7 @@
 import type {ContainerRecord} from '../model/container.js';
 import type {NetworkRecord} from './networks.js';
 import {portSummary} from './ports.js';
-import type {EndpointSettings, NetworkSettings, PortMap} from '../model/network-settings.js';
+import type {EndpointConfig, EndpointSettings, NetworkSettings, PortMap} from '../model/network-settings.js';
 
 export interface Attachment {
   endpointId: string;
@@ -13,33 +13,46 @@ export interface Attachment {
   prefix?: number;
   gateway?: string;
   mac?: string;
+  /** Names the embedded DNS server answers for the container on this network (running, user networks). */
+  dnsNames?: string[];
 }
 
-export function endpointSettings(networkId: string, a?: Attachment): EndpointSettings {
+/** One network's entry: what the client asked for, as sent, and what the engine gave while it runs. */
+export function endpointSettings(networkId: string, a?: Attachment, cfg: EndpointConfig = {}): EndpointSettings {
   return {
-    IPAMConfig: null, Links: null, Aliases: null, MacAddress: a?.mac ?? '', DriverOpts: null, GwPriority: 0,
+    IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links ?? null, Aliases: cfg.Aliases ?? null, MacAddress: a?.mac ?? cfg.MacAddress ?? '',
+    DriverOpts: cfg.DriverOpts ?? null, GwPriority: 0,
     NetworkID: networkId, EndpointID: a?.endpointId ?? '', Gateway: a?.gateway ?? '', IPAddress: a?.ip ?? '',
-    IPPrefixLen: a?.prefix ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,
+    IPPrefixLen: a?.prefix ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: a?.dnsNames ?? null,
   };
 }
 
-/** Settings of a container on a network. Docker repeats the default bridge's address at the top level. */
-export function networkSettings(net: NetworkRecord | undefined, a: Attachment | undefined, extra: {sandboxId?: string; sandboxKey?: string; ports?: PortMap} = {}): NetworkSettings {
-  const top = net?.Name === 'bridge' && a ? a : undefined;
+/** Settings of a container with its networks. Docker repeats the default bridge's address at the top level. */
+export function networkSettings(
+  networks: Array<{name: string; id: string; cfg?: EndpointConfig; a?: Attachment}>,
+  extra: {sandboxId?: string; sandboxKey?: string; ports?: PortMap} = {},
+): NetworkSettings {
+  const top = networks.find((n) => n.name === 'bridge')?.a;
   return {
     Bridge: '', SandboxID: extra.sandboxId ?? '', SandboxKey: extra.sandboxKey ?? '', Ports: extra.ports ?? {}, HairpinMode: false,
     LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
     EndpointID: top?.endpointId ?? '', Gateway: top?.gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
     IPAddress: top?.ip ?? '', IPPrefixLen: top?.prefix ?? 0, IPv6Gateway: '', MacAddress: top?.mac ?? '',
-    Networks: net ? {[net.Name]: endpointSettings(net.Id, a)} : {},
+    Networks: Object.fromEntries(networks.map((n) => [n.name, endpointSettings(n.id, n.a, n.cfg)])),
   };
 }
 
-/** What a stopped container keeps: which networks it belongs to, no addresses, no ports. */
-export function stoppedSettings(s: NetworkSettings): NetworkSettings {
-  const networks: Record<string, EndpointSettings> = {};
-  for (const [name, e] of Object.entries(s.Networks)) networks[name] = endpointSettings(e.NetworkID);
-  return {...networkSettings(undefined, undefined), Networks: networks};
+/** What a stopped container shows: the networks it belongs to with what was asked, no addresses, no ports. */
+export function stoppedSettings(c: ContainerRecord, networkId: (name: string) => string): NetworkSettings {
+  const cfgs = endpointsOf(c);
+  return networkSettings(Object.entries(cfgs).map(([name, cfg]) => ({name, id: networkId(name), cfg})));
+}
+
+/** The container's networks and what was asked of each (records made before EndpointsConfig: from NetworkMode). */
+export function endpointsOf(c: ContainerRecord): Record<string, EndpointConfig> {
+  if (c.EndpointsConfig) return c.EndpointsConfig;
+  const name = modeName(c);
+  return name.startsWith('container:') ? {} : {[name]: {}};
 }
 
 /** The network name a container's mode refers to, for containers not yet started. */
@@ -50,9 +63,7 @@ export function modeName(c: ContainerRecord): string {
 
 export function containerNetworkSettings(c: ContainerRecord): NetworkSettings {
   if (c.NetworkSettings) return c.NetworkSettings;
-  const name = modeName(c);
-  const s = networkSettings(undefined, undefined);
-  return name.startsWith('container:') ? s : {...s, Networks: {[name]: endpointSettings('')}};
+  return networkSettings(Object.entries(endpointsOf(c)).map(([name, cfg]) => ({name, id: '', cfg})));
 }
 
 export function containerPorts(c: ContainerRecord): ReturnType<typeof portSummary> {
@@ -66,14 +77,6 @@ export function ociNetworkNamespaces(c: ContainerRecord): Array<{type: 'network'
   return [key ? {type: 'network', path: key} : {type: 'network'}];
 }
 
-/** /etc/hosts lines naming the container by its address, as Docker writes them. */
-export function hostsEntries(c: ContainerRecord): string[] {
-  const s = c.NetworkSettings;
-  const ips = Object.values(s?.Networks ?? {}).map((e) => e.IPAddress).filter(Boolean);
-  const names = [c.Config.Hostname || c.ID.slice(0, 12)];
-  return ips.map((ip) => `${ip}\t${names.join(' ')}`);
-}
-
 const bridgeOptions = (n: NetworkRecord, bindIp: string, isDefault: boolean): Record<string, string> => ({
   ...(isDefault ? {'com.docker.network.bridge.default_bridge': 'true'} : {}),
   'com.docker.network.bridge.enable_icc': 'true',
@@ -83,6 +86,18 @@ const bridgeOptions = (n: NetworkRecord, bindIp: string, isDefault: boolean): Re
   'com.docker.network.driver.mtu': '1500',
   ...n.Options,
 });
+
+/** IPAM's Config as dockerd shows it: what the user gave (a gateway only when given), or the subnet chosen. */
+function ipamConfig(n: NetworkRecord): Array<Record<string, unknown>> {
+  if (!n.Subnet) return [];
+  if (!n.UserSubnet) return [{Subnet: n.Subnet, Gateway: n.Gateway}];
+  return [{
+    Subnet: n.Subnet,
+    ...(n.IPRange ? {IPRange: n.IPRange} : {}),
+    ...(n.UserGateway ? {Gateway: n.Gateway} : {}),
+    ...(n.AuxiliaryAddresses && Object.keys(n.AuxiliaryAddresses).length > 0 ? {AuxiliaryAddresses: n.AuxiliaryAddresses} : {}),
+  }];
+}
 
 /** `docker network inspect` (and, without Containers, a `docker network ls` row). */
 export function networkView(n: NetworkRecord, containers: ContainerRecord[] | null, bindIp: string) {
@@ -100,14 +115,15 @@ export function networkView(n: NetworkRecord, containers: ContainerRecord[] | nu
     Driver: n.Driver,
     EnableIPv4: n.Driver === 'bridge',
     EnableIPv6: false,
-    IPAM: {Driver: 'default', Options: null, Config: n.Subnet ? [{Subnet: n.Subnet, Gateway: n.Gateway}] : []},
+    IPAM: {Driver: 'default', Options: n.Name === 'bridge' || n.Driver !== 'bridge' ? null : {}, Config: ipamConfig(n)},
     Internal: Boolean(n.Internal),
-    Attachable: false,
+    Attachable: Boolean(n.Attachable),
     Ingress: false,
     ConfigFrom: {Network: ''},
     ConfigOnly: false,
     Containers: members,
-    Options: n.Driver === 'bridge' ? bridgeOptions(n, bindIp, n.Name === 'bridge') : {},
+    // dockerd shows its defaults for the default bridge only; a user network shows the options it was given.
+    Options: n.Name === 'bridge' ? bridgeOptions(n, bindIp, true) : n.Options,
     Labels: n.Labels,
   };
 }

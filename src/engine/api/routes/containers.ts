@@ -10,8 +10,9 @@ import {inspect, summary} from '../../containers/views.js';
 import type {Engine} from '../../composition/engine.js';
 import type {ContainerConfig} from '../../model/image-config.js';
 import {formatReference, parseReference, withDefaultTag} from '../../images/reference.js';
-import {invalidArgument} from '../../errors.js';
+import {invalidArgument, notFound} from '../../errors.js';
 import {commitConfig, containerCreate, containerUpdate} from '../bodies/container-types.js';
+import {containerNetworkSettings} from '../../network/views.js';
 import {readTypedBody} from '../request-body.js';
 import {checkFilterNames, parseFilters, queryBool, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
@@ -25,11 +26,13 @@ function matchesFilters(engine: Engine, c: ContainerRecord, filters: Map<string,
     any('health', (v) => (c.State.Health?.Status ?? 'none') === v) &&
     any('volume', (v) => Object.values(c.MountPoints ?? {}).some((m) => m.Name === v || m.Destination === v)) &&
     any('exited', (v) => !c.State.Running && c.State.Status === 'exited' && c.State.ExitCode === Number(v)) &&
-    any('label', (v) => {
-      const [k, val] = v.split('=');
+    // Labels must all match, as dockerd's filter does (Compose finds a service's containers with two).
+    (filters.get('label') ?? []).every((v) => {
+      const eq = v.indexOf('=');
       const labels = c.Config.Labels ?? {};
-      return val === undefined ? k in labels : labels[k] === val;
+      return eq < 0 ? v in labels : labels[v.slice(0, eq)] === v.slice(eq + 1);
     }) &&
+    any('network', (v) => Object.entries(containerNetworkSettings(c).Networks).some(([name, e]) => name === v || (e.NetworkID !== '' && e.NetworkID.startsWith(v)))) &&
     any('ancestor', (v) => {
       const image = engine.images.find(v);
       return image !== undefined && c.Image === image.id;
@@ -114,9 +117,29 @@ export function containerRoutes(router: Router, engine: Engine): void {
   });
 
   router.delete('/containers/{id}', async ({res, params, query}) => {
+    if (queryBool(query, 'link')) return removeLink(params.id, res);
     await containers.remove(params.id, {force: queryBool(query, 'force'), volumes: queryBool(query, 'v')});
     sendNoContent(res);
   });
+
+  // `docker rm --link /parent/alias`: the link's name holds slashes, so it spans path segments.
+  router.delete('/containers/{link*}', async ({res, params, query}) => {
+    if (!queryBool(query, 'link')) throw notFound(`No such container: ${params.link}`);
+    await removeLink(params.link, res);
+  });
+
+  async function removeLink(ref: string, res: Parameters<typeof sendNoContent>[0]): Promise<void> {
+    const name = ref.replace(/^\/+/, '');
+    const slash = name.lastIndexOf('/');
+    const parent = slash > 0 ? store.find(name.slice(0, slash)) : undefined;
+    const links = parent?.HostConfig.Links ?? [];
+    const i = links.findIndex((l) => l.endsWith(`:/${name}`));
+    if (!parent || i < 0) throw notFound(`No such container: ${name}`);
+    const rest = links.filter((_, k) => k !== i);
+    parent.HostConfig.Links = rest.length > 0 ? rest : null;
+    await store.save(parent);
+    sendNoContent(res);
+  }
 
   router.post('/containers/{id}/rename', ({res, params, query}) => {
     const name = query.get('name');

@@ -3,8 +3,10 @@ import type {Engine} from '../../composition/engine.js';
 import {builtinNames, type NetworkRecord} from '../../network/networks.js';
 import {createNetwork, pruneNetworks, removeNetwork, type NetworkCreateRequest} from '../../network/user-networks.js';
 import {networkView} from '../../network/views.js';
-import {invalidArgument, notImplemented} from '../../errors.js';
-import {networkCreate} from '../bodies/other-types.js';
+import {invalidArgument, notFound} from '../../errors.js';
+import type {EndpointConfig} from '../../model/network-settings.js';
+import {connectContainer, disconnectContainer, forceRemoveEndpoint} from '../../network/attach.js';
+import {networkConnect, networkCreate, networkDisconnect} from '../bodies/other-types.js';
 import {readTypedBody} from '../request-body.js';
 import {checkFilterNames, parseFilters, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
@@ -66,9 +68,29 @@ export function networkRoutes(router: Router, engine: Engine): void {
     sendJson(res, 200, {NetworksDeleted: removed});
   });
 
-  const notHere = () => {
-    throw notImplemented('connecting and disconnecting containers is not supported by this engine: choose the network when the container is created (docker run --network NAME)');
-  };
-  router.post('/networks/{id}/connect', notHere);
-  router.post('/networks/{id}/disconnect', notHere);
+  router.post('/networks/{id}/connect', async ({req, res, params}) => {
+    const body = await readTypedBody<{Container?: string; EndpointConfig?: EndpointConfig | null}>(req, networkConnect);
+    const n = net.networks.get(params.id);
+    const c = engine.containers.store.get(body?.Container ?? '');
+    await connectContainer(net, c, n, body?.EndpointConfig ?? {});
+    await engine.containers.store.save(c);
+    engine.events.emit('network', 'connect', n.Id, {container: c.ID, name: n.Name, type: n.Driver});
+    sendNoContent(res, 200);
+  });
+
+  router.post('/networks/{id}/disconnect', async ({req, res, params}) => {
+    const body = await readTypedBody<{Container?: string; Force?: boolean}>(req, networkDisconnect);
+    const n = net.networks.get(params.id);
+    const ref = body?.Container ?? '';
+    const c = engine.containers.store.find(ref);
+    if (!c) {
+      // --force: the endpoint of a container this engine no longer has is removed all the same.
+      if (body?.Force && (await forceRemoveEndpoint(net, ref, n))) return sendNoContent(res, 200);
+      throw notFound(`No such container: ${ref}`);
+    }
+    await disconnectContainer(net, c, n);
+    await engine.containers.store.save(c);
+    engine.events.emit('network', 'disconnect', n.Id, {container: c.ID, name: n.Name, type: n.Driver});
+    sendNoContent(res, 200);
+  });
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds dist/shim/labd-shim (holds a container's process), dist/shim/labd-proxy (the
 # data path of a published TCP port), dist/shim/labd-mount (mounts containers'
-# roots) and dist/shim/labd-cp (docker cp inside a container's root). Static, so they start without the dynamic loader and stay well under 1 MB
+# roots), dist/shim/labd-dns (the embedded DNS server's end in a container) and dist/shim/labd-cp (docker cp inside a container's root). Static, so they start without the dynamic loader and stay well under 1 MB
 # resident.
 set -eu
 cd "$(dirname "$0")/../../../.."
@@ -18,5 +18,6 @@ build() {
 build dist/shim/labd-shim \
 	"$src/main.c" "$src/args.c" "$src/log.c" "$src/runtime.c" "$src/attach.c" "$src/spec.c" "$src/request.c"
 build dist/shim/labd-proxy src/engine/network/relay/labd-proxy.c
+build dist/shim/labd-dns src/engine/network/relay/labd-dns.c
 build dist/shim/labd-mount src/engine/runtime/mounter/labd-mount.c
 build dist/shim/labd-cp src/engine/runtime/copier/labd-cp.c

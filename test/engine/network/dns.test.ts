@@ -1,0 +1,108 @@
+/**
+ * The embedded DNS server on user-defined networks, through the stock docker CLI and busybox's resolver:
+ * resolv.conf names 127.0.0.11; container names, network aliases and replicas sharing an alias (round robin)
+ * resolve on the networks the asker is on and nowhere else; other names go to the host's resolvers.
+ */
+import {execFileSync} from 'node:child_process';
+import {rmSync} from 'node:fs';
+import test from 'ava';
+import {busyboxEngine} from '../../helpers/busybox-engine.js';
+import {isRoot, when} from '../../helpers/needs.js';
+
+const bridge = 'labtest-dn0';
+// `after` runs before the engine's own `after.always`, while the engine still answers: user networks' bridges go.
+test.after(async () => {
+  const all = (await engine.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+  if (all.length > 0) await engine.docker(['rm', '-f', ...all]);
+  await engine.docker(['network', 'prune', '-f']);
+});
+const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '172.31.247.1/24'}});
+const serial = when({'needs root': isRoot}, test.serial);
+
+test.after.always(() => {
+  const routes = execFileSync('ip', ['-o', 'route'], {encoding: 'utf8'}).split('\n').filter((l) => l.startsWith('10.232.'));
+  for (const dev of [bridge, ...routes.map((l) => l.split(' ')[2])]) {
+    try {
+      execFileSync('ip', ['link', 'del', dev], {stdio: 'ignore'});
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(`/run/labd/ipam/${bridge}`, {recursive: true, force: true});
+});
+
+const ok = async (args: string[]) => {
+  const r = await engine.docker(args);
+  if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+};
+
+/** The IPv4 addresses busybox's nslookup prints for `name`, in order (the server's own line left out). */
+async function resolve(from: string, name: string): Promise<string[] | undefined> {
+  const r = await engine.docker(['exec', from, 'nslookup', '-type=a', name]);
+  if (r.code !== 0) return undefined;
+  const answer = r.stdout.split(/\n\s*\n/).slice(1).join('\n');
+  return [...answer.matchAll(/Address:\s*(\d+\.\d+\.\d+\.\d+)\s*$/gm)].map((m) => m[1]);
+}
+
+serial('names, aliases and replicas resolve on the network through 127.0.0.11', async (t) => {
+  await ok(['network', 'create', '--subnet', '10.232.1.0/24', 'dn-app']);
+  await ok(['network', 'create', '--subnet', '10.232.2.0/24', 'dn-other']);
+  await ok(['run', '-d', '--name', 'dn-db', '--network', 'dn-app', '--network-alias', 'database', '--ip', '10.232.1.10', 'busybox', 'sleep', '600']);
+  await ok(['run', '-d', '--name', 'dn-w1', '--network', 'dn-app', '--network-alias', 'worker', '--ip', '10.232.1.21', 'busybox', 'sleep', '600']);
+  await ok(['run', '-d', '--name', 'dn-w2', '--network', 'dn-app', '--network-alias', 'worker', '--ip', '10.232.1.22', 'busybox', 'sleep', '600']);
+  await ok(['run', '-d', '--name', 'dn-client', '--network', 'dn-app', 'busybox', 'sleep', '600']);
+  await ok(['run', '-d', '--name', 'dn-outsider', '--network', 'dn-other', 'busybox', 'sleep', '600']);
+
+  t.regex(await ok(['exec', 'dn-client', 'cat', '/etc/resolv.conf']), /^nameserver 127\.0\.0\.11$/m);
+  t.deepEqual(await resolve('dn-client', 'dn-db'), ['10.232.1.10']);
+  t.deepEqual(await resolve('dn-client', 'database'), ['10.232.1.10']);
+  t.deepEqual(await resolve('dn-client', 'DN-DB'), ['10.232.1.10'], 'names are matched without regard to case');
+  const dbId = (await ok(['inspect', '-f', '{{.Id}}', 'dn-db'])).slice(0, 12);
+  t.deepEqual(await resolve('dn-client', dbId), ['10.232.1.10'], 'the short ID is a name too');
+  // Every replica, each answer starting one further.
+  const first = await resolve('dn-client', 'worker');
+  const second = await resolve('dn-client', 'worker');
+  t.deepEqual([...(first ?? [])].sort(), ['10.232.1.21', '10.232.1.22']);
+  t.deepEqual([...(second ?? [])].sort(), ['10.232.1.21', '10.232.1.22']);
+  t.not(first?.[0], second?.[0]);
+  // Reached by name, not only resolved.
+  t.is((await engine.docker(['exec', 'dn-client', 'ping', '-c', '1', '-W', '2', 'database'])).code, 0);
+
+  // A container on another network does not see these names; after connecting it does.
+  t.is(await resolve('dn-outsider', 'dn-db'), undefined);
+  await ok(['network', 'connect', '--alias', 'late', 'dn-app', 'dn-outsider']);
+  t.deepEqual(await resolve('dn-outsider', 'dn-db'), ['10.232.1.10']);
+  t.is((await resolve('dn-client', 'late'))?.length, 1);
+  // A stopped container's name no longer resolves.
+  await ok(['stop', '-t', '1', 'dn-w2']);
+  t.deepEqual(await resolve('dn-client', 'worker'), ['10.232.1.21']);
+  await ok(['rm', '-f', 'dn-db', 'dn-w1', 'dn-w2', 'dn-client', 'dn-outsider']);
+});
+
+serial('containers on the default bridge keep the host resolvers; inspect shows the DNS names', async (t) => {
+  const plain = await ok(['run', '--rm', 'busybox', 'cat', '/etc/resolv.conf']);
+  t.notRegex(plain, /127\.0\.0\.11/);
+  await ok(['network', 'create', '--subnet', '10.232.3.0/24', 'dn-names']);
+  await ok(['run', '-d', '--name', 'dn-n1', '--network', 'dn-names', '--network-alias', 'svc', 'busybox', 'sleep', '600']);
+  const ep = JSON.parse(await ok(['inspect', '-f', '{{json .NetworkSettings.Networks}}', 'dn-n1']))['dn-names'];
+  t.deepEqual(ep.Aliases, ['svc']);
+  t.true(ep.DNSNames === undefined || (ep.DNSNames.includes('dn-n1') && ep.DNSNames.includes('svc')), JSON.stringify(ep.DNSNames));
+  await ok(['rm', '-f', 'dn-n1']);
+});
+
+let hostAnswer: string | undefined;
+try {
+  // Synchronously: tests are declared before the file's first await.
+  hostAnswer = execFileSync('getent', ['ahostsv4', 'deb.debian.org'], {encoding: 'utf8', timeout: 5000}).split(/\s/)[0] || undefined;
+} catch {
+  hostAnswer = undefined;
+}
+
+when({'needs root': isRoot, 'needs the host to resolve deb.debian.org': hostAnswer !== undefined}, test.serial)('other names are forwarded to the host resolvers', async (t) => {
+  await ok(['network', 'create', '--subnet', '10.232.4.0/24', 'dn-fwd']);
+  await ok(['run', '-d', '--name', 'dn-f1', '--network', 'dn-fwd', 'busybox', 'sleep', '600']);
+  const got = await resolve('dn-f1', 'deb.debian.org');
+  t.truthy(got && got.length > 0, 'deb.debian.org resolves in the container');
+  await ok(['rm', '-f', 'dn-f1']);
+});
