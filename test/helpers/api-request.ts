@@ -1,11 +1,13 @@
 /** One raw Engine API request over a unix socket: the status and the body, for comparing engines answer by answer. */
 import {request} from 'node:http';
+import type {IncomingHttpHeaders} from 'node:http';
 
 export interface ApiAnswer {
   status: number;
   body: string;
   /** The body's JSON, or undefined when it is not JSON. */
   json: unknown;
+  headers: IncomingHttpHeaders;
 }
 
 export function apiRequest(socket: string, method: string, path: string, opts: {body?: string | Buffer; contentType?: string} = {}): Promise<ApiAnswer> {
@@ -23,7 +25,7 @@ export function apiRequest(socket: string, method: string, path: string, opts: {
         } catch {
           json = undefined;
         }
-        resolve({status: res.statusCode ?? 0, body, json});
+        resolve({status: res.statusCode ?? 0, body, json, headers: res.headers});
       });
     });
     req.on('error', reject);
