@@ -10,7 +10,7 @@ export interface ApiAnswer {
   headers: IncomingHttpHeaders;
 }
 
-export function apiRequest(socket: string, method: string, path: string, opts: {body?: string | Buffer; contentType?: string} = {}): Promise<ApiAnswer> {
+export function apiRequest(socket: string, method: string, path: string, opts: {body?: string | Buffer; contentType?: string; timeoutMs?: number} = {}): Promise<ApiAnswer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {Host: 'localhost'};
     if (opts.body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
@@ -29,6 +29,7 @@ export function apiRequest(socket: string, method: string, path: string, opts: {
       });
     });
     req.on('error', reject);
+    if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
     req.end(opts.body);
   });
 }
