@@ -34,13 +34,6 @@ export const networkOptions: Gap = {
   paths: ['Options', 'IPAM.Options', '[].Options', '[].IPAM.Options'],
 };
 
-/** Layer sizes count symlinks: moby's directory walk counts every non-directory at its lstat size. */
-export const imageSize: Gap = {
-  owner: 'labd',
-  why: 'a layer\'s size leaves out its symlinks (busybox: 1982907 bytes, dockerd 1984795), moby counts every non-directory at its lstat size',
-  paths: ['Size', '*.Size', 'SpaceReclaimed', 'LayersSize', 'Images.*.Size', 'Images[].Size', '[].Size'],
-};
-
 /** Block I/O statistics on cgroup v1. */
 export const blkio: Gap = {
   owner: 'labd',
