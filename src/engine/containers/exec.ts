@@ -7,7 +7,7 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Socket} from 'node:net';
 import {TLSSocket} from 'node:tls';
-import {conflict, notFound} from '../errors.js';
+import {conflict, invalidArgument, notFound} from '../errors.js';
 import type {EventBus} from '../events/event-bus.js';
 import type {LayerStore} from '../images/layer-store.js';
 import type {OciRuntime} from '../runtime/oci-runtime.js';
@@ -61,7 +61,7 @@ export class ExecManager {
   create(containerRef: string, config: ExecConfig): ExecRecord {
     const c = this.containers.get(containerRef);
     checkExec(c);
-    if (!Array.isArray(config.Cmd) || config.Cmd.length === 0) throw conflict('No exec command specified');
+    if (!Array.isArray(config.Cmd) || config.Cmd.length === 0) throw invalidArgument('No exec command specified');
     execDetachKeys(config.DetachKeys);
     const id = randomBytes(32).toString('hex');
     const record: ExecRecord = {ID: id, ContainerID: c.ID, config, Running: false, ExitCode: null, Pid: 0, stateDir: join(this.paths.stateDir(c.ID), `e${id.slice(0, 12)}`)};
@@ -203,7 +203,7 @@ export class ExecManager {
       ID: e.ID,
       Running: e.Running,
       ExitCode: e.ExitCode,
-      ProcessConfig: {tty: Boolean(e.config.Tty), entrypoint: e.config.Cmd[0], arguments: e.config.Cmd.slice(1), privileged: Boolean(e.config.Privileged), user: e.config.User ?? ''},
+      ProcessConfig: {tty: Boolean(e.config.Tty), entrypoint: e.config.Cmd[0], arguments: e.config.Cmd.slice(1), privileged: Boolean(e.config.Privileged), ...(e.config.User ? {user: e.config.User} : {})},
       OpenStdin: Boolean(e.config.AttachStdin),
       OpenStderr: Boolean(e.config.AttachStderr),
       OpenStdout: Boolean(e.config.AttachStdout),

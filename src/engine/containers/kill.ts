@@ -50,6 +50,6 @@ export async function killAll(ctx: ContainerContext, c: ContainerRecord): Promis
 function signalNumber(signal: string): number {
   const name = signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`;
   const sig = /^\d+$/.test(signal) ? Number(signal) : (constants.signals as Record<string, number>)[name];
-  if (!sig) throw invalidArgument(`invalid signal: ${signal}`);
+  if (!sig) throw invalidArgument(`Invalid signal: ${signal}`);
   return sig;
 }

@@ -42,7 +42,8 @@ export function removeImage(store: ImageStore, name: string, opts: {force: boole
   }
   const users = hooks.containersUsing(image.id);
   if (users.length > 0 && !opts.force) {
-    const what = tag ? `remove repository reference "${tag}"` : `delete ${shortId(image.id)}`;
+    // The reference as the client wrote it, as in dockerd's refusal.
+    const what = tag ? `remove repository reference "${name}"` : `delete ${shortId(image.id)}`;
     throw conflict(`conflict: unable to ${what} (must force) - container ${shortId(users[0])} is using its referenced image ${shortId(image.id)}`);
   }
   if (!tag && tags.length > 1 && !opts.force) {

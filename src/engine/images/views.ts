@@ -52,7 +52,8 @@ export function inspect(store: ImageStore, image: ImageRecord, apiVersion: strin
     RepoTags: store.refs.refsOf(image.id).filter((r) => !r.includes('@')),
     RepoDigests: store.refs.refsOf(image.id).filter((r) => r.includes('@')),
     Parent: image.parent ?? '',
-    Comment: c.comment ?? '',
+    // An image without a comment of its own shows its last history entry's, as dockerd does.
+    Comment: c.comment || (c.history?.at(-1)?.comment ?? ''),
     Created: c.created ?? '0001-01-01T00:00:00Z',
     DockerVersion: c.docker_version ?? '',
     Author: c.author ?? '',

@@ -9,7 +9,7 @@ import {TarWalker} from './tar-walker.js';
 export interface AppliedLayer {
   /** "sha256:<hex>" of the exact uncompressed tar bytes. */
   diffId: string;
-  /** Sum of the sizes of the regular files unpacked. */
+  /** Sum of the sizes of the regular files and symlinks unpacked, as dockerd counts a layer. */
   size: number;
 }
 

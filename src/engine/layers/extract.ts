@@ -45,8 +45,8 @@ function wantedXattrs(entry: TarEntry): Map<string, Buffer> {
 }
 
 /**
- * Unpacks one entry into the layer dir and returns the regular-file bytes written. Every
- * path is checked component by component first (LayerFs.ensureParents), and the final
+ * Unpacks one entry into the layer dir and returns the bytes it adds to the layer's size (file data, link
+ * targets). Every path is checked component by component first (LayerFs.ensureParents), and the final
  * component is always created fresh, so nothing is ever written through a symlink.
  */
 export async function extractEntry(entry: TarEntry, ctx: ExtractContext): Promise<number> {
@@ -89,7 +89,8 @@ export async function extractEntry(entry: TarEntry, ctx: ExtractContext): Promis
         lchownSync(path, entry.uid, entry.gid);
         lutimesSync(path, entry.atime, entry.mtime);
         fs.addXattrs(rel, wantedXattrs(entry));
-        return 0;
+        // A symlink's own size (its target's length) counts, as in dockerd's walk of a layer's files.
+        return nameToBytes(entry.linkname).length;
       }
       case 'hardlink':
         hardlink(entry, rel, fs);

@@ -1,7 +1,7 @@
 import {lstatSync, readdirSync} from 'node:fs';
 import {absPath, bytesToName, joinRel} from './paths.js';
 
-/** Bytes of regular-file data under `dir`; a file with several names counts once. */
+/** Bytes of regular-file data and symlink targets under `dir`, as dockerd counts; a file with several names counts once. */
 export async function diffSize(dir: string): Promise<number> {
   const root = Buffer.from(dir);
   const seen = new Set<string>();
@@ -20,6 +20,8 @@ export async function diffSize(dir: string): Promise<number> {
           if (seen.has(key)) continue;
           seen.add(key);
         }
+        total += Number(stats.size);
+      } else if (stats.isSymbolicLink()) {
         total += Number(stats.size);
       }
     }

@@ -78,10 +78,11 @@ export function checkHostConfig(hostConfig: HostConfig, hostCpus = cpus().length
   const memory = h.Memory ?? 0;
   const swap = h.MemorySwap ?? 0;
   const reservation = h.MemoryReservation ?? 0;
-  if (memory > 0 && memory < 6 * MB) throw invalidArgument('Minimum memory limit allowed is 6MB');
+  // dockerd refuses any limit but 0 below the minimum: a negative one too.
+  if (memory !== 0 && memory < 6 * MB) throw invalidArgument('Minimum memory limit allowed is 6MB');
   if (swap > 0 && memory === 0) throw invalidArgument('You should always set the Memory limit when using Memoryswap limit, see usage');
   if (swap > 0 && swap < memory) throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
-  if (reservation > 0 && reservation < 6 * MB) throw invalidArgument('Minimum memory reservation allowed is 6MB');
+  if (reservation !== 0 && reservation < 6 * MB) throw invalidArgument('Minimum memory reservation allowed is 6MB');
   if (memory > 0 && reservation > memory) throw invalidArgument('Minimum memory limit can not be less than memory reservation limit, see usage');
   const swappiness = h.MemorySwappiness;
   if (swappiness !== undefined && swappiness !== null && swappiness !== -1 && (swappiness < 0 || swappiness > 100)) {

@@ -54,16 +54,18 @@ export function containerIoRoutes(router: Router, engine: Engine): void {
     res.end(JSON.stringify({StatusCode: code, Error: null}) + '\n');
   });
 
-  router.get('/containers/{id}/logs', async ({req, res, params, query}) => {
+  router.get('/containers/{id}/logs', async (ctx) => {
+    const {req, res, params, query} = ctx;
     const c = store.get(params.id);
     if (recordLogConfig(c.HostConfig).Type === 'none') throw notImplemented('configured logging driver does not support reading');
     const stdout = queryBool(query, 'stdout');
     const stderr = queryBool(query, 'stderr');
-    if (!stdout && !stderr) throw invalidArgument('you must choose at least one stream');
+    if (!stdout && !stderr) throw invalidArgument('Bad parameters: you must choose at least one stream');
     const tailText = query.get('tail') ?? 'all';
     const tail = tailText === 'all' || tailText === '' ? 'all' : Number(tailText);
     if (tail !== 'all' && (!Number.isInteger(tail) || tail < 0)) throw invalidArgument(`invalid value for "tail": ${tailText}`);
-    res.writeHead(200, {'Content-Type': c.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream'});
+    // As for attach: the multiplexed type is named from API 1.42 on; below it a client is told raw-stream.
+    res.writeHead(200, {'Content-Type': c.Config.Tty || ctx.version < '1.42' ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream'});
     res.flushHeaders();
     await streamLogs(
       c.LogPath,

@@ -52,7 +52,9 @@ export function containerRoutes(router: Router, engine: Engine): void {
     const limit = Number(query.get('limit') ?? -1);
     if (limit > 0) list = list.slice(0, limit);
     const withSize = queryBool(query, 'size');
-    sendJson(res, 200, await Promise.all(list.map(async (c) => ({...summary(c), ...(withSize ? await containerSizes(c, engine.images) : {})}))));
+    // In a list, as in dockerd's summary, a size of 0 is left out (inspect shows it).
+    const sizes = async (c: (typeof list)[number]) => Object.fromEntries(Object.entries(await containerSizes(c, engine.images)).filter(([, n]) => n !== 0));
+    sendJson(res, 200, await Promise.all(list.map(async (c) => ({...summary(c), ...(withSize ? await sizes(c) : {})}))));
   });
 
   router.post('/containers/create', async ({req, res, query}) => {
@@ -98,7 +100,9 @@ export function containerRoutes(router: Router, engine: Engine): void {
   router.post('/containers/{id}/update', async ({req, res, params}) => {
     const body = await readTypedBody<UpdateRequest>(req, containerUpdate);
     if (!body || typeof body !== 'object') throw invalidArgument('update configuration is required');
-    sendJson(res, 200, {Warnings: await containers.update(params.id, body)});
+    const warnings = await containers.update(params.id, body);
+    // dockerd's update answers null when it has nothing to warn of.
+    sendJson(res, 200, {Warnings: warnings.length > 0 ? warnings : null});
   });
 
   router.post('/containers/{id}/pause', async ({res, params}) => {

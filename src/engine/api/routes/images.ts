@@ -53,7 +53,14 @@ export function imageRoutes(router: Router, engine: Engine): void {
       return true;
     });
     images.sort((a, b) => (Date.parse(b.config.created ?? '') || 0) - (Date.parse(a.config.created ?? '') || 0));
-    sendJson(res, 200, images.map((i) => summary(store, i, version)));
+    const refPatterns = filters.get('reference');
+    // With a reference filter dockerd lists only the tags that match it.
+    const shown = (i: (typeof images)[number]) => {
+      const s = summary(store, i, version);
+      if (refPatterns) s.RepoTags = (s.RepoTags as string[]).filter((t) => refPatterns.some((p) => referenceMatches(p, t)));
+      return s;
+    };
+    sendJson(res, 200, images.map(shown));
   });
 
   router.get('/images/get', async ({res, query}) => saveTo(res, query.getAll('names')));

@@ -42,6 +42,19 @@ function backingFilesystem(path: string): string {
   }
 }
 
+/** The daemon's own proxy setting, as dockerd shows it in /info: a user and password in it masked. */
+function shownProxy(name: string): string {
+  const value = process.env[name] ?? process.env[name.toLowerCase()] ?? '';
+  try {
+    const url = new URL(value);
+    if (url.username) url.username = 'xxxxx';
+    if (url.password) url.password = 'xxxxx';
+    return url.username ? url.toString() : value;
+  } catch {
+    return value;
+  }
+}
+
 export function systemRoutes(router: Router, engine: Engine): void {
   const ping = (withBody: boolean) => ({res}: {res: import('node:http').ServerResponse}) => {
     res.writeHead(200, {...pingHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '2'});
@@ -110,6 +123,10 @@ export function systemRoutes(router: Router, engine: Engine): void {
       ExperimentalBuild: engine.config.experimental,
       ServerVersion: engineVersion,
       Runtimes: {runc: {path: 'runc'}},
+      GenericResources: null,
+      HttpProxy: shownProxy('HTTP_PROXY'),
+      HttpsProxy: shownProxy('HTTPS_PROXY'),
+      NoProxy: process.env.NO_PROXY ?? process.env.no_proxy ?? '',
       DefaultRuntime: 'runc',
       Swarm: {NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null},
       LiveRestoreEnabled: engine.config.liveRestore,
