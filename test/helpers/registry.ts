@@ -10,6 +10,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {runCommand, type CliResult} from './cli.js';
 import {hasCommand} from './needs.js';
+import type {TokenServer} from './token-server.js';
 
 export const needsRegistry = {
   "needs Debian's docker-registry (package docker-registry)": hasCommand('docker-registry'),
@@ -60,7 +61,7 @@ export async function makeCertificates(dir: string): Promise<{ca: string; cert: 
   return {ca: f('ca.crt'), cert: f('server.crt'), key: f('server.key'), clientCert: f('client.cert'), clientKey: f('client.key')};
 }
 
-export async function startRegistry(opts: {users?: Record<string, string>; tls?: boolean; clientCa?: boolean} = {}): Promise<TestRegistry> {
+export async function startRegistry(opts: {users?: Record<string, string>; token?: TokenServer & {user: [string, string]}; tls?: boolean; clientCa?: boolean} = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'lab-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -82,6 +83,9 @@ export async function startRegistry(opts: {users?: Record<string, string>; tls?:
       await check(runCommand('htpasswd', [...(i === 0 ? ['-c'] : []), '-B', '-b', htpasswd, user, password]), 'htpasswd');
     }
     lines.push('auth:', '  htpasswd:', '    realm: lab-registry', `    path: ${htpasswd}`);
+  }
+  if (opts.token) {
+    lines.push('auth:', '  token:', `    realm: ${opts.token.realm}`, `    service: ${opts.token.service}`, `    issuer: ${opts.token.issuer}`, `    rootcertbundle: ${opts.token.certBundle}`);
   }
   writeFileSync(join(dir, 'config.yml'), lines.join('\n') + '\n');
   const log = openSync(join(dir, 'registry.log'), 'a');
@@ -106,7 +110,7 @@ export async function startRegistry(opts: {users?: Record<string, string>; tls?:
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const creds = opts.users ? Object.entries(opts.users)[0] : undefined;
+  const creds = opts.users ? Object.entries(opts.users)[0] : opts.token?.user;
   const put = (source: string, name: string, o: {format?: 'v2s2' | 'oci'} = {}) =>
     runCommand('skopeo', [
       'copy', '--quiet', ...(o.format ? ['--format', o.format] : []), ...(creds ? ['--dest-creds', `${creds[0]}:${creds[1]}`] : []),

@@ -79,7 +79,14 @@ export async function fetchToken(challenge: Challenge, scopes: string[], creds: 
   const res = await send(url, {headers, tls});
   const body = (await readBody(res, 1 << 20, 'token')).toString('utf8');
   if (res.status === 401 || res.status === 403) {
-    const text = registryErrorText(body)?.text ?? (body.trim() || 'authentication required');
+    // Docker Hub's token service (and others modelled on it) explains a refusal in `details`.
+    let details: string | undefined;
+    try {
+      details = (JSON.parse(body) as {details?: string}).details;
+    } catch {
+      details = undefined;
+    }
+    const text = details ?? registryErrorText(body)?.text ?? (body.trim() || 'authentication required');
     throw new RegistryError(`unauthorized: ${text.replace(/^unauthorized: /, '')}`, 'unauthorized', 'UNAUTHORIZED');
   }
   if (res.status !== 200) throw new RegistryError(`token endpoint ${url.origin}${url.pathname} answered ${res.status}`);

@@ -97,13 +97,32 @@ async function stageLayer(store: ImageStore, session: RegistrySession, layer: De
     throw error;
   }
   progress.bytes('Downloading', layer.size, true);
-  progress.status('Verifying Checksum');
   progress.status('Download complete');
   progress.bytes('Extracting', layer.size, true);
   return staged;
 }
 
+/**
+ * A registry's refusal in dockerd's words: denied and unknown names are "not found" (so the CLI does not offer a
+ * login prompt), anything else, unauthorized included, a plain failure.
+ */
+function translatePullError(error: unknown, ref: Reference): unknown {
+  if (!(error instanceof RegistryError)) return error;
+  if (error.code === 'DENIED') return new RegistryError(`pull access denied for ${ref.repo}, repository does not exist or may require 'docker login': ${error.message}`, 'not-found', error.code);
+  if (error.code === 'NAME_UNKNOWN') return new RegistryError(`repository ${ref.repo} not found: ${error.message}`, 'not-found', error.code);
+  if (error.kind === 'unauthorized') return new RegistryError(error.message, 'system', error.code);
+  return error;
+}
+
 export async function pullImage(store: ImageStore, opts: RegistryOptions, req: PullRequest, out: ProgressSink): Promise<PullResult> {
+  try {
+    return await pull(store, opts, req, out);
+  } catch (error) {
+    throw translatePullError(error, req.ref);
+  }
+}
+
+async function pull(store: ImageStore, opts: RegistryOptions, req: PullRequest, out: ProgressSink): Promise<PullResult> {
   const ref = withDefaultTag(req.ref);
   const name = formatReference(ref);
   const {session, manifest} = await openAndResolve({...req, ref}, opts, name);

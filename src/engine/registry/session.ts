@@ -39,11 +39,11 @@ export class RegistrySession {
     return this.endpoint.base;
   }
 
-  private async authorize(): Promise<void> {
+  private async authorize(method: string, url: URL): Promise<void> {
     const c = this.challenge;
     if (!c || this.authorization) return;
     if (c.scheme === 'basic') {
-      if (!this.creds.username) throw new RegistryError('no basic auth credentials', 'unauthorized', 'UNAUTHORIZED');
+      if (!this.creds.username) throw new RegistryError(`${method[0]}${method.slice(1).toLowerCase()} "${url.href}": no basic auth credentials`, 'unauthorized', 'UNAUTHORIZED');
       this.authorization = basicHeader(this.creds);
       return;
     }
@@ -58,7 +58,7 @@ export class RegistrySession {
   async request(method: string, subpath: string, opts: {headers?: OutgoingHttpHeaders; body?: Buffer | Readable; absolute?: URL} = {}): Promise<Response> {
     const url = opts.absolute ?? new URL(`${this.base}/v2/${this.repo.path}/${subpath}`);
     for (let attempt = 0; ; attempt++) {
-      await this.authorize();
+      await this.authorize(method, url);
       const headers = {...opts.headers, ...(this.authorization ? {Authorization: this.authorization} : {})};
       const res = await send(url, {method, headers, body: opts.body, tls: this.endpoint.tls});
       if (res.status !== 401 || attempt > 0 || (opts.body && !Buffer.isBuffer(opts.body))) return res;
@@ -73,6 +73,14 @@ export class RegistrySession {
   /** The registry's error for an answer that is not the success expected, in distribution's words. */
   async failure(res: Response, action: string): Promise<RegistryError> {
     const body = (await readBody(res, 1 << 20, 'error').catch(() => Buffer.alloc(0))).toString('utf8');
+    // A Bearer challenge's error says more than the body (RFC 6750): missing scope is "denied", as dockerd reads it.
+    const bearer = parseChallenges(res.headers['www-authenticate']).find((c) => c.scheme === 'bearer' && c.params.error);
+    if (bearer?.params.error === 'insufficient_scope') {
+      return new RegistryError(`denied: ${bearer.params.error_description || 'requested access to the resource is denied'}`, 'forbidden', 'DENIED');
+    }
+    if (bearer?.params.error === 'invalid_token') {
+      return new RegistryError(`unauthorized: ${bearer.params.error_description || 'authentication required'}`, 'unauthorized', 'UNAUTHORIZED');
+    }
     const parsed = registryErrorText(body);
     const kind = res.status === 401 ? 'unauthorized' : res.status === 404 ? 'not-found' : res.status === 403 ? 'forbidden' : 'system';
     const text = parsed?.text ?? (res.status === 401 ? 'unauthorized: authentication required' : `unexpected status ${res.status} from ${action} "${res.url.href}"`);

@@ -1,4 +1,4 @@
-/** The endpoints that talk to registries: pull (`POST /images/create?fromImage=`). */
+/** The endpoints that talk to registries: pull (`POST /images/create?fromImage=`), login (`/auth`), search. */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Engine} from '../../composition/engine.js';
 import {EngineError, invalidArgument} from '../../errors.js';
@@ -8,6 +8,10 @@ import {decodeRegistryAuth} from '../../registry/auth.js';
 import {parsePlatform} from '../../registry/manifest.js';
 import type {ProgressMessage} from '../../registry/progress.js';
 import {pullImage} from '../../registry/pull.js';
+import {login} from '../../registry/login.js';
+import {search} from '../../registry/search.js';
+import {readJsonBody, sendJson} from '../respond.js';
+import type {Router} from '../router.js';
 import {RegistryError} from '../../registry/registry-error.js';
 
 /** A registry failure as the engine error the API answers with. */
@@ -72,4 +76,31 @@ export async function pullRoute(engine: Engine, req: IncomingMessage, res: Serve
     if (!(error instanceof RegistryError) && !(error instanceof LayerError)) engine.log.error('pull failed', {error: (error as Error).stack ?? String(error)});
     throw converted;
   }
+}
+
+export function registryRoutes(router: Router, engine: Engine): void {
+  router.post('/auth', async ({req, res}) => {
+    const body = (await readJsonBody<Record<string, unknown>>(req)) ?? {};
+    const creds = decodeRegistryAuth(Buffer.from(JSON.stringify(body)).toString('base64url'));
+    try {
+      await login(creds, engine.config.registry);
+    } catch (error) {
+      throw asEngineError(error);
+    }
+    sendJson(res, 200, {Status: 'Login Succeeded', IdentityToken: ''});
+  });
+
+  router.get('/images/search', async ({req, res, query}) => {
+    const term = query.get('term') ?? '';
+    if (term === '') throw invalidArgument('term is required');
+    const limit = Number(query.get('limit') || 25);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidArgument(`limit ${query.get('limit')} is outside the range of [1, 100]`);
+    let results;
+    try {
+      results = await search(term, limit, decodeRegistryAuth(req.headers['x-registry-auth'] as string | undefined), engine.config.registry);
+    } catch (error) {
+      throw asEngineError(error);
+    }
+    sendJson(res, 200, results);
+  });
 }
