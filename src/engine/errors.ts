@@ -7,6 +7,8 @@ export type ErrorKind =
   | 'invalid-argument'
   | 'conflict'
   | 'forbidden'
+  /** Credentials missing or refused (a registry's `unauthorized`). */
+  | 'unauthorized'
   | 'unavailable'
   | 'not-implemented'
   /** The engine or the host failed at something the request was entitled to (dockerd's "system" errors). */
@@ -25,6 +27,7 @@ export class EngineError extends Error {
 export const notFound = (message: string) => new EngineError('not-found', message);
 export const invalidArgument = (message: string) => new EngineError('invalid-argument', message);
 export const conflict = (message: string) => new EngineError('conflict', message);
+export const unauthorized = (message: string) => new EngineError('unauthorized', message);
 export const forbidden = (message: string) => new EngineError('forbidden', message);
 export const unavailable = (message: string) => new EngineError('unavailable', message);
 export const notImplemented = (message: string) => new EngineError('not-implemented', message);

@@ -4,6 +4,7 @@ import {EngineError, type ErrorKind} from '../errors.js';
 /** The one place where a kind of engine error becomes a status. */
 const statusOfKind: Record<ErrorKind, number> = {
   'invalid-argument': 400,
+  unauthorized: 401,
   forbidden: 403,
   'not-found': 404,
   conflict: 409,

@@ -10,7 +10,13 @@ import type {EventBus} from '../events/event-bus.js';
 import {shortId} from '../images/digest.js';
 import type {ImageStore} from '../images/image-store.js';
 import type {ContainerConfig} from '../model/image-config.js';
-import {formatReference, type Reference} from '../images/reference.js';
+import {formatReference, parseReference, type Reference} from '../images/reference.js';
+import {LayerError} from '../layers/index.js';
+import type {Credentials} from '../registry/auth.js';
+import {parsePlatform} from '../registry/manifest.js';
+import type {RegistryOptions} from '../registry/options.js';
+import {pullImage} from '../registry/pull.js';
+import {RegistryError} from '../registry/registry-error.js';
 import {BuildRoot} from './build-root.js';
 import {commitStep, currentConfig} from './commit.js';
 import {readDockerfile, receiveContext, type BuildContext} from './context.js';
@@ -40,6 +46,8 @@ export interface BuildOptions {
   target?: string;
   /** `docker build --memory --memory-swap --cpu-* --cpuset-cpus`: limits every RUN container gets. */
   runLimits?: RunLimits;
+  /** Credentials for a registry a FROM pulls from (the CLI's X-Registry-Config). */
+  registryAuth?: (ref: Reference) => Credentials;
 }
 
 /** What a build uses of the engine: its stores, its events, and where it keeps files. */
@@ -47,15 +55,11 @@ export interface BuildEngine {
   images: ImageStore;
   containers: ContainerManager;
   events: EventBus;
-  config: {dataRoot: string; execRoot: string};
+  config: {dataRoot: string; execRoot: string; registry: RegistryOptions};
 }
 
 export const buildMountRoot = (engine: Pick<BuildEngine, 'config'>) => join(engine.config.execRoot, 'build');
 
-export function pullDenied(name: string): string {
-  return `pull access denied for ${name}: this lab engine has no registry. ` +
-    'Load images from files instead: docker load -i FILE (build the busybox base image with: lab image build busybox)';
-}
 
 class Builder {
   private readonly results = new Map<string, StageState>();
@@ -133,7 +137,7 @@ class Builder {
 
   private async runStage(stage: Stage): Promise<StageState> {
     this.print(stage.from);
-    const state = this.beginFrom(stage);
+    const state = await this.beginFrom(stage);
     this.out.stream(` ---> ${state.imageId ? shortId(state.imageId) : ''}\n`);
     await this.runTriggers(state, stage);
     for (const ins of stage.commands) {
@@ -147,16 +151,34 @@ class Builder {
     return state;
   }
 
-  private beginFrom(stage: Stage): StageState {
+  private async beginFrom(stage: Stage): Promise<StageState> {
     const from = stage.from;
     const name = this.expand(from, from.image, (n) => this.globalArgs.get(n));
     if (name === '') throw at(from.source, `base name (${from.image}) should not be blank`);
     if (name.toLowerCase() === 'scratch') return beginStage(stage.index, stage.name, {config: scratchImage()});
     const earlier = this.results.get(name.toLowerCase());
     if (earlier && !/^\d+$/.test(name)) return beginStage(stage.index, stage.name, {id: earlier.imageId, config: earlier.image});
-    const image = this.findImage(from, name);
-    if (!image) throw at(from.source, pullDenied(name));
+    const image = await this.findOrPull(from, name);
     return beginStage(stage.index, stage.name, {id: image.id, config: image.config});
+  }
+
+  /** A local image, or else one pulled from its registry as dockerd's builder does, its progress in the build's output. */
+  private async findOrPull(ins: Instruction, name: string) {
+    const local = this.findImage(ins, name);
+    if (local) return local;
+    let ref;
+    try {
+      ref = parseReference(name);
+    } catch (error) {
+      throw at(ins.source, `${ins.kind} ${name}: ${(error as Error).message}`);
+    }
+    try {
+      const pulled = await pullImage(this.engine.images, this.engine.config.registry, {ref, creds: this.opts.registryAuth?.(ref) ?? {}, platform: parsePlatform(undefined), signal: this.ctx.signal}, (m) => this.out.progress(m));
+      return this.engine.images.get(pulled.id)!;
+    } catch (error) {
+      if (error instanceof RegistryError || error instanceof LayerError) throw at(ins.source, error.message);
+      throw error;
+    }
   }
 
   /** A local image by name or ID; no registry is asked. An ambiguous short ID is the instruction's error. */
@@ -268,8 +290,7 @@ class Builder {
       top = topChain(stage);
     } else {
       if (/^\d+$/.test(from)) throw at(ins.source, `invalid from flag value ${from}: there is no earlier stage with index ${from}`);
-      const image = this.findImage(ins, from);
-      if (!image) throw at(ins.source, `COPY --from=${from}: no stage is named "${from}" and ${pullDenied(from)}`);
+      const image = await this.findOrPull(ins, from);
       label = `image "${from}"`;
       top = this.engine.images.chainOf(image).at(-1);
     }

@@ -15,6 +15,11 @@ export class BuildOutput {
     this.emit({stream: text});
   }
 
+  /** A pull's progress line (FROM of an image not yet here), passed on as the registry client wrote it. */
+  progress(message: unknown): void {
+    this.emit(message);
+  }
+
   aux(id: string): void {
     this.emit({aux: {ID: id}});
   }

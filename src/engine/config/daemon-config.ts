@@ -8,6 +8,8 @@ import {DEFAULT_CGROUP_PARENT, normalizeCgroupParent} from '../runtime/cgroup-pa
 import {logConfigError, type LogConfig} from '../containers/log-config.js';
 import {daemonSeccompChoice, type SeccompChoice} from '../runtime/security-opt.js';
 import type {LogLevel} from '../util/log.js';
+import {registryOptions} from './registry-options.js';
+import type {RegistryOptions} from '../registry/options.js';
 
 export interface DaemonConfig {
   dataRoot: string;
@@ -32,6 +34,8 @@ export interface DaemonConfig {
   liveRestore: boolean;
   /** daemon.json bip, bridge, ip: the default bridge network and where published ports listen. */
   network: {bip?: string; bridge?: string; ip?: string};
+  /** registry-mirrors, insecure-registries, max-concurrent-downloads/uploads, the certs.d folder. */
+  registry: RegistryOptions;
 }
 
 export class ConfigError extends Error {
@@ -147,5 +151,6 @@ export function resolveConfig(flags: DaemonFlags): DaemonConfig {
     allowDangerousBinds: file['allow-dangerous-binds'] ?? false,
     liveRestore: file['live-restore'] ?? false,
     network: {bip: file.bip, bridge: file.bridge, ip: file.ip},
+    registry: registryOptions(file, configFile),
   };
 }

@@ -36,6 +36,8 @@ export const daemonConfigSchema = {
     'log-opts': {type: 'object', additionalProperties: {type: 'string'}},
     'max-concurrent-downloads': {type: 'integer', minimum: 1},
     'max-concurrent-uploads': {type: 'integer', minimum: 1},
+    // Engine-specific: where per-registry CAs and client certificates live (dockerd: /etc/docker/certs.d).
+    'registry-certs-dir': {type: 'string', minLength: 1, pattern: '^/'},
     // Engine-specific: permit TCP beyond loopback without TLS (a lab that teaches why this is dangerous).
     'allow-insecure-tcp': {type: 'boolean'},
     // Engine-specific: permit binding /, the data-root or the exec-root into containers (Docker always does).
@@ -69,6 +71,11 @@ export interface DaemonConfigFile {
   'live-restore'?: boolean;
   'allow-insecure-tcp'?: boolean;
   'allow-dangerous-binds'?: boolean;
+  'insecure-registries'?: string[];
+  'registry-mirrors'?: string[];
+  'max-concurrent-downloads'?: number;
+  'max-concurrent-uploads'?: number;
+  'registry-certs-dir'?: string;
   bip?: string;
   bridge?: string;
   ip?: string;

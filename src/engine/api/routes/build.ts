@@ -11,6 +11,8 @@ import type {Engine} from '../../composition/engine.js';
 import {parseReference, withDefaultTag, type Reference} from '../../images/reference.js';
 import {invalidArgument} from '../../errors.js';
 import {openJsonStream, queryBool, sendJson} from '../respond.js';
+import {decodeRegistryAuth, type Credentials} from '../../registry/auth.js';
+import {repositoryOf} from '../../registry/endpoint.js';
 import type {Router} from '../router.js';
 
 function jsonMap(query: URLSearchParams, name: string): Record<string, unknown> {
@@ -84,10 +86,26 @@ function parseRunLimits(query: URLSearchParams): RunLimits {
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as RunLimits;
 }
 
+/** X-Registry-Config: base64 JSON of {registry: credentials}, as the CLI sends its stored logins to a build. */
+function registryConfigAuth(header: string | undefined): (ref: Reference) => Credentials {
+  let map: Record<string, Credentials> = {};
+  try {
+    if (header) map = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Record<string, Credentials>;
+  } catch {
+    map = {};
+  }
+  return (ref) => {
+    const registry = repositoryOf(ref).registry;
+    const hub = registry === 'docker.io';
+    const entry = Object.entries(map ?? {}).find(([key]) => key.replace(/^https?:\/\//, '').replace(/\/.*$/, '') === (hub ? 'index.docker.io' : registry));
+    return decodeRegistryAuth(entry ? Buffer.from(JSON.stringify(entry[1])).toString('base64url') : undefined);
+  };
+}
+
 export function buildRoutes(router: Router, engine: Engine): void {
   releaseStaleMounts(buildMountRoot(engine));
   router.post('/build', async ({req, res, query}) => {
-    const opts = parseBuildOptions(query);
+    const opts = {...parseBuildOptions(query), registryAuth: registryConfigAuth(req.headers['x-registry-config'] as string | undefined)};
     const out = new BuildOutput(openJsonStream(res), opts.quiet);
     const abort = new AbortController();
     res.on('close', () => {

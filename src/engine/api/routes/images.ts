@@ -8,10 +8,11 @@ import {pruneImages, removeImage, type RemoveHooks} from '../../images/remove.js
 import {planSave, saveImages} from '../../images/save.js';
 import {history, inspect, intermediateIds, summary} from '../../images/views.js';
 import {LayerError} from '../../layers/index.js';
-import {invalidArgument, notFound, unavailable} from '../../errors.js';
+import {invalidArgument} from '../../errors.js';
 import {httpStatus} from '../errors.js';
 import {checkFilterNames, parseFilters, queryBool, sendJson} from '../respond.js';
 import type {Router} from '../router.js';
+import {pullRoute} from './registry.js';
 
 function referenceMatches(pattern: string, ref: string): boolean {
   // `--filter reference=busy*` and `reference=busybox:1.*`: glob on the familiar name, with or without the tag.
@@ -129,17 +130,8 @@ export function imageRoutes(router: Router, engine: Engine): void {
       res.end(JSON.stringify({status: id}) + '\n');
       return;
     }
-    const image = query.get('fromImage') ?? source ?? '';
-    const tag = query.get('tag');
-    const name = tag ? `${image}:${tag}` : image;
-    throw notFound(
-      `pull access denied for ${name.replace(/^docker\.io\/(library\/)?/, '')}: this lab engine has no registry. ` +
-        'Load images from files instead: docker load -i FILE (build the busybox base image with: lab image build busybox)',
-    );
-  });
-
-  router.get('/images/search', () => {
-    throw unavailable('image search needs a registry, and this lab engine has none');
+    if (source) throw invalidArgument(`importing from a URL (fromSrc=${source}) is not supported: send the archive itself (docker import FILE)`);
+    await pullRoute(engine, req, res, query);
   });
 
   router.get('/images/{name*}/json', ({res, params, version}) => sendJson(res, 200, inspect(store, store.resolve(params.name), version)));

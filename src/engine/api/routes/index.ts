@@ -8,6 +8,7 @@ import {containerStatsRoutes} from './container-stats.js';
 import {containerRoutes} from './containers.js';
 import {execRoutes} from './exec.js';
 import {imageRoutes} from './images.js';
+import {registryRoutes} from './registry.js';
 import {networkRoutes} from './networks.js';
 import {systemDfRoutes} from './system-df.js';
 import {swarmRoutes} from './swarm.js';
@@ -17,6 +18,7 @@ import {volumeRoutes} from './volumes.js';
 export function engineRouter(engine: Engine): Router {
   const router = new Router();
   systemRoutes(router, engine);
+  registryRoutes(router, engine);
   imageRoutes(router, engine);
   buildRoutes(router, engine);
   containerRoutes(router, engine);
