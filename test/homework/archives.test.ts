@@ -117,3 +117,17 @@ test('a .tar.gz of "." (its top folder as "./") unpacks without a word', async (
   t.deepEqual(r.problems, []);
   t.deepEqual(readdirSync(join(dir, 'out')), ['Dockerfile']);
 });
+
+test('a .tar.gz bomb is not read through: unpacking stops once the archive holds far more than the limits', async (t) => {
+  const dir = scratch(t);
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src', 'a.c'), 'int main(void) { return 0; }\n');
+  // 200 MiB of zeros in 200 KB of gzip: the limits here allow 64 KiB.
+  execFileSync('sh', ['-c', `truncate -s 200M ${join(dir, 'src', 'zeros')} && tar -czf ${join(dir, 'bomb.tar.gz')} -C ${join(dir, 'src')} a.c zeros`]);
+  rmSync(join(dir, 'src'), {recursive: true});
+  const started = Date.now();
+  const r = await unpackSubmission(join(dir, 'bomb.tar.gz'), 'tar.gz', join(dir, 'out'), limits);
+  t.true(Date.now() - started < 5000, `unpacking took ${Date.now() - started} ms`);
+  t.deepEqual(readdirSync(join(dir, 'out')), ['a.c']);
+  t.regex(r.problems.join('\n'), /bomb\.tar\.gz: the archive cannot be read \(it holds more than 64 MiB; unpacking stopped there\)/);
+});

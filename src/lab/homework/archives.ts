@@ -20,7 +20,7 @@ class Unpacker {
   files = 0;
   bytes = 0;
   problems: string[] = [];
-  constructor(private dest: string, private limits: CopyLimits) {}
+  constructor(private dest: string, readonly limits: CopyLimits) {}
 
   /** The entry's path inside the submission, or undefined (and a problem said) when it would land outside. */
   place(name: string): string | undefined {
@@ -63,10 +63,21 @@ class Unpacker {
 
 const linkProblem = (path: string, kind: string, target: string) => `${path}: ${kind} to ${target}, not unpacked (links are not followed)`;
 
-async function unpackTarGz(file: string, u: Unpacker): Promise<void> {
+/** What an archive may hold in all, entries left out included: past it, unpacking stops (a gzip bomb is not read through). */
+const archiveBounds = (limits: CopyLimits) => ({bytes: 4 * limits.maxBytes + 64 * 1048576, entries: 4 * limits.maxFiles + 100});
+
+async function unpackTarGz(file: string, u: Unpacker, limits: CopyLimits): Promise<void> {
   const extract = tar.extract();
+  const bounds = archiveBounds(limits);
+  let [declared, entries] = [0, 0];
   extract.on('entry', (header, stream, next) => {
     stream.on('error', () => undefined);
+    declared += header.size ?? 0;
+    if (++entries > bounds.entries || declared > bounds.bytes) {
+      const what = entries > bounds.entries ? `more than ${bounds.entries} entries` : `more than ${Math.round(bounds.bytes / 1048576)} MiB`;
+      extract.destroy(new Error(`it holds ${what}; unpacking stopped there`));
+      return;
+    }
     const path = u.place(header.name);
     const skip = () => {
       stream.resume();
@@ -103,6 +114,7 @@ function unpackZip(file: string, u: Unpacker): void {
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65_557); i--) if (zip.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
   if (eocd < 0) throw new Error('not a zip file (no end of central directory)');
   const count = zip.readUInt16LE(eocd + 10);
+  if (count > archiveBounds(u.limits).entries) throw new Error(`it holds ${count} entries, more than ${archiveBounds(u.limits).entries}`);
   let at = zip.readUInt32LE(eocd + 16);
   if (at === 0xffffffff) throw new Error('a ZIP64 archive: make it a .tar.gz or a plain zip under 4 GiB');
   for (let n = 0; n < count; n++) {
@@ -170,7 +182,7 @@ export async function unpackSubmission(file: string, kind: Exclude<SubmissionKin
   try {
     if (statSync(file).size > limits.maxBytes + 1048576 + limits.maxFiles * 1024) throw new Error(`${statSync(file).size} bytes, over the submission's total limit of ${limits.maxBytes / 1024} KiB`);
     if (kind === 'zip') unpackZip(file, u);
-    else await unpackTarGz(file, u);
+    else await unpackTarGz(file, u, limits);
   } catch (error) {
     u.problems.push(`${name}: the archive cannot be read (${(error as Error).message}); what was unpacked before is kept`);
   }
