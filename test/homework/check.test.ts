@@ -102,7 +102,7 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   const gb = await runLab(['grades', out, '--json']);
   t.is(gb.code, 0, gb.stderr);
   const book = JSON.parse(gb.stdout) as {source: string; students: Array<{student: string; source: string; total: number}>};
-  t.is(book.source, 'sandbox');
+  t.is(book.source, 'signed', 'every grade carries a valid signature of the teacher\'s key');
   t.like(book.students.find((s) => s.student === 'alice'), {source: 'sandbox', total: 10});
   t.is(book.students.length, 10);
 });

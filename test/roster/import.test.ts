@@ -51,3 +51,8 @@ test('a student is found by id, username, e-mail or name, accents compared as wr
   t.is(findStudent(roster, 'Antonín Dvořák')?.id, 'antonín.dvořák');
   t.is(findStudent(roster, 'antonin.dvorak'), undefined);
 });
+
+test('a vm column names the student\'s VM for qemu collection; a name that could leave the VM folder is refused', (t) => {
+  t.deepEqual(parseRoster('id,vm\nalice,lab26-alice\n', 'x.csv').students, [{id: 'alice', name: 'alice', vm: 'lab26-alice'}]);
+  t.is(t.throws(() => parseRoster('id,vm\nalice,../../etc\n', 'x.csv'))!.message, 'x.csv: line 2: the vm "../../etc" is not a VM name (letters, digits, ".", "_", "-")');
+});

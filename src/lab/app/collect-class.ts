@@ -1,6 +1,6 @@
 /**
  * `lab grades collect`: the teacher runs `lab check`'s collector on every roster student's environment — their
- * SSH host (roster `host`) or, with the local provider, their directory on this machine (roster `dir`) — a few
+ * SSH host (roster `host`), their VM on this machine (roster `vm`, qemu) or their directory here (roster `dir`) — a few
  * at a time, and stores each result signed with the teacher's key, with every check's evidence, in the
  * append-only results store. The student's own session there gives the lab's per-student facts (work dir,
  * images, parameters, answers); progress recorded there is ignored: only what the collector sees now counts.
@@ -20,7 +20,7 @@ import type {RosterStudent} from '../roster/types.js';
 import type {Session} from '../session/session.js';
 
 export interface CollectTarget {
-  provider: 'local' | 'ssh';
+  provider: 'local' | 'ssh' | 'qemu';
   /** For ssh: the private key and how to pin host keys. */
   keyPath?: string;
   knownHostsPath?: string;
@@ -43,6 +43,13 @@ async function environmentOf(s: RosterStudent, lab: string, target: CollectTarge
   if (target.provider === 'local') {
     if (!s.dir) throw new Error('no dir for this student in the roster (needed with --provider local)');
     return (await new LocalProvider().connect(`collect-${lab}`, s.dir))!;
+  }
+  if (target.provider === 'qemu') {
+    if (!s.vm) throw new Error('no vm for this student in the roster (needed with --provider qemu)');
+    const {QemuProvider} = await import('../providers/qemu.js');
+    const env = await new QemuProvider().connect(s.vm);
+    if (!env) throw new Error(`no running VM named ${s.vm} on this machine (lab vm ls lists them)`);
+    return env;
   }
   if (!s.host) throw new Error('no host for this student in the roster (needed with --provider ssh)');
   if (!target.keyPath) throw new Error('--provider ssh needs --key');

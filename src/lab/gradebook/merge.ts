@@ -7,6 +7,7 @@
 import type {Roster} from '../roster/types.js';
 import {type Course, latePenalty, type Policy, rulesFor} from './course.js';
 import {studentOf} from './identity.js';
+import {statistics} from './stats.js';
 import {checkSignature, type ResultSource, type TeacherKey} from './signing.js';
 import type {Assignment, CheckGrade, Gradebook, LabGrade, StudentRow, Submission, Trust} from './types.js';
 import {trustNote} from './types.js';
@@ -47,6 +48,7 @@ function gradeOf(s: Submission, trust: ReturnType<typeof trustOf>, rules: Return
   return {
     score: Math.max(0, r.score - late.points), rawScore: r.score, maxScore: r.extra_data.maxScore, submittedAt: r.extra_data.submittedAt, provider: r.extra_data.provider,
     ...trust, daysLate: late.daysLate, penalty: late.points, attempts: 1, policy: rules.policy, file: s.file, checks, executionTime: r.execution_time,
+    firstAttemptAt: r.extra_data.submittedAt,
   };
 }
 
@@ -95,7 +97,9 @@ export function buildGradebook(submissions: Submission[], skipped: {file: string
     }
     const rules = rulesFor(course, assignment.id, student);
     const chosen = pick(pool, rules.policy, rules.deadline);
-    const grade: LabGrade = {...chosen.grade, attempts: attempts.length};
+    const byTime = [...pool].sort((a, b) => time(a) - time(b));
+    const completed = byTime.find((a) => a.grade.rawScore >= a.grade.maxScore);
+    const grade: LabGrade = {...chosen.grade, attempts: attempts.length, firstAttemptAt: byTime[0].grade.submittedAt, ...(completed ? {completedAt: completed.grade.submittedAt} : {})};
     const row: StudentRow = rows.get(student) ?? {student, name, source: 'collected', flagged: false, labs: {}, total: 0, maxTotal: 0};
     row.labs[assignment.id] = grade;
     rows.set(student, row);
@@ -113,7 +117,9 @@ export function buildGradebook(submissions: Submission[], skipped: {file: string
   for (const row of students) finishRow(row, labs);
   const trusts = students.filter((r) => r.source !== 'none').map((r) => r.source);
   const source = trusts.includes('unverified') ? 'unverified' : trusts.length > 0 && trusts.every((t) => isSigned(t as Trust)) ? 'signed' : 'self-submitted';
-  return {source, trust: trustNote, labs, students, warnings, skipped};
+  const gb: Gradebook = {source, trust: trustNote, labs, students, warnings, skipped};
+  gb.statistics = statistics(gb);
+  return gb;
 }
 
 /** The row's cells in assignment order, its totals, and its weakest trust. */

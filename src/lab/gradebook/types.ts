@@ -67,6 +67,9 @@ export interface LabGrade {
   file: string;
   checks: CheckGrade[];
   executionTime?: number;
+  /** The student's first attempt at this assignment, and their first with full marks (if any). */
+  firstAttemptAt: string;
+  completedAt?: string;
 }
 
 export interface StudentRow {
@@ -98,6 +101,8 @@ export interface Gradebook {
   warnings: string[];
   /** Files left out with --skip-invalid, and why. */
   skipped: {file: string; error: string}[];
+  /** Per assignment: pass rates, common failures, time to completion (stats.ts). */
+  statistics?: import('./stats.js').AssignmentStats[];
 }
 
 export class GradebookError extends Error {

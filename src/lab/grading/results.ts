@@ -32,6 +32,7 @@ export function gradescopeResults(ex: Exercise, session: Pick<GradedSession, 'la
     visibility: 'visible',
     stdout_visibility: 'hidden',
     tests,
-    extra_data: {lab: ex.id, student: session.student, provider: session.provider, submittedAt: new Date().toISOString(), maxScore: tests.reduce((s, t) => s + t.max_score, 0)},
+    // Written on the student's side: self-submitted, unsigned; `lab grades collect` signs its own as collected.
+    extra_data: {lab: ex.id, student: session.student, provider: session.provider, submittedAt: new Date().toISOString(), maxScore: tests.reduce((s, t) => s + t.max_score, 0), kind: 'lab' as const, source: 'self-submitted' as 'self-submitted' | 'collected'},
   };
 }

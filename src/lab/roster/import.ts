@@ -62,10 +62,11 @@ export function parseRoster(text: string, file: string): Roster {
       student = id ? {id, name, email, username, idNumber, section: at(row, 'groups', 'group')} : undefined;
     } else {
       const id = at(row, 'id', 'student id', 'student');
-      student = id ? {id, name: at(row, 'name') ?? id, email: at(row, 'email', 'email address'), username: at(row, 'username'), host: at(row, 'host'), dir: at(row, 'dir')} : undefined;
+      student = id ? {id, name: at(row, 'name') ?? id, email: at(row, 'email', 'email address'), username: at(row, 'username'), host: at(row, 'host'), dir: at(row, 'dir'), vm: at(row, 'vm')} : undefined;
     }
     if (!student) throw new RosterError(`${file}: line ${line}: no student id (expected ${format === 'canvas' ? 'SIS Login ID, SIS User ID or ID' : format === 'moodle' ? 'Username, ID number or Email address' : 'an id'})`);
     if (/[\u0000-\u001f\u007f]/.test(student.id)) throw new RosterError(`${file}: line ${line}: the id ${JSON.stringify(student.id)} has a control character`);
+    if (student.vm !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(student.vm)) throw new RosterError(`${file}: line ${line}: the vm ${JSON.stringify(student.vm)} is not a VM name (letters, digits, ".", "_", "-")`);
     const earlier = lineOf.get(student.id);
     if (earlier !== undefined) throw new RosterError(`${file}: line ${line}: the id ${JSON.stringify(student.id)} is already on line ${earlier}`);
     lineOf.set(student.id, line);

@@ -19,7 +19,7 @@ const rosterSchema = {
         type: 'object',
         required: ['id', 'name'],
         additionalProperties: false,
-        properties: {id: text, name: {type: 'string'}, email: text, username: text, idNumber: text, lmsId: text, section: text, host: text, dir: text},
+        properties: {id: text, name: {type: 'string'}, email: text, username: text, idNumber: text, lmsId: text, section: text, host: text, dir: text, vm: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}},
       },
     },
   },

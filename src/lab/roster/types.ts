@@ -15,6 +15,8 @@ export interface RosterStudent {
   host?: string;
   /** For collection with the local provider: the student's lab directory. */
   dir?: string;
+  /** For collection with the qemu provider: the name of the student's VM on this machine. */
+  vm?: string;
 }
 
 export interface Roster {
