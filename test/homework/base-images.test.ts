@@ -64,10 +64,10 @@ test('a base image from the recipes is loaded once, kept between students, and o
 test('an image the recipes cannot make, and a homework file that is not there, are named', async (t) => {
   const c = course();
   t.teardown(() => rmSync(c.dir, {recursive: true, force: true}));
-  writeFileSync(c.file, JSON.stringify({...homework, images: ['busybox', 'alpine']}));
+  writeFileSync(c.file, JSON.stringify({...homework, images: ['busybox', 'centos']}));
   const bad = await runLab(['homework', 'check', c.subs, '--homework', c.file]);
   t.not(bad.code, 0);
-  t.regex(flat(bad.stderr), /homework\.json: at \/images\/1: no image recipe "alpine" \(there are: .*busybox/);
+  t.regex(flat(bad.stderr), /homework\.json: at \/images\/1: no image recipe "centos" \(there are: .*busybox/);
   const missing = await runLab(['homework', 'check', c.subs, '--homework', join(c.dir, 'nope.json')]);
   t.not(missing.code, 0);
   t.regex(flat(missing.stderr), /cannot read the homework definition .*nope\.json: ENOENT/);

@@ -99,3 +99,25 @@ test('daemon.json: a mirror of an earlier port is replaced, other keys stay, a b
   await writeFile(file, '[]');
   await t.throwsAsync(addMirror(file, 'http://127.0.0.1:5002'), {message: /expected a JSON object/});
 });
+
+needs('lab registry start, status and stop, as prepare runs them in a lab environment', async (t) => {
+  const {runLab} = await import('../helpers/cli.js');
+  const dir = await scratch(t);
+  const registryDir = join(dir, 'registry');
+  const daemonJson = join(dir, 'daemon.json');
+  const start = await runLab(['registry', 'start', '--json', '--dir', registryDir, '--daemon-json', daemonJson, '--images', 'hello-world']);
+  t.is(start.code, 0, start.stderr);
+  const registry = JSON.parse(start.stdout) as {url: string; pid: number; references: string[]; daemonJsonChanged: boolean};
+  t.deepEqual(registry.references, ['hello-world:latest']);
+  t.true(registry.daemonJsonChanged);
+  t.deepEqual((JSON.parse(await readFile(daemonJson, 'utf8')) as Record<string, unknown>)['registry-mirrors'], [registry.url]);
+  // It outlives the command that started it: the engine pulls from it for the whole lab.
+  t.true(processAlive(registry.pid));
+  const status = await runLab(['registry', 'status', '--json', '--dir', registryDir]);
+  t.like(JSON.parse(status.stdout), {running: true, url: registry.url, pid: registry.pid});
+  const stop = await runLab(['registry', 'stop', '--json', '--dir', registryDir]);
+  t.deepEqual(JSON.parse(stop.stdout), {stopped: true});
+  t.false(processAlive(registry.pid));
+  const after = await runLab(['registry', 'status', '--json', '--dir', registryDir]);
+  t.deepEqual(JSON.parse(after.stdout), {running: false});
+});
