@@ -32,7 +32,10 @@ export function archivePath(name: string, base = '.'): string {
   return joined.replace(/^\.\//, '').replace(/\/$/, '');
 }
 
-export async function readArchive(input: Readable, layers: LayerStore): Promise<ArchiveContents> {
+/** Bytes of one large entry (a layer) read so far, of its size in the tar header. */
+export type EntryProgress = (name: string, current: number, total: number) => void;
+
+export async function readArchive(input: Readable, layers: LayerStore, onEntryBytes?: EntryProgress): Promise<ArchiveContents> {
   const contents: ArchiveContents = {small: new Map(), staged: new Map(), links: new Map(), failed: new Map()};
   const extract = tar.extract();
   let sawEntry = false;
@@ -85,7 +88,11 @@ export async function readArchive(input: Readable, layers: LayerStore): Promise<
     const pass = new PassThrough({highWaterMark: 1024 * 1024});
     let refused = false;
     let ended = false;
+    let read = 0;
+    const total = header.size ?? 0;
     stream.on('data', (chunk: unknown) => {
+      read += (chunk as Buffer).length;
+      onEntryBytes?.(name, read, total);
       if (refused) return;
       if (!pass.write(chunk)) stream.pause();
     });

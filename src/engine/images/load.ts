@@ -4,7 +4,7 @@
  * anything becomes visible; a refused archive leaves the store exactly as it was.
  */
 import type {Readable} from 'node:stream';
-import {ArchiveError, discardAll, readArchive, readSmall, resolveEntry, streamOf, type ArchiveContents} from './archive-reader.js';
+import {ArchiveError, discardAll, readArchive, readSmall, resolveEntry, streamOf, type ArchiveContents, type EntryProgress} from './archive-reader.js';
 import {chainIds, sha256} from './digest.js';
 import {parseImageConfig} from './image-config.js';
 import type {ImageStore} from './image-store.js';
@@ -119,8 +119,8 @@ async function stageLayers(store: ImageStore, contents: ArchiveContents, images:
   return byPath;
 }
 
-export async function loadImages(store: ImageStore, input: Readable, report: (line: string) => void): Promise<LoadResult> {
-  const contents = await readArchive(input, store.layers);
+export async function loadImages(store: ImageStore, input: Readable, report: (line: string) => void, onLayerBytes?: EntryProgress): Promise<LoadResult> {
+  const contents = await readArchive(input, store.layers, onLayerBytes);
   let images: PlannedImage[];
   let staged: Map<string, StagedLayer>;
   try {

@@ -51,7 +51,7 @@ export class LayerProgress {
     this.sink({status, progressDetail: {}, id: this.id});
   }
 
-  bytes(status: 'Downloading' | 'Extracting' | 'Pushing', current: number, force = false): void {
+  bytes(status: 'Downloading' | 'Extracting' | 'Pushing' | 'Loading layer', current: number, force = false): void {
     const now = Date.now();
     if (!force && now - this.last < 100) return;
     this.last = now;

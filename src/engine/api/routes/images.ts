@@ -12,6 +12,7 @@ import {invalidArgument} from '../../errors.js';
 import {httpStatus} from '../errors.js';
 import {checkFilterNames, parseFilters, queryBool, sendJson} from '../respond.js';
 import type {Router} from '../router.js';
+import {loadProgress} from './load-progress.js';
 import {pullRoute} from './registry.js';
 
 function referenceMatches(pattern: string, ref: string): boolean {
@@ -75,24 +76,30 @@ export function imageRoutes(router: Router, engine: Engine): void {
     for (const p of plan) engine.events.emit('image', 'save', p.image.id, {name: p.refs.map(formatReference)[0] ?? p.image.id});
   }
 
-  router.post('/images/load', async ({req, res}) => {
-    const lines: string[] = [];
-    let result;
+  router.post('/images/load', async ({req, res, query}) => {
     // dockerd answers 200 whatever the archive holds and reports a refusal in the JSON stream, where the CLI
-    // prints it as the load's error; so does this engine.
+    // prints it as the load's error; so does this engine. Progress (unless quiet) goes out as the layers arrive.
+    let started = false;
+    const send = (message: object) => {
+      if (!started) res.writeHead(200, {'Content-Type': 'application/json'});
+      started = true;
+      res.write(JSON.stringify(message) + '\n');
+    };
+    const quiet = queryBool(query, 'quiet');
+    let result;
     try {
-      result = await loadImages(store, req, (line) => lines.push(line));
+      result = await loadImages(store, req, (stream) => send({stream}), quiet ? undefined : loadProgress(send));
     } catch (error) {
       const refused = error instanceof ArchiveError || error instanceof LayerError ? invalidArgument(`invalid image archive: ${(error as Error).message}`) : error;
       if (httpStatus(refused) >= 500) engine.log.error('image load failed', {error: (error as Error).stack ?? String(error)});
       const message = (refused as Error).message ?? String(refused);
-      res.writeHead(200, {'Content-Type': 'application/json'});
-      res.end(lines.map((stream) => JSON.stringify({stream}) + '\n').join('') + JSON.stringify({errorDetail: {message}, error: message}) + '\n');
+      send({errorDetail: {message}, error: message});
+      res.end();
       return;
     }
     for (const image of result.images) engine.events.emit('image', 'load', image.id, {name: image.tags[0] ?? image.id});
-    res.writeHead(200, {'Content-Type': 'application/json'});
-    res.end(lines.map((stream) => JSON.stringify({stream}) + '\n').join(''));
+    if (!started) res.writeHead(200, {'Content-Type': 'application/json'});
+    res.end();
   });
 
   router.post('/images/prune', ({res, query}) => {
