@@ -7,7 +7,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {join, posix} from 'node:path';
-import type {Readable} from 'node:stream';
+import {Readable} from 'node:stream';
 import {elfFacts} from '../../common/elf.js';
 import {packageRoot} from '../../common/package-root.js';
 import type {LayerStore} from '../images/layer-store.js';
@@ -97,7 +97,15 @@ export function tarFrom(target: CopyTarget, path: string): ChildProcess {
 
 /** Unpacks a tar into the directory `dir`; without `keepOwners` the files belong to the container's root, as with Docker. */
 export async function tarInto(target: CopyTarget, dir: string, archive: Readable, keepOwners: boolean): Promise<void> {
-  const r = await run(target, ['tar', '-x', '-f', '-', '-C', dir, ...(keepOwners ? [] : ['-o'])], archive);
+  // An empty body is an archive with nothing in it, as dockerd reads it (tar itself calls it a short read).
+  const chunks = archive[Symbol.asyncIterator]();
+  const head = await chunks.next();
+  if (head.done) return;
+  const replay = Readable.from((async function* () {
+    yield head.value as Buffer;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
+  })());
+  const r = await run(target, ['tar', '-x', '-f', '-', '-C', dir, ...(keepOwners ? [] : ['-o'])], replay);
   if (r.code !== 0) throw new CopyError(`cannot extract the archive into ${dir}: ${r.stderr.replace(/^tar: /, '') || `tar exited ${r.code}`}`);
 }
 

@@ -23,13 +23,30 @@ interface BlkioEntry {
   value: number;
 }
 
+/** dockerd's eight block I/O lists; null where the cgroup version has no such counter. */
+export interface BlkioStats {
+  io_service_bytes_recursive: BlkioEntry[] | null;
+  io_serviced_recursive: BlkioEntry[] | null;
+  io_queue_recursive: BlkioEntry[] | null;
+  io_service_time_recursive: BlkioEntry[] | null;
+  io_wait_time_recursive: BlkioEntry[] | null;
+  io_merged_recursive: BlkioEntry[] | null;
+  io_time_recursive: BlkioEntry[] | null;
+  sectors_recursive: BlkioEntry[] | null;
+}
+
+const noBlkio = (): BlkioStats => ({
+  io_service_bytes_recursive: null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null,
+  io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null,
+});
+
 export interface StatsJson {
   name: string;
   id: string;
   read: string;
   preread: string;
   pids_stats: {current?: number; limit?: number};
-  blkio_stats: {io_service_bytes_recursive: BlkioEntry[] | null};
+  blkio_stats: BlkioStats;
   num_procs: number;
   storage_stats: Record<string, never>;
   cpu_stats: CpuStats;
@@ -48,7 +65,7 @@ export function emptyCpu(): CpuStats {
 /** A stopped container's sample: names only, every counter zero (what Docker answers). */
 export function emptyStats(c: ContainerRecord): StatsJson {
   return {
-    name: c.Name, id: c.ID, read: zeroTime, preread: zeroTime, pids_stats: {}, blkio_stats: {io_service_bytes_recursive: null},
+    name: c.Name, id: c.ID, read: zeroTime, preread: zeroTime, pids_stats: {}, blkio_stats: noBlkio(),
     num_procs: 0, storage_stats: {}, cpu_stats: emptyCpu(), precpu_stats: emptyCpu(), memory_stats: {},
   };
 }
@@ -101,26 +118,42 @@ function memoryStats(cg: ContainerCgroup): StatsJson['memory_stats'] {
   };
 }
 
-function blkioStats(cg: ContainerCgroup): BlkioEntry[] | null {
-  const out: BlkioEntry[] = [];
+function blkioStats(cg: ContainerCgroup): BlkioStats {
   const device = (d: string) => d.split(':').map(Number) as [number, number];
   if (cg.version === 2) {
+    // As dockerd on cgroup v2: bytes read and written from io.stat, the other lists unsupported (null).
+    const out: BlkioEntry[] = [];
     for (const line of (readCgroupFile(cg.dir('blkio'), 'io.stat') ?? '').split('\n').filter(Boolean)) {
       const [dev, ...fields] = line.split(/\s+/);
       const [major, minor] = device(dev);
       const kv = Object.fromEntries(fields.map((f) => f.split('=')));
       out.push({major, minor, op: 'read', value: Number(kv.rbytes ?? 0)}, {major, minor, op: 'write', value: Number(kv.wbytes ?? 0)});
     }
-  } else {
-    const text = readCgroupFile(cg.dir('blkio'), 'blkio.throttle.io_service_bytes_recursive') ?? '';
-    for (const line of text.split('\n')) {
+    return {...noBlkio(), io_service_bytes_recursive: out.length > 0 ? out : null};
+  }
+  // cgroup v1, as dockerd reads it: every list present ([] when empty), ops as the kernel writes them ("Read",
+  // "Total"); without the CFQ scheduler's files the two throttle counters stand in for bytes and operations.
+  const list = (file: string): BlkioEntry[] => {
+    const out: BlkioEntry[] = [];
+    for (const line of (readCgroupFile(cg.dir('blkio'), file) ?? '').split('\n')) {
       const [dev, op, value] = line.trim().split(/\s+/);
       if (!dev?.includes(':') || value === undefined) continue;
       const [major, minor] = device(dev);
-      out.push({major, minor, op: op.toLowerCase(), value: Number(value)});
+      out.push({major, minor, op: op!, value: Number(value)});
     }
-  }
-  return out.length > 0 ? out : null;
+    return out;
+  };
+  const cfq = list('blkio.io_serviced_recursive').length > 0;
+  return {
+    io_service_bytes_recursive: list(cfq ? 'blkio.io_service_bytes_recursive' : 'blkio.throttle.io_service_bytes_recursive'),
+    io_serviced_recursive: list(cfq ? 'blkio.io_serviced_recursive' : 'blkio.throttle.io_serviced_recursive'),
+    io_queue_recursive: list('blkio.io_queued_recursive'),
+    io_service_time_recursive: list('blkio.io_service_time_recursive'),
+    io_wait_time_recursive: list('blkio.io_wait_time_recursive'),
+    io_merged_recursive: list('blkio.io_merged_recursive'),
+    io_time_recursive: list('blkio.time_recursive'),
+    sectors_recursive: list('blkio.sectors_recursive'),
+  };
 }
 
 /** The container's interfaces but loopback, from /proc/<pid>/net/dev, which shows its network namespace. */
@@ -152,7 +185,7 @@ export function sampleStats(c: ContainerRecord, previous?: StatsJson, cg: Contai
     read: new Date().toISOString(),
     preread: previous?.read ?? zeroTime,
     pids_stats: {current: readNumber(pidsDir, 'pids.current') ?? 0, ...(limit !== undefined ? {limit} : {})},
-    blkio_stats: {io_service_bytes_recursive: blkioStats(cg)},
+    blkio_stats: blkioStats(cg),
     num_procs: 0,
     storage_stats: {},
     cpu_stats: cpuStats(cg),

@@ -56,7 +56,8 @@ const cases: Case[] = [
   {what: 'create a volume with a bad name', method: 'POST', path: '/volumes/create', body: {Name: 'a/b'}},
   {what: 'create a network with no name', method: 'POST', path: '/networks/create', body: {Driver: 'bridge'},
     failing: {owner: 'labd', why: 'dockerd\'s words are "invalid name: "'}},
-  {what: 'create a network with an unknown driver', method: 'POST', path: '/networks/create', body: {...cliNetworkBody('diff-n'), Driver: 'nope'}},
+  // dockerd looks for a plugin of that name for up to 15 seconds before it answers.
+  {what: 'create a network with an unknown driver', method: 'POST', path: '/networks/create', body: {...cliNetworkBody('diff-n'), Driver: 'nope'}, timeoutMs: 60_000},
   {what: 'create a network with a bad subnet', method: 'POST', path: '/networks/create',
     body: {...cliNetworkBody('diff-n'), IPAM: {Driver: 'default', Config: [{Subnet: '10.300.0.0/16'}]}},
     failing: {owner: 'h-net', why: 'a subnet that is not an address is a 500 with another message; dockerd: 400 "Invalid subnet x : invalid CIDR address: x"'}},

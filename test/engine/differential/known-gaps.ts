@@ -34,12 +34,5 @@ export const networkOptions: Gap = {
   paths: ['Options', 'IPAM.Options', '[].Options', '[].IPAM.Options'],
 };
 
-/** Block I/O statistics on cgroup v1. */
-export const blkio: Gap = {
-  owner: 'labd',
-  why: 'on cgroup v1 dockerd returns all eight blkio_stats lists ([] when empty); labd only io_service_bytes_recursive, null when empty',
-  paths: ['blkio_stats'],
-};
-
 /** The registry configuration of a daemon that pulls. */
 export const registryConfig: Gap = {owner: 'h-pull', why: 'no index configuration for docker.io in /info while labd has no registry client', paths: ['RegistryConfig.IndexConfigs']};

@@ -36,6 +36,8 @@ export interface Case {
   sameBody?: boolean;
   /** The answer's JSON is the archive stat header (X-Docker-Container-Path-Stat, base64 JSON). */
   statHeader?: boolean;
+  /** How long an engine may take to answer (default 15 s). */
+  timeoutMs?: number;
   /** Values to keep from the answer, per engine, for later paths: {exec: 'Id'} makes `{exec}`. */
   save?: Record<string, string>;
   /** A known gap, with who closes it and why: the case passes while the difference exists. */
@@ -118,7 +120,7 @@ async function send(side: Side, c: Case) {
   }
   const body = c.body === undefined ? undefined : fill(typeof c.body === 'string' ? c.body : JSON.stringify(c.body), side.vars);
   // An engine that never ends its answer is a difference to show, not a hung test: status 0.
-  const answer = await apiRequest(side.socket, c.method, `/v1.41${fill(c.path, side.vars)}`, {body, contentType: c.contentType, timeoutMs: 15_000})
+  const answer = await apiRequest(side.socket, c.method, `/v1.41${fill(c.path, side.vars)}`, {body, contentType: c.contentType, timeoutMs: c.timeoutMs ?? 15_000})
     .catch((error: Error): ApiAnswer => ({status: 0, body: error.message, json: undefined, headers: {}}));
   const stat = answer.headers['x-docker-container-path-stat'];
   const json = c.statHeader ? (typeof stat === 'string' ? JSON.parse(Buffer.from(stat, 'base64').toString('utf8')) : undefined) : parse(answer);
