@@ -186,7 +186,9 @@ export class NetworkManager {
     const sb: Sandbox = {container: c.ID, sandboxId: newId(), netns: c.ID.slice(0, 12), endpoints: [], ports: []};
     this.writeSandbox(sb);
     try {
-      for (const {net, cfg} of bridged) sb.endpoints.push(this.newEndpoint(c, sb, net, cfg));
+      // Before API 1.44 a MAC address came in Config.MacAddress: it is the first network's.
+      const legacyMac = (c.Config as {MacAddress?: string}).MacAddress;
+      for (const [i, {net, cfg}] of bridged.entries()) sb.endpoints.push(this.newEndpoint(c, sb, net, i === 0 && !cfg.MacAddress && legacyMac ? {...cfg, MacAddress: legacyMac} : cfg));
       this.writeSandbox(sb);
       // Ports first: a port the host already uses fails the start before any device is made.
       const published = await this.publish(c, sb, requests);
