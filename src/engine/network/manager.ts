@@ -36,6 +36,8 @@ export interface NetworkConfig {
   ip?: string;
 }
 
+/** The endpoint file of an engine from before containers had several networks. */
+type OneEndpointFile = Omit<Endpoint, 'ifname'> & Pick<Sandbox, 'container' | 'sandboxId' | 'netns' | 'ports'>;
 
 export class NetworkManager {
   readonly networks: NetworkStore;
@@ -111,8 +113,14 @@ export class NetworkManager {
 
   private readSandbox(id: string): Sandbox | undefined {
     try {
-      const sb = JSON.parse(readFileSync(this.sandboxFile(id), 'utf8')) as Sandbox;
-      return Array.isArray(sb.endpoints) ? sb : undefined;
+      const sb = JSON.parse(readFileSync(this.sandboxFile(id), 'utf8')) as Sandbox | OneEndpointFile;
+      if ('endpoints' in sb && Array.isArray(sb.endpoints)) return sb;
+      // Written by an engine from before containers had several networks: one endpoint, eth0.
+      if ('hostVeth' in sb) {
+        const {container, sandboxId, netns, ports, ...ep} = sb;
+        return {container, sandboxId, netns, ports, endpoints: [{...ep, ifname: 'eth0'}]};
+      }
+      return undefined;
     } catch {
       return undefined;
     }
