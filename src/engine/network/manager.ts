@@ -6,7 +6,7 @@
  */
 import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {conflict, invalidArgument, notFound, systemError} from '../errors.js';
+import {conflict, forbidden, invalidArgument, notFound, systemError} from '../errors.js';
 import type {ContainerRecord, HostConfig} from '../model/container.js';
 import type {EndpointConfig} from '../model/network-settings.js';
 import type {Logger} from '../util/log.js';
@@ -142,7 +142,8 @@ export class NetworkManager {
     try {
       address = this.ipam.allocate(ipamNet(net), c.ID, cfg.IPAMConfig?.IPv4Address || undefined);
     } catch (error) {
-      if (error instanceof IpamError) throw conflict(error.message);
+      // 403, as dockerd answers "Address already in use".
+      if (error instanceof IpamError) throw forbidden(error.message);
       throw error;
     }
     return {

@@ -130,7 +130,7 @@ serial('a stopped container leaves a network quietly; disconnect --force of a co
   const notThere = await engine.docker(['network', 'disconnect', 'cn-d', 'cn-f1']);
   t.regex(notThere.stderr, /container [0-9a-f]{64} is not connected to the network cn-d/);
   const gone = await engine.docker(['network', 'disconnect', '--force', 'cn-d', 'no-such-container']);
-  t.regex(gone.stderr, /No such container: no-such-container/);
+  t.regex(gone.stderr, /endpoint no-such-container not found/);
   await ok(['rm', '-f', 'cn-f1']);
   await ok(['network', 'rm', 'cn-d']);
 });
