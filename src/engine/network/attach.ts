@@ -4,7 +4,7 @@
  * and routes, or loses it, and its /etc/hosts is rewritten. dockerd's refusals, in its words.
  */
 import {existsSync} from 'node:fs';
-import {forbidden} from '../errors.js';
+import {forbidden, invalidArgument, systemError} from '../errors.js';
 import type {ContainerRecord} from '../model/container.js';
 import type {EndpointConfig} from '../model/network-settings.js';
 import {checkEndpointConfig} from './endpoint-config.js';
@@ -19,7 +19,7 @@ const hostRefusal = 'container cannot be disconnected from host network or conne
 function checkMode(c: ContainerRecord, net: NetworkRecord): void {
   const mode = c.HostConfig.NetworkMode || 'default';
   if (mode.startsWith('container:')) throw forbidden('container sharing network namespace with another container or host cannot be connected to any other network');
-  if (net.Driver === 'host' || mode === 'host') throw forbidden(hostRefusal);
+  if (net.Driver === 'host' || mode === 'host') throw invalidArgument(hostRefusal);
   const cfgs = endpointsOf(c);
   const withNone = net.Driver === 'null' ? Object.keys(cfgs).length > 0 : 'none' in cfgs;
   if (withNone) throw forbidden('container cannot be connected to multiple networks with one of the networks in private (none) mode');
@@ -66,9 +66,10 @@ const netnsExists = (sb: Sandbox) => existsSync(sandboxKey(sb.netns));
 export async function disconnectContainer(mgr: NetworkManager, c: ContainerRecord, net: NetworkRecord): Promise<void> {
   const cfgs = {...endpointsOf(c)};
   const running = c.State.Running;
-  if (net.Driver === 'host' || (c.HostConfig.NetworkMode === 'host' && net.Name === 'host')) throw forbidden(hostRefusal);
+  if (net.Driver === 'host' || (c.HostConfig.NetworkMode === 'host' && net.Name === 'host')) throw invalidArgument(hostRefusal);
   if (!(net.Name in cfgs)) {
-    throw forbidden(running ? `container ${c.ID} is not connected to network ${net.Name}` : `container ${c.ID} is not connected to the network ${net.Name}`);
+    // A plain error (500) in dockerd.
+    throw systemError(running ? `container ${c.ID} is not connected to network ${net.Name}` : `container ${c.ID} is not connected to the network ${net.Name}`);
   }
   const sb = mgr.sandbox(c.ID);
   const ep = sb?.endpoints.find((e) => e.networkId === net.Id);

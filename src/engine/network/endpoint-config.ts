@@ -51,7 +51,7 @@ export function initialEndpoints(hc: HostConfig | undefined, requested: Record<s
   const modeNet = find(mode);
   // An unknown network is reported at start, as dockerd does: a 404 from create would make the CLI pull the image.
   if (!modeNet) return {[mode]: {...(entries.find(([ref]) => ref === mode)?.[1] ?? {})}};
-  if (entries.length > 1) throw invalidArgument('Container cannot be connected to network endpoints: ' + entries.map(([k]) => k).join(', '));
+  // Several networks at create, as dockerd takes them since API 1.44 (`docker run --network a --network b`).
   out[modeNet.Name] = {};
   for (const [ref, cfg] of entries) {
     const net = find(ref);

@@ -6,7 +6,7 @@
  */
 import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {conflict, invalidArgument, notFound, systemError} from '../errors.js';
+import {conflict, forbidden, invalidArgument, notFound, systemError} from '../errors.js';
 import type {ContainerRecord, HostConfig} from '../model/container.js';
 import type {EndpointConfig} from '../model/network-settings.js';
 import type {Logger} from '../util/log.js';
@@ -36,6 +36,8 @@ export interface NetworkConfig {
   ip?: string;
 }
 
+/** The endpoint file of an engine from before containers had several networks. */
+type OneEndpointFile = Omit<Endpoint, 'ifname'> & Pick<Sandbox, 'container' | 'sandboxId' | 'netns' | 'ports'>;
 
 export class NetworkManager {
   readonly networks: NetworkStore;
@@ -111,8 +113,14 @@ export class NetworkManager {
 
   private readSandbox(id: string): Sandbox | undefined {
     try {
-      const sb = JSON.parse(readFileSync(this.sandboxFile(id), 'utf8')) as Sandbox;
-      return Array.isArray(sb.endpoints) ? sb : undefined;
+      const sb = JSON.parse(readFileSync(this.sandboxFile(id), 'utf8')) as Sandbox | OneEndpointFile;
+      if ('endpoints' in sb && Array.isArray(sb.endpoints)) return sb;
+      // Written by an engine from before containers had several networks: one endpoint, eth0.
+      if ('hostVeth' in sb) {
+        const {container, sandboxId, netns, ports, ...ep} = sb;
+        return {container, sandboxId, netns, ports, endpoints: [{...ep, ifname: 'eth0'}]};
+      }
+      return undefined;
     } catch {
       return undefined;
     }
@@ -134,7 +142,8 @@ export class NetworkManager {
     try {
       address = this.ipam.allocate(ipamNet(net), c.ID, cfg.IPAMConfig?.IPv4Address || undefined);
     } catch (error) {
-      if (error instanceof IpamError) throw conflict(error.message);
+      // 403, as dockerd answers "Address already in use".
+      if (error instanceof IpamError) throw forbidden(error.message);
       throw error;
     }
     return {
@@ -186,7 +195,9 @@ export class NetworkManager {
     const sb: Sandbox = {container: c.ID, sandboxId: newId(), netns: c.ID.slice(0, 12), endpoints: [], ports: []};
     this.writeSandbox(sb);
     try {
-      for (const {net, cfg} of bridged) sb.endpoints.push(this.newEndpoint(c, sb, net, cfg));
+      // Before API 1.44 a MAC address came in Config.MacAddress: it is the first network's.
+      const legacyMac = (c.Config as {MacAddress?: string}).MacAddress;
+      for (const [i, {net, cfg}] of bridged.entries()) sb.endpoints.push(this.newEndpoint(c, sb, net, i === 0 && !cfg.MacAddress && legacyMac ? {...cfg, MacAddress: legacyMac} : cfg));
       this.writeSandbox(sb);
       // Ports first: a port the host already uses fails the start before any device is made.
       const published = await this.publish(c, sb, requests);

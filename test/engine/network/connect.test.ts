@@ -130,7 +130,22 @@ serial('a stopped container leaves a network quietly; disconnect --force of a co
   const notThere = await engine.docker(['network', 'disconnect', 'cn-d', 'cn-f1']);
   t.regex(notThere.stderr, /container [0-9a-f]{64} is not connected to the network cn-d/);
   const gone = await engine.docker(['network', 'disconnect', '--force', 'cn-d', 'no-such-container']);
-  t.regex(gone.stderr, /No such container: no-such-container/);
+  t.regex(gone.stderr, /endpoint no-such-container not found/);
   await ok(['rm', '-f', 'cn-f1']);
   await ok(['network', 'rm', 'cn-d']);
+});
+
+serial('a container created on two networks with its own MAC address has both, as sent', async (t) => {
+  await ok(['network', 'create', '--subnet', '10.231.5.0/24', 'cn-m1']);
+  await ok(['network', 'create', '--subnet', '10.231.6.0/24', 'cn-m2']);
+  await ok(['run', '-d', '--name', 'cn-mac', '--network', 'name=cn-m1,mac-address=02:42:0a:e7:05:aa,alias=first', '--network', 'cn-m2', 'busybox', 'sleep', '600']);
+  const nets = await networks('cn-mac');
+  t.deepEqual(Object.keys(nets).sort(), ['cn-m1', 'cn-m2']);
+  t.is(nets['cn-m1'].MacAddress, '02:42:0a:e7:05:aa');
+  t.deepEqual(nets['cn-m1'].Aliases, ['first']);
+  t.regex(nets['cn-m2'].IPAddress, /^10\.231\.6\./);
+  const links = await ok(['exec', 'cn-mac', 'ip', '-o', 'link']);
+  t.regex(links, /link\/ether 02:42:0a:e7:05:aa/);
+  t.regex(await ok(['exec', 'cn-mac', 'ip', '-4', '-o', 'addr']), /inet 10\.231\.6\.\d+\/24/);
+  await ok(['rm', '-f', 'cn-mac']);
 });

@@ -16,7 +16,8 @@ test.after(async () => {
   if (all.length > 0) await engine.docker(['rm', '-f', ...all]);
   await engine.docker(['network', 'prune', '-f']);
 });
-const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '172.31.247.1/24'}});
+// live-restore: one test restarts the daemon with containers running and asks them to resolve names again.
+const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '172.31.247.1/24', 'live-restore': true}});
 const serial = when({'needs root': isRoot}, test.serial);
 
 test.after.always(() => {
@@ -89,6 +90,17 @@ serial('containers on the default bridge keep the host resolvers; inspect shows 
   t.deepEqual(ep.Aliases, ['svc']);
   t.true(ep.DNSNames === undefined || (ep.DNSNames.includes('dn-n1') && ep.DNSNames.includes('svc')), JSON.stringify(ep.DNSNames));
   await ok(['rm', '-f', 'dn-n1']);
+});
+
+serial('names still resolve after a daemon restart with the containers running', async (t) => {
+  await ok(['network', 'create', '--subnet', '10.232.5.0/24', 'dn-restart']);
+  await ok(['run', '-d', '--name', 'dn-r1', '--network', 'dn-restart', '--ip', '10.232.5.9', 'busybox', 'sleep', '600']);
+  await ok(['run', '-d', '--name', 'dn-r2', '--network', 'dn-restart', 'busybox', 'sleep', '600']);
+  t.deepEqual(await resolve('dn-r2', 'dn-r1'), ['10.232.5.9']);
+  await engine.restart();
+  t.is(await ok(['inspect', '-f', '{{.State.Running}}', 'dn-r2']), 'true');
+  t.deepEqual(await resolve('dn-r2', 'dn-r1'), ['10.232.5.9']);
+  await ok(['rm', '-f', 'dn-r1', 'dn-r2']);
 });
 
 let hostAnswer: string | undefined;

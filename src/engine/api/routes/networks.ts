@@ -85,7 +85,10 @@ export function networkRoutes(router: Router, engine: Engine): void {
     const c = engine.containers.store.find(ref);
     if (!c) {
       // --force: the endpoint of a container this engine no longer has is removed all the same.
-      if (body?.Force && (await forceRemoveEndpoint(net, ref, n))) return sendNoContent(res, 200);
+      if (body?.Force) {
+        if (await forceRemoveEndpoint(net, ref, n)) return sendNoContent(res, 200);
+        throw notFound(`endpoint ${ref} not found`);
+      }
       throw notFound(`No such container: ${ref}`);
     }
     await disconnectContainer(net, c, n);

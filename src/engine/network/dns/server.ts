@@ -135,7 +135,7 @@ export class EmbeddedDns {
   private async forward(msg: Buffer, q: Question | undefined): Promise<Buffer | undefined> {
     for (const server of hostNameservers()) {
       const reply = await ask(server, msg).catch((e: Error) => {
-        this.log.debug?.('a host resolver did not answer', {server, error: e.message});
+        this.log.debug('a host resolver did not answer', {server, error: e.message});
         return undefined;
       });
       if (reply) return reply;
