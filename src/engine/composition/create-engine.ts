@@ -27,6 +27,8 @@ export async function createEngine(config: DaemonConfig, log: Logger): Promise<E
   // Image pruning, start-up repair and volume removal ask the containers what is theirs; by then `containers` is set.
   const images: ImageStore = new ImageStore(config.dataRoot, () => containerLayerUse(images.layers, containers.store.all().map((c) => c.ID)));
   const events = new EventBus();
+  // As dockerd: an image event carries the image's labels.
+  events.describeActors('image', (id) => images.get(id)?.config.config?.Labels ?? undefined);
   const volumes: VolumeStore = new VolumeStore(config.dataRoot, (name) => volumeUsers(containers.store.all(), name));
   const guard = {dataRoot: config.dataRoot, execRoot: config.execRoot, allowDangerousBinds: config.allowDangerousBinds};
   const network = new NetworkManager({dataRoot: config.dataRoot, ...config.network}, log);

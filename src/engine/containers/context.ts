@@ -48,7 +48,7 @@ export interface ContainerContext {
   remove(ref: string, opts: RemoveOptions): Promise<void>;
 }
 
-/** A container event, with the attributes dockerd gives every one. */
+/** A container event, with the attributes dockerd gives every one: the container's labels (its image's among them), image and name. */
 export function emit(ctx: ContainerContext, c: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
-  ctx.events.emit('container', action, c.ID, {image: c.Config.Image ?? c.Image, name: c.Name.slice(1), ...extra});
+  ctx.events.emit('container', action, c.ID, {...(c.Config.Labels ?? {}), image: c.Config.Image ?? c.Image, name: c.Name.slice(1), ...extra});
 }

@@ -17,10 +17,24 @@ type Listener = (event: EngineEvent) => void;
 export class EventBus {
   private readonly history: EngineEvent[] = [];
   private readonly listeners = new Set<Listener>();
+  /** Attributes an actor always carries (dockerd copies an image's labels into every event about it). */
+  private readonly actorAttributes = new Map<EngineEvent['Type'], (id: string) => Record<string, string> | undefined>();
 
   constructor(private readonly limit = 1000) {}
 
-  emit(type: EngineEvent['Type'], action: string, id: string, attributes: Record<string, string> = {}): EngineEvent {
+  /** `attributes(id)` is looked up for every event of `type`; the event's own attributes win over it. */
+  describeActors(type: EngineEvent['Type'], attributes: (id: string) => Record<string, string> | undefined): void {
+    this.actorAttributes.set(type, attributes);
+  }
+
+  emit(type: EngineEvent['Type'], action: string, id: string, own: Record<string, string> = {}): EngineEvent {
+    let base: Record<string, string> | undefined;
+    try {
+      base = id ? this.actorAttributes.get(type)?.(id) : undefined;
+    } catch {
+      base = undefined; // an actor already gone (a deleted image) has no attributes to add
+    }
+    const attributes = base ? {...base, ...own} : own;
     const nowNs = BigInt(Date.now()) * 1_000_000n + process.hrtime.bigint() % 1_000_000n;
     const event: EngineEvent = {
       Type: type,

@@ -11,7 +11,7 @@ const cases: Case[] = [
   {what: 'list', method: 'GET', path: '/images/json', values: listed},
   {what: 'inspect by name', method: 'GET', path: '/images/busybox/json',
     values: ['Id', 'RepoTags', 'RepoDigests', 'Parent', 'Created', 'Config', 'Architecture', 'Os', 'Size', 'RootFS', 'Author', 'DockerVersion', 'Comment'], save: {image: 'Id'}},
-  {what: 'inspect by short ID', method: 'GET', path: '/images/cc24e1ea11ea/json', values: ['Id', 'RepoTags']},
+  {what: 'inspect by short ID', method: 'GET', path: '/images/{image:12}/json', values: ['Id', 'RepoTags']},
   {what: 'history', method: 'GET', path: '/images/busybox/history', values: ['#', '*.Id', '*.CreatedBy', '*.Tags', '*.Size', '*.Comment', '*.Created']},
   {what: 'tag', method: 'POST', path: '/images/busybox/tag?repo=docker.io%2Flibrary%2Fdiff-img&tag=v1', sameBody: true},
   {what: 'tag into a registry name', method: 'POST', path: '/images/busybox/tag?repo=localhost%3A5000%2Fdiff%2Fimg&tag=v2', sameBody: true},

@@ -93,7 +93,9 @@ export function allowedBy(c: Case, d: Difference): AllowEntry | undefined {
 }
 
 function fill(text: string, vars: Record<string, string>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  // {name:12}: a saved ID, short (without sha256:), as the CLI shows it.
+  return text.replace(/\{(\w+)(?::(\d+))?\}/g, (whole, name: string, width?: string) => {
+    if (width && vars[name] !== undefined) return vars[name].replace(/^sha256:/, '').slice(0, Number(width));
     if (name === 'now') return String(Math.floor(Date.now() / 1000));
     // A second ahead: dockerd's until is exclusive below the second, and waits for that second to pass.
     if (name === 'later') return String(Math.floor(Date.now() / 1000) + 1);
