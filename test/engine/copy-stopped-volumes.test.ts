@@ -70,7 +70,6 @@ async function scenario(engine: Engineish, tag: string) {
     absolute: await read(`${dir}/escape`),
   };
   const host = {escaped: existsSync(hostProbe), bindGot: readFileSync(join(bind, 'into-bind.txt'), 'utf8'), roEmpty: !existsSync(join(roBind, 'nope.txt'))};
-  if (process.env.CP_DEBUG && !inContainer.absolute.startsWith('escape')) console.log(tag, JSON.stringify(result), (await engine.docker(['diff', c])).stdout, await read(`${dir}/escape`));
   await engine.docker(['rm', c]);
   await engine.docker(['volume', 'rm', 'vol']);
   return {result, inVolume, inContainer, host};

@@ -49,12 +49,20 @@ function hostResolvConf(): string {
   }
 }
 
+/** `--add-host NAME:IP` (HostConfig.ExtraHosts) as dockerd writes them: after the defaults, before the container's own. */
+function extraHostsEntries(c: ContainerRecord): string[] {
+  return ((c.HostConfig.ExtraHosts as string[] | null | undefined) ?? []).map((h) => {
+    const at = h.indexOf(':');
+    return `${h.slice(at + 1)}\t${h.slice(0, at)}`;
+  });
+}
+
 function writeEngineFiles(c: ContainerRecord): void {
   const hostname = c.Config.Hostname || c.ID.slice(0, 12);
   writeFileSync(c.HostnamePath, `${hostname}\n`);
   writeFileSync(
     c.HostsPath,
-    ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', ...hostsEntries(c), ''].join('\n'),
+    ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', ...extraHostsEntries(c), ...hostsEntries(c), ''].join('\n'),
   );
   writeFileSync(c.ResolvConfPath, hostResolvConf());
 }
