@@ -3,12 +3,16 @@
  * the keys as typed; the docker CLI sends its config's `detachKeys`): ctrl-p ctrl-q unless the attach request's
  * `detachKeys` or the exec's `DetachKeys` names others. A partial sequence reaches the process as typed.
  */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import test from 'ava';
 import {apiRequest} from '../helpers/api-request.js';
 import {bothEngines} from '../helpers/both-engines.js';
 import {hijackStream, settlesWithin} from '../helpers/hijack.js';
 import {when} from '../helpers/needs.js';
 import {needsDockerd} from '../helpers/reference-dockerd.js';
+import {Terminal} from '../helpers/tmux.js';
 
 const engines = bothEngines(test);
 const both = () => [['dockerd', engines.dockerd], ['labd', engines.labd]] as const;
@@ -79,4 +83,28 @@ when(needsDockerd, test.serial)('keys the CLI cannot write are refused as docker
     await engine.docker(['rm', '-f', 'bad']);
   }
   t.deepEqual(answers[1], answers[0]);
+});
+
+test.serial('the docker CLI with detachKeys in its config.json: those keys detach an exec -it, ctrl-p ctrl-q no longer do', async (t) => {
+  const engine = engines.labd;
+  const config = mkdtempSync(join(tmpdir(), 'lab-docker-config-'));
+  writeFileSync(join(config, 'config.json'), JSON.stringify({detachKeys: 'ctrl-x,x'}));
+  t.is((await engine.docker(['run', '-d', '--network', 'none', '--name', 'cfg', 'busybox', 'sleep', '300'])).code, 0);
+  const term = new Terminal('docker exec -it cfg sh', {DOCKER_HOST: engine.host, DOCKER_CONFIG: config});
+  try {
+    await term.waitFor(/^\/ #\s*$/m);
+    term.type('C-p', 'C-q');
+    term.type('echo still-$((40+2))', 'Enter');
+    await term.waitFor(/^still-42$/m);
+    term.type('sleep 250', 'Enter');
+    term.type('C-x', 'x');
+    const screen = await term.waitFor(/EXIT=\d+/);
+    t.regex(screen, /read escape sequence/);
+    const top = await engine.docker(['top', 'cfg', '-eo', 'pid,args']);
+    t.regex(top.stdout, /\ssleep 250$/m, 'what the exec started keeps running');
+  } finally {
+    term.close();
+    rmSync(config, {recursive: true, force: true});
+    await engine.docker(['rm', '-f', 'cfg']);
+  }
 });

@@ -14,7 +14,7 @@ export interface SourceRoot {
   release(): Promise<void>;
 }
 
-/** The container limits `docker build` may set for RUN steps (HostConfig's names). */
+/** The container settings `docker build` may give its RUN steps: limits, hosts, network (HostConfig's names). */
 export interface RunLimits {
   Memory?: number;
   MemorySwap?: number;
@@ -22,6 +22,10 @@ export interface RunLimits {
   CpuPeriod?: number;
   CpuQuota?: number;
   CpusetCpus?: string;
+  /** `docker build --add-host`: /etc/hosts entries of every RUN container. */
+  ExtraHosts?: string[];
+  /** `docker build --network`: the RUN containers' network ('none' unless asked). */
+  NetworkMode?: string;
 }
 
 export interface StepContext {

@@ -12,10 +12,21 @@ import {elfFacts} from '../../common/elf.js';
 import {packageRoot} from '../../common/package-root.js';
 import type {LayerStore} from '../images/layer-store.js';
 import type {ContainerRecord} from '../model/container.js';
+import {mountPointsOf} from '../volumes/container-volumes.js';
 import {isMounted, mountRwLayer, rwLayerPaths, unmountRwLayer} from './rw-layer.js';
 
-/** Where labd-cp works: a running container's process (its namespace and root), or a stopped one's mounted root. */
-export type CopyTarget = {pid: number} | {root: string};
+/** A volume or bind a stopped container's root shows during a copy: host path, path in the container, writable. */
+export interface CopyBind {
+  source: string;
+  destination: string;
+  rw: boolean;
+}
+
+/**
+ * Where labd-cp works: a running container's process (its namespace and root), or a stopped one's mounted root
+ * with its volumes and binds mounted on it for the copy (as dockerd does), outermost first.
+ */
+export type CopyTarget = {pid: number} | {root: string; binds?: CopyBind[]};
 
 /** Docker's container path stat (the X-Docker-Container-Path-Stat header): mode is Go's os.FileMode. */
 export interface PathStat {
@@ -43,7 +54,7 @@ function staticBusybox(): string {
 }
 
 function copierArgs(target: CopyTarget, command: string[]): string[] {
-  const where = 'pid' in target ? ['--pid', String(target.pid)] : ['--root', target.root];
+  const where = 'pid' in target ? ['--pid', String(target.pid)] : ['--root', target.root, ...(target.binds ?? []).flatMap((b) => ['--bind', b.source, b.destination, b.rw ? 'rw' : 'ro'])];
   return [...where, '--busybox', staticBusybox(), '--', ...command];
 }
 
@@ -121,13 +132,34 @@ export function tarOfRoot(root: string): ChildProcess {
 export async function withCopyTarget<T>(c: ContainerRecord, layers: LayerStore, work: (target: CopyTarget) => Promise<T>, rootOnly = false): Promise<T> {
   if (!rootOnly && c.State.Running && c.State.Pid > 0) return work({pid: c.State.Pid});
   const paths = rwLayerPaths(layers, c.MountID);
-  const mountedHere = !isMounted(paths.merged);
-  await mountRwLayer(layers, paths);
-  try {
-    return await work({root: paths.merged});
-  } finally {
-    if (mountedHere && !c.State.Running) await unmountRwLayer(paths).catch(() => {});
+  // Copies of one container may overlap (a client's next request can arrive before the last one's clean-up): the
+  // root is unmounted only by the last of them, and only if it was not mounted before the first.
+  let use = rootUses.get(paths.merged);
+  if (!use) {
+    use = {count: 0, mountedHere: !isMounted(paths.merged)};
+    rootUses.set(paths.merged, use);
   }
+  use.count++;
+  try {
+    await mountRwLayer(layers, paths);
+    return await work(rootOnly ? {root: paths.merged} : {root: paths.merged, binds: copyBinds(c)});
+  } finally {
+    if (--use.count === 0) {
+      rootUses.delete(paths.merged);
+      if (use.mountedHere && !c.State.Running) await unmountRwLayer(paths).catch(() => {});
+    }
+  }
+}
+
+const rootUses = new Map<string, {count: number; mountedHere: boolean}>();
+
+/** The container's volumes and binds whose host side exists, parents before what is mounted inside them. */
+function copyBinds(c: ContainerRecord): CopyBind[] {
+  const depth = (p: string) => posix.normalize(p).split('/').filter(Boolean).length;
+  return mountPointsOf(c)
+    .filter((m) => (m.Type === 'volume' || m.Type === 'bind') && m.Source && existsSync(m.Source))
+    .sort((a, b) => depth(a.Destination) - depth(b.Destination))
+    .map((m) => ({source: m.Source, destination: posix.normalize(m.Destination), rw: m.RW}));
 }
 
 /** For writing a response: the stat header's value. */

@@ -22,6 +22,14 @@ export function normalizeLink(link: string, me: string): {other: string; alias: 
   return {other, alias: alias || me};
 }
 
+/** `--add-host NAME:IP` (HostConfig.ExtraHosts) as dockerd writes them: after the defaults, before the container's own. */
+function extraHostsEntries(c: ContainerRecord): string[] {
+  return ((c.HostConfig.ExtraHosts as string[] | null | undefined) ?? []).map((h) => {
+    const at = h.indexOf(':');
+    return `${h.slice(at + 1)}\t${h.slice(0, at)}`;
+  });
+}
+
 export function hostsFile(c: ContainerRecord, links: ResolvedLink[]): string {
   const own = Object.values(c.NetworkSettings?.Networks ?? {})
     .map((e) => e.IPAddress)
@@ -29,7 +37,7 @@ export function hostsFile(c: ContainerRecord, links: ResolvedLink[]): string {
     .map((ip) => `${ip}\t${c.Config.Hostname || c.ID.slice(0, 12)}`);
   const linked = links.map((l) => `${l.ip}\t${l.alias} ${l.other.Config.Hostname || l.other.ID.slice(0, 12)} ${l.other.Name.slice(1)}`);
   const base = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters'];
-  return [...base, ...linked, ...own, ''].join('\n');
+  return [...base, ...extraHostsEntries(c), ...linked, ...own, ''].join('\n');
 }
 
 function hostResolvConf(): string {

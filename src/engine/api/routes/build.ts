@@ -83,6 +83,12 @@ function parseRunLimits(query: URLSearchParams): RunLimits {
     return Number(raw) === 0 ? undefined : Number(raw);
   };
   const limits: RunLimits = {Memory: int('memory'), MemorySwap: int('memswap'), CpuShares: int('cpushares'), CpuPeriod: int('cpuperiod'), CpuQuota: int('cpuquota'), CpusetCpus: query.get('cpusetcpus') || undefined};
+  const hosts = query.getAll('extrahosts').flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean);
+  for (const h of hosts) if (!/^[^:\s]+:[^\s]+$/.test(h)) throw invalidArgument(`invalid extra host "${h}": expected host:ip`);
+  if (hosts.length > 0) limits.ExtraHosts = hosts;
+  // The RUN containers stay off the network unless the build asks for one ("default" keeps that).
+  const network = query.get('networkmode');
+  if (network && network !== 'default') limits.NetworkMode = network;
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as RunLimits;
 }
 

@@ -8,6 +8,8 @@ import type {Engine} from '../../composition/engine.js';
 import {invalidArgument, notFound, systemError} from '../../errors.js';
 import {queryBool} from '../respond.js';
 import type {Router} from '../router.js';
+import {posix} from 'node:path';
+import {mountPointsOf} from '../../volumes/container-volumes.js';
 
 const STAT_HEADER = 'X-Docker-Container-Path-Stat';
 
@@ -73,6 +75,7 @@ export function containerArchiveRoutes(router: Router, engine: Engine): void {
   router.add('PUT', '/containers/{id}/archive', async ({req, res, params, query}) => {
     const c = store.get(params.id);
     const path = pathParam(query);
+    if (readOnlyMountAt(c, path)) throw systemError('mounted volume is marked read-only');
     await withCopyTarget(c, layers, async (target) => {
       const stat = await statPath(target, path);
       if (!stat) throw missing(c, path);
@@ -83,4 +86,15 @@ export function containerArchiveRoutes(router: Router, engine: Engine): void {
     res.writeHead(200);
     res.end();
   });
+}
+
+/** Whether the innermost volume or bind holding `path` (as written, links not followed) is read-only. */
+function readOnlyMountAt(c: ContainerRecord, path: string): boolean {
+  const target = posix.normalize(`/${path}`);
+  const holders = mountPointsOf(c).filter((m) => m.Type !== 'tmpfs').filter((m) => {
+    const d = posix.normalize(m.Destination).replace(/\/+$/, '');
+    return target === d || target.startsWith(`${d}/`);
+  });
+  const innermost = holders.sort((a, b) => b.Destination.length - a.Destination.length)[0];
+  return innermost !== undefined && !innermost.RW;
 }
