@@ -2,8 +2,8 @@
  * `docker push`: each layer exported byte for byte from the store, gzipped to a temp file (so its digest is known
  * before the upload, and the same layer always gives the same blob), checked with HEAD (a blob the repository has
  * is "Layer already exists"), mounted from another repository of the registry the image is known in, uploaded
- * monolithically otherwise, `max-concurrent-uploads` at a time; then the
- * config and a Docker schema 2 manifest. The digest line is the one the CLI prints.
+ * monolithically otherwise, `max-concurrent-uploads` at a time; then the config and a Docker schema 2 manifest.
+ * The digest line is the one the CLI prints.
  */
 import {createHash, randomBytes} from 'node:crypto';
 import {createReadStream, createWriteStream, rmSync, statSync} from 'node:fs';
