@@ -13,7 +13,8 @@ import {Transform} from 'node:stream';
 import {createGzip} from 'node:zlib';
 import {sha256} from '../images/digest.js';
 import type {ImageRecord, ImageStore} from '../images/image-store.js';
-import {formatReference, type Reference} from '../images/reference.js';
+import {formatReference, parseReference, type Reference} from '../images/reference.js';
+import {BlobSources} from './blob-sources.js';
 import type {Credentials} from './auth.js';
 import {endpointsFor, repositoryOf} from './endpoint.js';
 import {limiter} from './limiter.js';
@@ -29,14 +30,16 @@ export interface PushResult {
   size: number;
 }
 
-/** True when the repository already holds the blob. */
-async function blobExists(session: RegistrySession, digest: string): Promise<boolean> {
+/** The size of the blob when the repository holds it. */
+async function blobSize(session: RegistrySession, digest: string): Promise<number | undefined> {
   const res = await session.request('HEAD', `blobs/${digest}`);
   res.body.resume();
-  if (res.status === 200) return true;
-  if (res.status === 404) return false;
+  if (res.status === 200) return Number(res.headers['content-length'] ?? NaN);
+  if (res.status === 404) return undefined;
   throw await session.failure(res, 'HEAD');
 }
+
+const blobExists = async (session: RegistrySession, digest: string) => (await blobSize(session, digest)) !== undefined;
 
 /** A cross-repository mount: the registry links a blob another of its repositories has; true when it did. */
 async function mountBlob(session: RegistrySession, digest: string, from: string): Promise<boolean> {
@@ -97,27 +100,42 @@ export async function pushImage(store: ImageStore, opts: RegistryOptions, ref: R
     progress.set(i, p);
     p.status('Preparing');
   }
-  // Other repositories of the same registry this image came from or went to: candidates for a mount.
-  const mountSources = store.refs.refsOf(image.id).filter((r) => r.includes('@')).map((r) => repositoryOf({repo: r.slice(0, r.indexOf('@'))})).filter((r) => r.registry === repo.registry && r.path !== repo.path).map((r) => r.path);
+  const sources = new BlobSources(store.root);
+  const target = `${repo.registry}/${repo.path}`;
   const failures: Error[] = [];
   await Promise.all(order.map((i) => {
     if (limit.busy) progress.get(i)!.status('Waiting');
     return limit.run(async () => {
       if (failures.length > 0 || signal?.aborted) return;
       const p = progress.get(i)!;
+      const diffId = image.config.rootfs.diff_ids[i];
       let blob;
       try {
+        // A blob this layer was pulled or pushed as: found in this repository, or mounted from another of the registry.
+        for (const known of sources.get(diffId)) {
+          const from = repositoryOf(parseReference(known.SourceRepository));
+          if (from.registry !== repo.registry) continue;
+          const size = await blobSize(session, known.Digest);
+          if (size !== undefined) {
+            descriptors[i] = {mediaType: mediaTypes.dockerLayer, digest: known.Digest, size};
+            p.status('Layer already exists');
+            return;
+          }
+          if (from.path !== repo.path && (await mountBlob(session, known.Digest, from.path))) {
+            const mounted = await blobSize(session, known.Digest);
+            if (mounted === undefined) continue;
+            descriptors[i] = {mediaType: mediaTypes.dockerLayer, digest: known.Digest, size: mounted};
+            sources.add(diffId, {Digest: known.Digest, SourceRepository: target});
+            p.status(`Mounted from ${from.path}`);
+            return;
+          }
+        }
         blob = await compressLayer(store, image, i, tmpDir);
         descriptors[i] = {mediaType: mediaTypes.dockerLayer, digest: blob.digest, size: blob.size};
         if (await blobExists(session, blob.digest)) {
           p.status('Layer already exists');
+          sources.add(diffId, {Digest: blob.digest, SourceRepository: target});
           return;
-        }
-        for (const from of mountSources) {
-          if (await mountBlob(session, blob.digest, from)) {
-            p.status(`Mounted from ${from}`);
-            return;
-          }
         }
         const tracked = new LayerProgress(out, image.config.rootfs.diff_ids[i], blob.size);
         let sent = 0;
@@ -127,6 +145,7 @@ export async function pushImage(store: ImageStore, opts: RegistryOptions, ref: R
           stream.on('data', (c) => tracked.bytes('Pushing', (sent += c.length)));
           return stream;
         });
+        sources.add(diffId, {Digest: blob.digest, SourceRepository: target});
         p.status('Pushed');
       } catch (error) {
         failures.push(error as Error);
