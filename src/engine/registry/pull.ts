@@ -20,6 +20,7 @@ import {RegistryError} from './registry-error.js';
 import {RegistrySession} from './session.js';
 import {readBody} from './transport.js';
 import {limiter} from './limiter.js';
+import {BlobSources} from './blob-sources.js';
 
 export interface PullRequest {
   ref: Reference;
@@ -193,6 +194,9 @@ async function fetchLayers(store: ImageStore, session: RegistrySession, manifest
     throw failures[0] ?? new RegistryError('the pull was cancelled');
   }
   // All staged and checked: committed bottom up, so the store never holds a layer without its parent.
+  const sources = new BlobSources(store.root);
+  const source = `${session.repo.registry}/${session.repo.path}`;
+  manifest.layers.forEach((l, i) => sources.add(diffIds[i], {Digest: l.digest, SourceRepository: source}));
   for (let i = present + 1; i < manifest.layers.length; i++) {
     store.layers.commit(staged.get(i)!, i > 0 ? chains[i - 1] : undefined);
     progress[i].status('Pull complete');

@@ -1,4 +1,4 @@
-/** The endpoints that talk to registries: pull (`POST /images/create?fromImage=`), login (`/auth`), search. */
+/** The endpoints that talk to registries: pull (`POST /images/create?fromImage=`), push, login (`/auth`), search. */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Engine} from '../../composition/engine.js';
 import {EngineError, invalidArgument} from '../../errors.js';
@@ -8,6 +8,7 @@ import {decodeRegistryAuth} from '../../registry/auth.js';
 import {parsePlatform} from '../../registry/manifest.js';
 import type {ProgressMessage} from '../../registry/progress.js';
 import {pullImage} from '../../registry/pull.js';
+import {pushImage} from '../../registry/push.js';
 import {login} from '../../registry/login.js';
 import {search} from '../../registry/search.js';
 import {readJsonBody, sendJson} from '../respond.js';
@@ -79,6 +80,28 @@ export async function pullRoute(engine: Engine, req: IncomingMessage, res: Serve
 }
 
 export function registryRoutes(router: Router, engine: Engine): void {
+  router.post('/images/{name*}/push', async ({req, res, params, query}) => {
+    const repo = parseReference(params.name);
+    const tag = query.get('tag');
+    // No tag: every tag of the repository, as the CLI's `docker push --all-tags` asks.
+    const tags = tag ? [tag] : engine.images.refs.all().filter((r) => r.repo === repo.repo && !r.ref.includes('@')).map((r) => r.ref.slice(r.ref.lastIndexOf(':') + 1));
+    if (tags.length === 0) throw new EngineError('not-found', `An image does not exist locally with the tag: ${repo.repo}`);
+    for (const t of tags) engine.images.resolve(`${repo.repo}:${t}`);
+    const stream = lazyStream(res);
+    const signal = clientGone(req, res);
+    const creds = decodeRegistryAuth(req.headers['x-registry-auth'] as string | undefined);
+    try {
+      for (const t of tags) {
+        const result = await pushImage(engine.images, engine.config.registry, {repo: repo.repo, tag: t}, creds, (m) => stream.write(m), signal);
+        stream.write({progressDetail: {}, aux: {Tag: t, Digest: result.digest, Size: result.size}});
+        engine.events.emit('image', 'push', `${repo.repo}:${t}`, {name: `${repo.repo}:${t}`});
+      }
+      res.end();
+    } catch (error) {
+      throw asEngineError(error);
+    }
+  });
+
   router.post('/auth', async ({req, res}) => {
     const body = (await readJsonBody<Record<string, unknown>>(req)) ?? {};
     const creds = decodeRegistryAuth(Buffer.from(JSON.stringify(body)).toString('base64url'));
