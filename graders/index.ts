@@ -10,6 +10,7 @@ import * as namespaces from './namespaces.js';
 import * as overlay from './overlay.js';
 import * as overlayfs from './overlayfs.js';
 import * as processes from './processes.js';
+import * as unshare from './unshare.js';
 import type {Grader} from './types.js';
 
 export const graders: Record<string, Grader> = {
@@ -25,6 +26,12 @@ export const graders: Record<string, Grader> = {
   'files.hostModeIs': files.hostModeIs,
   'answers.choice': answers.choice,
   'namespaces.isolated': namespaces.isolated,
+  'namespaces.hostPid': namespaces.hostPid,
+  'namespaces.sharedNetwork': namespaces.sharedNetwork,
+  'namespaces.sharedNetworkAnswer': namespaces.sharedNetworkAnswer,
+  'unshare.ownPidNamespace': unshare.ownPidNamespace,
+  'unshare.ownHostname': unshare.ownHostname,
+  'unshare.enteredContainer': unshare.enteredContainer,
   'overlayfs.mountedInOrder': overlayfs.mountedInOrder,
   'overlayfs.newFileInUpper': overlayfs.newFileInUpper,
   'overlayfs.copiedUp': overlayfs.copiedUp,

@@ -71,6 +71,20 @@ export interface ProcessFacts {
   chain: Array<{pid: number; ppid: number; comm: string; program?: string}>;
 }
 
+/** A process in other namespaces than the host's (left running by unshare or nsenter, or a container's). */
+export interface NamespacedProcess {
+  pid: number;
+  /** Its PID in each pid namespace, the host's first: a last 1 means it is the first process of its own. */
+  nspid: number[];
+  chain: ProcessFacts['chain'];
+  /** Kind → "kind:[inode]", from /proc/<pid>/ns. */
+  namespaces: Record<string, string>;
+  /** The hostname of its uts namespace, when that is not the host's. */
+  hostname?: string;
+  /** The /proc it sees (its root's /proc): a proc of its own (mounted for its pid namespace) or the host's. */
+  proc?: {own: boolean; count: number; first: number[]};
+}
+
 /** A directory's entries, recursively (relative path → facts); whiteouts show as FileInfo.whiteout. */
 export interface DirListing {
   path: string;
@@ -116,7 +130,7 @@ export interface DaemonSnapshot {
 export interface Snapshot {
   takenAt: string;
   engine: {reachable: boolean; error?: string; images: ImageSnapshot[]; containers: ContainerSnapshot[]; events: EngineEventRecord[]};
-  host: {namespaces: Record<string, string>; files: Record<string, FileInfo>; dirs?: Record<string, DirListing>; overlays?: OverlayMount[]};
+  host: {namespaces: Record<string, string>; files: Record<string, FileInfo>; dirs?: Record<string, DirListing>; overlays?: OverlayMount[]; processes?: NamespacedProcess[]};
   daemon?: DaemonSnapshot;
   /** Answers the student gave with `lab answer` (questions are the only thing taken from the student). */
   answers: Record<string, string>;

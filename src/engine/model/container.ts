@@ -52,6 +52,8 @@ export interface CreateConfig extends ContainerConfig {
 export interface HostConfig {
   AutoRemove?: boolean;
   NetworkMode?: string;
+  /** "host" shares the host's pid namespace (--pid=host). */
+  PidMode?: string;
   Binds?: string[] | null;
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;
