@@ -1,5 +1,6 @@
 /** Every grader by the name exercise files use (`"grader": "elf.hostBinary"`). */
 import * as answers from './answers.js';
+import * as cgroups from './cgroups.js';
 import * as containers from './containers.js';
 import * as daemon from './daemon.js';
 import * as elf from './elf.js';
@@ -29,6 +30,8 @@ export const graders: Record<string, Grader> = {
   'namespaces.hostPid': namespaces.hostPid,
   'namespaces.sharedNetwork': namespaces.sharedNetwork,
   'namespaces.sharedNetworkAnswer': namespaces.sharedNetworkAnswer,
+  'cgroups.limits': cgroups.limits,
+  'cgroups.oomKilled': cgroups.oomKilled,
   'unshare.ownPidNamespace': unshare.ownPidNamespace,
   'unshare.ownHostname': unshare.ownHostname,
   'unshare.enteredContainer': unshare.enteredContainer,

@@ -60,6 +60,18 @@ export interface ContainerSnapshot {
   tty?: boolean;
   /** When processes are watched and it runs: its main process as the host sees it. */
   process?: ProcessFacts;
+  /** When cgroups are watched and it runs: its limits as its cgroup files hold them. */
+  cgroup?: CgroupLimits;
+}
+
+/** A process's limits read back from its cgroup files (null: no limit); files: each file read and its text. */
+export interface CgroupLimits {
+  version: 1 | 2;
+  memory: number | null;
+  cpu: {quota: number; period: number} | null;
+  pids: number | null;
+  oomKills: number;
+  files: Record<string, string>;
 }
 
 /** A process and its ancestors, read from /proc/<pid>/status. */

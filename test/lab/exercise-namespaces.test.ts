@@ -3,7 +3,7 @@ import test from 'ava';
 import {loadExercise} from '../../src/lab/exercises/load.js';
 import {runLab} from '../helpers/cli.js';
 
-const steps = ['ns-compare', 'unshare-pid', 'unshare-uts', 'nsenter'];
+const steps = ['ns-compare', 'unshare-pid', 'unshare-uts', 'nsenter', 'cgroup-limits', 'oom'];
 
 test('lab namespaces loads: its steps in Hungarian and English, each with a solve script and near misses', (t) => {
   const ex = loadExercise('namespaces');
@@ -35,4 +35,7 @@ test('lab exercise test namespaces', async (t) => {
   t.regex(named('unshare-uts', 'neighbour'), /hostname is ns-0badc0, not ns-/);
   t.regex(named('nsenter', 'net-only'), /shares only some of container (web|sidecar)'s namespaces: its pid, mnt, uts, ipc namespaces/);
   t.regex(named('nsenter', 'docker-exec'), /the engine started it/);
+  t.regex(named('cgroup-limits', 'reservation'), /no hard memory limit/);
+  t.regex(named('cgroup-limits', 'cpu-shares'), /no CPU quota/);
+  t.regex(named('oom', 'docker-kill'), /not by the OOM killer/);
 });

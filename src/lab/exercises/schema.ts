@@ -44,6 +44,7 @@ export const exerciseSchema = {
         mounts: {type: 'boolean'},
         processes: {type: 'boolean'},
         namespacedProcesses: {type: 'boolean'},
+        cgroups: {type: 'boolean'},
         daemon: {
           type: 'object', required: ['pidfile', 'configFile', 'tcpPort'], additionalProperties: false,
           properties: {pidfile: {type: 'string'}, configFile: {type: 'string'}, optionsFile: {type: 'string'}, tcpPort: {type: 'string'}},

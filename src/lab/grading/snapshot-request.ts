@@ -19,6 +19,8 @@ export interface SnapshotRequest {
   processes?: boolean;
   /** List the processes in other namespaces than the host's (unshare, nsenter, containers). */
   namespacedProcesses?: boolean;
+  /** Read each running container's limits from its cgroup files. */
+  cgroups?: boolean;
   /** Look at the engine daemon as a process. */
   daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: number};
 }
