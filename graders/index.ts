@@ -1,5 +1,6 @@
 /** Every grader by the name exercise files use (`"grader": "elf.hostBinary"`). */
 import * as answers from './answers.js';
+import * as capabilities from './capabilities.js';
 import * as cgroups from './cgroups.js';
 import * as containers from './containers.js';
 import * as daemon from './daemon.js';
@@ -30,6 +31,9 @@ export const graders: Record<string, Grader> = {
   'namespaces.hostPid': namespaces.hostPid,
   'namespaces.sharedNetwork': namespaces.sharedNetwork,
   'namespaces.sharedNetworkAnswer': namespaces.sharedNetworkAnswer,
+  'capabilities.noneLeft': capabilities.noneLeft,
+  'capabilities.onlyNetAdmin': capabilities.onlyNetAdmin,
+  'capabilities.decodedDefaults': capabilities.decodedDefaults,
   'cgroups.limits': cgroups.limits,
   'cgroups.oomKilled': cgroups.oomKilled,
   'unshare.ownPidNamespace': unshare.ownPidNamespace,

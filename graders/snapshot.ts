@@ -60,6 +60,11 @@ export interface ContainerSnapshot {
   tty?: boolean;
   /** When processes are watched and it runs: its main process as the host sees it. */
   process?: ProcessFacts;
+  /** When capabilities are watched and it runs: CapEff of its main process (hex) and its network namespace's links. */
+  capEff?: string;
+  links?: string[];
+  /** Its HostConfig asked for other capabilities than the engine's defaults (--cap-add, --cap-drop, --privileged). */
+  capsChanged?: boolean;
   /** When cgroups are watched and it runs: its limits as its cgroup files hold them. */
   cgroup?: CgroupLimits;
 }

@@ -3,7 +3,7 @@ import test from 'ava';
 import {loadExercise} from '../../src/lab/exercises/load.js';
 import {runLab} from '../helpers/cli.js';
 
-const steps = ['ns-compare', 'unshare-pid', 'unshare-uts', 'nsenter', 'cgroup-limits', 'oom'];
+const steps = ['ns-compare', 'unshare-pid', 'unshare-uts', 'nsenter', 'cgroup-limits', 'oom', 'capabilities'];
 
 test('lab namespaces loads: its steps in Hungarian and English, each with a solve script and near misses', (t) => {
   const ex = loadExercise('namespaces');
@@ -38,4 +38,7 @@ test('lab exercise test namespaces', async (t) => {
   t.regex(named('cgroup-limits', 'reservation'), /no hard memory limit/);
   t.regex(named('cgroup-limits', 'cpu-shares'), /no CPU quota/);
   t.regex(named('oom', 'docker-kill'), /not by the OOM killer/);
+  t.regex(named('capabilities', 'drop-one'), /still holds 13 capabilities/);
+  t.regex(named('capabilities', 'caps-kept'), /holds NET_ADMIN and \d+ more/);
+  t.regex(named('capabilities', 'no-link'), /its network has no lab0/);
 });

@@ -45,6 +45,7 @@ export const exerciseSchema = {
         processes: {type: 'boolean'},
         namespacedProcesses: {type: 'boolean'},
         cgroups: {type: 'boolean'},
+        capabilities: {type: 'boolean'},
         daemon: {
           type: 'object', required: ['pidfile', 'configFile', 'tcpPort'], additionalProperties: false,
           properties: {pidfile: {type: 'string'}, configFile: {type: 'string'}, optionsFile: {type: 'string'}, tcpPort: {type: 'string'}},

@@ -54,7 +54,7 @@ export interface Exercise {
   service?: {optionsFile: string; opts: string};
   watch?: {
     hostFiles?: string[]; imagePaths?: string[]; containerPaths?: string[]; contains?: string[]; dirs?: string[];
-    mounts?: boolean; processes?: boolean; namespacedProcesses?: boolean; cgroups?: boolean;
+    mounts?: boolean; processes?: boolean; namespacedProcesses?: boolean; cgroups?: boolean; capabilities?: boolean;
     daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: string};
   };
   steps: StepDef[];

@@ -8,6 +8,7 @@ import {join} from 'node:path';
 import {demuxLogs, EngineClient} from '../../engine/client/index.js';
 import {dirListing, overlayMounts} from './collect-host.js';
 import {daemonSnapshot} from './collect-daemon.js';
+import {capabilityFacts} from './collect-caps.js';
 import {cgroupLimits} from './collect-cgroup.js';
 import {processFacts} from './collect-procs.js';
 import {namespacedProcesses, namespacesOf} from './collect-unshared.js';
@@ -46,6 +47,7 @@ async function containers(engine: EngineClient, req: SnapshotRequest): Promise<C
       upperDir: upper, lowerDirs: lowers, files, logTail,
       tty: Boolean(c.Config.Tty),
       ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespacesOf(c.State.Pid)} : {}),
+      ...(req.capabilities && c.State.Running && c.State.Pid > 0 ? {...capabilityFacts(c.State.Pid), capsChanged: Boolean(c.HostConfig?.CapAdd?.length || c.HostConfig?.CapDrop?.length || c.HostConfig?.Privileged)} : {}),
       ...(req.cgroups && c.State.Running && c.State.Pid > 0 ? {cgroup: cgroupLimits(c.State.Pid)} : {}),
       ...(req.processes && c.State.Running && c.State.Pid > 0 ? {process: processFacts(c.State.Pid)} : {}),
     };

@@ -21,6 +21,8 @@ export interface SnapshotRequest {
   namespacedProcesses?: boolean;
   /** Read each running container's limits from its cgroup files. */
   cgroups?: boolean;
+  /** Read each running container's CapEff and network links. */
+  capabilities?: boolean;
   /** Look at the engine daemon as a process. */
   daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: number};
 }
