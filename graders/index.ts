@@ -1,5 +1,7 @@
 /** Every grader by the name exercise files use (`"grader": "elf.hostBinary"`). */
 import * as answers from './answers.js';
+import * as capabilities from './capabilities.js';
+import * as cgroups from './cgroups.js';
 import * as containers from './containers.js';
 import * as daemon from './daemon.js';
 import * as elf from './elf.js';
@@ -10,6 +12,7 @@ import * as namespaces from './namespaces.js';
 import * as overlay from './overlay.js';
 import * as overlayfs from './overlayfs.js';
 import * as processes from './processes.js';
+import * as unshare from './unshare.js';
 import type {Grader} from './types.js';
 
 export const graders: Record<string, Grader> = {
@@ -25,6 +28,17 @@ export const graders: Record<string, Grader> = {
   'files.hostModeIs': files.hostModeIs,
   'answers.choice': answers.choice,
   'namespaces.isolated': namespaces.isolated,
+  'namespaces.hostPid': namespaces.hostPid,
+  'namespaces.sharedNetwork': namespaces.sharedNetwork,
+  'namespaces.sharedNetworkAnswer': namespaces.sharedNetworkAnswer,
+  'capabilities.noneLeft': capabilities.noneLeft,
+  'capabilities.onlyNetAdmin': capabilities.onlyNetAdmin,
+  'capabilities.decodedDefaults': capabilities.decodedDefaults,
+  'cgroups.limits': cgroups.limits,
+  'cgroups.oomKilled': cgroups.oomKilled,
+  'unshare.ownPidNamespace': unshare.ownPidNamespace,
+  'unshare.ownHostname': unshare.ownHostname,
+  'unshare.enteredContainer': unshare.enteredContainer,
   'overlayfs.mountedInOrder': overlayfs.mountedInOrder,
   'overlayfs.newFileInUpper': overlayfs.newFileInUpper,
   'overlayfs.copiedUp': overlayfs.copiedUp,

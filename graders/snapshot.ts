@@ -64,6 +64,23 @@ export interface ContainerSnapshot {
   openStdin?: boolean;
   /** When processes are watched and it runs: its main process as the host sees it. */
   process?: ProcessFacts;
+  /** When capabilities are watched and it runs: CapEff of its main process (hex) and its network namespace's links. */
+  capEff?: string;
+  links?: string[];
+  /** Its HostConfig asked for other capabilities than the engine's defaults (--cap-add, --cap-drop, --privileged). */
+  capsChanged?: boolean;
+  /** When cgroups are watched and it runs: its limits as its cgroup files hold them. */
+  cgroup?: CgroupLimits;
+}
+
+/** A process's limits read back from its cgroup files (null: no limit); files: each file read and its text. */
+export interface CgroupLimits {
+  version: 1 | 2;
+  memory: number | null;
+  cpu: {quota: number; period: number} | null;
+  pids: number | null;
+  oomKills: number;
+  files: Record<string, string>;
 }
 
 /** A process and its ancestors, read from /proc/<pid>/status. */
@@ -73,6 +90,20 @@ export interface ProcessFacts {
   nspid: number[];
   /** The process, then its parent, then its parent's parent... up to PID 1 (or 12 steps). */
   chain: Array<{pid: number; ppid: number; comm: string; program?: string}>;
+}
+
+/** A process in other namespaces than the host's (left running by unshare or nsenter, or a container's). */
+export interface NamespacedProcess {
+  pid: number;
+  /** Its PID in each pid namespace, the host's first: a last 1 means it is the first process of its own. */
+  nspid: number[];
+  chain: ProcessFacts['chain'];
+  /** Kind → "kind:[inode]", from /proc/<pid>/ns. */
+  namespaces: Record<string, string>;
+  /** The hostname of its uts namespace, when that is not the host's. */
+  hostname?: string;
+  /** The /proc it sees (its root's /proc): a proc of its own (mounted for its pid namespace) or the host's. */
+  proc?: {own: boolean; count: number; first: number[]};
 }
 
 /** A directory's entries, recursively (relative path → facts); whiteouts show as FileInfo.whiteout. */
@@ -120,7 +151,7 @@ export interface DaemonSnapshot {
 export interface Snapshot {
   takenAt: string;
   engine: {reachable: boolean; error?: string; images: ImageSnapshot[]; containers: ContainerSnapshot[]; events: EngineEventRecord[]};
-  host: {namespaces: Record<string, string>; files: Record<string, FileInfo>; dirs?: Record<string, DirListing>; overlays?: OverlayMount[]};
+  host: {namespaces: Record<string, string>; files: Record<string, FileInfo>; dirs?: Record<string, DirListing>; overlays?: OverlayMount[]; processes?: NamespacedProcess[]};
   daemon?: DaemonSnapshot;
   /** Answers the student gave with `lab answer` (questions are the only thing taken from the student). */
   answers: Record<string, string>;

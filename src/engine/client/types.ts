@@ -17,6 +17,7 @@ export interface ContainerInspect {
   Config: {Image: string; Tty?: boolean; OpenStdin?: boolean};
   State: {Status: string; Running: boolean; ExitCode: number; Error: string; Pid: number; StartedAt: string; FinishedAt: string; OOMKilled: boolean};
   GraphDriver: {Data: {UpperDir: string; LowerDir?: string}};
+  HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean};
 }
 
 export interface ContainerTop {

@@ -54,6 +54,8 @@ export interface HostConfig {
   NetworkMode?: string;
   /** Legacy links as dockerd stores them: "/other:/me/alias". */
   Links?: string[] | null;
+  /** "host" shares the host's pid namespace (--pid=host). */
+  PidMode?: string;
   Binds?: string[] | null;
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;

@@ -90,7 +90,8 @@ export function buildOciSpec({record, rootPath, user, env, args, cwd, daemonSecc
         {type: 'mount'},
         ...ociNetworkNamespaces(record),
         {type: 'uts'},
-        {type: 'pid'},
+        // --pid=host: the container sees (and is seen by) every process of the host.
+        ...(h.PidMode === 'host' ? [] : [{type: 'pid'}]),
         {type: 'ipc'},
         ...(mode === 'v2' ? [{type: 'cgroup'}] : []),
       ],

@@ -50,6 +50,7 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
   const xdgState = join(dir, 'state');
   const place: Place = {socket: engine.socket, state: stateDir(xdgState)};
   let ok = true;
+  let cleanup: (() => Promise<unknown>) | undefined;
   try {
     // Scripts type `lab` and `docker` as a student would: both must reach this private setup.
     mkdirSync(join(dir, 'bin'));
@@ -67,6 +68,7 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
     } else await engine.start();
     const envName = `selftest-${ex.id}`;
     const env = await new LocalProvider({env: commandEnv}).start({name: envName, workdir: join(dir, 'work')});
+    if (ex.cleanup) cleanup = () => script(env, ex, ex.cleanup!, params);
     progress('preparing images and files');
     const images = await prepareImages(env, ex, progress);
     await prepareFiles(env, ex, progress, params);
@@ -96,6 +98,8 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
       if (!good) break;
     }
   } finally {
+    // What the steps left running by hand goes first (a pass or not); containers go with the engine.
+    await cleanup?.().catch(() => undefined);
     // Containers outlive their engine (their shims hold them): this private engine's go before it does.
     await engine.dispose();
   }

@@ -37,6 +37,7 @@ function checkReferences(file: string, ex: Exercise): void {
   };
   ex.files?.forEach((f, i) => must(f.from, `/files/${i}/from`));
   ex.prepare?.forEach((p, i) => must(p.script, `/prepare/${i}/script`));
+  if (ex.cleanup) must(ex.cleanup, '/cleanup');
   ex.steps.forEach((step, i) => {
     must(step.solve, `/steps/${i}/solve`);
     const ids = new Set(step.checks.map((c) => c.id));

@@ -21,6 +21,8 @@ export const exerciseSchema = {
         properties: {recipe: id, load: {type: 'boolean'}, saveAs: relPath},
       },
     },
+    // Ends what steps leave running outside the engine (processes started by hand); the self-test runs it last.
+    cleanup: relPath,
     prepare: {type: 'array', items: {type: 'object', required: ['script'], additionalProperties: false, properties: {script: relPath, description: {type: 'string'}}}},
     // Per-session values ({{params.x}} in texts and check params, $LAB_PARAM_X in scripts): fixed, random, or the self-test's own.
     params: {
@@ -41,6 +43,9 @@ export const exerciseSchema = {
         ...Object.fromEntries(['hostFiles', 'imagePaths', 'containerPaths', 'contains', 'dirs'].map((k) => [k, {type: 'array', items: {type: 'string', minLength: 1}}])),
         mounts: {type: 'boolean'},
         processes: {type: 'boolean'},
+        namespacedProcesses: {type: 'boolean'},
+        cgroups: {type: 'boolean'},
+        capabilities: {type: 'boolean'},
         daemon: {
           type: 'object', required: ['pidfile', 'configFile', 'tcpPort'], additionalProperties: false,
           properties: {pidfile: {type: 'string'}, configFile: {type: 'string'}, optionsFile: {type: 'string'}, tcpPort: {type: 'string'}},

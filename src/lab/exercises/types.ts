@@ -48,11 +48,13 @@ export interface Exercise {
   files?: Array<{from: string; to: string; mode?: string}>;
   images?: Array<{recipe: string; load?: boolean; saveAs?: string}>;
   prepare?: Array<{script: string; description?: string}>;
+  /** A script ending what the steps leave running outside the engine (unshare'd processes...). */
+  cleanup?: string;
   params?: Record<string, ParamDef>;
   service?: {optionsFile: string; opts: string};
   watch?: {
     hostFiles?: string[]; imagePaths?: string[]; containerPaths?: string[]; contains?: string[]; dirs?: string[];
-    mounts?: boolean; processes?: boolean;
+    mounts?: boolean; processes?: boolean; namespacedProcesses?: boolean; cgroups?: boolean; capabilities?: boolean;
     daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: string};
   };
   steps: StepDef[];

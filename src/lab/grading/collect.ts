@@ -3,12 +3,15 @@
  * containers, images and events through its API socket, files and their ELF facts, namespace inodes, and
  * paths looked up in image layers and container upper dirs. One round trip per `lab check`, whatever the provider.
  */
-import {existsSync, readFileSync, readlinkSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {demuxLogs, EngineClient} from '../../engine/client/index.js';
 import {dirListing, overlayMounts} from './collect-host.js';
 import {daemonSnapshot} from './collect-daemon.js';
+import {capabilityFacts} from './collect-caps.js';
+import {cgroupLimits} from './collect-cgroup.js';
 import {processFacts} from './collect-procs.js';
+import {namespacedProcesses, namespacesOf} from './collect-unshared.js';
 import {fileInfo} from './file-info.js';
 import type {ContainerSnapshot, EngineEventRecord, FileInfo, ImageSnapshot, Snapshot} from '../../../graders/snapshot.js';
 import type {SnapshotRequest} from './snapshot-request.js';
@@ -18,18 +21,6 @@ function layerFile(dirs: string[], path: string, contains: string[]): FileInfo {
   const rel = resolveInLayers(dirs, path);
   const found = findInLayers(dirs, rel);
   return found ? {...fileInfo(join(found.dir, rel), contains), path} : {path, exists: false};
-}
-
-function namespaces(pid: number | 'self'): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const ns of ['pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup', 'user']) {
-    try {
-      out[ns] = readlinkSync(`/proc/${pid}/ns/${ns}`);
-    } catch {
-      // process gone or namespace kind missing
-    }
-  }
-  return out;
 }
 
 async function containers(engine: EngineClient, req: SnapshotRequest): Promise<ContainerSnapshot[]> {
@@ -56,7 +47,9 @@ async function containers(engine: EngineClient, req: SnapshotRequest): Promise<C
       upperDir: upper, lowerDirs: lowers, files, logTail,
       tty: Boolean(c.Config.Tty),
       openStdin: Boolean(c.Config.OpenStdin),
-      ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespaces(c.State.Pid)} : {}),
+      ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespacesOf(c.State.Pid)} : {}),
+      ...(req.capabilities && c.State.Running && c.State.Pid > 0 ? {...capabilityFacts(c.State.Pid), capsChanged: Boolean(c.HostConfig?.CapAdd?.length || c.HostConfig?.CapDrop?.length || c.HostConfig?.Privileged)} : {}),
+      ...(req.cgroups && c.State.Running && c.State.Pid > 0 ? {cgroup: cgroupLimits(c.State.Pid)} : {}),
       ...(req.processes && c.State.Running && c.State.Pid > 0 ? {process: processFacts(c.State.Pid)} : {}),
     };
   }));
@@ -82,12 +75,13 @@ export async function collect(req: SnapshotRequest): Promise<Snapshot> {
   const snapshot: Snapshot = {
     takenAt: new Date().toISOString(),
     engine: {reachable: false, images: [], containers: [], events: []},
-    host: {namespaces: namespaces('self'), files: Object.fromEntries(req.hostFiles.map((p) => [p, fileInfo(p, req.contains)]))},
+    host: {namespaces: namespacesOf('self'), files: Object.fromEntries(req.hostFiles.map((p) => [p, fileInfo(p, req.contains)]))},
     ...(req.daemon ? {daemon: await daemonSnapshot(req.daemon)} : {}),
     answers: req.answersFile && existsSync(req.answersFile) ? (JSON.parse(readFileSync(req.answersFile, 'utf8')) as Record<string, string>) : {},
   };
   if (req.dirs) snapshot.host.dirs = Object.fromEntries(req.dirs.map((d) => [d, dirListing(d, req.contains)]));
   if (req.mounts) snapshot.host.overlays = overlayMounts();
+  if (req.namespacedProcesses) snapshot.host.processes = namespacedProcesses();
   try {
     const engine = new EngineClient({socketPath: req.socket}, 5000);
     await engine.raw('GET', '/_ping');

@@ -17,6 +17,12 @@ export interface SnapshotRequest {
   mounts?: boolean;
   /** Read each running container's process facts (NSpid, parent chain). */
   processes?: boolean;
+  /** List the processes in other namespaces than the host's (unshare, nsenter, containers). */
+  namespacedProcesses?: boolean;
+  /** Read each running container's limits from its cgroup files. */
+  cgroups?: boolean;
+  /** Read each running container's CapEff and network links. */
+  capabilities?: boolean;
   /** Look at the engine daemon as a process. */
   daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: number};
 }

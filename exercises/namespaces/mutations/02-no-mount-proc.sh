@@ -1,0 +1,6 @@
+#!/bin/sh
+# Near miss: PID 1 of a new pid namespace, but it still sees the host's /proc.
+set -eu
+unshare --pid --fork --kill-child sleep infinity >/dev/null 2>&1 &
+echo $! >> .started-pids
+sleep 1

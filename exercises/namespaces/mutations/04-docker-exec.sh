@@ -1,0 +1,6 @@
+#!/bin/sh
+# Near miss: the engine runs the program in the container's namespaces (docker exec), not nsenter.
+set -eu
+docker start web >/dev/null 2>&1 || docker run -d --name web busybox httpd -f -p 8080
+docker exec -d web sleep 3600
+sleep 1

@@ -1,0 +1,44 @@
+/** CI runs the namespaces lab's own proof: every step fails first, rejects its near misses, and passes after its solve script. */
+import test from 'ava';
+import {loadExercise} from '../../src/lab/exercises/load.js';
+import {runLab} from '../helpers/cli.js';
+
+const steps = ['ns-compare', 'unshare-pid', 'unshare-uts', 'nsenter', 'cgroup-limits', 'oom', 'capabilities'];
+
+test('lab namespaces loads: its steps in Hungarian and English, each with a solve script and near misses', (t) => {
+  const ex = loadExercise('namespaces');
+  t.deepEqual(ex.locales, ['hu', 'en']);
+  t.deepEqual(ex.steps.map((s) => s.id), steps);
+  for (const s of ex.steps) {
+    t.true((s.mutations ?? []).length >= 2, s.id);
+    t.truthy(s.title.hu && s.concept.hu, s.id);
+  }
+  t.is(ex.params?.token.random, 'hex', 'each session has a hostname of its own');
+  t.truthy(ex.cleanup, 'processes started by hand are ended after the self-test');
+});
+
+test('lab exercise test namespaces', async (t) => {
+  // Each step failed, mutated and solved on a private engine, with real unshare and nsenter processes.
+  t.timeout(12 * 60_000, 'lab exercise test namespaces ran past 12 minutes');
+  const r = await runLab(['exercise', 'test', 'namespaces', '--json'], {}, 10 * 60_000);
+  const report = JSON.parse(r.stdout) as {ok: boolean; lines: Array<{step: string; phase: string; name: string; ok: boolean; detail: string}>};
+  for (const l of report.lines.filter((x) => !x.ok)) t.log(`${l.step} ${l.phase} ${l.name}: ${l.detail}`);
+  t.true(report.ok, r.stderr.slice(-2000));
+  t.is(report.lines.filter((l) => l.phase === 'solve').length, steps.length, 'every step was solved');
+  t.true(report.lines.filter((l) => l.phase === 'mutation').length >= 2 * steps.length);
+  const named = (step: string, name: string) => report.lines.find((l) => l.step === step && l.name === name)?.detail ?? '';
+  // The near misses the lecture warns about, each rejected for its own reason.
+  t.regex(named('ns-compare', 'own-pid'), /has its own pid namespace/);
+  t.regex(named('ns-compare', 'network-host'), /shares the host's network/);
+  t.regex(named('ns-compare', 'pid-inode'), /is a pid namespace, not a network one/);
+  t.regex(named('unshare-pid', 'no-mount-proc'), /its \/proc is the host's/);
+  t.regex(named('unshare-uts', 'neighbour'), /hostname is ns-0badc0, not ns-/);
+  t.regex(named('nsenter', 'net-only'), /shares only some of container (web|sidecar)'s namespaces: its pid, mnt, uts, ipc namespaces/);
+  t.regex(named('nsenter', 'docker-exec'), /the engine started it/);
+  t.regex(named('cgroup-limits', 'reservation'), /no hard memory limit/);
+  t.regex(named('cgroup-limits', 'cpu-shares'), /no CPU quota/);
+  t.regex(named('oom', 'docker-kill'), /not by the OOM killer/);
+  t.regex(named('capabilities', 'drop-one'), /still holds 13 capabilities/);
+  t.regex(named('capabilities', 'caps-kept'), /holds NET_ADMIN and \d+ more/);
+  t.regex(named('capabilities', 'no-link'), /its network has no lab0/);
+});
