@@ -52,7 +52,8 @@ export function summary(c: ContainerRecord) {
     State: c.State.Status,
     Status: statusText(c),
     HostConfig: {NetworkMode: c.HostConfig.NetworkMode ?? 'default'},
-    NetworkSettings: {Networks: containerNetworkSettings(c).Networks},
+    // The list comes from dockerd's container view, which keeps no endpoint aliases: null there, shown by inspect.
+    NetworkSettings: {Networks: Object.fromEntries(Object.entries(containerNetworkSettings(c).Networks ?? {}).map(([name, e]) => [name, {...e, Aliases: null}]))},
     Mounts: mountPointsOf(c).map(inspectMount),
   };
 }

@@ -5,28 +5,6 @@
  */
 import type {Gap} from '../../helpers/differential/harness.js';
 
-/** Fields dockerd always returns in a container's inspect, whatever the create body held. */
-export const inspectFields: Gap = {
-  owner: 'h-streams',
-  why: 'HostConfig.Runtime and the other fields dockerd always returns in inspect, with its nulls and defaults',
-  paths: ['HostConfig.Runtime', 'HostConfig.KernelMemory', 'HostConfig.KernelMemoryTCP', 'HostConfig.MemorySwappiness', 'HostConfig.PidsLimit',
-    'HostConfig.MaskedPaths', 'HostConfig.ReadonlyPaths'],
-};
-
-/** The same, for a body that leaves most of HostConfig out, as Compose's does. */
-export const inspectFieldsSparse: Gap = {
-  owner: 'h-streams',
-  why: 'HostConfig fields left out of the create body are missing from inspect instead of shown with their defaults',
-  paths: ['HostConfig', 'Config.Domainname'],
-};
-
-/** Network aliases and endpoint settings as sent. */
-export const aliases: Gap = {
-  owner: 'h-net',
-  why: 'network aliases and IPAMConfig of an endpoint are not kept or shown',
-  paths: ['NetworkSettings.Networks.*.Aliases', 'NetworkSettings.Networks.*.IPAMConfig', '[].NetworkSettings.Networks.*.IPAMConfig'],
-};
-
 /** A network's options and IPAM options shown as sent. */
 export const networkOptions: Gap = {
   owner: 'h-net',

@@ -13,16 +13,12 @@ const cases: Case[] = [
   {what: 'exec start without a tty: multiplexed output', method: 'POST', path: '/exec/{framed}/start', body: {Detach: false, Tty: false}, sameBody: true},
   {what: 'exec inspect after it ran', method: 'GET', path: '/exec/{framed}/json', values: ['Running', 'ExitCode', 'ProcessConfig']},
   {what: 'exec create for a tty start', method: 'POST', path: '/containers/diff-s/exec', body: cliExecBody(['echo', 'raw']), save: {raw: 'Id'}},
-  {what: 'exec start with Tty in its body: raw output', method: 'POST', path: '/exec/{raw}/start', body: {Detach: false, Tty: true}, sameBody: true,
-    failing: {owner: 'h-streams', why: 'exec output is framed by the exec\'s own Tty, not by the Tty of the /exec/{id}/start body'}},
+  {what: 'exec start with Tty in its body: raw output', method: 'POST', path: '/exec/{raw}/start', body: {Detach: false, Tty: true}, sameBody: true},
   {what: 'attach with logs and no stream', method: 'POST', path: '/containers/diff-log/attach?logs=1&stream=0&stdout=1&stderr=1',
-    prepare: [['run', '--name', 'diff-log', 'busybox', 'echo', 'logged']], sameBody: true,
-    failing: {owner: 'h-streams', why: 'attach with stream=false does not answer the logs and end'}},
+    prepare: [['run', '--name', 'diff-log', 'busybox', 'echo', 'logged']], sameBody: true},
   {what: 'archive stat of a stopped container\'s volume', method: 'HEAD', path: '/containers/diff-volc/archive?path=/data/f', statHeader: true, values: ['name', 'size'],
-    prepare: [['run', '--name', 'diff-volc', '-v', 'diff-av:/data', 'busybox', 'sh', '-c', 'echo v > /data/f']],
-    failing: {owner: 'h-streams', why: 'the archive API on a stopped container does not see its volumes'}},
-  {what: 'archive of a stopped container\'s volume', method: 'GET', path: '/containers/diff-volc/archive?path=/data/f', statHeader: true, values: ['name', 'size'],
-    failing: {owner: 'h-streams', why: 'the archive API on a stopped container does not see its volumes'}},
+    prepare: [['run', '--name', 'diff-volc', '-v', 'diff-av:/data', 'busybox', 'sh', '-c', 'echo v > /data/f']]},
+  {what: 'archive of a stopped container\'s volume', method: 'GET', path: '/containers/diff-volc/archive?path=/data/f', statHeader: true, values: ['name', 'size']},
 ];
 
 differentialCases(test, 'streams', cases);

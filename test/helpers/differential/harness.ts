@@ -166,10 +166,12 @@ export function differentialCases(test: TestFn, file: string, cases: Case[]): vo
       const archive = (await busyboxArchive('docker')).path;
       [labd, dockerd] = await Promise.all([startTestEngine(), startReferenceDockerd()]);
       // Subnets of their own: both engines make their bridges on this one host.
+      // Two random octets: the case files run at once, each with its engines, and their subnets must not meet.
       const octet = 16 + Math.floor(Math.random() * 200);
+      const third = 2 * Math.floor(Math.random() * 120);
       sides.push(
-        {name: 'labd', socket: labd.socket, docker: labd.docker, vars: {subnet: `10.${octet}.71`}},
-        {name: 'dockerd', socket: dockerd.socket, docker: dockerd.docker, vars: {subnet: `10.${octet}.72`}},
+        {name: 'labd', socket: labd.socket, docker: labd.docker, vars: {subnet: `10.${octet}.${third}`}},
+        {name: 'dockerd', socket: dockerd.socket, docker: dockerd.docker, vars: {subnet: `10.${octet}.${third + 1}`}},
       );
       for (const side of sides) {
         const load = await side.docker(['load', '-i', archive]);
