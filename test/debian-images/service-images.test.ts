@@ -60,7 +60,7 @@ needs('docker run -p PORT:80 nginx serves Debian\'s welcome page; the access log
   await engine!.docker(['rm', '-f', 'web']);
 });
 
-needs('docker run python: python and pip are there, Debian's externally-managed marker gone, no manual pages or translations', async (t) => {
+needs('docker run python: python and pip are there, Debian\'s externally-managed marker gone, no manual pages or translations', async (t) => {
   await loadCourseImage(engine!, 'python');
   const {seconds} = await courseImage('python');
   const {size, labels} = await sizeAndLabels('python');
