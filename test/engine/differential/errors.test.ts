@@ -60,7 +60,7 @@ const cases: Case[] = [
   {what: 'create a network with an unknown driver', method: 'POST', path: '/networks/create', body: {...cliNetworkBody('diff-n'), Driver: 'nope'}, timeoutMs: 60_000},
   {what: 'create a network with a bad subnet', method: 'POST', path: '/networks/create',
     body: {...cliNetworkBody('diff-n'), IPAM: {Driver: 'default', Config: [{Subnet: '10.300.0.0/16'}]}},
-    failing: {owner: 'h-net', why: 'a subnet that is not an address is a 500 with another message; dockerd: 400 "Invalid subnet x : invalid CIDR address: x"'}},
+    failing: {owner: 'network', why: 'a subnet that is not an address is a 500 with another message; dockerd: 400 "Invalid subnet x : invalid CIDR address: x"'}},
   {what: 'remove a predefined network', method: 'DELETE', path: '/networks/host'},
   {what: 'a filter the endpoint does not know', method: 'GET', path: '/containers/json?filters=%7B%22nope%22%3A%5B%22x%22%5D%7D'},
   {what: 'filters that are not JSON', method: 'GET', path: '/containers/json?filters=nope',

@@ -7,10 +7,10 @@ import type {Gap} from '../../helpers/differential/harness.js';
 
 /** A network's options and IPAM options shown as sent. */
 export const networkOptions: Gap = {
-  owner: 'h-net',
+  owner: 'network',
   why: 'a network shows the bridge driver\'s default options instead of the options sent, and IPAM.Options null instead of {}',
   paths: ['Options', 'IPAM.Options', '[].Options', '[].IPAM.Options'],
 };
 
 /** The registry configuration of a daemon that pulls. */
-export const registryConfig: Gap = {owner: 'h-pull', why: 'no index configuration for docker.io in /info while labd has no registry client', paths: ['RegistryConfig.IndexConfigs']};
+export const registryConfig: Gap = {owner: 'registry', why: 'labd\'s /info lists no index configuration for docker.io (Mirrors, Secure, Official)', paths: ['RegistryConfig.IndexConfigs']};

@@ -15,7 +15,8 @@ import {needsDockerd, startReferenceDockerd, type ReferenceDockerd} from '../ref
 import {shapeDifferences, valueDifferences, valuesAt, type Difference} from './shape.js';
 
 /** Who closes a known gap: the network work, the streams and inspect work, the registry work, or the engine at large. */
-export type Owner = 'h-net' | 'h-streams' | 'h-pull' | 'labd';
+/** Which part of the engine a gap belongs to. */
+export type Owner = 'network' | 'streams' | 'registry' | 'labd';
 
 export interface Case {
   /** What the request checks, for the test's title. */
