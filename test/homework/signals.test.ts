@@ -86,7 +86,8 @@ for (const [how, code] of [['SIGHUP', 129], ['SIGTERM', 143], ['EPIPE', 141]] as
         // Once the loop is spinning in its container, count, then end the run the way it ends in real life.
         const poll = setInterval(() => {
           before = count(sandbox, cgroup);
-          if (before.inCgroup.length === 0 || before.mounts === 0) return;
+          // Until the loop runs under its shim: while runc still starts it, its parent is a runc that is about to exit.
+          if (before.inCgroup.length === 0 || before.mounts === 0 || before.shims.length === 0) return;
           clearInterval(poll);
           if (how === 'EPIPE') {
             child.stdout.destroy();
