@@ -1,6 +1,6 @@
 /** `docker network create | rm | prune`: user bridge networks, each its own Linux bridge (br-<id12>) and subnet. */
 import {conflict, forbidden, invalidArgument, notFound} from '../errors.js';
-import {freeSubnet, removeBridge, ensureBridge, takenSubnets} from './bridge.js';
+import {BridgeError, freeSubnet, removeBridge, ensureBridge, takenSubnets} from './bridge.js';
 import type {NetworkManager} from './manager.js';
 import {builtinNames, newId, type NetworkRecord} from './networks.js';
 import {contains, formatSubnet, intToIp, ipToInt, overlaps, parseCidr, type Subnet} from './subnet.js';
@@ -67,7 +67,7 @@ export async function createNetwork(mgr: NetworkManager, req: NetworkCreateReque
     if (want?.Gateway || want?.IPRange || want?.AuxiliaryAddresses) throw invalidArgument('a --gateway, --ip-range or --aux-address needs a --subnet');
     subnet = await freeSubnet(ourSubnets(mgr));
   }
-  const gateway = want?.Gateway || intToIp(subnet.base + 1);
+  let gateway = want?.Gateway || intToIp(subnet.base + 1);
   checkAddress(subnet, gateway, 'gateway');
   let range: Subnet | undefined;
   if (want?.IPRange) {
@@ -80,7 +80,17 @@ export async function createNetwork(mgr: NetworkManager, req: NetworkCreateReque
   const options = req.Options ?? {};
   const bridge = options['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`;
   if (mgr.networks.all().some((n) => n.Bridge === bridge)) throw conflict(`bridge ${bridge} is already used by another network`);
-  await ensureBridge(bridge, {bip: `${gateway}/${subnet.prefix}`});
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureBridge(bridge, {bip: `${gateway}/${subnet.prefix}`});
+      break;
+    } catch (error) {
+      // A subnet chosen here can be taken by another engine on the host between the choice and the bridge: choose again.
+      if (want?.Subnet || attempt >= 5 || !(error instanceof BridgeError) || !/overlaps the host's route/.test(error.message)) throw error;
+      subnet = await freeSubnet([...ourSubnets(mgr), subnet]);
+      gateway = intToIp(subnet.base + 1);
+    }
+  }
   const net: NetworkRecord = {
     Name: name, Id: id, Created: new Date().toISOString(), Driver: 'bridge', Bridge: bridge, Subnet: formatSubnet(subnet), Gateway: gateway,
     UserSubnet: Boolean(want?.Subnet), UserGateway: Boolean(want?.Gateway), IPRange: range && formatSubnet(range), AuxiliaryAddresses: aux,
