@@ -55,6 +55,12 @@ export async function ensureEngine(env: Environment, progress: Progress, service
  */
 export async function ensureCourseRegistry(env: Environment, progress: Progress): Promise<void> {
   if (env.provider === 'qemu' || process.env.LAB_COURSE_REGISTRY === 'off') return;
+  // A machine without the registry's tools still runs the lab; only pulls of the lectures' images are missing.
+  const tools = await env.exec(['sh', '-c', 'command -v docker-registry && command -v skopeo'], {timeoutMs: 15_000});
+  if (tools.code !== 0) {
+    progress('course registry: left out, as docker-registry or skopeo is not installed there (apt-get install docker-registry skopeo, or lab doctor --fix there)');
+    return;
+  }
   const lab = labCommandIn(env);
   const status = JSON.parse((await env.exec([...lab, 'engine', 'status', '--json'], {timeoutMs: 15_000})).stdout || '{}') as {running?: boolean; configFile?: string | null};
   const daemonJson = status.configFile ?? '/etc/docker/daemon.json';
