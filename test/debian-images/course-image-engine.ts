@@ -2,7 +2,7 @@
  * A course image built from its recipe (once per run: the default build cache is shared by every test file and
  * `lab image build`) and loaded into a private labd with `docker load`, as the course registry will serve it.
  */
-import {createServer} from 'node:net';
+import {freeTcpPort} from '../../src/common/free-port.js';
 import {buildImageArchive, type BuildResult} from '../../src/debian-images/index.js';
 import type {TestEngine} from '../helpers/engine.js';
 
@@ -26,14 +26,6 @@ export async function loadCourseImage(engine: TestEngine, name: string): Promise
   return result;
 }
 
+
 /** A loopback port nobody listens on now, for -p HOST:CONTAINER. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number};
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeTcpPort;

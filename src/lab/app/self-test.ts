@@ -13,7 +13,8 @@ import {collect} from '../grading/collect.js';
 import {evaluate, snapshotRequest} from '../grading/run-checks.js';
 import type {Verdict} from '../../../graders/verdict.js';
 import {LocalProvider} from '../providers/local.js';
-import {freeTcpPort, makeParams, paramEnv, type Params} from '../session/params.js';
+import {makeParams, paramEnv, type Params} from '../session/params.js';
+import {freeTcpPort} from '../../common/free-port.js';
 import {prepareFiles, prepareImages} from '../session/prepare.js';
 import {createSession, loadSession, saveSession, stateDir} from '../session/session.js';
 

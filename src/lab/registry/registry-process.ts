@@ -2,10 +2,10 @@
  * The course registry's process: Debian's docker-registry, started detached so it outlives `lab start` (the
  * engine keeps pulling from it), found again from its state file, stopped by its recorded pid only.
  */
+import {freeTcpPort as freePort} from '../../common/free-port.js';
 import {spawn} from 'node:child_process';
 import {closeSync, openSync, readFileSync} from 'node:fs';
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
-import {createServer} from 'node:net';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {processAlive} from '../../common/process-alive.js';
@@ -26,16 +26,6 @@ export function defaultRegistryDir(env: NodeJS.ProcessEnv = process.env): string
 
 const paths = (dir: string) => ({config: join(dir, 'config.yml'), storage: join(dir, 'storage'), log: join(dir, 'registry.log'), state: join(dir, 'state.json')});
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number};
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The registry's base endpoint answers 200 (distribution's "API version 2" check). */
 export async function registryAnswers(url: string, timeoutMs = 2000): Promise<boolean> {

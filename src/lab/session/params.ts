@@ -4,7 +4,6 @@
  * must listen on, which the self-test moves off 2375 so it never meets a real engine on a shared machine.
  */
 import {randomBytes} from 'node:crypto';
-import {createServer} from 'node:net';
 import {fill} from '../render/text.js';
 import type {Exercise} from '../exercises/types.js';
 
@@ -31,13 +30,3 @@ export function paramEnv(params: Params = {}): Record<string, string> {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [`LAB_PARAM_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, v]));
 }
 
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number};
-      server.close(() => resolve(port));
-    });
-  });
-}
