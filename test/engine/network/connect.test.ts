@@ -6,40 +6,11 @@
  * The engine has its own bridge and subnet (daemon.json), and the user networks here take fixed subnets in
  * 10.231.0.0/16, so nothing meets the engines other test files start.
  */
-import {execFileSync} from 'node:child_process';
-import {rmSync} from 'node:fs';
 import test from 'ava';
-import {busyboxEngine} from '../../helpers/busybox-engine.js';
-import {isRoot, when} from '../../helpers/needs.js';
+import {networkEngine} from '../../helpers/network-engine.js';
 
 const bridge = 'labtest-cn0';
-// `after` runs before the engine's own `after.always`, while the engine still answers: user networks' bridges go.
-test.after(async () => {
-  const all = (await engine.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (all.length > 0) await engine.docker(['rm', '-f', ...all]);
-  await engine.docker(['network', 'prune', '-f']);
-});
-const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '172.31.246.1/24'}});
-const serial = when({'needs root': isRoot}, test.serial);
-
-test.after.always(() => {
-  // Whatever a failed run left: this engine's bridge and the bridges of this file's subnets (10.231.0.0/16).
-  const routes = execFileSync('ip', ['-o', 'route'], {encoding: 'utf8'}).split('\n').filter((l) => l.startsWith('10.231.'));
-  for (const dev of [bridge, ...routes.map((l) => l.split(' ')[2])]) {
-    try {
-      execFileSync('ip', ['link', 'del', dev], {stdio: 'ignore'});
-    } catch {
-      // already gone
-    }
-  }
-  rmSync(`/run/labd/ipam/${bridge}`, {recursive: true, force: true});
-});
-
-const ok = async (args: string[]) => {
-  const r = await engine.docker(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-};
+const {engine, ok, serial} = networkEngine(test, {bridge, bip: '172.31.246.1/24', routePrefix: '10.231.'});
 const networks = async (name: string) => JSON.parse(await ok(['inspect', '-f', '{{json .NetworkSettings.Networks}}', name]));
 
 serial('a stopped container keeps what connect sent, and gets it at start', async (t) => {

@@ -4,39 +4,13 @@
  * resolve on the networks the asker is on and nowhere else; other names go to the host's resolvers.
  */
 import {execFileSync} from 'node:child_process';
-import {rmSync} from 'node:fs';
 import test from 'ava';
-import {busyboxEngine} from '../../helpers/busybox-engine.js';
+import {networkEngine} from '../../helpers/network-engine.js';
 import {isRoot, when} from '../../helpers/needs.js';
 
 const bridge = 'labtest-dn0';
-// `after` runs before the engine's own `after.always`, while the engine still answers: user networks' bridges go.
-test.after(async () => {
-  const all = (await engine.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (all.length > 0) await engine.docker(['rm', '-f', ...all]);
-  await engine.docker(['network', 'prune', '-f']);
-});
 // live-restore: one test restarts the daemon with containers running and asks them to resolve names again.
-const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '172.31.247.1/24', 'live-restore': true}});
-const serial = when({'needs root': isRoot}, test.serial);
-
-test.after.always(() => {
-  const routes = execFileSync('ip', ['-o', 'route'], {encoding: 'utf8'}).split('\n').filter((l) => l.startsWith('10.232.'));
-  for (const dev of [bridge, ...routes.map((l) => l.split(' ')[2])]) {
-    try {
-      execFileSync('ip', ['link', 'del', dev], {stdio: 'ignore'});
-    } catch {
-      // already gone
-    }
-  }
-  rmSync(`/run/labd/ipam/${bridge}`, {recursive: true, force: true});
-});
-
-const ok = async (args: string[]) => {
-  const r = await engine.docker(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-};
+const {engine, ok, serial} = networkEngine(test, {bridge, bip: '172.31.247.1/24', routePrefix: '10.232.', daemonJson: {'live-restore': true}});
 
 /** The IPv4 addresses busybox's nslookup prints for `name`, in order (the server's own line left out). */
 async function resolve(from: string, name: string): Promise<string[] | undefined> {

@@ -3,35 +3,11 @@
  * variables dockerd sets, HostConfig.Links in dockerd's stored form, `docker rm --link` removing one, a link on a
  * user network answered by the embedded DNS server, and dockerd's refusals in its words.
  */
-import {execFileSync} from 'node:child_process';
-import {rmSync} from 'node:fs';
 import test from 'ava';
-import {busyboxEngine} from '../../helpers/busybox-engine.js';
-import {isRoot, when} from '../../helpers/needs.js';
+import {networkEngine} from '../../helpers/network-engine.js';
 
 const bridge = 'labtest-lk0';
-test.after(async () => {
-  const all = (await engine.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (all.length > 0) await engine.docker(['rm', '-f', ...all]);
-  await engine.docker(['network', 'prune', '-f']);
-});
-const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '172.31.249.1/24'}});
-const serial = when({'needs root': isRoot}, test.serial);
-
-test.after.always(() => {
-  try {
-    execFileSync('ip', ['link', 'del', bridge], {stdio: 'ignore'});
-  } catch {
-    // already gone
-  }
-  rmSync(`/run/labd/ipam/${bridge}`, {recursive: true, force: true});
-});
-
-const ok = async (args: string[]) => {
-  const r = await engine.docker(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-};
+const {engine, ok, serial} = networkEngine(test, {bridge, bip: '172.31.249.1/24'});
 
 serial('--link gives /etc/hosts entries and the link variables; rm --link removes it', async (t) => {
   await ok(['run', '-d', '--name', 'lk-db', '--hostname', 'dbhost', '-e', 'SECRET=s3=x', '--expose', '5432', '--expose', '53/udp', 'busybox', 'sleep', '600']);
