@@ -4,6 +4,7 @@
  * the exits recorded); with it they keep running and are adopted at the next start. /info says which.
  */
 import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import test from 'ava';
 import {parseConfigFile} from '../../src/engine/config/daemon-config.js';
 import {makePrivateEngine, type PrivateEngine} from '../../src/engine/control/private-engine.js';
@@ -56,7 +57,8 @@ test('without live-restore, stopping the daemon stops its containers and records
       await new Promise((r) => setTimeout(r, 100));
       back = await state('comes-back');
     }
-    t.true(back.Running, back.Status);
+    if (!back.Running) t.log(readFileSync(join(engine.execRoot, 'labd.log'), 'utf8').split('\n').slice(-40).join('\n'));
+    t.true(back.Running, JSON.stringify(back));
   } finally {
     await engine.dispose();
   }
