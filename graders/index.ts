@@ -1,6 +1,8 @@
 /** Every grader by the name exercise files use (`"grader": "elf.hostBinary"`). */
 import * as answers from './answers.js';
 import * as capabilities from './capabilities.js';
+import * as commit from './commit.js';
+import * as compose from './compose.js';
 import * as cgroups from './cgroups.js';
 import * as containers from './containers.js';
 import * as daemon from './daemon.js';
@@ -9,8 +11,10 @@ import * as files from './files.js';
 import * as images from './images.js';
 import * as layerdb from './layerdb.js';
 import * as namespaces from './namespaces.js';
+import * as netns from './netns.js';
 import * as overlay from './overlay.js';
 import * as overlayfs from './overlayfs.js';
+import * as processChain from './process-chain.js';
 import * as processes from './processes.js';
 import * as unshare from './unshare.js';
 import type {Grader} from './types.js';
@@ -54,4 +58,9 @@ export const graders: Record<string, Grader> = {
   'processes.serverRunning': processes.serverRunning,
   'processes.hostPid': processes.hostPid,
   'processes.insidePid': processes.insidePid,
+  'processes.chainAnswer': processChain.chainAnswer,
+  'netns.vethIntoNamespace': netns.vethIntoNamespace,
+  'compose.servicesByName': compose.servicesByName,
+  'commit.committedFromContainer': commit.committedFromContainer,
+  'commit.builtFromDockerfile': commit.builtFromDockerfile,
 };

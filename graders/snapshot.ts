@@ -71,6 +71,23 @@ export interface ContainerSnapshot {
   capsChanged?: boolean;
   /** When cgroups are watched and it runs: its limits as its cgroup files hold them. */
   cgroup?: CgroupLimits;
+  /** Its labels (Compose marks its containers with com.docker.compose.project and .service). */
+  labels?: Record<string, string>;
+  /** The networks it is attached to, by name: its address there and its aliases. */
+  networks?: Record<string, {ip: string; aliases: string[]}>;
+}
+
+/** A network interface as `ip -j -d addr` shows it in one network namespace. */
+export interface NetLink {
+  ifindex: number;
+  name: string;
+  /** veth, bridge, ... (none for lo and physical devices). */
+  kind?: string;
+  up: boolean;
+  /** For a veth: its peer's ifindex (in the peer's namespace). */
+  peerIndex?: number;
+  /** IPv4 addresses with their prefix, e.g. 10.200.7.2/24. */
+  addresses: string[];
 }
 
 /** A process's limits read back from its cgroup files (null: no limit); files: each file read and its text. */
@@ -104,6 +121,8 @@ export interface NamespacedProcess {
   hostname?: string;
   /** The /proc it sees (its root's /proc): a proc of its own (mounted for its pid namespace) or the host's. */
   proc?: {own: boolean; count: number; first: number[]};
+  /** When its network namespace is not the host's: the interfaces in it. */
+  links?: NetLink[];
 }
 
 /** A directory's entries, recursively (relative path → facts); whiteouts show as FileInfo.whiteout. */
@@ -151,7 +170,7 @@ export interface DaemonSnapshot {
 export interface Snapshot {
   takenAt: string;
   engine: {reachable: boolean; error?: string; images: ImageSnapshot[]; containers: ContainerSnapshot[]; events: EngineEventRecord[]};
-  host: {namespaces: Record<string, string>; files: Record<string, FileInfo>; dirs?: Record<string, DirListing>; overlays?: OverlayMount[]; processes?: NamespacedProcess[]};
+  host: {namespaces: Record<string, string>; files: Record<string, FileInfo>; dirs?: Record<string, DirListing>; overlays?: OverlayMount[]; processes?: NamespacedProcess[]; links?: NetLink[]};
   daemon?: DaemonSnapshot;
   /** Answers the student gave with `lab answer` (questions are the only thing taken from the student). */
   answers: Record<string, string>;

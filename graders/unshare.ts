@@ -13,7 +13,7 @@ const underShim = (p: NamespacedProcess) => names(p).some((n) => /shim|^runc/.te
 const startedBy = (p: NamespacedProcess, program: string) => p.chain.some((x) => x.comm === program || x.program === program);
 
 /** Processes outside every container of the engine (and outside any engine's shim). */
-function byHand(snapshot: Snapshot): NamespacedProcess[] {
+export function byHand(snapshot: Snapshot): NamespacedProcess[] {
   const containerPidNs = new Set(snapshot.engine.containers.filter((c) => c.state.running && c.namespaces).map((c) => c.namespaces!.pid));
   const host = snapshot.host.namespaces;
   return (snapshot.host.processes ?? []).filter((p) => !underShim(p) && !(p.namespaces.pid !== host.pid && containerPidNs.has(p.namespaces.pid)));

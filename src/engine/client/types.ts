@@ -14,7 +14,8 @@ export interface ContainerInspect {
   Path: string;
   Args: string[];
   Created: string;
-  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean};
+  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean; Labels?: Record<string, string> | null};
+  NetworkSettings?: {Networks?: Record<string, {IPAddress?: string; Aliases?: string[] | null}> | null};
   State: {Status: string; Running: boolean; ExitCode: number; Error: string; Pid: number; StartedAt: string; FinishedAt: string; OOMKilled: boolean};
   GraphDriver: {Data: {UpperDir: string; LowerDir?: string}};
   HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean};

@@ -29,7 +29,7 @@ export const exerciseSchema = {
       type: 'object', propertyNames: {pattern: '^[a-z][A-Za-z0-9]*$'},
       additionalProperties: {
         type: 'object', additionalProperties: false,
-        properties: {value: {type: 'string'}, random: {enum: ['hex']}, length: {type: 'integer', minimum: 4, maximum: 32}, selfTest: {type: 'string', minLength: 1}, description: {type: 'string'}},
+        properties: {value: {type: 'string'}, random: {enum: ['hex', 'octet']}, length: {type: 'integer', minimum: 4, maximum: 32}, selfTest: {type: 'string', minLength: 1}, description: {type: 'string'}},
       },
     },
     // The engine runs as a service whose flags come from an options file (DOCKER_OPTS), so `lab engine restart` re-reads it.

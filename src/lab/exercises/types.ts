@@ -31,10 +31,10 @@ export interface StepDef {
   mutations?: MutationDef[];
 }
 
-/** A per-session value: fixed, random (hex), and in the self-test a value of its own (a template over {{selftest}}, {{freePort}}). */
+/** A per-session value: fixed, random (hex, or an address octet 2–253), and in the self-test a value of its own (a template over {{selftest}}, {{freePort}}). */
 export interface ParamDef {
   value?: string;
-  random?: 'hex';
+  random?: 'hex' | 'octet';
   length?: number;
   selfTest?: string;
   description?: string;

@@ -7,6 +7,7 @@
 import {execFileSync} from 'node:child_process';
 import {readdirSync, readlinkSync, statSync} from 'node:fs';
 import type {NamespacedProcess} from '../../../graders/snapshot.js';
+import {netLinks} from './collect-links.js';
 import {processFacts} from './collect-procs.js';
 
 const kinds = ['pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup', 'user'];
@@ -47,6 +48,7 @@ export function namespacedProcesses(): NamespacedProcess[] {
   const host = namespacesOf('self');
   const hostProcDev = statSync('/proc').dev;
   const hostnames = new Map<string, string | undefined>();
+  const links = new Map<string, ReturnType<typeof netLinks>>();
   const out: NamespacedProcess[] = [];
   const pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
   for (const pid of pids) {
@@ -61,7 +63,10 @@ export function namespacedProcesses(): NamespacedProcess[] {
       hostname = hostnames.get(ns.uts);
     }
     const proc = ns.mnt !== host.mnt || ns.pid !== host.pid ? procView(pid, hostProcDev) : undefined;
-    out.push({pid, nspid: facts.nspid, chain: facts.chain, namespaces: ns, ...(hostname === undefined ? {} : {hostname}), ...(proc ? {proc} : {})});
+    // One look per network namespace: the processes of a container share it.
+    if (ns.net && ns.net !== host.net && !links.has(ns.net)) links.set(ns.net, netLinks(pid));
+    const own = ns.net && ns.net !== host.net ? links.get(ns.net) : undefined;
+    out.push({pid, nspid: facts.nspid, chain: facts.chain, namespaces: ns, ...(hostname === undefined ? {} : {hostname}), ...(proc ? {proc} : {}), ...(own ? {links: own} : {})});
   }
   return out;
 }

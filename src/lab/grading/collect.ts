@@ -9,6 +9,7 @@ import {demuxLogs, EngineClient} from '../../engine/client/index.js';
 import {dirListing, overlayMounts} from './collect-host.js';
 import {daemonSnapshot} from './collect-daemon.js';
 import {capabilityFacts} from './collect-caps.js';
+import {netLinks} from './collect-links.js';
 import {cgroupLimits} from './collect-cgroup.js';
 import {processFacts} from './collect-procs.js';
 import {namespacedProcesses, namespacesOf} from './collect-unshared.js';
@@ -47,6 +48,8 @@ async function containers(engine: EngineClient, req: SnapshotRequest): Promise<C
       upperDir: upper, lowerDirs: lowers, files, logTail,
       tty: Boolean(c.Config.Tty),
       openStdin: Boolean(c.Config.OpenStdin),
+      labels: c.Config.Labels ?? {},
+      networks: Object.fromEntries(Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, n]) => [name, {ip: n.IPAddress ?? '', aliases: n.Aliases ?? []}])),
       ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespacesOf(c.State.Pid)} : {}),
       ...(req.capabilities && c.State.Running && c.State.Pid > 0 ? {...capabilityFacts(c.State.Pid), capsChanged: Boolean(c.HostConfig?.CapAdd?.length || c.HostConfig?.CapDrop?.length || c.HostConfig?.Privileged)} : {}),
       ...(req.cgroups && c.State.Running && c.State.Pid > 0 ? {cgroup: cgroupLimits(c.State.Pid)} : {}),
@@ -81,7 +84,10 @@ export async function collect(req: SnapshotRequest): Promise<Snapshot> {
   };
   if (req.dirs) snapshot.host.dirs = Object.fromEntries(req.dirs.map((d) => [d, dirListing(d, req.contains)]));
   if (req.mounts) snapshot.host.overlays = overlayMounts();
-  if (req.namespacedProcesses) snapshot.host.processes = namespacedProcesses();
+  if (req.namespacedProcesses) {
+    snapshot.host.processes = namespacedProcesses();
+    snapshot.host.links = netLinks();
+  }
   try {
     const engine = new EngineClient({socketPath: req.socket}, 5000);
     await engine.raw('GET', '/_ping');

@@ -3,7 +3,7 @@
  * that session shares — a random token that makes each student's image their own, or the TCP port the daemon
  * must listen on, which the self-test moves off 2375 so it never meets a real engine on a shared machine.
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes, randomInt} from 'node:crypto';
 import {fill} from '../render/text.js';
 import type {Exercise} from '../exercises/types.js';
 
@@ -20,6 +20,8 @@ export function makeParams(ex: Pick<Exercise, 'params'>, selfTest?: SelfTestPlac
   for (const [name, def] of Object.entries(ex.params ?? {})) {
     if (selfTest && def.selfTest) out[name] = fill(def.selfTest, {selftest: selfTest.dir, freePort: selfTest.freePort, params: out});
     else if (def.random === 'hex') out[name] = randomBytes(Math.ceil((def.length ?? 8) / 2)).toString('hex').slice(0, def.length ?? 8);
+    // An address octet that is neither a network's nor a broadcast address: 10.200.<octet>.0/24 is the student's own.
+    else if (def.random === 'octet') out[name] = String(randomInt(2, 254));
     else out[name] = fill(def.value ?? '', {params: out});
   }
   return out;

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Near miss: the end is moved in and addressed, but never set up inside the namespace.
+set -eu
+net="10.200.$LAB_PARAM_OCTET"
+unshare --net sleep infinity >/dev/null 2>&1 &
+pid=$!
+echo "$pid" >> .started-pids
+sleep 0.5
+ip link add veth-lab type veth peer name veth-ns
+ip link set veth-ns netns "$pid"
+ip addr add "$net.1/24" dev veth-lab
+ip link set veth-lab up
+nsenter -t "$pid" -n ip addr add "$net.2/24" dev veth-ns

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Two services of one Compose project; web finds db by its service name on the project's network.
+set -eu
+mkdir -p app
+cat > app/docker-compose.yml <<'YAML'
+version: '2'
+services:
+  web:
+    image: busybox
+    command: sh -c 'while true; do ping -c 1 -W 1 db; sleep 2; done'
+    depends_on:
+      - db
+  db:
+    image: busybox
+    command: httpd -f -p 80
+YAML
+cd app
+docker-compose up -d
+sleep 3
+docker-compose ps
+docker-compose logs --tail 3 web
