@@ -12,6 +12,8 @@ export interface FileInfo {
   uid?: number;
   /** Modification time in ms since the epoch: a copy-up keeps it, a write or a touch changes it. */
   mtimeMs?: number;
+  /** Status change time in ms: a chmod sets it, and nothing a student can do without root's clock sets it back. */
+  ctimeMs?: number;
   sha256?: string;
   /** For ELF files: the program interpreter (dynamic) and DT_NEEDED libraries. */
   elf?: {interpreter?: string; needed: string[]; static: boolean};

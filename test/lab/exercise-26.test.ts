@@ -11,4 +11,6 @@ test('lab exercise test 26', async (t) => {
   t.true(report.ok, r.stderr.slice(-2000));
   t.is(report.lines.filter((l) => l.phase === 'solve').length, 8, 'every step was solved');
   t.true(report.lines.filter((l) => l.phase === 'mutation').length >= 16);
+  const upperDir = report.lines.find((l) => l.step === 'chmod-sandbox' && l.name === 'upper-dir')?.detail ?? '';
+  t.regex(upperDir, /while the container was not running: it was changed from the host \(through its upper dir\)/);
 });

@@ -69,6 +69,20 @@ test('overlay.copyUpRestored and files.hostModeIs: changed in the container, not
   t.regex(host.warning ?? '', /repair/);
 });
 
+test('overlay.copyUpRestored refuses a mode given back from the host after the shell exited (the copy\'s ctime)', (t) => {
+  const chmod = (ctimeMs: number): FileInfo => ({path: '/bin/chmod', exists: true, type: 'file', mode: 0o755, size: 64000, sha256: 'abc', mtimeMs: 1000, ctimeMs});
+  const params = {imageId: 'sha256:deb', path: '/bin/chmod', mode: 0o755, interactive: true};
+  const id = 'sandbox'.padEnd(64, '0');
+  const event = (Action: string, ms: number) => ({Type: 'container', Action, Actor: {ID: id, Attributes: {}}, time: Math.floor(ms / 1000), timeNano: ms * 1e6});
+  const events = [event('start', 100_000), event('die', 200_000)];
+  const sandbox = (ctimeMs: number) => container(id, 'sha256:deb', {tty: true, openStdin: true, files: {'/bin/chmod': {upper: chmod(ctimeMs), lower: {...chmod(1000), ctimeMs: 1000}}}});
+  const g = graders['overlay.copyUpRestored'];
+  t.true(g(snapshot({containers: [sandbox(150_000)], events}), params).pass, 'restored while the shell ran');
+  t.regex(g(snapshot({containers: [sandbox(260_000)], events}), params).observed, /while the container was not running: it was changed from the host/);
+  t.true(g(snapshot({containers: [sandbox(260_000)], events: [...events, event('start', 250_000)]}), params).pass, 'a later run that is still going');
+  t.true(g(snapshot({containers: [sandbox(260_000)], events: []}), params).pass, 'no events seen: no judgement on the time');
+});
+
 test('overlay.copyUpRestored refuses a copy made by touch, and one not made in an interactive shell', (t) => {
   const chmod = (mtimeMs: number): FileInfo => ({path: '/bin/chmod', exists: true, type: 'file', mode: 0o755, size: 64000, sha256: 'abc', mtimeMs});
   const params = {imageId: 'sha256:deb', path: '/bin/chmod', mode: 0o755, interactive: true};
