@@ -61,7 +61,12 @@ export class Restarts {
     for (const c of this.store.all()) {
       if (c.State.Running || !startsWithDaemon(c)) continue;
       c.HasBeenManuallyStopped = false;
-      await this.start(c.ID).catch((error: Error) => this.log.warn('start by restart policy failed', {id: c.ID.slice(0, 12), error: error.message}));
+      await this.start(c.ID).catch((error: Error) => {
+        this.log.warn('start by restart policy failed', {id: c.ID.slice(0, 12), error: error.message});
+        // A start that fails at boot (a busy machine, a device not there yet) is tried again with the policy's back-off.
+        const again = this.store.find(c.ID);
+        if (again) this.afterExit(again, again.State.ExitCode);
+      });
     }
   }
 }
