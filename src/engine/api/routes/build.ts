@@ -86,9 +86,8 @@ function parseRunLimits(query: URLSearchParams): RunLimits {
   const hosts = query.getAll('extrahosts').flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean);
   for (const h of hosts) if (!/^[^:\s]+:[^\s]+$/.test(h)) throw invalidArgument(`invalid extra host "${h}": expected host:ip`);
   if (hosts.length > 0) limits.ExtraHosts = hosts;
-  // The RUN containers stay off the network unless the build asks for one ("default" keeps that).
-  const network = query.get('networkmode');
-  if (network && network !== 'default') limits.NetworkMode = network;
+  // As dockerd's builder: RUN containers are on the default bridge unless the build names another mode.
+  limits.NetworkMode = query.get('networkmode') || 'default';
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as RunLimits;
 }
 
