@@ -66,12 +66,26 @@ export function parseBuildOptions(query: URLSearchParams): BuildOptions {
     tags: parseTags(query),
     quiet: queryBool(query, 'q'),
     noCache: queryBool(query, 'nocache'),
+    cacheFrom: parseCacheFrom(query.get('cachefrom')),
     removeContainers: rm || queryBool(query, 'forcerm'),
     buildArgs,
     labels,
     target: query.get('target') || undefined,
     runLimits: parseRunLimits(query),
   };
+}
+
+/** `cachefrom`: a JSON list of image names, as the CLI sends `--cache-from`. */
+function parseCacheFrom(raw: string | null): string[] | undefined {
+  if (!raw) return undefined;
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    throw invalidArgument(`invalid cachefrom: ${raw} is not a JSON list of image names`);
+  }
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw invalidArgument(`invalid cachefrom: ${raw} is not a JSON list of image names`);
+  return list;
 }
 
 /** The classic builder's resource flags, as the CLI sends them (0 or absent: no limit). */
