@@ -1,6 +1,7 @@
 /** Writing Docker-shaped responses: JSON bodies, JSON-lines progress streams, and error bodies. */
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import {invalidArgument} from '../errors.js';
+import {invalidArgument, systemError} from '../errors.js';
+import {goJsonSyntaxError} from './go-json-error.js';
 import {httpStatus} from './errors.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -68,7 +69,7 @@ export function parseFilters(query: URLSearchParams): Map<string, string[]> {
   try {
     data = JSON.parse(raw);
   } catch {
-    throw invalidArgument(`invalid filter: ${raw}`);
+    throw systemError(goJsonSyntaxError(raw));
   }
   if (typeof data !== 'object' || data === null) throw invalidArgument(`invalid filter: ${raw}`);
   for (const [name, values] of Object.entries(data as Record<string, unknown>)) {

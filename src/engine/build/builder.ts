@@ -38,6 +38,8 @@ export interface BuildOptions {
   tags: Reference[];
   quiet: boolean;
   noCache: boolean;
+  /** `--cache-from` names; those that name no image are skipped, as dockerd skips them. */
+  cacheFrom?: string[];
   /** rm || forcerm: RUN containers are removed when their step ends. */
   removeContainers: boolean;
   /** `--build-arg` values; a name sent without a value (null) is left out. */
@@ -85,6 +87,7 @@ class Builder {
       tmpDir: join(context.dir, 'scratch'),
       mountRoot: buildMountRoot(engine),
       noCache: opts.noCache,
+      cacheFrom: opts.cacheFrom && opts.cacheFrom.length > 0 ? {images: opts.cacheFrom.flatMap((name) => engine.images.find(name) ?? [])} : undefined,
       removeContainers: opts.removeContainers,
       buildArgs: opts.buildArgs,
       runLimits: opts.runLimits ?? {},

@@ -1,5 +1,6 @@
 /**
- * RUN: a container on the engine itself (no network), created from the current image with the stage's env,
+ * RUN: a container on the engine itself (on the default bridge, as dockerd's builder puts it, or the build's
+ * --network), created from the current image with the stage's env,
  * build args, user and working directory; its output streamed into the build output as it is logged; its
  * upper dir, once it exits with 0, the step's layer. The history line (and cache key) is the command with
  * Docker's `|N ARG=value` prefix for the build args it saw.
@@ -49,7 +50,7 @@ export async function runStep(ctx: StepContext, state: StageState, ins: Instruct
     AttachStderr: false,
     // The step's output is streamed from its log, so that log is json-file whatever the daemon's default, and
     // bounded: a command that prints without end must not fill the disk (the build output still gets it all).
-    HostConfig: {NetworkMode: 'none', ...ctx.runLimits, LogConfig: {Type: 'json-file', Config: {'max-size': '16m', 'max-file': '3'}}},
+    HostConfig: {NetworkMode: 'default', ...ctx.runLimits, LogConfig: {Type: 'json-file', Config: {'max-size': '16m', 'max-file': '3'}}},
   }, null);
   const id12 = record.ID.slice(0, 12);
   ctx.out.stream(` ---> Running in ${id12}\n`);

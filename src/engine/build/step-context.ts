@@ -2,6 +2,7 @@
 import type {ContainerManager} from '../containers/manager.js';
 import type {ContainerConfig} from '../model/image-config.js';
 import type {ImageStore} from '../images/image-store.js';
+import {cachedFromSources, type CacheSources} from './cache-from.js';
 import {findCached} from './commit.js';
 import type {Instruction} from '../dockerfile/instructions.js';
 import type {BuildOutput} from './output.js';
@@ -24,7 +25,7 @@ export interface RunLimits {
   CpusetCpus?: string;
   /** `docker build --add-host`: /etc/hosts entries of every RUN container. */
   ExtraHosts?: string[];
-  /** `docker build --network`: the RUN containers' network ('none' unless asked). */
+  /** `docker build --network`: the RUN containers' network (the default bridge unless asked). */
   NetworkMode?: string;
 }
 
@@ -39,6 +40,8 @@ export interface StepContext {
   /** Where BuildRoots mount their overlays (<exec-root>/build). */
   mountRoot: string;
   noCache: boolean;
+  /** `--cache-from`: when given, only these images (and their ancestors) are the cache. */
+  cacheFrom?: CacheSources;
   /** Remove each RUN container when its step ends, whether it succeeded or not (rm, forcerm). */
   removeContainers: boolean;
   buildArgs: Map<string, string>;
@@ -52,7 +55,7 @@ export interface StepContext {
 /** Moves the stage onto a cached image when the step was done before; says so in the output. */
 export function tryCache(ctx: StepContext, state: StageState, createdBy: string, config: ContainerConfig): boolean {
   if (ctx.noCache) return false;
-  const hit = findCached(ctx.images, state, createdBy, config);
+  const hit = ctx.cacheFrom ? cachedFromSources(ctx.images, state, createdBy, config, ctx.cacheFrom) : findCached(ctx.images, state, createdBy, config);
   if (!hit) return false;
   adoptImage(state, hit);
   ctx.out.stream(' ---> Using cache\n');

@@ -34,6 +34,8 @@ export async function commitContainer(images: ImageStore, c: ContainerRecord, op
     ...(opts.comment ? {comment: opts.comment} : {}),
     config: applyChanges({...(runConfig as ContainerConfig), ...opts.config}, opts.changes ?? []),
     container: c.ID,
+    // The container's own config as it ran, which dockerd records beside the image's (inspect's ContainerConfig).
+    container_config: c.Config as ContainerConfig,
     rootfs: {type: 'layers', diff_ids: [...base.rootfs.diff_ids, staged.diffId]},
     history: [
       ...(base.history ?? []),

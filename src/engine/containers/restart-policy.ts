@@ -12,7 +12,7 @@ const names = ['no', 'always', 'unless-stopped', 'on-failure'];
 export function checkRestartPolicy(h: HostConfig): void {
   const p = h.RestartPolicy;
   if (!p || !p.Name) return;
-  if (!names.includes(p.Name)) throw invalidArgument(`invalid restart policy '${p.Name}': use one of ${names.join(', ')}`);
+  if (!names.includes(p.Name)) throw invalidArgument(`invalid restart policy '${p.Name}'`);
   const max = p.MaximumRetryCount ?? 0;
   if (!Number.isInteger(max) || max < 0) throw invalidArgument('invalid restart policy: maximum retry count must be a positive integer');
   if (max > 0 && p.Name !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);

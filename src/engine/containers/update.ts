@@ -3,7 +3,7 @@
  * request sets (as dockerd, a field left at zero keeps its value), is checked like a create, and a running
  * container's cgroup is rewritten by the runtime's update at once.
  */
-import {invalidArgument, systemError} from '../errors.js';
+import {conflict, invalidArgument, systemError} from '../errors.js';
 import {checkHostConfig, cgroupResources, type ResourceConfig} from '../runtime/resources.js';
 import type {ContainerRecord, HostConfig} from '../model/container.js';
 import {emit, type ContainerContext} from './context.js';
@@ -16,8 +16,15 @@ export type UpdateRequest = Pick<ResourceConfig, 'Memory' | 'MemorySwap' | 'Memo
 
 const numeric = ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'BlkioWeight'] as const;
 
-/** The HostConfig the update leads to; throws Docker's 400s. */
-export function updatedHostConfig(current: HostConfig, req: UpdateRequest): HostConfig {
+/** The HostConfig the update leads to; throws Docker's 400s, and its 409 for a memory limit above the swap limit. */
+export function updatedHostConfig(current: HostConfig, req: UpdateRequest, id: string): HostConfig {
+  // As dockerd: the request's own values are checked first, then against what the container has.
+  checkHostConfig(req as HostConfig);
+  // dockerd compares a new memory limit with the swap limit kept (0, none, for a container made without limits,
+  // -1 for unlimited swap) unless the request sets the swap limit too.
+  if ((req.Memory ?? 0) > 0 && !(req.MemorySwap ?? 0) && req.Memory! > Number(current.MemorySwap ?? 0)) {
+    throw conflict(`Cannot update container ${id}: Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time`);
+  }
   const next: Record<string, unknown> = {...current};
   for (const key of numeric) {
     const value = req[key];
@@ -35,11 +42,6 @@ export function updatedHostConfig(current: HostConfig, req: UpdateRequest): Host
   if (req.CpusetMems) next.CpusetMems = req.CpusetMems;
   if (req.PidsLimit !== undefined && req.PidsLimit !== null && req.PidsLimit !== 0) next.PidsLimit = req.PidsLimit > 0 ? req.PidsLimit : 0;
   if (req.RestartPolicy?.Name !== undefined && req.RestartPolicy.Name !== '') next.RestartPolicy = req.RestartPolicy;
-  const memory = (next.Memory as number | undefined) ?? 0;
-  const swap = (next.MemorySwap as number | undefined) ?? 0;
-  if ((req.Memory ?? 0) > 0 && !(req.MemorySwap ?? 0) && swap > 0 && memory > swap) {
-    throw invalidArgument('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
-  }
   checkHostConfig(next as HostConfig);
   checkRestartPolicy(next as HostConfig);
   return next as HostConfig;
@@ -57,7 +59,7 @@ export function runtimeResources(c: ContainerRecord, req: UpdateRequest): object
 export async function update(ctx: ContainerContext, ref: string, req: UpdateRequest): Promise<string[]> {
   const c = ctx.store.get(ref);
   const before = c.HostConfig;
-  c.HostConfig = updatedHostConfig(c.HostConfig, req);
+  c.HostConfig = updatedHostConfig(c.HostConfig, req, c.ID);
   if (c.State.Running) {
     try {
       await ctx.runtime.update(c.ID, runtimeResources(c, req));

@@ -96,10 +96,12 @@ export class ImageStore {
   resolve(name: string): ImageRecord {
     const found = this.find(name);
     if (found) return found;
-    // An ID, a prefix of one or `sha256:…` is shown as typed; anything else must be a valid reference, as in
-    // dockerd, which answers 400 "invalid reference format" for `../../x` rather than "no such image".
-    const byId = /^(sha256:)?[a-f0-9]{1,64}$/.test(name);
-    throw notFound(`No such image: ${byId ? name : formatReference(withDefaultTag(parseReference(name)))}`);
+    // As dockerd reads what was typed: `sha256:…` is an ID, 64 hex digits are one too (shown with sha256:), and
+    // anything else is a reference — a short hex ID that matches no image is a name, `cc24e1ea11ea:latest`. An
+    // invalid reference is dockerd's 400 "invalid reference format" (`../../x`) rather than "no such image".
+    if (/^sha256:[a-f0-9]{1,64}$/.test(name)) throw notFound(`No such image: ${name}`);
+    if (/^[a-f0-9]{64}$/.test(name)) throw notFound(`No such image: sha256:${name}`);
+    throw notFound(`No such image: ${formatReference(withDefaultTag(parseReference(name)))}`);
   }
 
   find(name: string): ImageRecord | undefined {

@@ -1,6 +1,8 @@
 /**
  * `docker rmi` and `docker image prune` with Docker's rules: removing a tag only untags while the image has
- * other tags; an image named by ID with several tags, or used by a container, needs --force.
+ * other tags; an image named by ID with several tags, or used by a stopped container, needs --force; a forced
+ * removal of the last tag deletes an image only stopped containers use (they keep its layers); child images
+ * and running containers keep an image whatever the force.
  */
 import {conflict} from '../errors.js';
 import {shortId} from './digest.js';
@@ -12,6 +14,8 @@ export type DeleteResponseItem = {Untagged: string} | {Deleted: string};
 export interface RemoveHooks {
   /** IDs of containers (any state) created from this image. */
   containersUsing(imageId: string): string[];
+  /** Whether a container is running (a running user is a conflict no --force overrides). */
+  isRunning(containerId: string): boolean;
   emit(action: 'untag' | 'delete', imageId: string, name: string): void;
 }
 
@@ -25,9 +29,31 @@ function namedByTag(store: ImageStore, name: string, image: ImageRecord): string
   }
 }
 
+/** Tags all in one repository, at most one of them a tag (the rest digests): an ID then names "the" image. */
+function singleRepository(tags: string[]): boolean {
+  const repos = new Set(tags.map((t) => t.replace(/[:@][^:/@]*$/, '')));
+  return repos.size <= 1 && tags.filter((t) => !t.includes('@')).length <= 1;
+}
+
+/**
+ * What stops a delete, as dockerd checks it: child images and running users always ("cannot be forced"); tags
+ * and stopped users unless forced ("must be forced").
+ */
+function deleteConflict(store: ImageStore, image: ImageRecord, hooks: RemoveHooks, soft: {tags: boolean; stopped: boolean}) {
+  const users = hooks.containersUsing(image.id);
+  const running = users.find((id) => hooks.isRunning(id));
+  const stopped = users.find((id) => !hooks.isRunning(id));
+  const hard = (why: string) => ({used: false, error: conflict(`conflict: unable to delete ${shortId(image.id)} (cannot be forced) - ${why}`)});
+  const must = (why: string, used: boolean) => ({used, error: conflict(`conflict: unable to delete ${shortId(image.id)} (must be forced) - ${why}`)});
+  if (store.children(image.id).length > 0) return hard('image has dependent child images');
+  if (running) return {...hard(`image is being used by running container ${shortId(running)}`), used: true};
+  if (soft.tags && store.refs.refsOf(image.id).length > 0) return must('image is referenced in multiple repositories', false);
+  if (soft.stopped && stopped) return must(`image is being used by stopped container ${shortId(stopped)}`, true);
+  return undefined;
+}
+
 export function removeImage(store: ImageStore, name: string, opts: {force: boolean; prune: boolean}, hooks: RemoveHooks): DeleteResponseItem[] {
   const image = store.resolve(name);
-  const tags = store.refs.refsOf(image.id);
   const tag = namedByTag(store, name, image);
   const out: DeleteResponseItem[] = [];
   const untag = (t: string) => {
@@ -36,32 +62,32 @@ export function removeImage(store: ImageStore, name: string, opts: {force: boole
     hooks.emit('untag', image.id, t);
   };
 
-  if (tag && tags.length > 1) {
-    untag(tag);
-    return out;
-  }
-  const users = hooks.containersUsing(image.id);
-  if (users.length > 0 && !opts.force) {
-    // The reference as the client wrote it, as in dockerd's refusal.
-    const what = tag ? `remove repository reference "${name}"` : `delete ${shortId(image.id)}`;
-    throw conflict(`conflict: unable to ${what} (must force) - container ${shortId(users[0])} is using its referenced image ${shortId(image.id)}`);
-  }
-  if (!tag && tags.length > 1 && !opts.force) {
-    throw conflict(`conflict: unable to delete ${shortId(image.id)} (must be forced) - image is referenced in multiple repositories`);
-  }
-  if (users.length > 0) {
-    // Forced while containers use it: Docker untags but keeps the image so the containers keep their root.
-    for (const t of tags) untag(t);
-    return out;
-  }
-  if (store.children(image.id).length > 0) {
-    if (tags.length > 0) {
-      for (const t of tags) untag(t);
-      return out;
+  if (tag) {
+    const users = hooks.containersUsing(image.id);
+    if (!opts.force && singleRepository(store.refs.refsOf(image.id)) && users.length > 0) {
+      // Untagging would leave a container's image dangling: dockerd wants that forced.
+      throw conflict(`conflict: unable to remove repository reference "${name}" (must force) - container ${shortId(users[0]!)} is using its referenced image ${shortId(image.id)}`);
     }
-    throw conflict(`conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image has dependent child images`);
+    untag(tag);
+    if (store.refs.refsOf(image.id).length > 0) return out;
+    // The last tag is gone: the image goes too, unless something still needs it (then it stays, quietly,
+    // untagged — a child image or a running container keeps it; a stopped one does not when forced).
+    const blocked = deleteConflict(store, image, hooks, {tags: false, stopped: !opts.force});
+    if (blocked) {
+      if (store.children(image.id).length > 0 || blocked.used) return out;
+      throw blocked.error;
+    }
+  } else {
+    const tags = store.refs.refsOf(image.id);
+    if (singleRepository(tags)) {
+      const blocked = deleteConflict(store, image, hooks, {tags: false, stopped: !opts.force});
+      if (blocked) throw blocked.error;
+      for (const t of tags) untag(t);
+    }
+    const blocked = deleteConflict(store, image, hooks, {tags: !opts.force, stopped: !opts.force});
+    if (blocked) throw blocked.error;
+    for (const t of store.refs.refsOf(image.id)) untag(t);
   }
-  for (const t of tags) untag(t);
   deleteWithParents(store, image, opts.prune, hooks, out);
   return out;
 }

@@ -22,6 +22,7 @@ export type {NameFiles} from './names.js';
 import {isUserNetwork, NetworkStore, newId, type NetworkRecord} from './networks.js';
 import {checkPortBindings, portMap, requestedPorts, type PortRequest} from './ports.js';
 import {BindError, openProxy, type PortProxy} from './proxy.js';
+import {interContainerBlocked, mtuOf} from './driver-options.js';
 import {addInterface, createNetns, destroySandbox, nextIfname, removeInterface, sandboxAlive, sandboxKey, vethName, type Endpoint, type Sandbox} from './sandbox.js';
 import {macFor, parseCidr} from './subnet.js';
 import {endpointsOf, networkSettings, stoppedSettings, type Attachment} from './views.js';
@@ -149,6 +150,7 @@ export class NetworkManager {
     return {
       network: net.Name, networkId: net.Id, endpointId: newId(), ifname: nextIfname(sb), hostVeth: vethName(), bridge: net.Bridge, ip: address,
       prefix: parseCidr(net.Subnet).subnet.prefix, gateway: net.Gateway, mac: cfg.MacAddress || macFor(address), internal: Boolean(net.Internal),
+      mtu: mtuOf(net.Options), isolated: interContainerBlocked(net.Options),
     };
   }
 

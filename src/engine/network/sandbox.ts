@@ -23,6 +23,10 @@ export interface Endpoint {
   gateway: string;
   mac: string;
   internal: boolean;
+  /** The network's MTU option, on both ends of the veth. */
+  mtu?: number;
+  /** enable_icc=false: the bridge port is isolated, so it reaches the bridge (the host) but no other container. */
+  isolated?: boolean;
 }
 
 /** Published ports actually bound: protocol, host address and port, container port. */
@@ -56,11 +60,13 @@ export async function createNetns(netns: string): Promise<void> {
 
 /** Plugs one endpoint into the netns; the first with a gateway (and not internal) gives the default route. */
 export async function addInterface(netns: string, ep: Endpoint, defaultRoute: boolean): Promise<void> {
+  const mtu = ep.mtu ? ` mtu ${ep.mtu}` : '';
   try {
     await ipBatch([
       // The peer is born inside the namespace, so no host device ever carries its name.
-      `link add ${ep.hostVeth} type veth peer name ${ep.ifname} address ${ep.mac} netns ${netns}`,
+      `link add ${ep.hostVeth}${mtu} type veth peer name ${ep.ifname} address ${ep.mac}${mtu} netns ${netns}`,
       `link set ${ep.hostVeth} master ${ep.bridge} up`,
+      ...(ep.isolated ? [`link set dev ${ep.hostVeth} type bridge_slave isolated on`] : []),
     ]);
     await ipBatch(
       [`addr add ${ep.ip}/${ep.prefix} dev ${ep.ifname}`, `link set ${ep.ifname} up`, ...(defaultRoute && !ep.internal ? [`route replace default via ${ep.gateway} dev ${ep.ifname}`] : [])],

@@ -1,6 +1,8 @@
 /** `docker network create | rm | prune`: user bridge networks, each its own Linux bridge (br-<id12>) and subnet. */
 import {conflict, forbidden, invalidArgument, notFound} from '../errors.js';
 import {BridgeError, freeSubnet, removeBridge, ensureBridge, takenSubnets} from './bridge.js';
+import {bridgeNameOption, checkDriverOptions, mtuOf} from './driver-options.js';
+import {ipBatch} from './ip.js';
 import type {NetworkManager} from './manager.js';
 import {builtinNames, newId, type NetworkRecord} from './networks.js';
 import {contains, formatSubnet, intToIp, ipToInt, overlaps, parseCidr, type Subnet} from './subnet.js';
@@ -24,7 +26,8 @@ function cidr(text: string, what: string): Subnet {
   try {
     return parseCidr(text).subnet;
   } catch {
-    throw invalidArgument(`invalid ${what} ${text}: expected an IPv4 CIDR such as 10.1.0.0/24`);
+    // docker 28's words (its API checks the IPAM before the network driver sees it).
+    throw invalidArgument(`invalid ${what} ${text}: invalid CIDR block notation`);
   }
 }
 
@@ -41,7 +44,7 @@ function checkAddress(subnet: Subnet, address: string, what: string): void {
 export async function createNetwork(mgr: NetworkManager, req: NetworkCreateRequest): Promise<NetworkRecord> {
   const name = req.Name ?? '';
   // dockerd 20.10 takes any non-empty name; only the built-in names and names in use are refused.
-  if (name === '') throw invalidArgument('a network needs a name');
+  if (name === '') throw invalidArgument('invalid name: ');
   if (builtinNames.includes(name)) throw forbidden(`${name} is a pre-defined network and cannot be created`);
   if (mgr.networks.byName(name)) throw conflict(`network with name ${name} already exists`);
   const driver = req.Driver || 'bridge';
@@ -78,11 +81,14 @@ export async function createNetwork(mgr: NetworkManager, req: NetworkCreateReque
   for (const [k, v] of Object.entries(aux)) checkAddress(subnet, v, `auxiliary address ${k}`);
   const id = newId();
   const options = req.Options ?? {};
-  const bridge = options['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`;
+  checkDriverOptions(options);
+  const bridge = options[bridgeNameOption] ?? `br-${id.slice(0, 12)}`;
   if (mgr.networks.all().some((n) => n.Bridge === bridge)) throw conflict(`bridge ${bridge} is already used by another network`);
   for (let attempt = 1; ; attempt++) {
     try {
       await ensureBridge(bridge, {bip: `${gateway}/${subnet.prefix}`});
+      const mtu = mtuOf(options);
+      if (mtu) await ipBatch([`link set dev ${bridge} mtu ${mtu}`]);
       break;
     } catch (error) {
       // A subnet chosen here can be taken by another engine on the host between the choice and the bridge: choose again.

@@ -127,3 +127,17 @@ export function networkView(n: NetworkRecord, containers: ContainerRecord[] | nu
     Labels: n.Labels,
   };
 }
+
+/**
+ * Below API 1.45 dockerd listed a container's short ID among its aliases on each user network it is attached to
+ * (the name its DNS answers for); newer clients read that from DNSNames.
+ */
+export function withShortIdAliases(settings: NetworkSettings, containerId: string): NetworkSettings {
+  const short = containerId.slice(0, 12);
+  const networks = Object.entries(settings.Networks ?? {}).map(([name, e]) => {
+    const attached = e.EndpointID !== '' && !['bridge', 'host', 'none'].includes(name);
+    if (!attached || (e.Aliases ?? []).includes(short)) return [name, e];
+    return [name, {...e, Aliases: [...(e.Aliases ?? []), short]}];
+  });
+  return {...settings, Networks: Object.fromEntries(networks)};
+}

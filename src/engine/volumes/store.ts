@@ -8,6 +8,7 @@ import {existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync} fro
 import {join} from 'node:path';
 import {conflict, invalidArgument, notFound, systemError} from '../errors.js';
 import {writeFileAtomic} from '../util/fs-atomic.js';
+import {unmountVolumeData} from './volume-mount.js';
 
 /** Docker's label for volumes made for a container (an image VOLUME or `-v /path`); prune and `rm -v` remove only these. */
 export const anonymousLabel = 'com.docker.volume.anonymous';
@@ -27,7 +28,12 @@ export interface Volume {
 interface VolumeMeta {
   CreatedAt: string;
   Labels: Record<string, string> | null;
+  /** The local driver's mount options (type, device, o), as sent. */
+  Options?: Record<string, string> | null;
 }
+
+/** The options dockerd's local driver takes: what `mount -t type -o o device` gets when a container uses it. */
+const localDriverOptions = ['type', 'device', 'o'];
 
 export function checkVolumeName(name: string): void {
   if (!validName.test(name)) {
@@ -88,13 +94,13 @@ export class VolumeStore {
 
   find(name: string): Volume | undefined {
     if (!validName.test(name) || !existsSync(this.dataDir(name))) return undefined;
-    let meta: VolumeMeta = {CreatedAt: rfc3339(lstatSync(this.dataDir(name)).birthtime), Labels: null};
+    let meta: VolumeMeta = {CreatedAt: rfc3339(lstatSync(this.dataDir(name)).birthtime), Labels: null, Options: null};
     try {
       meta = {...meta, ...(JSON.parse(readFileSync(join(this.dir(name), 'volume.json'), 'utf8')) as VolumeMeta)};
     } catch {
       // a volume dir made by hand (or by Docker): the dir's own time stands in
     }
-    return {Name: name, Driver: 'local', Mountpoint: this.dataDir(name), CreatedAt: meta.CreatedAt, Labels: meta.Labels, Scope: 'local', Options: null};
+    return {Name: name, Driver: 'local', Mountpoint: this.dataDir(name), CreatedAt: meta.CreatedAt, Labels: meta.Labels, Scope: 'local', Options: meta.Options ?? null};
   }
 
   get(name: string): Volume {
@@ -115,15 +121,17 @@ export class VolumeStore {
   create(opts: {name?: string; labels?: Record<string, string> | null; driver?: string; driverOpts?: Record<string, string> | null; anonymous?: boolean}): {volume: Volume; created: boolean} {
     const driver = opts.driver || 'local';
     if (driver !== 'local') throw notFound(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
-    const optNames = Object.keys(opts.driverOpts ?? {});
-    if (optNames.length > 0) throw invalidArgument(`the local volume driver of this lab engine takes no options (got: ${optNames.join(', ')})`);
+    const options = opts.driverOpts ?? {};
     const name = opts.name || randomBytes(32).toString('hex');
     checkVolumeName(name);
+    const unknown = Object.keys(options).find((k) => !localDriverOptions.includes(k));
+    if (unknown) throw invalidArgument(`create ${name}: invalid option: "${unknown}"`);
+    if (Object.keys(options).length > 0 && !options.device) throw invalidArgument(`create ${name}: missing required option: "device"`);
     const existing = this.find(name);
     if (existing) return {volume: existing, created: false};
     const labels = {...(opts.labels ?? {}), ...(opts.anonymous ? {[anonymousLabel]: ''} : {})};
     mkdirSync(this.dataDir(name), {recursive: true, mode: 0o755});
-    const meta: VolumeMeta = {CreatedAt: rfc3339(new Date()), Labels: Object.keys(labels).length > 0 ? labels : null};
+    const meta: VolumeMeta = {CreatedAt: rfc3339(new Date()), Labels: Object.keys(labels).length > 0 ? labels : null, Options: Object.keys(options).length > 0 ? options : null};
     writeFileAtomic(join(this.dir(name), 'volume.json'), JSON.stringify(meta));
     return {volume: this.get(name), created: true};
   }
@@ -138,6 +146,7 @@ export class VolumeStore {
     if (users.length > 0) throw conflict(`remove ${name}: volume is in use - [${users.join(', ')}]`);
     const size = directorySize(this.dataDir(name));
     try {
+      unmountVolumeData(this.dataDir(name));
       rmSync(this.dir(name), {recursive: true, force: true});
     } catch (error) {
       throw systemError(`remove ${name}: ${(error as Error).message}`);

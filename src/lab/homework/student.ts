@@ -50,7 +50,7 @@ async function build(sandbox: Sandbox, hw: Homework, context: string, tag: strin
   const started = Date.now();
   // RUN steps get the run's memory limit too: a Dockerfile's own commands are as untrusted as its program.
   const memory = `${hw.limits.memoryMb}m`;
-  const r = await docker(sandbox.env, ['build', '--no-cache', '--force-rm', '--memory', memory, '--memory-swap', memory, '-t', tag, context], hw.limits.buildTimeoutSeconds * 1000);
+  const r = await docker(sandbox.env, ['build', '--no-cache', '--force-rm', '--network', 'none', '--memory', memory, '--memory-swap', memory, '-t', tag, context], hw.limits.buildTimeoutSeconds * 1000);
   const output = r.stdout + r.stderr;
   return {ok: r.code === 0 && !r.timedOut, code: r.code, output, timedOut: r.timedOut, startedAt: Math.floor(started / 1000), seconds: (Date.now() - started) / 1000};
 }

@@ -39,7 +39,10 @@ test.serial('a running container gets its new limits at once; inspect shows them
 
 test.serial('a stopped container keeps the update for its next start', async (t) => {
   t.is((await engine.docker(['create', '--name', 'later', 'busybox', 'sleep', '600'])).code, 0);
-  const update = await engine.docker(['update', '--memory', '48m', 'later']);
+  // As on dockerd, a container made without limits keeps a swap limit of 0: a memory limit alone is refused.
+  const alone = await engine.docker(['update', '--memory', '48m', 'later']);
+  t.regex(alone.stderr, /Cannot update container [0-9a-f]{64}: Memory limit should be smaller than already set memoryswap limit/);
+  const update = await engine.docker(['update', '--memory', '48m', '--memory-swap', '-1', 'later']);
   t.is(update.code, 0, update.stderr);
   t.is((await engine.docker(['start', 'later'])).code, 0);
   t.is((await kernelLimits('later')).memory, 48 * 1024 * 1024);

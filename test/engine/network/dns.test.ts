@@ -1,7 +1,7 @@
 /**
  * The embedded DNS server on user-defined networks, through the stock docker CLI and busybox's resolver:
  * resolv.conf names 127.0.0.11; container names, network aliases and replicas sharing an alias (round robin)
- * resolve on the networks the asker is on and nowhere else; other names go to the host's resolvers.
+ * resolve on the networks the asker is on and nowhere else, over UDP and TCP; other names go to the host's resolvers.
  */
 import {execFileSync} from 'node:child_process';
 import test from 'ava';
@@ -75,6 +75,37 @@ serial('names still resolve after a daemon restart with the containers running',
   t.is(await ok(['inspect', '-f', '{{.State.Running}}', 'dn-r2']), 'true');
   t.deepEqual(await resolve('dn-r2', 'dn-r1'), ['10.232.5.9']);
   await ok(['rm', '-f', 'dn-r1', 'dn-r2']);
+});
+
+/**
+ * One raw query over TCP to 127.0.0.11:53 from inside the container (busybox's printf and nc): the answer's
+ * bytes after the TCP length prefix.
+ */
+async function askOverTcp(from: string, name: string, type: number): Promise<number[]> {
+  const octal = (n: number) => `\\${n.toString(8).padStart(3, '0')}`;
+  const question = [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, name.length, ...Buffer.from(name), 0, 0, type, 0, 1];
+  const bytes = [0, question.length, ...question].map(octal).join('');
+  const r = await engine.docker(['exec', from, 'sh', '-c', `printf '${bytes}' | nc -w 2 127.0.0.11 53 | od -An -tu1`]);
+  if (r.code !== 0) throw new Error(`the TCP query failed: ${r.stderr}`);
+  return r.stdout.split(/\s+/).filter(Boolean).map(Number).slice(2);
+}
+
+serial('the embedded server answers over TCP too, and AAAA for an IPv4-only name with an empty answer', async (t) => {
+  await ok(['network', 'create', '--subnet', '10.232.6.0/24', 'dn-tcp']);
+  await ok(['run', '-d', '--name', 'dn-t1', '--network', 'dn-tcp', '--ip', '10.232.6.7', 'busybox', 'sleep', '600']);
+  await ok(['run', '-d', '--name', 'dn-t2', '--network', 'dn-tcp', 'busybox', 'sleep', '600']);
+  const a = await askOverTcp('dn-t2', 'dn-t1', 1);
+  t.deepEqual(a.slice(0, 2), [0x12, 0x34], `the answer carries the query's ID: ${JSON.stringify(a)}`);
+  t.is(a[3]! & 0x0f, 0, 'NOERROR');
+  t.is(a[7], 1, 'one answer');
+  t.deepEqual(a.slice(-4), [10, 232, 6, 7], 'the A record is the container\'s address');
+  // dockerd answers AAAA for a name it knows with no IPv6 address: NOERROR and no record, so resolvers use the A.
+  const aaaa = await askOverTcp('dn-t2', 'dn-t1', 28);
+  t.is(aaaa[3]! & 0x0f, 0, 'NOERROR, not NXDOMAIN');
+  t.is(aaaa[7], 0, 'no AAAA record');
+  const udp = await engine.docker(['exec', 'dn-t2', 'nslookup', '-type=aaaa', 'dn-t1']);
+  t.notRegex(udp.stdout + udp.stderr, /NXDOMAIN/);
+  await ok(['rm', '-f', 'dn-t1', 'dn-t2']);
 });
 
 let hostAnswer: string | undefined;

@@ -66,12 +66,26 @@ export function parseBuildOptions(query: URLSearchParams): BuildOptions {
     tags: parseTags(query),
     quiet: queryBool(query, 'q'),
     noCache: queryBool(query, 'nocache'),
+    cacheFrom: parseCacheFrom(query.get('cachefrom')),
     removeContainers: rm || queryBool(query, 'forcerm'),
     buildArgs,
     labels,
     target: query.get('target') || undefined,
     runLimits: parseRunLimits(query),
   };
+}
+
+/** `cachefrom`: a JSON list of image names, as the CLI sends `--cache-from`. */
+function parseCacheFrom(raw: string | null): string[] | undefined {
+  if (!raw) return undefined;
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    throw invalidArgument(`invalid cachefrom: ${raw} is not a JSON list of image names`);
+  }
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw invalidArgument(`invalid cachefrom: ${raw} is not a JSON list of image names`);
+  return list;
 }
 
 /** The classic builder's resource flags, as the CLI sends them (0 or absent: no limit). */
@@ -86,9 +100,8 @@ function parseRunLimits(query: URLSearchParams): RunLimits {
   const hosts = query.getAll('extrahosts').flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean);
   for (const h of hosts) if (!/^[^:\s]+:[^\s]+$/.test(h)) throw invalidArgument(`invalid extra host "${h}": expected host:ip`);
   if (hosts.length > 0) limits.ExtraHosts = hosts;
-  // The RUN containers stay off the network unless the build asks for one ("default" keeps that).
-  const network = query.get('networkmode');
-  if (network && network !== 'default') limits.NetworkMode = network;
+  // As dockerd's builder: RUN containers are on the default bridge unless the build names another mode.
+  limits.NetworkMode = query.get('networkmode') || 'default';
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as RunLimits;
 }
 

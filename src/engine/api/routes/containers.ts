@@ -12,7 +12,8 @@ import type {ContainerConfig} from '../../model/image-config.js';
 import {formatReference, parseReference, withDefaultTag} from '../../images/reference.js';
 import {invalidArgument, notFound} from '../../errors.js';
 import {commitConfig, containerCreate, containerUpdate} from '../bodies/container-types.js';
-import {containerNetworkSettings} from '../../network/views.js';
+import {containerNetworkSettings, withShortIdAliases} from '../../network/views.js';
+import {compareVersions} from '../version.js';
 import {readTypedBody} from '../request-body.js';
 import {checkFilterNames, parseFilters, queryBool, sendJson, sendNoContent} from '../respond.js';
 import type {Router} from '../router.js';
@@ -59,7 +60,8 @@ export function containerRoutes(router: Router, engine: Engine): void {
 
   router.post('/containers/create', async ({req, res, query}) => {
     const body = await readTypedBody<CreateRequest>(req, containerCreate);
-    if (!body) throw invalidArgument('config cannot be empty in order to create a container');
+    // dockerd decodes the empty body and answers its decoder's words.
+    if (!body) throw invalidArgument('EOF');
     const c = containers.create(body, query.get('name') || null);
     await containers.persisted(c.ID);
     sendJson(res, 201, {Id: c.ID, Warnings: []});
@@ -75,9 +77,11 @@ export function containerRoutes(router: Router, engine: Engine): void {
     sendJson(res, 200, {ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed});
   });
 
-  router.get('/containers/{id}/json', async ({res, params, query}) => {
+  router.get('/containers/{id}/json', async ({res, params, query, version}) => {
     const c = store.get(params.id);
-    sendJson(res, 200, {...inspect(c, engine.images.layers), ...(queryBool(query, 'size') ? await containerSizes(c, engine.images) : {})});
+    const view = inspect(c, engine.images.layers);
+    if (compareVersions(version, '1.45') < 0) view.NetworkSettings = withShortIdAliases(view.NetworkSettings, c.ID);
+    sendJson(res, 200, {...view, ...(queryBool(query, 'size') ? await containerSizes(c, engine.images) : {})});
   });
 
   router.post('/containers/{id}/start', async ({res, params}) => {

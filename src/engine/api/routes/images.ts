@@ -25,6 +25,7 @@ export function imageRoutes(router: Router, engine: Engine): void {
   const store = engine.images;
   const hooks: RemoveHooks = {
     containersUsing: (id) => engine.containersUsingImage(id),
+    isRunning: (id) => engine.containers.store.get(id).State.Running,
     emit: (action, id, name) => engine.events.emit('image', action, id, {name}),
   };
 

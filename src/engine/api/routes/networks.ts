@@ -45,7 +45,7 @@ export function networkRoutes(router: Router, engine: Engine): void {
 
   router.post('/networks/create', async ({req, res}) => {
     const body = await readTypedBody<NetworkCreateRequest>(req, networkCreate);
-    if (!body) throw invalidArgument('a network needs a name');
+    if (!body) throw invalidArgument('invalid name: ');
     const n = await createNetwork(net, body);
     engine.events.emit('network', 'create', n.Id, {name: n.Name, type: n.Driver});
     sendJson(res, 201, {Id: n.Id, Warning: ''});

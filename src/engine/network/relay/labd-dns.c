@@ -6,12 +6,20 @@
  * socketpair). labd answers from what it knows of the container's networks, or
  * forwards to the host's resolvers, and the answer goes back to the asker.
  *
+ * It listens on 127.0.0.11:53/tcp too, as dockerd's server does (a resolver
+ * retries there when an answer was truncated, and some clients always use it):
+ * each TCP message (u16 length, then the DNS message) goes to labd the same way.
+ *
  * Frame, both ways: u16 length of what follows (big-endian), the asker's IPv4
- * address (4 bytes) and port (2 bytes), then the DNS message.
+ * address (4 bytes) and port (2 bytes), then the DNS message. A TCP asker is
+ * named by address 0.0.0.0 and its connection's slot as the port.
  *
  * Usage: labd-dns NETNS_PATH
  * It ends when labd closes its side, and dies with labd (PR_SET_PDEATHSIG): a
  * restarted daemon starts a new one for each running container. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +36,16 @@
 
 #define MAX_MSG 4096
 #define HEAD 8 /* length, address, port */
+#define MAX_TCP 16 /* TCP askers at once; one more is closed at once */
+
+struct tcp_asker {
+	int fd; /* -1: a free slot */
+	int waiting; /* queries sent to labd and not yet answered */
+	int ended; /* the asker closed its sending side: close once the answers are out */
+	size_t have;
+	unsigned char buf[2 + MAX_MSG];
+};
+static struct tcp_asker tcp[MAX_TCP];
 
 static int write_all(int fd, const unsigned char *p, size_t n) {
 	while (n > 0) {
@@ -38,6 +56,63 @@ static int write_all(int fd, const unsigned char *p, size_t n) {
 		}
 		p += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void drop_asker(int i) {
+	close(tcp[i].fd);
+	tcp[i].fd = -1;
+	tcp[i].have = 0;
+	tcp[i].waiting = 0;
+	tcp[i].ended = 0;
+}
+
+static void accept_asker(int listener) {
+	/* Non-blocking: an asker that does not read its answers is dropped, never waited for. */
+	int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0) return;
+	for (int i = 0; i < MAX_TCP; i++)
+		if (tcp[i].fd < 0) {
+			tcp[i].fd = fd;
+			tcp[i].have = 0;
+			tcp[i].waiting = 0;
+			tcp[i].ended = 0;
+			return;
+		}
+	close(fd); /* every slot busy */
+}
+
+/* Reads what a TCP asker sent; each whole message goes to labd. -1 when labd is gone. */
+static int read_asker(int i) {
+	struct tcp_asker *a = &tcp[i];
+	ssize_t n = read(a->fd, a->buf + a->have, sizeof a->buf - a->have);
+	if (n <= 0) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
+		/* A client may half-close after its query: its answers still go out. */
+		if (n == 0 && a->waiting > 0) a->ended = 1;
+		else drop_asker(i);
+		return 0;
+	}
+	a->have += (size_t)n;
+	while (a->have >= 2) {
+		size_t len = (size_t)a->buf[0] << 8 | a->buf[1];
+		if (len == 0 || len > MAX_MSG) {
+			drop_asker(i);
+			return 0;
+		}
+		if (a->have < 2 + len) break;
+		unsigned char head[HEAD];
+		unsigned short total = (unsigned short)(len + HEAD - 2);
+		head[0] = (unsigned char)(total >> 8);
+		head[1] = (unsigned char)total;
+		memset(head + 2, 0, 4);
+		head[6] = (unsigned char)(i >> 8);
+		head[7] = (unsigned char)i;
+		if (write_all(1, head, HEAD) < 0 || write_all(1, a->buf + 2, len) < 0) return -1;
+		a->waiting++;
+		memmove(a->buf, a->buf + 2 + len, a->have - 2 - len);
+		a->have -= 2 + len;
 	}
 	return 0;
 }
@@ -62,17 +137,31 @@ int main(int argc, char **argv) {
 		fprintf(stderr, "labd-dns: cannot listen on 127.0.0.11:53: %s\n", strerror(errno));
 		return 1;
 	}
+	int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (listener < 0 || setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(listener, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(listener, MAX_TCP) < 0) {
+		fprintf(stderr, "labd-dns: cannot listen on 127.0.0.11:53/tcp: %s\n", strerror(errno));
+		return 1;
+	}
+	for (int i = 0; i < MAX_TCP; i++) tcp[i].fd = -1;
 	/* Tell labd the server is listening: one byte before any frame. */
 	if (write_all(1, (const unsigned char *)"R", 1) < 0) return 1;
 
 	static unsigned char in[HEAD + MAX_MSG], buf[2 * (HEAD + MAX_MSG)];
 	size_t have = 0;
-	struct pollfd fds[2] = {{.fd = udp, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
+	struct pollfd fds[3 + MAX_TCP] = {{.fd = udp, .events = POLLIN}, {.fd = 0, .events = POLLIN}, {.fd = listener, .events = POLLIN}};
 	for (;;) {
-		if (poll(fds, 2, -1) < 0) {
+		for (int i = 0; i < MAX_TCP; i++) fds[3 + i] = (struct pollfd){.fd = tcp[i].ended ? -1 : tcp[i].fd, .events = POLLIN};
+		if (poll(fds, 3 + MAX_TCP, -1) < 0) {
 			if (errno == EINTR) continue;
 			return 1;
 		}
+		if (fds[2].revents & POLLIN) accept_asker(listener);
+		for (int i = 0; i < MAX_TCP; i++)
+			if (tcp[i].fd >= 0 && (fds[3 + i].revents & (POLLIN | POLLHUP | POLLERR))) {
+				if (read_asker(i) < 0) return 0;
+			}
 		if (fds[0].revents & POLLIN) {
 			struct sockaddr_in from;
 			socklen_t len = sizeof from;
@@ -101,7 +190,17 @@ int main(int argc, char **argv) {
 				struct sockaddr_in to = {.sin_family = AF_INET};
 				memcpy(&to.sin_addr.s_addr, buf + 2, 4);
 				memcpy(&to.sin_port, buf + 6, 2);
-				sendto(udp, buf + HEAD, total - HEAD, 0, (struct sockaddr *)&to, sizeof to);
+				if (to.sin_addr.s_addr == 0) {
+					unsigned slot = (unsigned)buf[6] << 8 | buf[7];
+					if (slot < MAX_TCP && tcp[slot].fd >= 0) {
+						/* The length prefix of TCP is the frame's, less the head. */
+						unsigned char len[2] = {(unsigned char)((total - HEAD) >> 8), (unsigned char)(total - HEAD)};
+						if (write_all(tcp[slot].fd, len, 2) < 0 || write_all(tcp[slot].fd, buf + HEAD, total - HEAD) < 0) drop_asker(slot);
+						else if (--tcp[slot].waiting <= 0 && tcp[slot].ended) drop_asker(slot);
+					}
+				} else {
+					sendto(udp, buf + HEAD, total - HEAD, 0, (struct sockaddr *)&to, sizeof to);
+				}
 				memmove(buf, buf + total, have - total);
 				have -= total;
 			}
