@@ -1,7 +1,7 @@
 /**
  * Many cheap submissions for grading through workers: a homework whose checks build and run a FROM scratch image,
  * and students of a few kinds (right, a dynamic binary, a broken Dockerfile, no source, no Dockerfile), each
- * binary made different per student (bytes after the ELF's end), so none is flagged as shared. gcc runs twice.
+ * binary made different per student (bytes after the ELF's end), so none is flagged as shared. gcc runs three times.
  */
 import {execFileSync} from 'node:child_process';
 import {appendFileSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
@@ -23,9 +23,11 @@ export const cheapHomework = {
   ],
 };
 
-export const studentKinds = ['good', 'good', 'dynamic', 'broken', 'good', 'no-source', 'good', 'no-dockerfile'] as const;
+/** "slow" greets after two seconds: a job long enough to kill its worker in the middle of. */
+export const studentKinds = ['good', 'slow', 'dynamic', 'broken', 'good', 'no-source', 'good', 'no-dockerfile'] as const;
 
 const hello = '#include <stdio.h>\nint main(void) { puts("Hello, World!"); return 0; }\n';
+const slowHello = '#include <stdio.h>\n#include <unistd.h>\nint main(void) { sleep(2); puts("Hello, World!"); return 0; }\n';
 
 /** `count` students in a new folder, s000-good, s001-good, s002-dynamic, ...; and the homework file beside it. */
 export function makeQueueSubmissions(count: number): {root: string; submissions: string; homework: string; kinds: Map<string, string>} {
@@ -37,6 +39,8 @@ export function makeQueueSubmissions(count: number): {root: string; submissions:
   writeFileSync(join(root, 'hello.c'), hello);
   execFileSync('gcc', ['-static', '-O0', '-o', join(root, 'hello-static'), join(root, 'hello.c')]);
   execFileSync('gcc', ['-O0', '-o', join(root, 'hello-dynamic'), join(root, 'hello.c')]);
+  writeFileSync(join(root, 'slow.c'), slowHello);
+  execFileSync('gcc', ['-static', '-O0', '-o', join(root, 'hello-slow'), join(root, 'slow.c')]);
   const kinds = new Map<string, string>();
   for (let i = 0; i < count; i++) {
     const kind = studentKinds[i % studentKinds.length];
@@ -44,8 +48,8 @@ export function makeQueueSubmissions(count: number): {root: string; submissions:
     kinds.set(id, kind);
     const d = join(submissions, id);
     mkdirSync(d);
-    if (kind !== 'no-source') writeFileSync(join(d, 'hello.c'), `/* ${id} */\n${hello}`);
-    copyFileSync(join(root, kind === 'dynamic' ? 'hello-dynamic' : 'hello-static'), join(d, 'hello'));
+    if (kind !== 'no-source') writeFileSync(join(d, 'hello.c'), `/* ${id} */\n${kind === 'slow' ? slowHello : hello}`);
+    copyFileSync(join(root, kind === 'dynamic' ? 'hello-dynamic' : kind === 'slow' ? 'hello-slow' : 'hello-static'), join(d, 'hello'));
     appendFileSync(join(d, 'hello'), `\n${id}\n`);
     if (kind === 'no-dockerfile') continue;
     writeFileSync(join(d, 'Dockerfile'), kind === 'broken'
