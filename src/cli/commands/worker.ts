@@ -1,10 +1,11 @@
 import {Command, Flags} from '@oclif/core';
 
 export default class Worker extends Command {
-  static override summary = 'Grade jobs from the course\'s queue on this machine (homework submissions), until stopped';
-  static override description = `Takes grading jobs that "lab homework check --queue URL" put on a BullMQ queue in Redis, --concurrency at a
-time, each graded in a sandbox engine of this machine's own (root, as lab homework check), and sends the facts
-back; the teacher's machine writes and signs the results. Run it on as many machines as you like, all pointed at
+  static override summary = 'Grade jobs from the course\'s queue on this machine (homework submissions, students\' lab environments), until stopped';
+  static override description = `Takes grading jobs that "lab homework check --queue URL" and "lab grades collect --queue URL" put on a
+BullMQ queue in Redis, --concurrency at a time: a submission is graded in a sandbox engine of this machine's own
+(root, as lab homework check), a student's environment observed as lab grades collect does; the facts go back and
+the teacher's machine writes and signs the results. Run it on as many machines as you like, all pointed at
 the same Redis. A worker that dies mid-job (a crash, kill -9, a machine gone) stops renewing its hold on the job,
 and another worker takes it within --lock-seconds and a half. Ctrl-C or SIGTERM stops taking jobs and removes the
 sandbox; the jobs it was grading go to other workers.`;

@@ -7,6 +7,7 @@
 import {mkdirSync, readFileSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {teacherKey} from '../gradebook/signing.js';
+import {probeRedis} from '../queue/connection.js';
 import {runOnQueue} from '../queue/enqueue.js';
 import {checkBaseImages} from './base-images.js';
 import {listSubmissions, type StudentEntry} from './listing.js';
@@ -23,6 +24,7 @@ export interface QueueRunOptions extends HomeworkRunOptions {
 }
 
 export async function checkHomeworkOnQueue(hw: Homework, opts: QueueRunOptions): Promise<StudentReport[]> {
+  await probeRedis(opts.queue); // before any submission is read: a wrong address is one error at once
   const entries = listSubmissions(resolve(opts.submissions));
   const reports = skippedReports(hw, entries, opts);
   const students = entries.filter((e) => !e.rejected);

@@ -50,12 +50,14 @@ export function redisOptions(url: string): RedisSettings {
 export async function probeRedis(url: string): Promise<RedisSettings> {
   const options = redisOptions(url);
   const probe = new Redis({...options, lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 1, retryStrategy: () => null});
-  probe.on('error', () => undefined);
+  // The socket's own error (ECONNREFUSED, a DNS failure) says more than the "Connection is closed." that follows it.
+  let cause: Error | undefined;
+  probe.on('error', (error: Error) => (cause ??= error));
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
-    throw new QueueError(`cannot reach Redis at ${options.host}:${options.port}: ${(error as Error).message}`);
+    throw new QueueError(`cannot reach Redis at ${options.host}:${options.port}: ${(cause ?? (error as Error)).message}`);
   } finally {
     probe.disconnect();
   }
