@@ -38,6 +38,7 @@ import VmDestroy from './commands/vm/destroy.js';
 import VmLs from './commands/vm/ls.js';
 import VmStart from './commands/vm/start.js';
 import VmStop from './commands/vm/stop.js';
+import Worker from './commands/worker.js';
 
 export {execute, settings} from '@oclif/core';
 
@@ -78,4 +79,5 @@ export const COMMANDS = {
   'vm:ls': VmLs,
   'vm:start': VmStart,
   'vm:stop': VmStop,
+  'worker': Worker,
 };

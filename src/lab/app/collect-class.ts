@@ -77,9 +77,13 @@ async function sessionIn(env: Environment, s: RosterStudent, lab: string): Promi
   }
 }
 
-export async function collectOne(s: RosterStudent, exercise: Exercise, target: CollectTarget, store: string): Promise<CollectOutcome> {
-  const started = Date.now();
-  const seconds = () => (Date.now() - started) / 1000;
+/** What the collector sees in one student's environment now, as an unsigned results file. */
+export interface Observation {
+  report: ReturnType<typeof gradescopeResults>;
+  engineReachable: boolean;
+}
+
+export async function observeStudent(s: RosterStudent, exercise: Exercise, target: CollectTarget, started = Date.now()): Promise<Observation> {
   let env: Environment | undefined;
   try {
     env = await environmentOf(s, exercise.id, target);
@@ -89,14 +93,27 @@ export async function collectOne(s: RosterStudent, exercise: Exercise, target: C
     const collector = target.labRoot && env.provider !== 'local' ? ['node', `${target.labRoot}/dist/bundle/collect.mjs`] : collectorCommandIn(env);
     const snapshot = await takeSnapshot(env, snapshotRequest(exercise, session), collector);
     const results = evaluate(exercise, session, snapshot);
-    const report = gradescopeResults(exercise, {...session, provider: target.provider}, results, seconds());
-    const signed = signResult(report, 'collected', {kind: 'lab', engineReachable: snapshot.engine.reachable});
-    const file = storeAttempt(store, signed, exercise.id);
-    return {student: s.id, ok: true, score: report.score, maxScore: report.extra_data.maxScore, file, seconds: seconds()};
-  } catch (error) {
-    return {student: s.id, ok: false, error: (error as Error).message, seconds: seconds()};
+    const report = gradescopeResults(exercise, {...session, provider: target.provider}, results, (Date.now() - started) / 1000);
+    return {report, engineReachable: snapshot.engine.reachable};
   } finally {
     await env?.close().catch(() => undefined);
+  }
+}
+
+/** Signed with the teacher's key and added to the append-only store. */
+export function storeObservation(s: RosterStudent, exercise: Exercise, {report, engineReachable}: Observation, store: string, seconds: number): CollectOutcome {
+  const signed = signResult(report, 'collected', {kind: 'lab', engineReachable});
+  const file = storeAttempt(store, signed, exercise.id);
+  return {student: s.id, ok: true, score: report.score, maxScore: report.extra_data.maxScore, file, seconds};
+}
+
+export async function collectOne(s: RosterStudent, exercise: Exercise, target: CollectTarget, store: string): Promise<CollectOutcome> {
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  try {
+    return storeObservation(s, exercise, await observeStudent(s, exercise, target, started), store, seconds());
+  } catch (error) {
+    return {student: s.id, ok: false, error: (error as Error).message, seconds: seconds()};
   }
 }
 

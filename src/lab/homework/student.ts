@@ -78,18 +78,33 @@ export async function runProgram(sandbox: Sandbox, hw: Homework, image: string, 
   };
 }
 
-export async function checkStudent(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: number, progress: (m: string) => void): Promise<StudentFacts> {
-  const context = sandbox.contextDir(String(n));
-  const limits = {maxBytes: hw.limits.submissionMaxKb * 1024, maxFiles: hw.limits.submissionMaxFiles, maxFileBytes: hw.limits.fileMaxKb * 1024};
+export const copyLimitsOf = (hw: Homework) => ({maxBytes: hw.limits.submissionMaxKb * 1024, maxFiles: hw.limits.submissionMaxFiles, maxFileBytes: hw.limits.fileMaxKb * 1024});
+
+/**
+ * The submission unpacked (an archive) and copied into `context` within the homework's limits, without following
+ * links; `scratch` is an empty folder an archive may be unpacked into first.
+ */
+export async function copyEntry(hw: Homework, entry: StudentEntry, context: string, scratch: () => string, progress: (m: string) => void): Promise<CopyReport> {
+  const limits = copyLimitsOf(hw);
   let from = entry.path;
   let unpacked: string[] = [];
   if (entry.kind !== 'folder') {
     progress(`unpacking the ${entry.kind} archive`);
-    from = sandbox.contextDir(`${n}-unpacked`);
+    from = scratch();
     unpacked = (await unpackSubmission(entry.path, entry.kind, from, limits)).problems;
   }
   const copied = copySubmission(from, context, limits);
-  const copy = {...copied, problems: [...unpacked, ...copied.problems]};
+  return {...copied, problems: [...unpacked, ...copied.problems]};
+}
+
+export async function checkStudent(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: number, progress: (m: string) => void): Promise<StudentFacts> {
+  const context = sandbox.contextDir(String(n));
+  const copy = await copyEntry(hw, entry, context, () => sandbox.contextDir(`${n}-unpacked`), progress);
+  return checkCopied(sandbox, hw, copy, context, n, progress);
+}
+
+/** Builds and runs a submission already copied into `context` (here, or from a job on a worker). */
+export async function checkCopied(sandbox: Sandbox, hw: Homework, copy: CopyReport, context: string, n: number, progress: (m: string) => void): Promise<StudentFacts> {
   for (const p of copy.problems) progress(`left out: ${p}`);
   const facts: StudentFacts = {copy, context, hasDockerfile: existsSync(join(context, 'Dockerfile'))};
   if (!facts.hasDockerfile) return facts;

@@ -6,6 +6,7 @@ export default class GradesCollect extends Command {
   static override description = [
     'Runs `lab check`\'s collector on each student\'s environment — their SSH host (the roster\'s host column, [user@]host[:port], with --provider ssh), their VM on this machine (the roster\'s vm column, with --provider qemu) or their directory on this machine (the roster\'s dir column, with --provider local) — several at a time, with a progress bar. Each result is signed with your grading key (`lab grades key`) and stored with every check\'s evidence in the results store, one new file per collection: nothing is overwritten, so every attempt is kept.',
     'The student\'s session in their environment gives the lab\'s per-student facts; progress recorded there is ignored, only what the collector sees now counts. A student whose environment cannot be reached or whose lab was not started is reported, and the command exits 1 if any failed.',
+    'With --queue redis://host:port, `lab worker`s observe the environments instead (a worker must reach them: the ssh hosts with the key at --key\'s path on that worker; VMs and directories only on the machine they are on); the results come back, are checked, and are signed and stored here all the same.',
     'Then `lab grades STORE --roster roster.json` makes the gradebook, where these results show as "collected" and win over anything the students submitted.',
   ].join('\n\n');
 
@@ -26,6 +27,8 @@ export default class GradesCollect extends Command {
     'lab-root': Flags.string({description: 'with --provider ssh: where lab is installed on the hosts (default /opt/lab)'}),
     jobs: Flags.integer({char: 'j', description: 'environments checked at once (default: twice the cores, at most 16)', min: 1}),
     student: Flags.string({multiple: true, description: 'only these students (roster ids)'}),
+    queue: Flags.string({description: 'have lab workers observe the environments, through the BullMQ queue in this Redis (redis://host:port); results are still signed and stored here', env: 'LAB_QUEUE', exclusive: ['jobs']}),
+    'queue-name': Flags.string({description: 'with --queue: the BullMQ queue (default lab-grading)', dependsOn: ['queue']}),
   };
 
   async run() {
@@ -45,8 +48,16 @@ export default class GradesCollect extends Command {
     const jobs = flags.jobs ?? Math.min(16, cpus().length * 2);
     const bar = progressReporter();
     const target = {provider: flags.provider as 'ssh' | 'qemu' | 'local', keyPath: flags.key, knownHostsPath: flags['known-hosts'], fingerprints: flags['host-fingerprint'], labRoot: flags['lab-root']};
-    const outcomes = await collectClass(students, flags.lab, target, flags.store, jobs, (done, total, o) =>
-      this.jsonEnabled() ? undefined : bar.update(done, total, o.student, o.ok, o.ok ? `${o.score}/${o.maxScore}` : `FAILED: ${o.error}`));
+    const report = (done: number, total: number, o: {student: string; ok: boolean; score?: number; maxScore?: number; error?: string}) =>
+      this.jsonEnabled() ? undefined : bar.update(done, total, o.student, o.ok, o.ok ? `${o.score}/${o.maxScore}` : `FAILED: ${o.error}`);
+    let outcomes;
+    if (flags.queue) {
+      const {collectClassOnQueue} = await import('../../../lab/app/collect-queued.js');
+      outcomes = await collectClassOnQueue(students, flags.lab, target, flags.store, {url: flags.queue, name: flags['queue-name']}, report)
+        .catch((error: Error) => (error.name === 'QueueError' ? this.error(error.message, {exit: 2}) : Promise.reject(error)));
+    } else {
+      outcomes = await collectClass(students, flags.lab, target, flags.store, jobs, report);
+    }
     const failed = outcomes.filter((o) => !o.ok);
     if (!this.jsonEnabled()) this.log(`${outcomes.length - failed.length} of ${outcomes.length} collected into ${flags.store}${failed.length ? `; failed: ${failed.map((o) => o.student).join(', ')}` : ''}`);
     if (failed.length) process.exitCode = 1;

@@ -10,10 +10,16 @@ its end), run without network under memory, pids and time limits, and graded by 
 course's own file given with --homework; check one first with lab homework lint). --jobs students are checked
 at once. Submissions worth a look (links to host files, prebuilt or shared binaries) are flagged. Writes
 <out>/<student>-<lab>-results.json in Gradescope's shape (root). Exits 1 when a submission had to be skipped;
-Ctrl-C, SIGTERM, SIGHUP or a closed output pipe stop the run and remove the sandbox.`;
+Ctrl-C, SIGTERM, SIGHUP or a closed output pipe stop the run and remove the sandbox.
+
+With --queue redis://host:port the building and running are done by "lab worker"s on any number of machines:
+each submission is copied here as above and sent in a job on a BullMQ queue in that Redis; the results are
+checked, written and signed here, the same as a run on this machine. Started again after an interruption, the
+same command picks up the results already graded instead of grading them twice.`;
   static override examples = [
     '<%= config.bin %> homework check ./submissions --lab 26 --out ./grades',
     '<%= config.bin %> homework check ./submissions --homework ./week3/homework.json',
+    '<%= config.bin %> homework check ./submissions --lab 26 --queue redis://127.0.0.1:6379',
   ];
   static override args = {submissions: Args.string({description: 'a folder with one subfolder per student', required: true})};
   static override flags = {
@@ -22,6 +28,8 @@ Ctrl-C, SIGTERM, SIGHUP or a closed output pipe stop the run and remove the sand
     out: Flags.string({char: 'o', description: 'where the results files go (default: ./homework-<lab>-results)'}),
     jobs: Flags.integer({char: 'j', min: 1, max: 64, description: 'submissions checked at once (default: the number of cores)'}),
     lang: Flags.string({description: 'language of the check names in results files (ru|en; default $LAB_LANG or en)'}),
+    queue: Flags.string({description: 'grade on lab workers through the BullMQ queue in this Redis (redis://host:port) instead of here', env: 'LAB_QUEUE', exclusive: ['jobs']}),
+    'queue-name': Flags.string({description: 'with --queue: the BullMQ queue (default lab-grading)', dependsOn: ['queue']}),
   };
   static override enableJsonFlag = true;
 
@@ -42,10 +50,19 @@ Ctrl-C, SIGTERM, SIGHUP or a closed output pipe stop the run and remove the sand
     const lang = flags.lang ?? process.env.LAB_LANG ?? 'en';
     const out = resolve(flags.out ?? `homework-${hw.lab}-results`);
     const started = Date.now();
-    const reports = await checkHomework(hw, {
-      submissions: args.submissions, out, lang, jobs: flags.jobs,
-      progress: (student, m) => process.stderr.write(`${chalkStderr.dim('›')} ${student === '-' ? '' : `${chalkStderr.bold(student)}: `}${m}\n`),
-    }).catch((error: Error) => (error.name === 'HomeworkError' ? this.error(error.message, {exit: 2}) : Promise.reject(error)));
+    const line = (student: string, m: string) => process.stderr.write(`${chalkStderr.dim('›')} ${student === '-' ? '' : `${chalkStderr.bold(student)}: `}${m}\n`);
+    const common = {submissions: args.submissions, out, lang, jobs: flags.jobs, progress: line};
+    let run: Promise<Awaited<ReturnType<typeof checkHomework>>>;
+    if (flags.queue) {
+      const {checkHomeworkOnQueue} = await import('../../../lab/homework/queued-run.js');
+      const {progressReporter} = await import('../../ui/progress-bar.js');
+      // On a terminal, a bar of the submissions graded; in a log, every step of every job as a line.
+      const bar = process.stderr.isTTY && !this.jsonEnabled() ? progressReporter() : undefined;
+      run = checkHomeworkOnQueue(hw, {...common, progress: bar ? () => undefined : line, queue: flags.queue, queueName: flags['queue-name'], completed: bar?.update});
+    } else {
+      run = checkHomework(hw, common);
+    }
+    const reports = await run.catch((error: Error) => (['HomeworkError', 'QueueError'].includes(error.name) ? this.error(error.message, {exit: 2}) : Promise.reject(error)));
     const seconds = (Date.now() - started) / 1000;
     // The run is over and the sandbox gone: a reader that went away now only shortens what is printed.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(141) : undefined));
