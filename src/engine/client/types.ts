@@ -14,10 +14,11 @@ export interface ContainerInspect {
   Path: string;
   Args: string[];
   Created: string;
-  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean};
+  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean; Env?: string[] | null};
   State: {Status: string; Running: boolean; ExitCode: number; Error: string; Pid: number; StartedAt: string; FinishedAt: string; OOMKilled: boolean};
   GraphDriver: {Data: {UpperDir: string; LowerDir?: string}};
-  HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean};
+  HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean; AutoRemove?: boolean};
+  Mounts?: Array<{Type: string; Source: string; Destination: string}>;
 }
 
 export interface ContainerTop {
@@ -44,6 +45,7 @@ export interface ImageConfig {
 export interface ImageInspect {
   Id: string;
   RepoTags: string[] | null;
+  RepoDigests?: string[] | null;
   Parent: string;
   Created: string;
   Size: number;

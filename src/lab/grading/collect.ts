@@ -16,6 +16,7 @@ import {fileInfo} from './file-info.js';
 import type {ContainerSnapshot, EngineEventRecord, FileInfo, ImageSnapshot, Snapshot} from '../../../graders/snapshot.js';
 import type {SnapshotRequest} from './snapshot-request.js';
 import {findInLayers, resolveInLayers} from './union-fs.js';
+import {engineFacts, registrySnapshot} from './collect-registry.js';
 
 function layerFile(dirs: string[], path: string, contains: string[]): FileInfo {
   const rel = resolveInLayers(dirs, path);
@@ -47,6 +48,8 @@ async function containers(engine: EngineClient, req: SnapshotRequest): Promise<C
       upperDir: upper, lowerDirs: lowers, files, logTail,
       tty: Boolean(c.Config.Tty),
       openStdin: Boolean(c.Config.OpenStdin),
+      env: c.Config.Env ?? [], autoRemove: Boolean(c.HostConfig?.AutoRemove),
+      mounts: (c.Mounts ?? []).map((m) => ({type: m.Type, source: m.Source, destination: m.Destination})),
       ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespacesOf(c.State.Pid)} : {}),
       ...(req.capabilities && c.State.Running && c.State.Pid > 0 ? {...capabilityFacts(c.State.Pid), capsChanged: Boolean(c.HostConfig?.CapAdd?.length || c.HostConfig?.CapDrop?.length || c.HostConfig?.Privileged)} : {}),
       ...(req.cgroups && c.State.Running && c.State.Pid > 0 ? {cgroup: cgroupLimits(c.State.Pid)} : {}),
@@ -65,7 +68,7 @@ async function images(engine: EngineClient, req: SnapshotRequest): Promise<Image
     const files: Record<string, FileInfo> = {};
     for (const p of req.imagePaths) files[p] = layerFile(topFirst, p, req.contains);
     return {
-      id: i.Id, tags: i.RepoTags ?? [], parent: i.Parent, created: i.Created, config: i.Config ?? {},
+      id: i.Id, tags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], parent: i.Parent, created: i.Created, config: i.Config ?? {},
       layerDirs: [...topFirst].reverse(), history: history.reverse().map((h) => ({created_by: h.CreatedBy, empty_layer: h.Size === 0})), files,
     };
   }));
@@ -88,7 +91,8 @@ export async function collect(req: SnapshotRequest): Promise<Snapshot> {
     snapshot.engine.reachable = true;
     const now = (Date.now() / 1000).toFixed(3);
     snapshot.engine.events = await engine.events<EngineEventRecord>({since: req.since, until: now});
-    [snapshot.engine.containers, snapshot.engine.images] = await Promise.all([containers(engine, req), images(engine, req)]);
+    [snapshot.engine.containers, snapshot.engine.images, snapshot.engine.facts] = await Promise.all([containers(engine, req), images(engine, req), engineFacts(engine)]);
+    if (req.registryRepos) snapshot.registry = await registrySnapshot(snapshot.engine.facts.mirrors[0], req.registryRepos);
   } catch (error) {
     snapshot.engine.error = (error as Error).message;
   }

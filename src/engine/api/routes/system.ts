@@ -114,7 +114,8 @@ export function systemRoutes(router: Router, engine: Engine): void {
       OSType: 'linux',
       Architecture: arch() === 'x64' ? 'x86_64' : arch(),
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: {IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8'], Mirrors: []},
+      // dockerd lists daemon.json's mirrors with a trailing slash; `docker info` prints them as "Registry Mirrors".
+      RegistryConfig: {IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8'], Mirrors: engine.config.registry.mirrors.map((m) => `${m}/`)},
       NCPU: cpus().length,
       MemTotal: totalmem(),
       DockerRootDir: engine.config.dataRoot,
