@@ -13,17 +13,18 @@ function containerEvents(snapshot: Snapshot, id: string): EngineEventRecord[] {
   return snapshot.engine.events.filter((e) => e.Type === 'container' && e.Actor.ID === id).sort((a, b) => a.timeNano - b.timeNano);
 }
 
-/** The named container (made before the lab began) was stopped with docker stop and started again, and runs now. */
-export const stoppedAndStarted = grader<{container: string}>({
-  type: 'object', additionalProperties: false, required: ['container'], properties: {container: text},
-}, (snapshot, {container}) => {
+/** The named container (the lab's own, by its label) was stopped with docker stop and started again, and runs now. */
+export const stoppedAndStarted = grader<{container: string; label: string; value: string}>({
+  type: 'object', additionalProperties: false, required: ['container', 'label', 'value'], properties: {container: text, label: text, value: text},
+}, (snapshot, {container, label, value}) => {
   const expected = `container ${container} stopped (docker stop ${container}) and started again (docker start ${container}): the same container, running`;
   const concept = 'docker stop sends SIGTERM and, after the timeout, SIGKILL; the container stays, exited, with its layer; docker start runs that same container again, docker run would make a new one.';
   const c = containerNamed(snapshot, container);
   if (!c) return fail(`there is no container named ${container} (lab reset makes it again)`, expected, concept);
   const events = containerEvents(snapshot, c.id);
   const evidence = {containerId: c.id, actions: events.map((e) => e.Action + (e.Actor.Attributes.signal ? ` ${e.Actor.Attributes.signal}` : ''))};
-  if (events.some((e) => e.Action === 'create')) return fail(`this ${container} (${short(c.id)}) was created after the lab began: docker run made a new container instead of starting the old one`, expected, concept, evidence);
+  // The lab's own container carries its label: one made again with docker run does not (events may start a moment before the lab's own).
+  if (c.labels?.[label] !== value) return fail(`this ${container} (${short(c.id)}) is not the one the lab made: docker run made a new container instead of starting the old one`, expected, concept, evidence);
   const stop = [...events].reverse().find((e) => e.Action === 'stop');
   if (!stop) {
     const killed = events.some((e) => e.Action === 'kill');

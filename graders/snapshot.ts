@@ -66,6 +66,7 @@ export interface ContainerSnapshot {
   openStdin?: boolean;
   /** Its environment (Config.Env: the image's and -e's), --rm (HostConfig.AutoRemove) and its mounts as inspect shows them. */
   env?: string[];
+  labels?: Record<string, string>;
   autoRemove?: boolean;
   mounts?: Array<{type: string; source: string; destination: string}>;
   /** When processes are watched and it runs: its main process as the host sees it. */

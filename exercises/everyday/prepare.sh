@@ -34,4 +34,4 @@ docker cp "$ctx/secret.txt" vault:/root/secret.txt
 docker create --name badge -e "BADGE=$LAB_PARAM_INSPECT_CODE" alpine true >/dev/null
 
 # napper runs and ends quickly on SIGTERM (docker stop), as a well-behaved service does.
-docker run -d --name napper alpine sh -c 'trap "exit 0" TERM; while true; do sleep 1; done' >/dev/null
+docker run -d --name napper --label "lab.everyday.napper=$LAB_PARAM_TOKEN" alpine sh -c 'trap "exit 0" TERM; while true; do sleep 1; done' >/dev/null

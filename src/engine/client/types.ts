@@ -14,7 +14,7 @@ export interface ContainerInspect {
   Path: string;
   Args: string[];
   Created: string;
-  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean; Env?: string[] | null};
+  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean; Env?: string[] | null; Labels?: Record<string, string> | null};
   State: {Status: string; Running: boolean; ExitCode: number; Error: string; Pid: number; StartedAt: string; FinishedAt: string; OOMKilled: boolean};
   GraphDriver: {Data: {UpperDir: string; LowerDir?: string}};
   HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean; AutoRemove?: boolean};

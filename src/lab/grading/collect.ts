@@ -48,7 +48,7 @@ async function containers(engine: EngineClient, req: SnapshotRequest): Promise<C
       upperDir: upper, lowerDirs: lowers, files, logTail,
       tty: Boolean(c.Config.Tty),
       openStdin: Boolean(c.Config.OpenStdin),
-      env: c.Config.Env ?? [], autoRemove: Boolean(c.HostConfig?.AutoRemove),
+      env: c.Config.Env ?? [], labels: c.Config.Labels ?? {}, autoRemove: Boolean(c.HostConfig?.AutoRemove),
       mounts: (c.Mounts ?? []).map((m) => ({type: m.Type, source: m.Source, destination: m.Destination})),
       ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespacesOf(c.State.Pid)} : {}),
       ...(req.capabilities && c.State.Running && c.State.Pid > 0 ? {...capabilityFacts(c.State.Pid), capsChanged: Boolean(c.HostConfig?.CapAdd?.length || c.HostConfig?.CapDrop?.length || c.HostConfig?.Privileged)} : {}),

@@ -75,7 +75,9 @@ export function containerRoutes(router: Router, engine: Engine): void {
     sendJson(res, 200, {ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed});
   });
 
-  router.get('/containers/{id}/json', async ({res, params, query}) => {
+  // Any name, slashes too, as dockerd's {name:.*}: `docker inspect 127.0.0.1:5000/repo:tag` asks here first and, on
+  // "No such container", asks for the image; a 405 would stop it there.
+  router.get('/containers/{id*}/json', async ({res, params, query}) => {
     const c = store.get(params.id);
     sendJson(res, 200, {...inspect(c, engine.images.layers), ...(queryBool(query, 'size') ? await containerSizes(c, engine.images) : {})});
   });
