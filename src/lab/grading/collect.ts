@@ -91,8 +91,9 @@ export async function collect(req: SnapshotRequest): Promise<Snapshot> {
     snapshot.engine.reachable = true;
     const now = (Date.now() / 1000).toFixed(3);
     snapshot.engine.events = await engine.events<EngineEventRecord>({since: req.since, until: now});
-    [snapshot.engine.containers, snapshot.engine.images, snapshot.engine.facts] = await Promise.all([containers(engine, req), images(engine, req), engineFacts(engine)]);
-    if (req.registryRepos) snapshot.registry = await registrySnapshot(snapshot.engine.facts.mirrors[0], req.registryRepos);
+    // What info and version say matters to one step: without it the other checks still see containers and images.
+    [snapshot.engine.containers, snapshot.engine.images, snapshot.engine.facts] = await Promise.all([containers(engine, req), images(engine, req), engineFacts(engine).catch(() => undefined)]);
+    if (req.registryRepos) snapshot.registry = await registrySnapshot(snapshot.engine.facts?.mirrors[0], req.registryRepos);
   } catch (error) {
     snapshot.engine.error = (error as Error).message;
   }
