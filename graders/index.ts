@@ -1,5 +1,6 @@
 /** Every grader by the name exercise files use (`"grader": "elf.hostBinary"`). */
 import * as answers from './answers.js';
+import * as binds from './binds.js';
 import * as capabilities from './capabilities.js';
 import * as commit from './commit.js';
 import * as compose from './compose.js';
@@ -7,15 +8,20 @@ import * as cgroups from './cgroups.js';
 import * as containers from './containers.js';
 import * as daemon from './daemon.js';
 import * as elf from './elf.js';
+import * as info from './info.js';
 import * as files from './files.js';
 import * as images from './images.js';
+import * as interactive from './interactive.js';
 import * as layerdb from './layerdb.js';
+import * as lifecycle from './lifecycle.js';
 import * as namespaces from './namespaces.js';
 import * as netns from './netns.js';
 import * as overlay from './overlay.js';
 import * as overlayfs from './overlayfs.js';
 import * as processChain from './process-chain.js';
 import * as processes from './processes.js';
+import * as registry from './registry.js';
+import * as reveal from './reveal.js';
 import * as unshare from './unshare.js';
 import type {Grader} from './types.js';
 
@@ -63,4 +69,17 @@ export const graders: Record<string, Grader> = {
   'compose.servicesByName': compose.servicesByName,
   'commit.committedFromContainer': commit.committedFromContainer,
   'commit.builtFromDockerfile': commit.builtFromDockerfile,
+  'info.answered': info.answered,
+  'reveal.logs': reveal.logs,
+  'reveal.exec': reveal.exec,
+  'reveal.inspect': reveal.inspect,
+  'reveal.topPid': reveal.topPid,
+  'lifecycle.stoppedAndStarted': lifecycle.stoppedAndStarted,
+  'lifecycle.containerRemoved': lifecycle.containerRemoved,
+  'lifecycle.imageRemoved': lifecycle.imageRemoved,
+  'interactive.shellWithEnv': interactive.shellWithEnv,
+  'binds.ranFromHost': binds.ranFromHost,
+  'binds.editedOnHost': binds.editedOnHost,
+  'registry.pushed': registry.pushed,
+  'registry.pulledBack': registry.pulledBack,
 };

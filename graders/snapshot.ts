@@ -36,7 +36,9 @@ export interface ImageSnapshot {
   tags: string[];
   parent: string;
   created: string;
-  config: {Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[]};
+  config: {Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[]; Labels?: Record<string, string> | null};
+  /** registry/repository@sha256:… for each registry the image was pushed to or pulled from. */
+  repoDigests?: string[];
   /** Layer dirs (overlay2/<cache-id>/diff), bottom first. */
   layerDirs: string[];
   history: Array<{created_by?: string; empty_layer?: boolean}>;
@@ -64,6 +66,12 @@ export interface ContainerSnapshot {
   tty?: boolean;
   /** Started with its stdin kept open (docker run -i). */
   openStdin?: boolean;
+  /** Its environment (Config.Env: the image's and -e's), --rm (HostConfig.AutoRemove) and its mounts as inspect shows them. */
+  env?: string[];
+  /** Its labels (Compose marks its containers with com.docker.compose.project and .service). */
+  labels?: Record<string, string>;
+  autoRemove?: boolean;
+  mounts?: Array<{type: string; source: string; destination: string}>;
   /** When processes are watched and it runs: its main process as the host sees it. */
   process?: ProcessFacts;
   /** When capabilities are watched and it runs: CapEff of its main process (hex) and its network namespace's links. */
@@ -73,8 +81,6 @@ export interface ContainerSnapshot {
   capsChanged?: boolean;
   /** When cgroups are watched and it runs: its limits as its cgroup files hold them. */
   cgroup?: CgroupLimits;
-  /** Its labels (Compose marks its containers with com.docker.compose.project and .service). */
-  labels?: Record<string, string>;
   /** The networks it is attached to, by name: its address there and its aliases. */
   networks?: Record<string, {ip: string; aliases: string[]}>;
 }
@@ -169,9 +175,30 @@ export interface DaemonSnapshot {
   api?: {port: number; ok: boolean; apiVersion?: string; error?: string};
 }
 
+/** What `docker info` and `docker version` show of the daemon. */
+export interface EngineFacts {
+  id: string;
+  name: string;
+  serverVersion: string;
+  apiVersion: string;
+  /** registry-mirrors, as info lists them (http://127.0.0.1:PORT/). */
+  mirrors: string[];
+}
+
+/** The engine's first mirror (the course registry), read over its HTTP API: repositories asked for, tag → manifest digest. */
+export interface RegistrySnapshot {
+  url: string;
+  /** The registry's host:port, as image references name it. */
+  host: string;
+  catalog: string[];
+  tags: Record<string, Record<string, string>>;
+  error?: string;
+}
+
 export interface Snapshot {
   takenAt: string;
-  engine: {reachable: boolean; error?: string; images: ImageSnapshot[]; containers: ContainerSnapshot[]; events: EngineEventRecord[]};
+  engine: {reachable: boolean; error?: string; images: ImageSnapshot[]; containers: ContainerSnapshot[]; events: EngineEventRecord[]; facts?: EngineFacts};
+  registry?: RegistrySnapshot;
   host: {namespaces: Record<string, string>; files: Record<string, FileInfo>; dirs?: Record<string, DirListing>; overlays?: OverlayMount[]; processes?: NamespacedProcess[]; links?: NetLink[]};
   daemon?: DaemonSnapshot;
   /** Answers the student gave with `lab answer` (questions are the only thing taken from the student). */

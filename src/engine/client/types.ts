@@ -14,11 +14,12 @@ export interface ContainerInspect {
   Path: string;
   Args: string[];
   Created: string;
-  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean; Labels?: Record<string, string> | null};
+  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean; Env?: string[] | null; Labels?: Record<string, string> | null};
   NetworkSettings?: {Networks?: Record<string, {IPAddress?: string; Aliases?: string[] | null}> | null};
   State: {Status: string; Running: boolean; ExitCode: number; Error: string; Pid: number; StartedAt: string; FinishedAt: string; OOMKilled: boolean};
   GraphDriver: {Data: {UpperDir: string; LowerDir?: string}};
-  HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean};
+  HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean; AutoRemove?: boolean};
+  Mounts?: Array<{Type: string; Source: string; Destination: string}>;
 }
 
 export interface ContainerTop {
@@ -45,6 +46,7 @@ export interface ImageConfig {
 export interface ImageInspect {
   Id: string;
   RepoTags: string[] | null;
+  RepoDigests?: string[] | null;
   Parent: string;
   Created: string;
   Size: number;

@@ -17,6 +17,7 @@ import {makeParams, paramEnv, type Params} from '../session/params.js';
 import {freeTcpPort} from '../../common/free-port.js';
 import {prepareFiles, prepareImages} from '../session/prepare.js';
 import {createSession, loadSession, saveSession, stateDir} from '../session/session.js';
+import {addMirror, startRegistry, stopRegistry} from '../registry/index.js';
 
 export interface SelfTestLine {
   step: string;
@@ -52,6 +53,7 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
   const place: Place = {socket: engine.socket, state: stateDir(xdgState)};
   let ok = true;
   let cleanup: (() => Promise<unknown>) | undefined;
+  const registryDir = ex.watch?.registryRepos ? join(dir, 'registry') : undefined;
   try {
     // Scripts type `lab` and `docker` as a student would: both must reach this private setup.
     mkdirSync(join(dir, 'bin'));
@@ -60,6 +62,12 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
     const commandEnv = {DOCKER_HOST: engine.host, DOCKER_BUILDKIT: '0', XDG_STATE_HOME: xdgState, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`};
     const params = makeParams(ex, {dir, freePort: await freeTcpPort()});
     progress('starting a private engine');
+    if (registryDir) {
+      // A lab that grades pushes gets a course registry of its own (empty, on a free port) as its engine's mirror.
+      const registry = await startRegistry({dir: registryDir});
+      await addMirror(engine.configFile, registry.url);
+      progress(`course registry: ${registry.url}`);
+    }
     if (ex.service) {
       // A private service options file with every flag in it, so a restart keeps to the private paths.
       const optionsFile = join(dir, 'default-docker');
@@ -101,6 +109,7 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
   } finally {
     // What the steps left running by hand goes first (a pass or not); containers go with the engine.
     await cleanup?.().catch(() => undefined);
+    if (registryDir) await stopRegistry(registryDir).catch(() => undefined);
     // Containers outlive their engine (their shims hold them): this private engine's go before it does.
     await engine.dispose();
   }

@@ -40,7 +40,7 @@ export const exerciseSchema = {
     watch: {
       type: 'object', additionalProperties: false,
       properties: {
-        ...Object.fromEntries(['hostFiles', 'imagePaths', 'containerPaths', 'contains', 'dirs'].map((k) => [k, {type: 'array', items: {type: 'string', minLength: 1}}])),
+        ...Object.fromEntries(['hostFiles', 'imagePaths', 'containerPaths', 'contains', 'dirs', 'registryRepos'].map((k) => [k, {type: 'array', items: {type: 'string', minLength: 1}}])),
         mounts: {type: 'boolean'},
         processes: {type: 'boolean'},
         namespacedProcesses: {type: 'boolean'},

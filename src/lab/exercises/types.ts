@@ -54,6 +54,8 @@ export interface Exercise {
   service?: {optionsFile: string; opts: string};
   watch?: {
     hostFiles?: string[]; imagePaths?: string[]; containerPaths?: string[]; contains?: string[]; dirs?: string[];
+    /** Repositories to read from the course registry (the engine's first mirror); the self-test starts a registry of its own. */
+    registryRepos?: string[];
     mounts?: boolean; processes?: boolean; namespacedProcesses?: boolean; cgroups?: boolean; capabilities?: boolean;
     daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: string};
   };

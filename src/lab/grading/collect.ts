@@ -17,6 +17,7 @@ import {fileInfo} from './file-info.js';
 import type {ContainerSnapshot, EngineEventRecord, FileInfo, ImageSnapshot, Snapshot} from '../../../graders/snapshot.js';
 import type {SnapshotRequest} from './snapshot-request.js';
 import {findInLayers, resolveInLayers} from './union-fs.js';
+import {engineFacts, registrySnapshot} from './collect-registry.js';
 
 function layerFile(dirs: string[], path: string, contains: string[]): FileInfo {
   const rel = resolveInLayers(dirs, path);
@@ -48,7 +49,8 @@ async function containers(engine: EngineClient, req: SnapshotRequest): Promise<C
       upperDir: upper, lowerDirs: lowers, files, logTail,
       tty: Boolean(c.Config.Tty),
       openStdin: Boolean(c.Config.OpenStdin),
-      labels: c.Config.Labels ?? {},
+      env: c.Config.Env ?? [], labels: c.Config.Labels ?? {}, autoRemove: Boolean(c.HostConfig?.AutoRemove),
+      mounts: (c.Mounts ?? []).map((m) => ({type: m.Type, source: m.Source, destination: m.Destination})),
       networks: Object.fromEntries(Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, n]) => [name, {ip: n.IPAddress ?? '', aliases: n.Aliases ?? []}])),
       ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespacesOf(c.State.Pid)} : {}),
       ...(req.capabilities && c.State.Running && c.State.Pid > 0 ? {...capabilityFacts(c.State.Pid), capsChanged: Boolean(c.HostConfig?.CapAdd?.length || c.HostConfig?.CapDrop?.length || c.HostConfig?.Privileged)} : {}),
@@ -68,7 +70,7 @@ async function images(engine: EngineClient, req: SnapshotRequest): Promise<Image
     const files: Record<string, FileInfo> = {};
     for (const p of req.imagePaths) files[p] = layerFile(topFirst, p, req.contains);
     return {
-      id: i.Id, tags: i.RepoTags ?? [], parent: i.Parent, created: i.Created, config: i.Config ?? {},
+      id: i.Id, tags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], parent: i.Parent, created: i.Created, config: i.Config ?? {},
       layerDirs: [...topFirst].reverse(), history: history.reverse().map((h) => ({created_by: h.CreatedBy, empty_layer: h.Size === 0})), files,
     };
   }));
@@ -94,7 +96,9 @@ export async function collect(req: SnapshotRequest): Promise<Snapshot> {
     snapshot.engine.reachable = true;
     const now = (Date.now() / 1000).toFixed(3);
     snapshot.engine.events = await engine.events<EngineEventRecord>({since: req.since, until: now});
-    [snapshot.engine.containers, snapshot.engine.images] = await Promise.all([containers(engine, req), images(engine, req)]);
+    // What info and version say matters to one step: without it the other checks still see containers and images.
+    [snapshot.engine.containers, snapshot.engine.images, snapshot.engine.facts] = await Promise.all([containers(engine, req), images(engine, req), engineFacts(engine).catch(() => undefined)]);
+    if (req.registryRepos) snapshot.registry = await registrySnapshot(snapshot.engine.facts?.mirrors[0], req.registryRepos);
   } catch (error) {
     snapshot.engine.error = (error as Error).message;
   }

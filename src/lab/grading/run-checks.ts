@@ -34,6 +34,7 @@ export function snapshotRequest(ex: Exercise, session: GradedSession, socket = e
   const list = (xs?: string[]) => (xs ?? []).map((x) => fill(x, ctx));
   const request: SnapshotRequest = {socket, hostFiles: list(w.hostFiles), imagePaths: list(w.imagePaths), containerPaths: list(w.containerPaths), contains: list(w.contains), since: session.startedAt};
   if (w.dirs) request.dirs = list(w.dirs);
+  if (w.registryRepos) request.registryRepos = list(w.registryRepos);
   if (w.mounts) request.mounts = true;
   if (w.processes) request.processes = true;
   if (w.namespacedProcesses) request.namespacedProcesses = true;

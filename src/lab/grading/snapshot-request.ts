@@ -23,6 +23,8 @@ export interface SnapshotRequest {
   cgroups?: boolean;
   /** Read each running container's CapEff and network links. */
   capabilities?: boolean;
+  /** Read these repositories (repo names) from the engine's first registry mirror: catalog, tags, manifest digests. */
+  registryRepos?: string[];
   /** Look at the engine daemon as a process. */
   daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: number};
 }

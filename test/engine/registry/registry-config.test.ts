@@ -28,6 +28,16 @@ serial('a Docker Hub name is pulled from the registry mirror, with no access to 
   t.regex(pull.stdout, /Status: Downloaded newer image for busybox:latest/);
   const run = await engine.docker(['run', '--rm', 'busybox', 'echo', 'mirrored']);
   t.is(run.stdout, 'mirrored\n');
+  // docker info names the mirror, as dockerd lists it; students find the course registry there.
+  const info = await engine.docker(['info', '-f', '{{json .RegistryConfig.Mirrors}}']);
+  t.is(info.stdout.trim(), JSON.stringify([`http://${mirror.host}/`]), info.stderr);
+  // A registry/repo:tag reference inspected without --type: not a container (404), so the CLI finds the image.
+  const ref = `${mirror.host}/course/busybox:v1`;
+  t.is((await engine.docker(['tag', 'busybox', ref])).code, 0);
+  t.is((await engine.docker(['push', ref])).code, 0);
+  const inspected = await engine.docker(['inspect', '-f', '{{json .RepoDigests}}', ref]);
+  t.is(inspected.code, 0, inspected.stderr);
+  t.regex(inspected.stdout, new RegExp(`"${mirror.host}/course/busybox@sha256:[0-9a-f]{64}"`));
 });
 
 serial('bad registry keys in daemon.json stop the engine from starting, naming the key', async (t) => {

@@ -77,7 +77,9 @@ export function containerRoutes(router: Router, engine: Engine): void {
     sendJson(res, 200, {ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed});
   });
 
-  router.get('/containers/{id}/json', async ({res, params, query, version}) => {
+  // Any name, slashes too, as dockerd's {name:.*}: `docker inspect 127.0.0.1:5000/repo:tag` asks here first and, on
+  // "No such container", asks for the image; a 405 would stop it there.
+  router.get('/containers/{id*}/json', async ({res, params, query, version}) => {
     const c = store.get(params.id);
     const view = inspect(c, engine.images.layers);
     if (compareVersions(version, '1.45') < 0) view.NetworkSettings = withShortIdAliases(view.NetworkSettings, c.ID);

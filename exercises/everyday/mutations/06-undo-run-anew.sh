@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+docker rm -f napper >/dev/null
+docker rename napper-old napper
