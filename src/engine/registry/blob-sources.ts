@@ -2,6 +2,7 @@
  * Which registry blob a layer was pulled as or pushed as, kept as dockerd keeps it
  * (image/overlay2/distribution/v2metadata-by-diffid/sha256/<diff id hex>: [{Digest, SourceRepository}]), so a push
  * finds a layer's blob in the registry by HEAD or mount instead of compressing and uploading it again.
+ * Entries are matched by digest and repository; a newer one replaces an older one (its size may be known now).
  */
 import {mkdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -12,6 +13,11 @@ export interface BlobSource {
   Digest: string;
   /** `127.0.0.1:5000/app`, `docker.io/library/busybox`. */
   SourceRepository: string;
+  /**
+   * The blob's size, so a mount needs no HEAD after it. dockerd's file has no such field and ignores it; entries
+   * dockerd wrote lack it.
+   */
+  Size?: number;
 }
 
 export class BlobSources {
