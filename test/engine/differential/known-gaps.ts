@@ -11,6 +11,3 @@ export const networkOptions: Gap = {
   why: 'a network shows the bridge driver\'s default options instead of the options sent, and IPAM.Options null instead of {}',
   paths: ['Options', 'IPAM.Options', '[].Options', '[].IPAM.Options'],
 };
-
-/** The registry configuration of a daemon that pulls. */
-export const registryConfig: Gap = {owner: 'registry', why: 'labd\'s /info lists no index configuration for docker.io (Mirrors, Secure, Official)', paths: ['RegistryConfig.IndexConfigs']};

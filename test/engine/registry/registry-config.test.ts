@@ -28,6 +28,9 @@ serial('a Docker Hub name is pulled from the registry mirror, with no access to 
   t.regex(pull.stdout, /Status: Downloaded newer image for busybox:latest/);
   const run = await engine.docker(['run', '--rm', 'busybox', 'echo', 'mirrored']);
   t.is(run.stdout, 'mirrored\n');
+  // docker info lists the mirror, as dockerd does (with a trailing slash).
+  const info = await engine.docker(['info', '--format', '{{json .RegistryConfig.Mirrors}} {{json (index .RegistryConfig.IndexConfigs "docker.io")}}']);
+  t.is(info.stdout.trim(), `["http://${mirror.host}/"] {"Name":"docker.io","Mirrors":["http://${mirror.host}/"],"Secure":true,"Official":true}`, info.stderr);
 });
 
 serial('bad registry keys in daemon.json stop the engine from starting, naming the key', async (t) => {
