@@ -12,7 +12,7 @@ import {join} from 'node:path';
 import {pipeline} from 'node:stream/promises';
 import tar from 'tar-stream';
 import {runBench} from './lib/bench.mjs';
-import {daemonRss} from './lib/daemon-usage.mjs';
+import {daemonCpu, daemonRss} from './lib/daemon-usage.mjs';
 import {docker, mustDocker} from './lib/docker-cli.mjs';
 import {checkPrerequisites, startEngines} from './lib/engines.mjs';
 import {parseOptions} from './lib/options.mjs';
@@ -31,13 +31,17 @@ const usage = `Usage: node bench/pull.mjs [options]
 
   --runs N          timed pulls per engine, interleaved (default 5)
   --warmup N        untimed pulls per engine first (default 1)
+  --pushes N        warm pushes per engine, interleaved, each to a new repository (default 10)
+  --cold-pushes N   cold pushes per engine, interleaved, each to a registry of its own (default 3)
   --engines LIST    labd,dockerd (default both; ratios need both)
   --dir PATH        parent directory for the engines' scratch dirs (default: the OS temp dir)
   --json            print the results as JSON on stdout (progress still goes to stderr)
   -h, --help        this text
 `;
 
-const opts = parseOptions('pull', usage, {runs: 5, warmup: 1});
+const opts = parseOptions('pull', usage, {runs: 5, warmup: 1, extra: {pushes: {type: 'string', default: '10'}, 'cold-pushes': {type: 'string', default: '3'}}});
+opts.pushes = opts.int('pushes');
+opts.coldPushes = opts.int('cold-pushes');
 
 /** A docker-save archive of five layers of generated binary content (cached in bench/out/). */
 async function ensureArchive() {
@@ -126,11 +130,13 @@ async function timedPull(engine, name) {
   return {s: r.ms / 1000, rssGrowthMiB: (peak - base) / 1024};
 }
 
+/** One push: wall-clock through the CLI, and the CPU seconds the daemon spent (less disturbed by the machine's load). */
 async function timedPush(engine, name, target) {
   await mustDocker(engine, ['tag', name, target]);
+  const cpu = daemonCpu(engine);
   const r = await docker(engine, ['push', target]);
   if (r.code !== 0) return {error: (r.stderr || r.stdout).trim().split('\n').at(-1)};
-  return {s: r.ms / 1000};
+  return {s: r.ms / 1000, cpuS: daemonCpu(engine) - cpu};
 }
 
 /**
@@ -156,7 +162,7 @@ async function main() {
   await must('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${archive}`, `docker://${name}`]);
   const engines = await startEngines(opts.engineNames);
   for (const e of engines) e.rssAtStart = daemonRss(e).total;
-  const results = Object.fromEntries(engines.map((e) => [e.name, {pulls: [], rss: [], push: [], coldPush: []}]));
+  const results = Object.fromEntries(engines.map((e) => [e.name, {pulls: [], rss: [], push: [], pushCpu: [], coldPush: [], coldPushCpu: []}]));
   for (let i = -opts.warmup; i < opts.runs; i++) {
     for (const e of engines) {
       const m = await timedPull(e, name);
@@ -165,22 +171,23 @@ async function main() {
       if (i >= 0) results[e.name].pulls.push(m.s);
     }
   }
-  // Warm pushes, interleaved: the first to a new repository mounts every layer from the one pulled, the next
-  // ones find them there.
-  for (let i = 0; i < Math.min(3, opts.runs); i++) {
+  // Warm pushes, interleaved, each to a new repository of the registry the image was pulled from: every layer is
+  // mounted from there.
+  for (let i = 0; i < opts.pushes; i++) {
     for (const e of engines) {
       if (results[e.name].pushError) continue;
-      const p = await timedPush(e, name, `${host}/pushed-${e.name}:${i}`);
+      const p = await timedPush(e, name, `${host}/pushed-${e.name}-${i}:1`);
       if (p.error) {
         log(`${e.name.padEnd(7)} push: ${p.error}`);
         results[e.name].pushError = p.error;
         continue;
       }
       results[e.name].push.push(p.s);
-      log(`${e.name.padEnd(7)} push ${i + 1}: ${p.s.toFixed(2)} s`);
+      results[e.name].pushCpu.push(p.cpuS);
+      log(`${e.name.padEnd(7)} push ${i + 1}: ${p.s.toFixed(2)} s, daemon CPU ${p.cpuS.toFixed(2)} s`);
     }
   }
-  for (let i = 0; i < Math.min(3, opts.runs); i++) {
+  for (let i = 0; i < opts.coldPushes; i++) {
     for (const e of engines) {
       if (results[e.name].pushError) continue;
       const p = await timedColdPush(e, name);
@@ -190,7 +197,8 @@ async function main() {
         continue;
       }
       results[e.name].coldPush.push(p.s);
-      log(`${e.name.padEnd(7)} cold push ${i + 1}: ${p.s.toFixed(2)} s`);
+      results[e.name].coldPushCpu.push(p.cpuS);
+      log(`${e.name.padEnd(7)} cold push ${i + 1}: ${p.s.toFixed(2)} s, daemon CPU ${p.cpuS.toFixed(2)} s`);
     }
   }
   const report = {image: {archive, bytes: statSync(archive).size, layers: LAYERS}, runs: opts.runs, engines: results, ratios: {}};
@@ -199,6 +207,8 @@ async function main() {
     r.rssGrowthMaxMiB = Math.max(...r.rss);
     r.pushMedianS = r.push.length ? median(r.push) : undefined;
     r.coldPushMedianS = r.coldPush.length ? median(r.coldPush) : undefined;
+    r.pushCpuMedianS = r.pushCpu.length ? median(r.pushCpu) : undefined;
+    r.coldPushCpuMedianS = r.coldPushCpu.length ? median(r.coldPushCpu) : undefined;
   }
   const l = results.labd;
   const d = results.dockerd;
@@ -206,6 +216,8 @@ async function main() {
     report.ratios.pull = l.pullMedianS / d.pullMedianS;
     if (l.pushMedianS && d.pushMedianS) report.ratios.push = l.pushMedianS / d.pushMedianS;
     if (l.coldPushMedianS && d.coldPushMedianS) report.ratios.coldPush = l.coldPushMedianS / d.coldPushMedianS;
+    if (l.pushCpuMedianS && d.pushCpuMedianS) report.ratios.pushCpu = l.pushCpuMedianS / d.pushCpuMedianS;
+    if (l.coldPushCpuMedianS && d.coldPushCpuMedianS) report.ratios.coldPushCpu = l.coldPushCpuMedianS / d.coldPushCpuMedianS;
   }
   print(report, opts.json, () => {
     const lines = [];
@@ -217,6 +229,8 @@ async function main() {
     for (const [key, what] of [['push', 'push time (warm: layers mounted or already there)'], ['coldPush', 'cold push time (every layer gzipped and uploaded)']]) {
       const ratio = report.ratios[key];
       lines.push(ratio !== undefined ? `${what} labd/dockerd ${ratio.toFixed(2)} (goal ≤ ${GOALS.push}: ${ratio <= GOALS.push ? 'met' : 'NOT met'})` : `${what} ratio: not measured (an engine could not push)`);
+      const cpu = report.ratios[`${key}Cpu`];
+      if (cpu !== undefined) lines.push(`  its daemon CPU seconds labd/dockerd ${cpu.toFixed(2)}`);
     }
     return lines;
   });

@@ -38,7 +38,8 @@ export class BlobSources {
   add(diffId: string, source: BlobSource): void {
     const known = this.get(diffId).filter((s) => !(s.Digest === source.Digest && s.SourceRepository === source.SourceRepository));
     mkdirSync(this.dir, {recursive: true, mode: 0o700});
-    // Newest first, and a bounded list: a layer pushed to many repositories keeps the latest few.
-    writeFileAtomic(join(this.dir, hex(diffId)), JSON.stringify([source, ...known].slice(0, 20)));
+    // Newest first, and a bounded list: a layer pushed to many repositories keeps the latest few. Not fsynced: it
+    // is a cache, and one lost in a crash costs a layer compressed again, while an fsync per layer slows every pull.
+    writeFileAtomic(join(this.dir, hex(diffId)), JSON.stringify([source, ...known].slice(0, 20)), 0o600, {sync: false});
   }
 }
