@@ -35,7 +35,7 @@ export async function blobSize(session: RegistrySession, digest: string): Promis
  * A cross-repository mount: the registry links a blob another of its repositories has; true when it did. A
  * registry that cannot mount opens an upload instead (202), which is cancelled.
  */
-async function mountBlob(session: RegistrySession, digest: string, from: string): Promise<boolean> {
+export async function mountBlob(session: RegistrySession, digest: string, from: string): Promise<boolean> {
   const query = `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
   const res = await session.request('POST', `blobs/uploads/${query}`, {headers: {'Content-Length': 0}});
   res.body.resume();

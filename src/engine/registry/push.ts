@@ -1,11 +1,12 @@
 /**
  * `docker push`: the layers, top first as dockerd lists them, `max-concurrent-uploads` at a time (push-layer.ts:
- * found, mounted or uploaded); then the config (HEAD, else a monolithic upload) and a Docker schema 2 manifest.
+ * found, mounted or uploaded), and meanwhile the config (mounted, found or uploaded whole); then a Docker schema 2
+ * manifest.
  * The digest line is the one the CLI prints.
  */
 import {sha256} from '../images/digest.js';
-import type {ImageStore} from '../images/image-store.js';
-import {formatReference, type Reference} from '../images/reference.js';
+import type {ImageRecord, ImageStore} from '../images/image-store.js';
+import {formatReference, parseReference, type Reference} from '../images/reference.js';
 import type {Credentials} from './auth.js';
 import {uploadMonolithic} from './blob-upload.js';
 import {endpointsFor, repositoryOf} from './endpoint.js';
@@ -13,13 +14,28 @@ import {limiter} from './limiter.js';
 import {mediaTypes, type Descriptor} from './manifest.js';
 import type {RegistryOptions} from './options.js';
 import {LayerProgress, type ProgressSink} from './progress.js';
-import {blobSize, pushLayer} from './push-layer.js';
+import {blobSize, mountBlob, pushLayer} from './push-layer.js';
 import {RegistryError} from './registry-error.js';
 import {RegistrySession} from './session.js';
 
 export interface PushResult {
   digest: string;
   size: number;
+}
+
+/**
+ * The image config: mounted from a repository of the same registry the image was pulled from or pushed to (its
+ * RepoDigests name them), else found with HEAD or uploaded whole, in its turn among the uploads.
+ */
+async function pushConfig(session: RegistrySession, store: ImageStore, image: ImageRecord, digest: string, uploads: ReturnType<typeof limiter>): Promise<void> {
+  const here = session.repo;
+  const from = store.refs.refsOf(image.id)
+    .filter((r) => r.includes('@'))
+    .map((r) => repositoryOf(parseReference(r)))
+    .find((r) => r.registry === here.registry && r.path !== here.path);
+  if (from && (await mountBlob(session, digest, from.path))) return;
+  // An upload counts against max-concurrent-uploads like a layer's; a mount or a HEAD does not.
+  if ((await blobSize(session, digest)) === undefined) await uploads.run(() => uploadMonolithic(session, digest, image.raw));
 }
 
 export async function pushImage(store: ImageStore, opts: RegistryOptions, ref: Reference, creds: Credentials, out: ProgressSink, signal?: AbortSignal): Promise<PushResult> {
@@ -41,6 +57,11 @@ export async function pushImage(store: ImageStore, opts: RegistryOptions, ref: R
     p.status('Preparing');
   }
   const failures: Error[] = [];
+  const configDigest = sha256(image.raw);
+  // The config needs nothing from the layers: it goes while they do.
+  const config = pushConfig(session, store, image, configDigest, limit).catch((error: Error) => {
+    failures.push(error);
+  });
   await Promise.all(order.map((i) => {
     if (limit.busy) progress.get(i)!.status('Waiting');
     return limit.run(async () => {
@@ -52,10 +73,9 @@ export async function pushImage(store: ImageStore, opts: RegistryOptions, ref: R
       }
     });
   }));
+  await config;
   if (failures.length > 0) throw failures[0];
   if (signal?.aborted) throw new RegistryError('the push was cancelled');
-  const configDigest = sha256(image.raw);
-  if ((await blobSize(session, configDigest)) === undefined) await uploadMonolithic(session, configDigest, image.raw);
   const manifest = Buffer.from(JSON.stringify({
     schemaVersion: 2,
     mediaType: mediaTypes.dockerManifest,
