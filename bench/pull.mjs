@@ -12,7 +12,7 @@ import {join} from 'node:path';
 import {pipeline} from 'node:stream/promises';
 import tar from 'tar-stream';
 import {runBench} from './lib/bench.mjs';
-import {daemonRss} from './lib/daemon-usage.mjs';
+import {daemonCpu, daemonRss} from './lib/daemon-usage.mjs';
 import {docker, mustDocker} from './lib/docker-cli.mjs';
 import {checkPrerequisites, startEngines} from './lib/engines.mjs';
 import {parseOptions} from './lib/options.mjs';
@@ -31,13 +31,17 @@ const usage = `Usage: node bench/pull.mjs [options]
 
   --runs N          timed pulls per engine, interleaved (default 5)
   --warmup N        untimed pulls per engine first (default 1)
+  --pushes N        warm pushes per engine, interleaved, each to a new repository (default 10)
+  --cold-pushes N   cold pushes per engine, interleaved, each to a registry of its own (default 3)
   --engines LIST    labd,dockerd (default both; ratios need both)
   --dir PATH        parent directory for the engines' scratch dirs (default: the OS temp dir)
   --json            print the results as JSON on stdout (progress still goes to stderr)
   -h, --help        this text
 `;
 
-const opts = parseOptions('pull', usage, {runs: 5, warmup: 1});
+const opts = parseOptions('pull', usage, {runs: 5, warmup: 1, extra: {pushes: {type: 'string', default: '10'}, 'cold-pushes': {type: 'string', default: '3'}}});
+opts.pushes = opts.int('pushes');
+opts.coldPushes = opts.int('cold-pushes');
 
 /** A docker-save archive of five layers of generated binary content (cached in bench/out/). */
 async function ensureArchive() {
@@ -80,16 +84,25 @@ const freePort = () => new Promise((resolve) => {
   });
 });
 
+let registries = 0;
+/** A registry of its own (a cold push needs one whose repositories hold none of the layers). */
 async function startRegistry() {
-  const dir = join(session.dir, 'registry');
+  const dir = join(session.dir, `registry-${registries++}`);
   mkdirSync(dir, {recursive: true});
   const host = `127.0.0.1:${await freePort()}`;
   writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/storage\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n`);
   const logFd = openSync(join(dir, 'registry.log'), 'a');
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {stdio: ['ignore', logFd, logFd]});
   session.afterStop.push(() => child.kill('SIGTERM'));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dir, {recursive: true, force: true});
+  };
   for (let i = 0; i < 100; i++) {
-    if ((await run('curl', ['-sf', `http://${host}/v2/`])).code === 0) return host;
+    if ((await run('curl', ['-sf', `http://${host}/v2/`])).code === 0) return {host, stop};
     await sleep(100);
   }
   throw new Error('docker-registry did not start');
@@ -117,24 +130,39 @@ async function timedPull(engine, name) {
   return {s: r.ms / 1000, rssGrowthMiB: (peak - base) / 1024};
 }
 
+/** One push: wall-clock through the CLI, and the CPU seconds the daemon spent (less disturbed by the machine's load). */
 async function timedPush(engine, name, target) {
   await mustDocker(engine, ['tag', name, target]);
+  const cpu = daemonCpu(engine);
   const r = await docker(engine, ['push', target]);
   if (r.code !== 0) return {error: (r.stderr || r.stdout).trim().split('\n').at(-1)};
-  return {s: r.ms / 1000};
+  return {s: r.ms / 1000, cpuS: daemonCpu(engine) - cpu};
+}
+
+/**
+ * A cold push: the image pulled before, pushed to a registry of its own that has never seen its layers, so every
+ * layer is read from the store, gzipped and uploaded (nothing to mount, nothing already there).
+ */
+async function timedColdPush(engine, name) {
+  const registry = await startRegistry();
+  try {
+    return await timedPush(engine, name, `${registry.host}/cold-${engine.name}:1`);
+  } finally {
+    await registry.stop();
+  }
 }
 
 async function main() {
   checkPrerequisites();
   const archive = await ensureArchive();
   openScratch(opts.dir);
-  const host = await startRegistry();
+  const {host} = await startRegistry();
   const name = `${host}/bench:pull`;
   log(`filling the registry at ${host} with skopeo ...`);
   await must('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${archive}`, `docker://${name}`]);
   const engines = await startEngines(opts.engineNames);
   for (const e of engines) e.rssAtStart = daemonRss(e).total;
-  const results = Object.fromEntries(engines.map((e) => [e.name, {pulls: [], rss: [], push: []}]));
+  const results = Object.fromEntries(engines.map((e) => [e.name, {pulls: [], rss: [], push: [], pushCpu: [], coldPush: [], coldPushCpu: []}]));
   for (let i = -opts.warmup; i < opts.runs; i++) {
     for (const e of engines) {
       const m = await timedPull(e, name);
@@ -143,16 +171,34 @@ async function main() {
       if (i >= 0) results[e.name].pulls.push(m.s);
     }
   }
-  for (const e of engines) {
-    for (let i = 0; i < Math.min(3, opts.runs); i++) {
-      const p = await timedPush(e, name, `${host}/pushed-${e.name}:${i}`);
+  // Warm pushes, interleaved, each to a new repository of the registry the image was pulled from: every layer is
+  // mounted from there.
+  for (let i = 0; i < opts.pushes; i++) {
+    for (const e of engines) {
+      if (results[e.name].pushError) continue;
+      const p = await timedPush(e, name, `${host}/pushed-${e.name}-${i}:1`);
       if (p.error) {
         log(`${e.name.padEnd(7)} push: ${p.error}`);
         results[e.name].pushError = p.error;
-        break;
+        continue;
       }
       results[e.name].push.push(p.s);
-      log(`${e.name.padEnd(7)} push ${i + 1}: ${p.s.toFixed(2)} s`);
+      results[e.name].pushCpu.push(p.cpuS);
+      log(`${e.name.padEnd(7)} push ${i + 1}: ${p.s.toFixed(2)} s, daemon CPU ${p.cpuS.toFixed(2)} s`);
+    }
+  }
+  for (let i = 0; i < opts.coldPushes; i++) {
+    for (const e of engines) {
+      if (results[e.name].pushError) continue;
+      const p = await timedColdPush(e, name);
+      if (p.error) {
+        log(`${e.name.padEnd(7)} cold push: ${p.error}`);
+        results[e.name].pushError = p.error;
+        continue;
+      }
+      results[e.name].coldPush.push(p.s);
+      results[e.name].coldPushCpu.push(p.cpuS);
+      log(`${e.name.padEnd(7)} cold push ${i + 1}: ${p.s.toFixed(2)} s, daemon CPU ${p.cpuS.toFixed(2)} s`);
     }
   }
   const report = {image: {archive, bytes: statSync(archive).size, layers: LAYERS}, runs: opts.runs, engines: results, ratios: {}};
@@ -160,21 +206,32 @@ async function main() {
     r.pullMedianS = median(r.pulls);
     r.rssGrowthMaxMiB = Math.max(...r.rss);
     r.pushMedianS = r.push.length ? median(r.push) : undefined;
+    r.coldPushMedianS = r.coldPush.length ? median(r.coldPush) : undefined;
+    r.pushCpuMedianS = r.pushCpu.length ? median(r.pushCpu) : undefined;
+    r.coldPushCpuMedianS = r.coldPushCpu.length ? median(r.coldPushCpu) : undefined;
   }
   const l = results.labd;
   const d = results.dockerd;
   if (l && d) {
     report.ratios.pull = l.pullMedianS / d.pullMedianS;
     if (l.pushMedianS && d.pushMedianS) report.ratios.push = l.pushMedianS / d.pushMedianS;
+    if (l.coldPushMedianS && d.coldPushMedianS) report.ratios.coldPush = l.coldPushMedianS / d.coldPushMedianS;
+    if (l.pushCpuMedianS && d.pushCpuMedianS) report.ratios.pushCpu = l.pushCpuMedianS / d.pushCpuMedianS;
+    if (l.coldPushCpuMedianS && d.coldPushCpuMedianS) report.ratios.coldPushCpu = l.coldPushCpuMedianS / d.coldPushCpuMedianS;
   }
   print(report, opts.json, () => {
     const lines = [];
     for (const [n, r] of Object.entries(results)) {
-      lines.push(`${n.padEnd(7)} pull median ${r.pullMedianS.toFixed(2)} s (${(report.image.bytes / 1e6 / r.pullMedianS).toFixed(1)} MB/s), RSS growth max ${r.rssGrowthMaxMiB.toFixed(1)} MiB, push ${r.pushMedianS ? `${r.pushMedianS.toFixed(2)} s` : `failed: ${r.pushError}`}`);
+      lines.push(`${n.padEnd(7)} pull median ${r.pullMedianS.toFixed(2)} s (${(report.image.bytes / 1e6 / r.pullMedianS).toFixed(1)} MB/s), RSS growth max ${r.rssGrowthMaxMiB.toFixed(1)} MiB, push ${r.pushMedianS ? `${r.pushMedianS.toFixed(2)} s` : `failed: ${r.pushError}`}, cold push ${r.coldPushMedianS ? `${r.coldPushMedianS.toFixed(2)} s` : 'not measured'}`);
     }
     if (report.ratios.pull !== undefined) lines.push(`pull time labd/dockerd ${report.ratios.pull.toFixed(2)} (goal ≤ ${GOALS.pull}: ${report.ratios.pull <= GOALS.pull ? 'met' : 'NOT met'})`);
     if (l) lines.push(`labd RSS growth during pull ${l.rssGrowthMaxMiB.toFixed(1)} MiB (goal ≤ ${GOALS.rssMiB}: ${l.rssGrowthMaxMiB <= GOALS.rssMiB ? 'met' : 'NOT met'})`);
-    lines.push(report.ratios.push !== undefined ? `push time labd/dockerd ${report.ratios.push.toFixed(2)} (goal ≤ ${GOALS.push}: ${report.ratios.push <= GOALS.push ? 'met' : 'NOT met'})` : 'push time ratio: not measured (an engine could not push)');
+    for (const [key, what] of [['push', 'push time (warm: layers mounted or already there)'], ['coldPush', 'cold push time (every layer gzipped and uploaded)']]) {
+      const ratio = report.ratios[key];
+      lines.push(ratio !== undefined ? `${what} labd/dockerd ${ratio.toFixed(2)} (goal ≤ ${GOALS.push}: ${ratio <= GOALS.push ? 'met' : 'NOT met'})` : `${what} ratio: not measured (an engine could not push)`);
+      const cpu = report.ratios[`${key}Cpu`];
+      if (cpu !== undefined) lines.push(`  its daemon CPU seconds labd/dockerd ${cpu.toFixed(2)}`);
+    }
     return lines;
   });
   return true;

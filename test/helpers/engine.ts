@@ -16,7 +16,8 @@ export interface TestEngine {
   stop(): Promise<void>;
 }
 
-export async function startTestEngine(opts: {daemonJson?: Record<string, unknown>; args?: string[]} = {}): Promise<TestEngine> {
+/** `env` is added to labd's environment (it inherits `lab engine start`'s): HTTPS_PROXY, NO_PROXY. */
+export async function startTestEngine(opts: {daemonJson?: Record<string, unknown>; args?: string[]; env?: NodeJS.ProcessEnv} = {}): Promise<TestEngine> {
   const engine = makePrivateEngine({prefix: 'lab-engine-', daemonJson: opts.daemonJson});
   const {dir, dataRoot, execRoot, socket, host} = engine;
   const extraArgs = opts.args ?? [];
@@ -24,7 +25,7 @@ export async function startTestEngine(opts: {daemonJson?: Record<string, unknown
   // Through the CLI, as a user starts it: tests of refused configurations read its error.
   const args = ['engine', 'start', '--json', '--data-root', dataRoot, '--exec-root', execRoot, ...hostArgs, '--config-file', engine.configFile, ...extraArgs];
   const start = async () => {
-    const r = await runLab(args);
+    const r = await runLab(args, opts.env);
     if (r.code !== 0) throw new Error(`lab engine start failed: ${r.stderr || r.stdout}`);
   };
   try {

@@ -49,11 +49,14 @@ async function check(r: Promise<CliResult>, what: string): Promise<CliResult> {
   return result;
 }
 
-/** A CA and a server certificate for 127.0.0.1 signed by it (and a client certificate, for certs.d tests). */
-export async function makeCertificates(dir: string): Promise<{ca: string; cert: string; key: string; clientCert: string; clientKey: string}> {
+/**
+ * A CA and a server certificate for 127.0.0.1 (and localhost and `names`) signed by it, and a client certificate
+ * for certs.d tests.
+ */
+export async function makeCertificates(dir: string, names: string[] = []): Promise<{ca: string; cert: string; key: string; clientCert: string; clientKey: string}> {
   const f = (n: string) => join(dir, n);
   await check(runCommand('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=lab test CA', '-keyout', f('ca.key'), '-out', f('ca.crt')]), 'openssl CA');
-  writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  writeFileSync(f('san.ext'), `subjectAltName=${['IP:127.0.0.1', ...['localhost', ...names].map((n) => `DNS:${n}`)].join(',')}\n`);
   await check(runCommand('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr')]), 'openssl server key');
   await check(runCommand('openssl', ['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('san.ext'), '-out', f('server.crt')]), 'openssl server cert');
   await check(runCommand('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=client', '-keyout', f('client.key'), '-out', f('client.csr')]), 'openssl client key');
@@ -61,7 +64,8 @@ export async function makeCertificates(dir: string): Promise<{ca: string; cert: 
   return {ca: f('ca.crt'), cert: f('server.crt'), key: f('server.key'), clientCert: f('client.cert'), clientKey: f('client.key')};
 }
 
-export async function startRegistry(opts: {users?: Record<string, string>; token?: TokenServer & {user: [string, string]}; tls?: boolean; clientCa?: boolean} = {}): Promise<TestRegistry> {
+/** `tlsNames`: more host names the TLS certificate is valid for (names a test's proxy maps to the registry). */
+export async function startRegistry(opts: {users?: Record<string, string>; token?: TokenServer & {user: [string, string]}; tls?: boolean; tlsNames?: string[]; clientCa?: boolean} = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'lab-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -69,7 +73,7 @@ export async function startRegistry(opts: {users?: Record<string, string>; token
   let caFile: string | undefined;
   if (opts.tls) {
     mkdirSync(join(dir, 'pki'));
-    const certs = await makeCertificates(join(dir, 'pki'));
+    const certs = await makeCertificates(join(dir, 'pki'), opts.tlsNames);
     caFile = certs.ca;
     // What a client trusts: the CA alone (a folder of *.crt, as skopeo and certs.d read it).
     mkdirSync(join(dir, 'trust'));

@@ -196,7 +196,7 @@ async function fetchLayers(store: ImageStore, session: RegistrySession, manifest
   // All staged and checked: committed bottom up, so the store never holds a layer without its parent.
   const sources = new BlobSources(store.root);
   const source = `${session.repo.registry}/${session.repo.path}`;
-  manifest.layers.forEach((l, i) => sources.add(diffIds[i], {Digest: l.digest, SourceRepository: source}));
+  manifest.layers.forEach((l, i) => sources.add(diffIds[i], {Digest: l.digest, SourceRepository: source, Size: l.size}));
   for (let i = present + 1; i < manifest.layers.length; i++) {
     store.layers.commit(staged.get(i)!, i > 0 ? chains[i - 1] : undefined);
     progress[i].status('Pull complete');

@@ -29,6 +29,8 @@ export interface Response {
 
 const goMethod = (m: string) => m[0] + m.slice(1).toLowerCase();
 
+const unknownAuthority = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+
 /** Network failures in the words of Go's net package, which dockerd's messages carry. */
 function goNetError(url: URL, error: NodeJS.ErrnoException): string {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
@@ -36,6 +38,10 @@ function goNetError(url: URL, error: NodeJS.ErrnoException): string {
   if (error.code === 'ECONNREFUSED') return `dial tcp ${addr}: connect: connection refused`;
   if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return `dial tcp: lookup ${url.hostname}: no such host`;
   if (error.code === 'ETIMEDOUT') return `dial tcp ${addr}: i/o timeout`;
+  // TLS failures in crypto/x509's words.
+  if (error.code && unknownAuthority.has(error.code)) return 'x509: certificate signed by unknown authority';
+  if (error.code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `x509: certificate is not valid for ${url.hostname}`;
+  if (error.code === 'CERT_HAS_EXPIRED') return 'x509: certificate has expired or is not yet valid';
   return error.message;
 }
 

@@ -1,4 +1,4 @@
-/** The registry client's pure parts: challenges, X-Registry-Auth, NO_PROXY, platforms, dockerd's progress text. */
+/** The registry client's pure parts: challenges, X-Registry-Auth, NO_PROXY, platforms, dockerd's progress text, /info's registry configuration. */
 import test from 'ava';
 import {decodeRegistryAuth, parseChallenges} from '../../../src/engine/registry/auth.js';
 import {repositoryOf} from '../../../src/engine/registry/endpoint.js';
@@ -6,6 +6,7 @@ import {parsePlatform} from '../../../src/engine/registry/manifest.js';
 import {humanSize, progressText} from '../../../src/engine/registry/progress.js';
 import {bypassesProxy} from '../../../src/engine/registry/proxy.js';
 import {registryErrorText} from '../../../src/engine/registry/registry-error.js';
+import {networkOf, serviceConfig} from '../../../src/engine/registry/service-config.js';
 import {parseReference} from '../../../src/engine/images/reference.js';
 
 test('a Bearer challenge with quoted, comma-holding parameters is read whole', (t) => {
@@ -59,4 +60,16 @@ test('progress text and sizes as Go\'s units.HumanSize and jsonmessage write the
 test('a registry\'s error body reads as distribution words it', (t) => {
   t.deepEqual(registryErrorText('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}'), {text: 'manifest unknown: manifest unknown', code: 'MANIFEST_UNKNOWN'});
   t.is(registryErrorText('<html>'), undefined);
+});
+
+test('/info\'s registry configuration is dockerd\'s: insecure CIDRs as networks then loopback, insecure hosts and Docker Hub with its mirrors', (t) => {
+  const config = serviceConfig({mirrors: ['http://127.0.0.1:5000'], insecure: ['reg.example:5000', '10.1.2.3/8', 'fd00:1:2:3::5/64'], maxConcurrentDownloads: 3, maxConcurrentUploads: 5, certsDir: '/etc/docker/certs.d'});
+  t.deepEqual(config.InsecureRegistryCIDRs, ['10.0.0.0/8', 'fd00:1:2:3::/64', '127.0.0.0/8']);
+  t.deepEqual(config.Mirrors, ['http://127.0.0.1:5000/']);
+  t.deepEqual(config.IndexConfigs, {
+    'reg.example:5000': {Name: 'reg.example:5000', Mirrors: [], Secure: false, Official: false},
+    'docker.io': {Name: 'docker.io', Mirrors: ['http://127.0.0.1:5000/'], Secure: true, Official: true},
+  });
+  t.is(networkOf('2001:db8:0:0:1:0:0:1/128'), '2001:db8::1:0:0:1/128', 'the first longest run of zeros is the one shortened, as Go does');
+  t.deepEqual(serviceConfig({mirrors: [], insecure: ['127.0.0.1/8'], maxConcurrentDownloads: 3, maxConcurrentUploads: 5, certsDir: ''}).InsecureRegistryCIDRs, ['127.0.0.0/8'], 'loopback is listed once');
 });

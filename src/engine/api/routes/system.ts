@@ -6,8 +6,8 @@ import {engineVersion, type Engine} from '../../composition/engine.js';
 import {eventMatches, parseEventTime} from '../../events/event-bus.js';
 import {checkFilterNames, parseFilters, sendJson} from '../respond.js';
 import type {Router} from '../router.js';
-import {registryConfigView} from './registry-config.js';
 import {maxApiVersion, minApiVersion} from '../version.js';
+import {serviceConfig} from '../../registry/service-config.js';
 
 const goArch: Record<string, string> = {x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386'};
 
@@ -115,7 +115,7 @@ export function systemRoutes(router: Router, engine: Engine): void {
       OSType: 'linux',
       Architecture: arch() === 'x64' ? 'x86_64' : arch(),
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: registryConfigView(engine.config.registry),
+      RegistryConfig: serviceConfig(engine.config.registry),
       NCPU: cpus().length,
       MemTotal: totalmem(),
       DockerRootDir: engine.config.dataRoot,
