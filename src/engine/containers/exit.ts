@@ -2,6 +2,7 @@
  * A container's process ended: the shim reports it, the runtime's container, the root's mount and the network
  * are cleaned up, the exit is recorded, waiters hear of it, and a --rm container goes or a policy restarts it.
  */
+import {releaseVolumeMounts} from '../volumes/volume-mount.js';
 import {containerCgroup, oomKillCount} from '../runtime/cgroups.js';
 import type {ExitInfo} from '../runtime/oci-runtime.js';
 import {emit, type ContainerContext} from './context.js';
@@ -28,6 +29,11 @@ export async function exited(ctx: ContainerContext, id: string, exit: ExitInfo):
     unmountRwLayer(rwLayerPaths(ctx.images.layers, c.MountID)).catch(() => {}),
     ctx.network?.disconnect(c).catch((e: Error) => ctx.log.warn('network cleanup failed', {id, error: e.message})),
   ]);
+  try {
+    releaseVolumeMounts(c, ctx.store.all());
+  } catch (error) {
+    ctx.log.warn('a volume could not be unmounted', {id, error: (error as Error).message});
+  }
   ctx.health.end(c.ID);
   if (!can(c.State, 'exit')) {
     ctx.log.error('an exit the container lifecycle does not allow', {id, status: c.State.Status});

@@ -1,11 +1,14 @@
 /**
  * A volume made with the local driver's options (`docker volume create -o type=tmpfs -o device=tmpfs -o o=size=1m`)
- * is a mount, made on its _data dir the first time a container that uses it starts, and undone when the volume is
- * removed — dockerd mounts it the same way (it also unmounts when the last container using it stops).
+ * is a mount, made on its _data dir when a container that uses it starts, and undone when the last running
+ * container that uses it stops (a tmpfs volume starts empty again, as on dockerd) or when the volume is removed.
  */
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
+import type {ContainerRecord} from '../model/container.js';
+
+const mountPointsOf = (c: ContainerRecord) => Object.values(c.MountPoints ?? {});
 
 /** Whether a path is a mount point (an exact line in the mount table; octal escapes as the kernel writes them). */
 export function isMountPoint(path: string): boolean {
@@ -13,7 +16,7 @@ export function isMountPoint(path: string): boolean {
   return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === escaped);
 }
 
-function optionsOf(dataDir: string): Record<string, string> | undefined {
+export function optionsOf(dataDir: string): Record<string, string> | undefined {
   try {
     const meta = JSON.parse(readFileSync(join(dirname(dataDir), 'volume.json'), 'utf8')) as {Options?: Record<string, string> | null};
     return meta.Options && Object.keys(meta.Options).length > 0 ? meta.Options : undefined;
@@ -37,4 +40,13 @@ export function mountVolumeData(dataDir: string): void {
 
 export function unmountVolumeData(dataDir: string): void {
   if (isMountPoint(dataDir)) execFileSync('umount', ['-l', dataDir], {stdio: 'ignore'});
+}
+
+/** After `stopped` ended: unmounts its option volumes that no other running container uses. */
+export function releaseVolumeMounts(stopped: ContainerRecord, all: ContainerRecord[]): void {
+  for (const m of mountPointsOf(stopped)) {
+    if (m.Type !== 'volume' || !m.Source || !optionsOf(m.Source)) continue;
+    const inUse = all.some((c) => c.ID !== stopped.ID && c.State.Running && mountPointsOf(c).some((o) => o.Type === 'volume' && o.Source === m.Source));
+    if (!inUse) unmountVolumeData(m.Source);
+  }
 }
