@@ -2,16 +2,21 @@
  * `lab homework check`: every submission in a folder, `jobs` at a time, on one private engine. Each student gets
  * a fresh build context, their own image and container names, removed as soon as they are graded, and a results
  * file in Gradescope's shape; a student's failure is a failed check, never the end of the run. A student who
- * cannot be checked at all is reported as skipped, which makes the run fail.
+ * cannot be checked at all is reported as skipped, which makes the run fail. Results are signed and added to the
+ * append-only results store (gradebook/store.ts) as lab results are: a second run adds an attempt beside the
+ * first, and the gradebook's policy picks the one that counts. They are stored once every student is checked,
+ * since a binary shared by several students is known only then and is part of what is signed.
  */
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync} from 'node:fs';
 import {availableParallelism} from 'node:os';
-import {join, resolve} from 'node:path';
+import {resolve} from 'node:path';
 import {checkBaseImages, loadBaseImages} from './base-images.js';
 import {evaluateChecks} from './checks.js';
 import {flagSubmission, sharedBinaries, type SubmissionFlags} from './flags.js';
-import {fileNameFor, listSubmissions, type StudentEntry} from './listing.js';
+import {listSubmissions, type StudentEntry} from './listing.js';
 import {signResult} from '../gradebook/signing.js';
+import {storeAttempt} from '../gradebook/store.js';
+import type {Roster} from '../roster/types.js';
 import {homeworkResults, type HomeworkResults} from './results.js';
 import {removeStudent, withSandbox, type Sandbox} from './sandbox.js';
 import {checkStudent} from './student.js';
@@ -23,7 +28,7 @@ export interface StudentReport {
   entry: string;
   score: number;
   maxScore: number;
-  /** The results file written for this student. */
+  /** The results file stored for this attempt. */
   file?: string;
   rejected?: string;
   checks: Array<Pick<CheckOutcome, 'id' | 'pass' | 'observed'>>;
@@ -34,7 +39,10 @@ export interface StudentReport {
 
 export interface HomeworkRunOptions {
   submissions: string;
+  /** The results store each attempt is added to. */
   out: string;
+  /** The class list: entries are mapped to its students (Canvas by user id), and one not on it is flagged. */
+  roster?: Roster;
   lang: string;
   /** Students checked at once (default: the machine's cores). */
   jobs?: number;
@@ -64,21 +72,20 @@ async function gradeOne(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: 
   }
   if (sandbox.signal.aborted) return undefined;
   const seconds = (Date.now() - started) / 1000;
+  const listed = [...(entry.late ? ['handed in late (the LMS marked it LATE)'] : []), ...(entry.notOnRoster ? ['not on the roster'] : [])];
+  flagged.flags.unshift(...listed);
   const results = homeworkResults(hw, entry.id, outcomes, seconds, opts.lang, flagged.flags);
-  const file = join(opts.out, `${fileNameFor(entry.id)}-${hw.lab}-results.json`);
-  // Signed with the teacher's key: no student file can pass for it, nor change it unseen.
-  writeFileSync(file, JSON.stringify(signResult(results, 'sandbox', {kind: 'homework'}), null, 2) + '\n');
   const failed = outcomes.filter((o) => !o.pass).map((o) => o.id);
   say(`${results.score}/${results.extra_data.maxScore}${failed.length ? ` (failed: ${failed.join(', ')})` : ''} in ${seconds.toFixed(1)} s${flagged.flags.length ? `; flagged: ${flagged.flags.join('; ')}` : ''}`);
   const report: StudentReport = {
-    student: entry.id, entry: entry.entry, score: results.score, maxScore: results.extra_data.maxScore, file,
+    student: entry.id, entry: entry.entry, score: results.score, maxScore: results.extra_data.maxScore,
     checks: outcomes.map(({id, pass, observed}) => ({id, pass, observed})), flags: flagged.flags, seconds,
   };
   return {report, results, submitted: flagged};
 }
 
 export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Promise<StudentReport[]> {
-  const entries = listSubmissions(resolve(opts.submissions));
+  const entries = listSubmissions(resolve(opts.submissions), opts.roster);
   const maxScore = hw.checks.reduce((s, c) => s + c.weight, 0);
   const reports: StudentReport[] = entries.filter((e) => e.rejected).map((e) => {
     opts.progress(e.id, `skipped: ${e.rejected}`);
@@ -111,16 +118,16 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
     };
     await Promise.all(Array.from({length: jobs}, worker));
   }, hw.images);
-  // Shared binaries are known only once everyone is checked: their results files are written again with the flag.
   const shared = sharedBinaries(new Map(graded.map((g) => [g.report.student, g.submitted])));
   for (const g of graded) {
     const more = shared.get(g.report.student);
     if (more) {
       g.report.flags.push(...more);
       g.results.extra_data.flags = g.report.flags;
-      writeFileSync(g.report.file!, JSON.stringify(signResult(g.results, 'sandbox', {kind: 'homework'}), null, 2) + '\n');
       opts.progress(g.report.student, `flagged: ${more.join('; ')}`);
     }
+    // Signed with the teacher's key: no student file can pass for it, nor change it unseen.
+    g.report.file = storeAttempt(opts.out, signResult(g.results, 'sandbox', {kind: 'homework'}), `${hw.lab}-homework`);
     reports.push(g.report);
   }
   return reports.sort((a, b) => a.student.localeCompare(b.student));

@@ -9,7 +9,7 @@ import {imageFacts, type ImageFacts} from './image.js';
 import {studentTag, type Sandbox} from './sandbox.js';
 import {unpackSubmission} from './archives.js';
 import type {StudentEntry} from './listing.js';
-import {copySubmission, type CopyReport} from './submissions.js';
+import {copySubmission, type CopyReport, gatherFiles} from './submissions.js';
 import type {Homework} from './types.js';
 
 export interface BuildFacts {
@@ -81,15 +81,21 @@ export async function runProgram(sandbox: Sandbox, hw: Homework, image: string, 
 export async function checkStudent(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: number, progress: (m: string) => void): Promise<StudentFacts> {
   const context = sandbox.contextDir(String(n));
   const limits = {maxBytes: hw.limits.submissionMaxKb * 1024, maxFiles: hw.limits.submissionMaxFiles, maxFileBytes: hw.limits.fileMaxKb * 1024};
-  let from = entry.path;
-  let unpacked: string[] = [];
-  if (entry.kind !== 'folder') {
-    progress(`unpacking the ${entry.kind} archive`);
-    from = sandbox.contextDir(`${n}-unpacked`);
-    unpacked = (await unpackSubmission(entry.path, entry.kind, from, limits)).problems;
+  let copy: CopyReport;
+  if (entry.kind === 'files') {
+    progress(`gathering ${entry.files!.length} file(s)`);
+    copy = gatherFiles(entry.files!, context, limits);
+  } else {
+    let from = entry.path;
+    let unpacked: string[] = [];
+    if (entry.kind !== 'folder') {
+      progress(`unpacking the ${entry.kind} archive`);
+      from = sandbox.contextDir(`${n}-unpacked`);
+      unpacked = (await unpackSubmission(entry.path, entry.kind, from, limits)).problems;
+    }
+    const copied = copySubmission(from, context, limits);
+    copy = {...copied, problems: [...unpacked, ...copied.problems]};
   }
-  const copied = copySubmission(from, context, limits);
-  const copy = {...copied, problems: [...unpacked, ...copied.problems]};
   for (const p of copy.problems) progress(`left out: ${p}`);
   const facts: StudentFacts = {copy, context, hasDockerfile: existsSync(join(context, 'Dockerfile'))};
   if (!facts.hasDockerfile) return facts;
