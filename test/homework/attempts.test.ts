@@ -2,7 +2,8 @@
  * Homework from a Canvas "Download Submissions" archive, graded twice: the files Canvas puts side by side
  * (`<name>[_LATE]_<user id>_<submission id>_<file>`) are gathered per student and mapped to the roster by Canvas's
  * user id; a LATE mark is flagged; every run adds an attempt to the append-only store (nothing overwritten), and
- * the gradebook's policy picks the one that counts (best, last, last before the deadline), as for labs.
+ * the gradebook's policy picks the one that counts (best, last, last before the deadline), as for labs, into the
+ * Canvas import file.
  */
 import test from 'ava';
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -92,4 +93,13 @@ test('Canvas downloads are mapped to the roster, and each run adds an attempt th
   const beforeDeadline = await grades('--course', join(dir, 'course.json'));
   t.is(beforeDeadline('advorak').score, 3);
   t.is(beforeDeadline('jnovak').score, 1);
+
+  // The Canvas import file: matched by Canvas's ID, the grades that count under the course's policy.
+  const canvas = await runLab(['grades', store, '--roster', roster, '--course', join(dir, 'course.json'), '--format', 'canvas', '--bom', '--out', join(dir, 'canvas-import.csv')], env, 60_000);
+  t.is(canvas.code, 0, canvas.stderr);
+  const lines = readFileSync(join(dir, 'canvas-import.csv'), 'utf8').split(/\r?\n/);
+  t.is(lines[0], '\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Lab week4 homework');
+  t.true(lines.includes('"Novák, Jan",12345,S1,jnovak,A,1'), lines.join('\n'));
+  t.true(lines.includes('"Dvořák, Antonín",23456,S2,advorak,A,3'), lines.join('\n'));
+  t.true(lines.includes('"Novák, Jan",34567,S3,jnovak2,B,'), lines.join('\n'));
 });
