@@ -1,6 +1,6 @@
 /**
  * `lab homework check`: every submission in a folder, `jobs` at a time, on one private engine. Each student gets
- * a fresh build context, their own image and container names, removed as soon as they are graded, and a results
+ * a fresh build context, their own image and container names, removed once they are graded, and a results
  * file in Gradescope's shape; a student's failure is a failed check, never the end of the run. A student who
  * cannot be checked at all is reported as skipped, which makes the run fail. Results are signed and added to the
  * append-only results store (gradebook/store.ts) as lab results are: a second run adds an attempt beside the
@@ -67,8 +67,6 @@ async function gradeOne(sandbox: Sandbox, hw: Homework, entry: StudentEntry, n: 
     // The sandbox's own trouble, not the student's: every check says so, and the run goes on.
     const observed = `not evaluated: the sandbox failed (${(error as Error).message})`;
     outcomes = hw.checks.map((c) => ({id: c.id, pass: false, observed, expected: 'the sandbox checks the submission'}));
-  } finally {
-    if (!sandbox.signal.aborted) await removeStudent(sandbox, hw, n).catch((error: Error) => say(`cleaning up failed: ${error.message}`));
   }
   if (sandbox.signal.aborted) return undefined;
   const seconds = (Date.now() - started) / 1000;
@@ -105,16 +103,22 @@ export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Pro
     let next = 0;
     let done = 0;
     const worker = async () => {
+      // A graded student's container and image are removed while the worker checks the next one (removals wait
+      // on disk more than on the CPU); at most one removal per worker is under way, and the last is awaited.
+      let removing: Promise<void> = Promise.resolve();
       while (!sandbox.signal.aborted && next < students.length) {
         const i = next++;
         const entry = students[i];
         const say = (m: string) => opts.progress(entry.id, m);
         say(`[${i + 1}/${students.length}] ${entry.kind === 'folder' ? 'copying the submission' : `from ${entry.entry}`}`);
         const g = await gradeOne(sandbox, hw, entry, i + 1, opts, say);
-        if (!g) return;
+        await removing;
+        removing = sandbox.signal.aborted ? Promise.resolve() : removeStudent(sandbox, hw, i + 1).catch((error: Error) => say(`cleaning up failed: ${error.message}`));
+        if (!g) break;
         graded.push(g);
         opts.progress('-', `${++done}/${students.length} checked`);
       }
+      await removing;
     };
     await Promise.all(Array.from({length: jobs}, worker));
   }, hw.images);
