@@ -128,6 +128,9 @@ test('--help, an empty folder, and a lab without homework', async (t) => {
   const bad = await runLab(['homework', 'check', none, '--lab', 'arch']);
   t.not(bad.code, 0);
   t.regex(bad.stderr, /lab arch has no homework/);
+  const noRoster = await runLab(['homework', 'check', none, '--lab', '26', '--roster', join(none, 'roster.json')]);
+  t.is(noRoster.code, 2);
+  t.regex(noRoster.stderr.replace(/\s*\n\s*›?\s*/g, ' '), /roster\.json: ENOENT.*\(make one with: lab class import EXPORT\.csv\)/);
 });
 
 test('Ctrl-C stops the run: the engine, its mounts and its temp dir go, and no half-checked student is graded', async (t) => {
