@@ -70,9 +70,16 @@ function check(subs, out, jobs) {
     const child = spawn(process.execPath, [lab, 'homework', 'check', subs, '--lab', '26', '--out', out, '--jobs', String(jobs), '--json'], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
     let stdout = '';
     let stderr = '';
+    // Where the seconds go: each progress line stamped as it arrives (ms since the start).
+    const stamped = [];
+    let partial = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => {
       stderr += d;
+      const at = Number(process.hrtime.bigint() - t0) / 1e6;
+      const lines = (partial + d).split('\n');
+      partial = lines.pop();
+      for (const line of lines) stamped.push({at, line});
       const done = /(\d+)\/(\d+) checked\n$/.exec(String(d));
       if (done) process.stderr.write(`\r  --jobs ${jobs}: ${done[1]}/${done[2]} checked`);
     });
@@ -81,9 +88,41 @@ function check(subs, out, jobs) {
       process.stderr.write('\n');
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       if (code !== 0) return reject(new Error(`lab homework check --jobs ${jobs} exited ${code}:\n${stderr.slice(-2000)}`));
-      resolveRun({seconds, report: JSON.parse(stdout)});
+      resolveRun({seconds, report: JSON.parse(stdout), phases: phases(stamped)});
     });
   });
+}
+
+/**
+ * From the stamped progress lines: until the first student starts (engine start, base images), and per student
+ * the mean time from its start to "building" (copy or unpack), to "running" (build and image read), to its score
+ * (runs and checks), and the tail after the last score (clean-up, shared-binary flags, results stored).
+ */
+function phases(stamped) {
+  const firstStudent = stamped.find((s) => /\[1\/\d+\]/.test(s.line))?.at ?? 0;
+  const per = new Map();
+  for (const {at, line} of stamped) {
+    const m = /^› (.+?): (\[\d+\/\d+\]|building|running|\d+(?:\.\d+)?\/\d+ )/.exec(line);
+    if (!m) continue;
+    const p = per.get(m[1]) ?? {};
+    const key = m[2].startsWith('[') ? 'start' : m[2] === 'building' ? 'build' : m[2] === 'running' ? 'run' : 'done';
+    p[key] ??= at;
+    per.set(m[1], p);
+  }
+  const mean = (f) => {
+    const xs = [...per.values()].map(f).filter((x) => Number.isFinite(x));
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length / 1000 : NaN;
+  };
+  const lastDone = Math.max(...[...per.values()].map((p) => p.done ?? 0));
+  const end = stamped.at(-1)?.at ?? lastDone;
+  return {
+    setup: firstStudent / 1000,
+    copy: mean((p) => p.build - p.start),
+    build: mean((p) => p.run - p.build),
+    run: mean((p) => p.done - p.run),
+    student: mean((p) => p.done - p.start),
+    tail: (end - lastDone) / 1000,
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-bench-homework-'));
@@ -99,15 +138,23 @@ try {
   console.log(`${count} submissions: ${mix}; ${cpus().length} cores, load ${readLoad()}`);
   const rows = [];
   for (const jobs of jobsList) {
-    const {seconds, report} = await check(subs, join(dir, `out-${jobs}`), jobs);
+    const {seconds, report, phases: p} = await check(subs, join(dir, `out-${jobs}`), jobs);
     const scores = report.students.map((s) => `${s.student}=${s.score}`).sort();
-    rows.push({jobs, seconds, perMinute: (count / seconds) * 60, scores, flagged: report.students.filter((s) => s.flags.length).length});
+    rows.push({jobs, seconds, perMinute: (count / seconds) * 60, scores, report, flagged: report.students.filter((s) => s.flags.length).length});
     console.log(`--jobs ${jobs}: ${seconds.toFixed(1)} s, ${((count / seconds) * 60).toFixed(1)} submissions/min, ${rows.at(-1).flagged} flagged; load ${readLoad()}`);
+    const f = (x) => x.toFixed(2);
+    console.log(`  setup (engine, base images) ${f(p.setup)} s; per student (mean): copy/unpack ${f(p.copy)} s, build ${f(p.build)} s, run and checks ${f(p.run)} s, in all ${f(p.student)} s; after the last ${f(p.tail)} s`);
   }
   const base = rows.find((r) => r.jobs === 1);
   for (const r of rows) {
     if (r !== base && base) console.log(`speed-up --jobs ${r.jobs} vs one after another: ${(base.seconds / r.seconds).toFixed(2)}x (goal >= 2x the 117 s measured before: ${(117 / r.seconds).toFixed(2)}x)`);
-    if (base && r.scores.join() !== base.scores.join()) console.log(`WARNING: --jobs ${r.jobs} graded differently from --jobs 1`);
+    if (base && r.scores.join() !== base.scores.join()) {
+      // A grade that depends on --jobs is a defect (a limit hit only under contention): name each one and why.
+      const before = new Map(base.report.students.map((x) => [x.student, x.score]));
+      const differ = r.report.students.filter((x) => before.get(x.student) !== x.score);
+      console.log(`WARNING: --jobs ${r.jobs} graded ${differ.length} student(s) differently from --jobs 1:`);
+      for (const x of differ) console.log(`  ${x.student}: ${x.score} (--jobs 1: ${before.get(x.student)}); ${x.checks.filter((c) => !c.pass).map((c) => `${c.id}: ${c.observed.slice(0, 160)}`).join('; ')}`);
+    }
   }
 } finally {
   rmSync(dir, {recursive: true, force: true});

@@ -7,6 +7,7 @@ import test from 'ava';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {fileSlug} from '../../src/lab/roster/slug.js';
 import {runLab} from '../helpers/cli.js';
 
 const homework = {
@@ -58,8 +59,9 @@ test('a base image from the recipes is loaded once, kept between students, and o
   t.is(score('ben').score, 3, JSON.stringify(score('ben').checks));
   t.is(score('cid-debian').score, 0);
   t.regex(score('cid-debian').checks.find((x) => x.id === 'builds')!.observed, /Dockerfile:1: .*127\.0\.0\.1:1.*connection refused/);
-  t.true(existsSync(join(out, 'ann-week3-results.json')));
-  t.like(JSON.parse(readFileSync(join(out, 'ann-week3-results.json'), 'utf8')), {score: 3, extra_data: {lab: 'week3', provider: 'sandbox'}});
+  const annFile = (report.students.find((x) => x.student === 'ann') as {file?: string}).file!;
+  t.true(annFile.startsWith(join(out, fileSlug('ann'), 'week3-homework') + '/'), annFile);
+  t.like(JSON.parse(readFileSync(annFile, 'utf8')), {score: 3, extra_data: {lab: 'week3', provider: 'sandbox'}});
 });
 
 test('an image the recipes cannot make, and a homework file that is not there, are named', async (t) => {

@@ -30,8 +30,11 @@ test('test cases earn partial credit; a failed build spares the source checks; a
   t.regex(r.stderr, /checking 8 submission\(s\), 2 at a time/);
 
   const byStudent = new Map<string, Results>();
-  for (const f of readdirSync(out)) {
-    const res = JSON.parse(readFileSync(join(out, f), 'utf8')) as Results;
+  // The store: a folder per student, one per assignment, one file per attempt.
+  for (const slug of readdirSync(out)) {
+    const files = readdirSync(join(out, slug, 'greet-homework'));
+    t.is(files.length, 1);
+    const res = JSON.parse(readFileSync(join(out, slug, 'greet-homework', files[0]), 'utf8')) as Results;
     byStudent.set(res.extra_data.student, res);
   }
   t.deepEqual([...byStudent.keys()].sort(), ['Bořek Štěpánek', 'ada', 'antonín.dvořák', 'carol', 'dave', 'erin', 'frank', 'grace']);
@@ -40,8 +43,8 @@ test('test cases earn partial credit; a failed build spares the source checks; a
 
   for (const s of ['ada', 'antonín.dvořák', 'carol']) t.is(results(s).score, 7, `${s}: ${JSON.stringify(results(s).tests.map((x) => x.output))}`);
   t.regex(check('ada', 'cases').output, /✓ no input\n✓ an argument\n✓ from stdin\n✓ too many arguments/);
-  // The Unicode id is kept as given; its file name is derived from it.
-  t.true(readdirSync(out).some((f) => /^antonin\.dvorak-[0-9a-f]{8}-greet-results\.json$/.test(f)));
+  // The Unicode id is kept as given; its folder's name is derived from it.
+  t.true(readdirSync(out).some((f) => /^antonin\.dvorak-[0-9a-f]{8}$/.test(f)));
 
   // Moodle's folder name gives the student; a program that ignores its input earns 3 of the 4 cases.
   t.like(check('Bořek Štěpánek', 'cases'), {score: 3, max_score: 4, status: 'failed'});

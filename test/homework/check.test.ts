@@ -1,6 +1,6 @@
 /**
  * `lab homework check` end to end: the built CLI, one private engine, the real docker CLI and gcc, a folder of
- * submissions made here — right, wrong and hostile — and the results files it writes.
+ * submissions made here — right, wrong and hostile — and the results it adds to the append-only store.
  */
 import test from 'ava';
 import {createHash} from 'node:crypto';
@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {spawn} from 'node:child_process';
 import {cgroupDirsOf} from '../../src/engine/runtime/cgroups.js';
+import {fileSlug} from '../../src/lab/roster/slug.js';
 import {labBin, runLab} from '../helpers/cli.js';
 import {makeSubmissions} from './fixtures.js';
 
@@ -48,10 +49,18 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   t.false(procs.some((c) => c.includes(sandbox)), 'no process of the sandbox is left');
   t.is(shadowHash(), shadow);
 
-  // Any name is a student id; its results file gets a safe name of its own.
+  // Any name is a student id; its folder in the store gets a safe name of its own, one attempt in it.
   t.like(report.students.find((s) => s.student === 'bad name!'), {score: 1});
-  t.deepEqual(readdirSync(out).filter((f) => !f.startsWith('bad_name-')).sort(), ['alice', 'bob-dynamic', 'carol-broken', 'dave-escape', 'erin-forkbomb', 'frank-loop', 'grace-memory', 'henry-buildbomb', 'ivan-flood'].map((s) => `${s}-26-results.json`));
-  const results = (s: string) => JSON.parse(readFileSync(join(out, `${s}-26-results.json`), 'utf8')) as Results;
+  const names = ['alice', 'bob-dynamic', 'carol-broken', 'dave-escape', 'erin-forkbomb', 'frank-loop', 'grace-memory', 'henry-buildbomb', 'ivan-flood'];
+  t.deepEqual(readdirSync(out).sort(), [...names, 'bad name!'].map(fileSlug).sort());
+  const fileOf = (s: string) => {
+    const dir = join(out, fileSlug(s), '26-homework');
+    const files = readdirSync(dir);
+    t.is(files.length, 1, `one attempt stored for ${s}`);
+    t.is(join(dir, files[0]), report.students.find((x) => x.student === s)!.file);
+    return join(dir, files[0]);
+  };
+  const results = (s: string) => JSON.parse(readFileSync(fileOf(s), 'utf8')) as Results;
   const check = (s: string, id: string) => results(s).tests.find((x) => x.name.endsWith(`— ${id}`))!;
   const failed = (s: string) => results(s).tests.filter((x) => x.status === 'failed').map((x) => x.name.split(' — ')[1]);
 
@@ -80,7 +89,7 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   t.regex(check('dave-escape', 'submission').output, /shadow: a symlink to \/etc\/shadow, not followed and left out/);
   t.regex(check('dave-escape', 'builds').output, /Dockerfile:2: COPY failed: .*\.\.\/\.\.\/etc\/passwd/);
   t.is(results('dave-escape').score, 0);
-  for (const s of ['dave-escape', 'erin-forkbomb']) t.false(readFileSync(join(out, `${s}-26-results.json`), 'utf8').includes(readFileSync('/etc/shadow', 'utf8').split('\n')[0]));
+  for (const s of ['dave-escape', 'erin-forkbomb']) t.false(readFileSync(fileOf(s), 'utf8').includes(readFileSync('/etc/shadow', 'utf8').split('\n')[0]));
 
   // Fork bomb, endless loop, memory without end: each stopped by its limit, each a failed run with the reason.
   t.deepEqual(failed('erin-forkbomb'), ['submission', 'runs']);
@@ -91,7 +100,7 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   t.regex(check('grace-memory', 'runs').output, /killed by the kernel's OOM killer: it used more than its 32 MiB/);
   t.regex(check('ivan-flood', 'runs').output, /still running after 5 s.*killed/);
   t.regex(check('ivan-flood', 'runs').output, /spam spam/);
-  t.true(statSync(join(out, 'ivan-flood-26-results.json')).size < 64 * 1024, 'what a flood printed is kept to a bounded size');
+  t.true(statSync(fileOf('ivan-flood')).size < 64 * 1024, 'what a flood printed is kept to a bounded size');
   for (const s of ['frank-loop', 'grace-memory', 'ivan-flood']) t.deepEqual(failed(s), ['runs']);
 
   // A RUN step that forks as far as it can is stopped by the sandbox's own process limit (4 x 16 per job, 2 jobs), far below 1000.
@@ -119,6 +128,9 @@ test('--help, an empty folder, and a lab without homework', async (t) => {
   const bad = await runLab(['homework', 'check', none, '--lab', 'arch']);
   t.not(bad.code, 0);
   t.regex(bad.stderr, /lab arch has no homework/);
+  const noRoster = await runLab(['homework', 'check', none, '--lab', '26', '--roster', join(none, 'roster.json')]);
+  t.is(noRoster.code, 2);
+  t.regex(noRoster.stderr.replace(/\s*\n\s*›?\s*/g, ' '), /roster\.json: ENOENT.*\(make one with: lab class import EXPORT\.csv\)/);
 });
 
 test('Ctrl-C stops the run: the engine, its mounts and its temp dir go, and no half-checked student is graded', async (t) => {

@@ -10,8 +10,12 @@ export interface DockerResult {
 
 const captureMax = 256 * 1024;
 
-/** Runs `docker args...`; past `timeoutMs` it is killed (and `onTimeout` runs first, e.g. to kill a container). */
-export function docker(env: Record<string, string>, args: string[], timeoutMs: number, onTimeout?: () => Promise<void>, stdin?: string): Promise<DockerResult> {
+/**
+ * Runs `docker args...`; past `timeoutMs` it is killed (and `onTimeout` runs first, e.g. to kill a container).
+ * `onTimeout` may answer a number of milliseconds instead: the time is not up yet (the container started late), and
+ * it is asked again after that long.
+ */
+export function docker(env: Record<string, string>, args: string[], timeoutMs: number, onTimeout?: () => Promise<number | void>, stdin?: string): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('docker', args, {env: {...process.env, ...env}, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
     // A program that exits without reading its input closes the pipe: that is its business, not an error here.
@@ -24,15 +28,27 @@ export function docker(env: Record<string, string>, args: string[], timeoutMs: n
     child.stdout!.on('data', take('stdout'));
     child.stderr!.on('data', take('stderr'));
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      void (onTimeout?.() ?? Promise.resolve()).catch(() => undefined).finally(() => child.kill('SIGKILL'));
-    }, timeoutMs);
+    let exited = false;
+    const expire = () => {
+      void (onTimeout?.() ?? Promise.resolve())
+        .catch(() => undefined)
+        .then((more) => {
+          if (exited) return;
+          if (typeof more === 'number' && more > 0) {
+            timer = setTimeout(expire, more);
+            return;
+          }
+          timedOut = true;
+          child.kill('SIGKILL');
+        });
+    };
+    let timer = setTimeout(expire, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(new Error(`docker ${args[0]}: ${error.message}`));
     });
     child.on('close', (code) => {
+      exited = true;
       clearTimeout(timer);
       resolve({code: code ?? -1, ...out, timedOut});
     });

@@ -1,14 +1,20 @@
 /**
  * Who handed in what: the entries of a submissions folder, each a student. A folder, a `.zip` or a `.tar.gz`
- * (`.tgz`) per student; LMS "download all" names (Moodle's `Name Surname_12345_assignsubmission_file_`) give the
- * student's name as the id. Ids keep any Unicode as given (NFC); the results file's name is derived from the id
- * safely, never the other way round. An entry that cannot be checked comes back rejected, with the reason.
+ * (`.tgz`) per student, or an LMS "download all" (lms-names.ts): Moodle's folders give the student's full name,
+ * Canvas's files side by side are gathered per Canvas user id. With a roster, each entry is mapped to its roster
+ * student (Canvas by user id, the others by id, username, e-mail or name), so results carry the roster's id.
+ * Ids keep any Unicode as given (NFC); the results file's name is derived from the id safely, never the other way
+ * round. An entry that cannot be checked comes back rejected, with the reason.
  */
 import {createHash} from 'node:crypto';
 import {lstatSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
+import {findStudent} from '../roster/store.js';
+import type {Roster} from '../roster/types.js';
+import {type CanvasName, moodleOwner, parseCanvasName} from './lms-names.js';
 
-export type SubmissionKind = 'folder' | 'zip' | 'tar.gz';
+/** "files": loose files an LMS put side by side for one student (Canvas), gathered into one submission. */
+export type SubmissionKind = 'folder' | 'zip' | 'tar.gz' | 'files';
 
 export interface StudentEntry {
   id: string;
@@ -17,6 +23,12 @@ export interface StudentEntry {
   kind: SubmissionKind;
   /** The entry's name in the submissions folder. */
   entry: string;
+  /** For "files": each file and the name the student gave it. */
+  files?: {path: string; name: string}[];
+  /** The LMS marked it as handed in after the due date (Canvas's LATE_). */
+  late?: boolean;
+  /** A roster was given and this entry matched no one on it. */
+  notOnRoster?: boolean;
   /** Why this entry is not checked (a bad id, a symlink, a second submission for the same id). */
   rejected?: string;
 }
@@ -39,8 +51,7 @@ export function idProblem(id: string): string | undefined {
 /** The student id an LMS folder or archive name stands for: Moodle's suffix dropped, Unicode normalized (NFC). */
 export function studentIdOf(name: string): string {
   const base = name.normalize('NFC').replace(/\.(zip|tar\.gz|tgz)$/i, '');
-  const moodle = /^(.+?)_\d+_assignsubmission_[a-z]+_?$/.exec(base);
-  return (moodle ? moodle[1] : base).trim();
+  return (moodleOwner(base) ?? base).trim();
 }
 
 /** A file name for the id's results: the id itself when plain ASCII, else a transliteration plus a short hash. */
@@ -53,18 +64,45 @@ export function fileNameFor(id: string): string {
 /** Names an LMS or an OS puts beside the submissions, which are nobody's homework. */
 const notStudent = (name: string) => name.startsWith('.') || name === '__MACOSX';
 
-export function listSubmissions(root: string): StudentEntry[] {
+/** One student's Canvas files: an archive alone is unpacked as such; anything else is gathered as loose files. */
+function canvasEntry(root: string, files: Array<{entry: string; canvas: CanvasName}>): StudentEntry {
+  const [first] = files;
+  const entry = `${first.canvas.name}_${first.canvas.late ? 'LATE_' : ''}${first.canvas.userId}_*`;
+  const base = {id: first.canvas.name, entry, late: files.some((f) => f.canvas.late)};
+  const archive = files.length === 1 ? archiveKind(first.canvas.file) : undefined;
+  if (archive) return {...base, path: join(root, first.entry), kind: archive};
+  return {...base, path: root, kind: 'files', files: files.map((f) => ({path: join(root, f.entry), name: f.canvas.file}))};
+}
+
+/** The roster's id for an entry: Canvas by its user id (the roster's lmsId), others by id, username, e-mail or name. */
+function onRoster(e: StudentEntry, roster: Roster, canvasUser?: string): StudentEntry {
+  const known = canvasUser ? roster.students.find((s) => s.lmsId === canvasUser) : findStudent(roster, e.id);
+  return known ? {...e, id: known.id} : {...e, notOnRoster: true};
+}
+
+export function listSubmissions(root: string, roster?: Roster): StudentEntry[] {
   const st = lstatSync(root, {throwIfNoEntry: false});
   if (!st?.isDirectory()) throw new Error(`${root} is not a folder of submissions`);
-  const entries = readdirSync(root).sort().filter((n) => !notStudent(n)).flatMap((name): StudentEntry[] => {
+  const canvas = new Map<string, Array<{entry: string; canvas: CanvasName}>>();
+  const plain = readdirSync(root).sort().filter((n) => !notStudent(n)).flatMap((name): StudentEntry[] => {
     const path = join(root, name);
     const stat = lstatSync(path);
+    const fromCanvas = stat.isFile() ? parseCanvasName(name) : undefined;
+    if (fromCanvas) {
+      canvas.set(fromCanvas.userId, [...(canvas.get(fromCanvas.userId) ?? []), {entry: name, canvas: fromCanvas}]);
+      return [];
+    }
     const id = studentIdOf(name);
     if (stat.isSymbolicLink()) return [{id, path, kind: 'folder', entry: name, rejected: 'a symlink, not a folder: not followed'}];
     const kind = stat.isDirectory() ? 'folder' : stat.isFile() ? archiveKind(name) : undefined;
     if (!kind) return [];
-    const problem = idProblem(id);
-    return [{id, path, kind, entry: name, ...(problem ? {rejected: problem} : {})}];
+    const e: StudentEntry = {id, path, kind, entry: name};
+    return [roster ? onRoster(e, roster) : e];
+  });
+  const gathered = [...canvas].map(([user, files]) => (roster ? onRoster(canvasEntry(root, files), roster, user) : canvasEntry(root, files)));
+  const entries = [...plain, ...gathered].map((e) => {
+    const problem = idProblem(e.id);
+    return problem && !e.rejected ? {...e, rejected: problem} : e;
   });
   // Two entries for one student (a folder and an archive, two LMS folders with one name): which counts is the teacher's call.
   const byId = new Map<string, StudentEntry[]>();

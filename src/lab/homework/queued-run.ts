@@ -25,7 +25,7 @@ export interface QueueRunOptions extends HomeworkRunOptions {
 
 export async function checkHomeworkOnQueue(hw: Homework, opts: QueueRunOptions): Promise<StudentReport[]> {
   await probeRedis(opts.queue); // before any submission is read: a wrong address is one error at once
-  const entries = listSubmissions(resolve(opts.submissions));
+  const entries = listSubmissions(resolve(opts.submissions), opts.roster);
   const reports = skippedReports(hw, entries, opts);
   const students = entries.filter((e) => !e.rejected);
   if (students.length === 0) return reports;
@@ -74,5 +74,5 @@ export async function checkHomeworkOnQueue(hw: Homework, opts: QueueRunOptions):
       store(id, recordGraded(hw, entry, facts, opts, (m) => opts.progress(entry.id, m)), false, reason);
     },
   });
-  return finishRun([...graded.values()], reports, opts);
+  return finishRun(hw, [...graded.values()], reports, opts);
 }

@@ -9,7 +9,7 @@ import {imageFacts, type ImageFacts} from './image.js';
 import {studentTag, type Sandbox} from './sandbox.js';
 import {unpackSubmission} from './archives.js';
 import type {StudentEntry} from './listing.js';
-import {copySubmission, type CopyReport} from './submissions.js';
+import {copySubmission, type CopyReport, gatherFiles} from './submissions.js';
 import type {Homework} from './types.js';
 
 export interface BuildFacts {
@@ -66,7 +66,16 @@ export async function runProgram(sandbox: Sandbox, hw: Homework, image: string, 
     // Its output reaches us through the attached client (kept to a bounded size there); nothing goes to disk.
     '--log-driver', 'none', ...(stdin === undefined ? [] : ['-i']), image, ...programArgs,
   ];
-  const r = await docker(sandbox.env, args, runTimeoutSeconds * 1000, async () => {
+  const limitMs = runTimeoutSeconds * 1000;
+  // However busy the machine, a run ends by then: its limit three times over, and half a minute to start in.
+  const hardStop = started + 3 * limitMs + 30_000;
+  const r = await docker(sandbox.env, args, limitMs, async () => {
+    // The program's own time counts, not the docker CLI's start and the container's creation: on a busy machine
+    // (many jobs, other work) those alone can take seconds, and a correct program must not be killed for them.
+    const state = await sandbox.engine.inspectContainer(name).catch(() => undefined);
+    const startedAt = state?.State.Running ? Date.parse(state.State.StartedAt) : NaN;
+    const left = startedAt > 0 ? startedAt + limitMs - Date.now() : !state || state.State.Status === 'created' ? limitMs : state.State.Running ? 0 : 1000;
+    if (left > 0 && Date.now() + left < hardStop) return Math.max(left, 100);
     const top = await sandbox.engine.containerTop(name).catch(() => undefined);
     processes = top?.Processes?.length;
     await sandbox.engine.request('POST', `/containers/${encodeURIComponent(name)}/kill`, {timeoutMs: 15_000});
@@ -86,6 +95,11 @@ export const copyLimitsOf = (hw: Homework) => ({maxBytes: hw.limits.submissionMa
  */
 export async function copyEntry(hw: Homework, entry: StudentEntry, context: string, scratch: () => string, progress: (m: string) => void): Promise<CopyReport> {
   const limits = copyLimitsOf(hw);
+  if (entry.kind === 'files') {
+    // Files an LMS lists side by side for one student (Canvas's download), gathered into one context.
+    progress(`gathering ${entry.files!.length} file(s)`);
+    return gatherFiles(entry.files!, context, limits);
+  }
   let from = entry.path;
   let unpacked: string[] = [];
   if (entry.kind !== 'folder') {

@@ -105,3 +105,35 @@ export function copySubmission(from: string, to: string, limits: CopyLimits): Co
   walk(from, to, 0);
   return report;
 }
+
+/** Loose files an LMS put side by side for one student (Canvas), each copied under the name the student gave it. */
+export function gatherFiles(files: {path: string; name: string}[], to: string, limits: CopyLimits): CopyReport {
+  const report: CopyReport = {files: 0, bytes: 0, paths: [], problems: []};
+  mkdirSync(to, {recursive: true, mode: 0o755});
+  for (const f of files) {
+    // The student's name for it becomes one file in the build context's top folder, never a path.
+    if (f.name.includes('/') || f.name === '.' || f.name === '..' || report.paths.includes(f.name)) {
+      report.problems.push(`${f.name}: not a file name that can be placed in the build context, left out`);
+      continue;
+    }
+    if (report.files >= limits.maxFiles) {
+      report.problems.push(`${f.name}: more than ${limits.maxFiles} files, the rest left out`);
+      break;
+    }
+    const st = lstatSync(f.path);
+    if (!st.isFile()) {
+      report.problems.push(`${f.name}: ${kind(st, f.path)}, not followed and left out`);
+      continue;
+    }
+    const data = readRegular(f.path, report.bytes, limits);
+    if (typeof data === 'string') {
+      report.problems.push(`${f.name}: ${data}, left out`);
+      continue;
+    }
+    report.files++;
+    report.bytes += data.length;
+    report.paths.push(f.name);
+    writeFileSync(join(to, f.name), data, {mode: st.mode & 0o100 ? 0o755 : 0o644, flag: 'wx'});
+  }
+  return report;
+}

@@ -4,17 +4,23 @@ export default class HomeworkCheck extends Command {
   static override summary = 'Grade homework submissions (a folder per student) in disposable sandboxes on a private engine';
   static override description = `Each folder, .zip or .tar.gz in SUBMISSIONS_DIR is one student; its name is the student's id (any Unicode;
 an LMS "download all" name such as Moodle's "Jana Nováková_12345_assignsubmission_file_" gives "Jana Nováková").
+Canvas's "Download Submissions" files ("novakjan_12345_67890_hw.zip", "novakjan_LATE_12345_67890_Dockerfile")
+are gathered per Canvas user id; a LATE mark is flagged. With --roster (from lab class import) every entry is
+mapped to its roster student — Canvas files by user id, the rest by id, username, e-mail or name — and one that
+is on no roster is flagged.
 Each submission is unpacked or copied without following links, within the homework's size limits (a file left
 out is named, with the limit), built with docker build on a private engine (started for this run, removed at
 its end), run without network under memory, pids and time limits, and graded by the lab's homework.json (or a
 course's own file given with --homework; check one first with lab homework lint). --jobs students are checked
 at once. Submissions worth a look (links to host files, prebuilt or shared binaries) are flagged. Writes
-<out>/<student>-<lab>-results.json in Gradescope's shape (root). Exits 1 when a submission had to be skipped;
+each result in Gradescope's shape, signed with your grading key, to the results store --out as a new file
+(<out>/<student>/<lab>-homework/<time>-<hash>-results.json): a second run adds an attempt beside the first, and
+lab grades picks the one that counts by its policy. Exits 1 when a submission had to be skipped;
 Ctrl-C, SIGTERM, SIGHUP or a closed output pipe stop the run and remove the sandbox.
 
 With --queue redis://host:port the building and running are done by "lab worker"s on any number of machines:
 each submission is copied here as above and sent in a job on a BullMQ queue in that Redis; the results are
-checked, written and signed here, the same as a run on this machine. Started again after an interruption, the
+checked, signed and stored here, the same as a run on this machine. Started again after an interruption, the
 same command picks up the results already graded instead of grading them twice.`;
   static override examples = [
     '<%= config.bin %> homework check ./submissions --lab 26 --out ./grades',
@@ -25,7 +31,8 @@ same command picks up the results already graded instead of grading them twice.`
   static override flags = {
     lab: Flags.string({description: 'the lab whose homework.json grades the submissions, e.g. 26', exactlyOne: ['lab', 'homework']}),
     homework: Flags.string({description: 'a homework definition file of your own (the format of exercises/26/homework.json)', exactlyOne: ['lab', 'homework']}),
-    out: Flags.string({char: 'o', description: 'where the results files go (default: ./homework-<lab>-results)'}),
+    out: Flags.string({char: 'o', description: 'the results store each attempt is added to (default: ./homework-<lab>-results)'}),
+    roster: Flags.string({description: 'the class list (roster.json, from lab class import) to map submissions to students'}),
     jobs: Flags.integer({char: 'j', min: 1, max: 64, description: 'submissions checked at once (default: the number of cores)'}),
     lang: Flags.string({description: 'language of the check names in results files (ru|en; default $LAB_LANG or en)'}),
     queue: Flags.string({description: 'grade on lab workers through the BullMQ queue in this Redis (redis://host:port) instead of here', env: 'LAB_QUEUE', exclusive: ['jobs']}),
@@ -40,18 +47,21 @@ same command picks up the results already graded instead of grading them twice.`
     const {loadHomework, loadHomeworkFile} = await import('../../../lab/homework/load.js');
     const {checkHomework} = await import('../../../lab/homework/run.js');
     const {summaryTable} = await import('../../../lab/homework/summary.js');
+    const {loadRoster} = await import('../../../lab/roster/store.js');
     let hw;
+    let roster;
     try {
       hw = flags.homework ? loadHomeworkFile(flags.homework) : loadHomework(flags.lab!);
+      roster = flags.roster ? loadRoster(flags.roster) : undefined;
     } catch (error) {
-      if ((error as Error).name === 'HomeworkError') this.error((error as Error).message, {exit: 2});
+      if (['HomeworkError', 'RosterError'].includes((error as Error).name)) this.error((error as Error).message, {exit: 2});
       throw error;
     }
     const lang = flags.lang ?? process.env.LAB_LANG ?? 'en';
     const out = resolve(flags.out ?? `homework-${hw.lab}-results`);
     const started = Date.now();
     const line = (student: string, m: string) => process.stderr.write(`${chalkStderr.dim('›')} ${student === '-' ? '' : `${chalkStderr.bold(student)}: `}${m}\n`);
-    const common = {submissions: args.submissions, out, lang, jobs: flags.jobs, progress: line};
+    const common = {submissions: args.submissions, out, lang, jobs: flags.jobs, roster, progress: line};
     let run: Promise<Awaited<ReturnType<typeof checkHomework>>>;
     if (flags.queue) {
       const {checkHomeworkOnQueue} = await import('../../../lab/homework/queued-run.js');
