@@ -90,7 +90,8 @@ vmTest('a VM boots, runs containers in its own namespaces, and is destroyed with
   t.is((await ok(env, ['docker', 'image', 'inspect', '-f', '{{.Id}}', 'hello-world'])).trim(), (await buildImageArchive('hello-world', {format: 'docker'})).imageId);
   t.regex(await ok(env, ['docker', 'run', '--rm', 'hello-world']), /^Hello from Docker!$/m);
   t.is(await ok(env, ['docker', 'run', '--rm', 'busybox', 'echo', 'hi']), 'hi\n', 'docker run of a missing image pulls it first');
-  const redis = (await ok(env, ['docker', 'run', '-d', 'redis'], 300_000)).trim();
+  // redis is one 86 MB layer: under TCG its pull (gunzip, digest, extraction in the VM) takes minutes on a busy host.
+  const redis = (await ok(env, ['docker', 'run', '-d', 'redis'], 900_000)).trim();
   let pong = '';
   for (const deadline = Date.now() + 120_000; pong !== 'PONG' && Date.now() < deadline; ) {
     pong = (await env.exec(['docker', 'exec', redis, 'redis-cli', 'ping'], {timeoutMs: 30_000})).stdout.trim();
