@@ -15,12 +15,15 @@ export interface VmRecipe {
     suite: string;
     variant: 'minbase';
     components?: string[];
+    /** Also the lab-machine entries of system-packages.json (see vm.schema.json). */
+    systemPackages?: boolean;
     include: string[];
     remove?: string[];
     files?: {path: string; source?: string; text?: string; mode?: string}[];
     hostFiles?: {from: string; to: string}[];
     package?: {to: string; paths: string[]};
   };
+  courseRegistry?: {port: number; images?: string[]};
   disk: {sizeMiB: number; compress?: boolean};
   machine: {type: 'q35' | 'microvm' | 'pc'; memoryMiB: number; cpus: number};
 }

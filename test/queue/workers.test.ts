@@ -77,7 +77,8 @@ when(needs, test.serial)('three workers grade 60 submissions, one killed with SI
 
     // The grades, check by check, are those of the one-machine run.
     t.deepEqual(queued, one);
-    const files = readdirSync(out).filter((f) => f.endsWith('-results.json'));
+    // The results store: <out>/<student>/<lab>-homework/<time>-<hash>-results.json, one attempt each here.
+    const files = (readdirSync(out, {recursive: true}) as string[]).filter((f) => f.endsWith('-results.json'));
     t.is(files.length, count);
     const key = teacherKey(false);
     for (const f of files) {

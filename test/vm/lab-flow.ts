@@ -68,13 +68,15 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
 
   if (lab === 'arch') {
     // The student moved the daemon onto TCP through daemon.json and DOCKER_OPTS: lab reset puts both back as they
-    // were at the start and restarts the engine from them, so it answers on the unix socket alone again.
+    // were at the start (daemon.json naming only the course registry's mirror) and restarts the engine from them,
+    // so it answers on the unix socket alone again.
     started = performance.now();
     await run(['reset', lab, '--force']);
     t.log(`lab reset: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const after = (await run(['ssh', vm, '--', 'cat /etc/default/docker; test -e /etc/docker/daemon.json && echo daemon.json is there; docker version --format "unix {{.Server.APIVersion}}"; docker -H tcp://127.0.0.1:2375 version >/dev/null 2>&1 && echo tcp answers; true'])).stdout;
+    const after = (await run(['ssh', vm, '--', 'cat /etc/default/docker /etc/docker/daemon.json; docker version --format "unix {{.Server.APIVersion}}"; docker -H tcp://127.0.0.1:2375 version >/dev/null 2>&1 && echo tcp answers; true'])).stdout;
     t.regex(after, /^DOCKER_OPTS="-H unix:\/\/\/var\/run\/docker.sock"$/m);
-    t.notRegex(after, /daemon.json is there|tcp answers/);
+    t.regex(after, /"registry-mirrors": \[\s*"http:\/\/127\.0\.0\.1:\d+"/);
+    t.notRegex(after, /"hosts"|tcp answers/);
     t.regex(after, /^unix 1\.\d+$/m);
     t.is((JSON.parse((await run(['status', lab, '--json'])).stdout) as {score: number}).score, 0);
   }

@@ -37,6 +37,14 @@ say "LAB-VM-READY up=$up ssh-ed25519 $fingerprint"
 # SSH so that they do not delay it.
 modprobe -a $(grep -v '^#' /etc/modules-load.d/lab-vm.conf) || say "LAB-VM-WARNING modprobe failed"
 
+# The course registry the image was built with (lab vm build pushed every course image into its storage), on a
+# loopback port that /etc/docker/daemon.json names as the engine's mirror: `docker pull postgres` works offline.
+# Started before the engine, which takes far longer, so it answers by the time anyone pulls.
+registry=/var/lib/lab-registry
+if [ -f $registry/config.yml ]; then
+	docker-registry serve $registry/config.yml >> /var/log/lab-registry.log 2>&1 < /dev/null &
+fi
+
 # The engine runs as a service, as dockerd does on Debian: its flags come from DOCKER_OPTS in /etc/default/docker
 # and its settings from /etc/docker/daemon.json; `lab engine restart` re-reads both (the service starter is
 # `lab engine start --options-file` without the CLI, which is slow to load under emulation). Reported separately: SSH is

@@ -8,6 +8,7 @@ import type {Exercise} from '../exercises/types.js';
 import type {Environment} from '../../environment/environment.js';
 import {labCommandIn, packageRootIn} from '../providers/package-in-env.js';
 import {paramEnv, type Params} from './params.js';
+import {copyBakedArchive, pullFromCourseRegistry} from './registry-images.js';
 
 export type Progress = (message: string) => void;
 
@@ -49,12 +50,14 @@ export async function ensureEngine(env: Environment, progress: Progress, service
 
 /**
  * The course registry (lab/registry/) next to the engine, on the environment's machine, as the engine's mirror:
- * `docker pull postgres` there works without the internet. Local and ssh environments only: a lab VM would need
- * the images baked into its disk image. LAB_COURSE_REGISTRY=off leaves it out; LAB_COURSE_IMAGES=a,b serves only
- * those recipes (default: every one, built from Debian packages on the first start, cached after).
+ * `docker pull postgres` there works without the internet. Local and ssh environments: started here. A lab VM
+ * has it baked into its image (vm/build/course-registry.ts), started at boot with every course image already in
+ * it. LAB_COURSE_REGISTRY=off leaves it out; LAB_COURSE_IMAGES=a,b serves only those recipes (default: every
+ * one, built from Debian packages on the first start, cached after).
  */
 export async function ensureCourseRegistry(env: Environment, progress: Progress): Promise<void> {
-  if (env.provider === 'qemu' || process.env.LAB_COURSE_REGISTRY === 'off') return;
+  if (env.provider === 'qemu') return progress('course registry: in the VM since its boot, its images baked into the VM image');
+  if (process.env.LAB_COURSE_REGISTRY === 'off') return;
   // A machine without the registry's tools still runs the lab; only pulls of the lectures' images are missing.
   const tools = await env.exec(['sh', '-c', 'command -v docker-registry && command -v skopeo'], {timeoutMs: 15_000});
   if (tools.code !== 0) {
@@ -82,8 +85,14 @@ export async function prepareImages(env: Environment, ex: Exercise, progress: Pr
     progress(`image ${image.recipe}: building from Debian packages (cached after the first time)`);
     const built = await buildImageArchive(image.recipe, {format: 'docker'});
     images[image.recipe] = {id: built.imageId};
+    if (image.load && !image.saveAs && (await pullFromCourseRegistry(env, built.repoTags, built.imageId))) {
+      progress(`image ${image.recipe}: pulled from the course registry there`);
+      continue;
+    }
     const target = image.saveAs ? join(env.workdir, image.saveAs) : join('/tmp', `lab-${image.recipe}.tar`);
-    if (env.provider !== 'local' || image.saveAs) await env.writeFile(target, readFileSync(built.path), 0o644);
+    const copiedInside = image.saveAs !== undefined && (await copyBakedArchive(env, image.recipe, built.imageId, target));
+    if (copiedInside) progress(`image ${image.recipe}: ${image.saveAs} copied from the VM image's own archive`);
+    else if (env.provider !== 'local' || image.saveAs) await env.writeFile(target, readFileSync(built.path), 0o644);
     if (image.load) {
       progress(`image ${image.recipe}: loading into the engine`);
       await run(env, ['docker', 'load', '-i', env.provider === 'local' && !image.saveAs ? built.path : target], `docker load of ${image.recipe}`);

@@ -13,6 +13,7 @@ import {debsCacheDir, defaultCacheDir} from '../../debian-images/cache/paths.js'
 import {packageRoot, vmCacheDir, vmRecipeDir} from '../paths.js';
 import {type LoadedVmRecipe, loadVmRecipe, type VmRecipe} from '../recipe.js';
 import {assembleTree, checkNodeRuns, hostFilesSignature} from './assemble.js';
+import {type CourseRegistryPlan, ensureRegistryStorage, installCourseRegistry, planCourseRegistry} from './course-registry.js';
 import {makeDisk} from './disk.js';
 import {ensureInitramfs, initramfsKey, resolveBusybox} from './initramfs.js';
 import {ensureKernel, kernelKey, resolveKernelPackage} from './kernel.js';
@@ -20,11 +21,12 @@ import {packageDigest} from './package-copy.js';
 import type {Progress, VmBuildProgress} from './progress.js';
 import {ensureRootfs, rootfsKey, rootfsSource, type RootfsSource} from './rootfs.js';
 import {ensureStage, pruneStages, stageDir} from './stage.js';
+import {rootfsInclude} from './system-packages.js';
 
 export type {VmBuildProgress, VmBuildStep} from './progress.js';
 
 /** Bump when the assembled image would differ for the same inputs. */
-const IMAGE_BUILDER = 'lab vm image 1';
+const IMAGE_BUILDER = 'lab vm image 2';
 /** Older images kept besides those in use, for stopped VMs whose records live elsewhere. */
 const KEEP_IMAGES = 2;
 
@@ -38,6 +40,8 @@ export interface VmImage {
   machine: VmRecipe['machine'];
   kernelVersion: string;
   packages: {kernel: string; busybox: string; rootfs: number};
+  /** The course registry inside: its URL there and the images it serves (absent in images built before it). */
+  courseRegistry?: {url: string; images: {recipe: string; imageId: string; tags: string[]}[]};
   sizes: {vmlinux: number; initramfs: number; base: number; virtualMiB: number};
   builtAt: string;
   buildSeconds: number;
@@ -54,24 +58,29 @@ export interface VmBuildOptions {
 }
 
 interface Plan {
+  /** The recipe as built: its include list merged with system-packages.json's lab machine entries. */
   loaded: LoadedVmRecipe;
+  registry?: CourseRegistryPlan;
   kernelPkg: ResolvedPackage;
   busyboxPkg: ResolvedPackage;
   source: RootfsSource;
   key: string;
-  stageKeys: {kernel: string; initramfs: string; rootfs: string};
+  stageKeys: {kernel: string; initramfs: string; rootfs: string; registry: string};
 }
 
 /** Resolves every input and computes the keys, without building anything. */
 async function plan(opts: Required<Omit<VmBuildOptions, 'onProgress'>>, debsDir: string, progress: Progress): Promise<Plan> {
-  const loaded = await loadVmRecipe(opts.recipeDir);
+  const read = await loadVmRecipe(opts.recipeDir);
+  const include = await rootfsInclude(read.recipe, opts.packageRoot);
+  const loaded: LoadedVmRecipe = {...read, recipe: {...read.recipe, rootfs: {...read.recipe.rootfs, include}}};
   const {recipe} = loaded;
   const kernelPkg = await resolveKernelPackage(recipe, debsDir, progress);
   const busyboxPkg = await resolveBusybox(loaded, debsDir);
   const source = await rootfsSource(recipe);
   progress('resolve', `kernel ${kernelPkg.name} ${kernelPkg.version}, ${busyboxPkg.name} ${busyboxPkg.version}`);
   progress('resolve', `debootstrap ${recipe.rootfs.suite} from ${source.mirror} (apt index of ${source.index.date})`);
-  const stageKeys = {kernel: kernelKey(recipe, kernelPkg), initramfs: '', rootfs: rootfsKey(recipe, source)};
+  const registry = await planCourseRegistry(recipe, opts.packageRoot, progress);
+  const stageKeys = {kernel: kernelKey(recipe, kernelPkg), initramfs: '', rootfs: rootfsKey(recipe, source), registry: registry?.imageKey ?? 'none'};
   stageKeys.initramfs = initramfsKey(loaded, stageKeys.kernel, busyboxPkg);
   const manifest = JSON.parse(await readFile(join(opts.packageRoot, 'package.json'), 'utf8')) as {version?: string};
   const files = [...loaded.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, data]) => `${name} ${sha256Hex(data)}`);
@@ -84,7 +93,7 @@ async function plan(opts: Required<Omit<VmBuildOptions, 'onProgress'>>, debsDir:
       `lab ${manifest.version ?? '?'} ${await packageDigest(opts.packageRoot, recipe.rootfs.package?.paths ?? [])}`,
     ].join('\n'),
   );
-  return {loaded, kernelPkg, busyboxPkg, source, key, stageKeys};
+  return {loaded, registry, kernelPkg, busyboxPkg, source, key, stageKeys};
 }
 
 async function readImage(dir: string): Promise<VmImage | undefined> {
@@ -127,6 +136,8 @@ export async function buildVmImage(options: VmBuildOptions = {}): Promise<VmImag
     if (initramfs.cached) progress('initramfs', 'cached');
     const rootfs = await ensureRootfs(recipe, p.source, opts.cacheDir, debsDir, progress);
     if (rootfs.cached) progress('debootstrap', `cached (${rootfs.packages.length} packages)`);
+    const registry = p.registry ? await ensureRegistryStorage(p.registry, opts.cacheDir, progress) : undefined;
+    if (registry?.cached) progress('registry', `cached (${p.registry!.images.length} images)`);
 
     await ensureStage(opts.cacheDir, 'image', p.key, async (out) => {
       const tree = join(out, '.tree');
@@ -134,6 +145,10 @@ export async function buildVmImage(options: VmBuildOptions = {}): Promise<VmImag
         progress('rootfs', 'assembling the root tree');
         const {dependencies} = await assembleTree(loaded, {rootfs: rootfs.root, modulesRoot: kernel.modulesRoot, busybox: initramfs.busybox, packageRoot: opts.packageRoot}, tree);
         progress('package', `this package and ${dependencies} production dependencies → ${recipe.rootfs.package?.to ?? '(not copied)'}`);
+        if (p.registry && registry) {
+          await installCourseRegistry(p.registry, registry.storage, tree);
+          progress('registry', `the course registry on ${p.registry.url} inside, named in /etc/docker/daemon.json as the mirror`);
+        }
         const node = recipe.rootfs.hostFiles?.find((f) => f.from === '@node')?.to;
         const nodeVersion = node ? await checkNodeRuns(tree, node) : 'none';
         if (node) progress('rootfs', `node ${nodeVersion} runs inside the tree`);
@@ -153,6 +168,7 @@ export async function buildVmImage(options: VmBuildOptions = {}): Promise<VmImag
           machine: recipe.machine,
           kernelVersion: kernel.version,
           packages: {kernel: `${p.kernelPkg.name} ${p.kernelPkg.version}`, busybox: `${p.busyboxPkg.name} ${p.busyboxPkg.version}`, rootfs: rootfs.packages.length},
+          ...(p.registry ? {courseRegistry: {url: p.registry.url, images: p.registry.images.map(({recipe: name, imageId, tags}) => ({recipe: name, imageId, tags}))}} : {}),
           sizes: {
             vmlinux: (await stat(kernel.vmlinux)).size,
             initramfs: (await stat(initramfs.image)).size,
@@ -171,8 +187,8 @@ export async function buildVmImage(options: VmBuildOptions = {}): Promise<VmImag
     });
 
     const image = (await readImage(dir))!;
-    const keep = new Set([kernel.dir, initramfs.dir, rootfs.dir, dir, ...(await imagesInUse(opts.cacheDir))]);
-    for (const kind of ['kernel', 'initramfs', 'rootfs', 'image']) {
+    const keep = new Set([kernel.dir, initramfs.dir, rootfs.dir, dir, ...(registry ? [registry.dir] : []), ...(await imagesInUse(opts.cacheDir))]);
+    for (const kind of ['kernel', 'initramfs', 'rootfs', 'registry', 'image']) {
       for (const removed of await pruneStages(opts.cacheDir, kind, keep)) progress('done', `removed the outdated ${removed}`);
     }
     progress('done', `${image.dir} in ${image.buildSeconds}s`);

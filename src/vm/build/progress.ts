@@ -1,5 +1,5 @@
 /** What `lab vm build` reports as it goes; the CLI prints it, --json keeps it off stdout. */
-export type VmBuildStep = 'resolve' | 'download' | 'kernel' | 'initramfs' | 'debootstrap' | 'rootfs' | 'package' | 'disk' | 'cached' | 'done';
+export type VmBuildStep = 'resolve' | 'download' | 'kernel' | 'initramfs' | 'debootstrap' | 'registry' | 'rootfs' | 'package' | 'disk' | 'cached' | 'done';
 
 export interface VmBuildProgress {
   step: VmBuildStep;

@@ -32,6 +32,8 @@ recipe, a package version, the host programs copied in or this package change. N
       this.log(`  kernel     ${image.packages.kernel} → ${image.vmlinux} (${mib(image.sizes.vmlinux)})`);
       this.log(`  initramfs  ${image.initramfs} (${mib(image.sizes.initramfs)})`);
       this.log(`  base disk  ${image.base} (${mib(image.sizes.base)} compressed, ${image.sizes.virtualMiB} MiB virtual, ${image.packages.rootfs} packages)`);
+      const served = image.courseRegistry?.images.flatMap((i) => i.tags).join(', ');
+      if (served) this.log(`  registry   ${image.courseRegistry!.url} inside the VM, the engine's mirror: ${served}`);
     }
     return image;
   }
