@@ -54,7 +54,7 @@ export async function ensureEngine(env: Environment, progress: Progress, service
  * those recipes (default: every one, built from Debian packages on the first start, cached after).
  */
 export async function ensureCourseRegistry(env: Environment, progress: Progress): Promise<void> {
-  if (env.provider === 'qemu' || process.env.LAB_COURSE_REGISTRY === 'off') return;
+  if (env.provider === 'qemu' || env.provider === 'libvirt' || process.env.LAB_COURSE_REGISTRY === 'off') return;
   // A machine without the registry's tools still runs the lab; only pulls of the lectures' images are missing.
   const tools = await env.exec(['sh', '-c', 'command -v docker-registry && command -v skopeo'], {timeoutMs: 15_000});
   if (tools.code !== 0) {
