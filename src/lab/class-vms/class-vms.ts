@@ -8,6 +8,7 @@ import {type HostPool, hostsByFreeMemory, type LibvirtHost, pickHost} from '../.
 import {destroyLibvirtVm, libvirtVmStatus, startLibvirtVm, stopLibvirtVm} from '../../vm/libvirt/machine.js';
 import {type LibvirtVmRecord, readLibvirtRecord} from '../../vm/libvirt/record.js';
 import {ensureImageVolumes} from '../../vm/libvirt/storage.js';
+import {hostUuid} from '../../vm/libvirt/virsh.js';
 import {fileSlug} from '../roster/slug.js';
 import type {Roster, RosterStudent} from '../roster/types.js';
 
@@ -82,8 +83,15 @@ export async function startClass(opts: StartClassOptions): Promise<ClassVm[]> {
   const memoryMiB = hosts.vm.memoryMiB ?? image.machine.memoryMiB;
   const placement = await placeClass(roster.students, hosts, memoryMiB);
   // Each host that gets a VM gets the image first, once, before VMs race for it.
+  // Two entries may be the same libvirtd (its URI and qemu+ssh to itself): those upload one after the other.
   const used = [...new Map([...placement.values()].map((h) => [h.name, h])).values()];
-  await Promise.all(used.map((h) => ensureImageVolumes(h.uri, h.pool, image, opts.onMessage)));
+  const byDaemon = new Map<string, LibvirtHost[]>();
+  for (const [i, uuid] of (await Promise.all(used.map((h) => hostUuid(h.uri)))).entries()) byDaemon.set(uuid, [...(byDaemon.get(uuid) ?? []), used[i]!]);
+  await Promise.all(
+    [...byDaemon.values()].map(async (same) => {
+      for (const h of same) await ensureImageVolumes(h.uri, h.pool, image, opts.onMessage);
+    }),
+  );
   const results = new Map<string, ClassVm>();
   let done = 0;
   await eachLimited(roster.students, opts.concurrency ?? 4, async (student) => {

@@ -80,7 +80,10 @@ export async function ensureImageVolumes(uri: string, pool: PoolSpec, image: VmI
     onProgress?.(`${uri}: uploading the VM image (${Math.round((image.sizes.base + image.sizes.vmlinux) / 2 ** 20)} MiB) into pool ${pool.name}`);
     await uploadVolume(uri, pool.name, names.kernel, image.vmlinux);
     await uploadVolume(uri, pool.name, names.base, image.base);
-    await virsh(uri, ['vol-create-as', pool.name, names.done, '1', '--format', 'raw']);
+    await virsh(uri, ['vol-create-as', pool.name, names.done, '1', '--format', 'raw']).catch((error: Error) => {
+      // Another command finished the same upload first.
+      if (!/exists already/.test(error.message)) throw error;
+    });
   }
   return {kernel: (await volumePath(uri, pool.name, names.kernel))!, base: (await volumePath(uri, pool.name, names.base))!, baseVolume: names.base};
 }

@@ -71,3 +71,9 @@ export async function domainState(uri: string, domain: string): Promise<string |
     throw error;
   }
 }
+
+/** The host's UUID (`virsh capabilities`): the same for every URI that reaches the same libvirtd. */
+export async function hostUuid(uri: string): Promise<string> {
+  const m = /<host>\s*<uuid>([^<]+)<\/uuid>/.exec(await virsh(uri, ['capabilities']));
+  return m?.[1] ?? uri;
+}
