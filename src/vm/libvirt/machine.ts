@@ -19,7 +19,8 @@ import {createDiskVolume, deleteVolume, ensureImageVolumes, uploadVolume, volume
 import {domainState, isMissing, virsh, VirshError} from './virsh.js';
 
 const BOOT_TIMEOUT_MS = 240_000;
-const ENGINE_TIMEOUT_MS = 240_000;
+/** The engine (node) starts slowly under emulation, and much more slowly on a host busy with other VMs. */
+const ENGINE_TIMEOUT_MS = 600_000;
 const POLL_MS = 1_000;
 
 export interface StartLibvirtVmOptions {
