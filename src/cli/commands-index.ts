@@ -4,7 +4,11 @@
  */
 import Answer from './commands/answer.js';
 import Check from './commands/check.js';
+import ClassDestroy from './commands/class/destroy.js';
 import ClassImport from './commands/class/import.js';
+import ClassStart from './commands/class/start.js';
+import ClassStatus from './commands/class/status.js';
+import ClassStop from './commands/class/stop.js';
 import Destroy from './commands/destroy.js';
 import Doctor from './commands/doctor.js';
 import EngineEnv from './commands/engine/env.js';
@@ -45,7 +49,11 @@ export {execute, settings} from '@oclif/core';
 export const COMMANDS = {
   'answer': Answer,
   'check': Check,
+  'class:destroy': ClassDestroy,
   'class:import': ClassImport,
+  'class:start': ClassStart,
+  'class:status': ClassStatus,
+  'class:stop': ClassStop,
   'destroy': Destroy,
   'doctor': Doctor,
   'engine:env': EngineEnv,

@@ -5,9 +5,9 @@ import type {SshTarget} from '../lab/providers/ssh-target.js';
 
 export const providerFlags = {
   provider: Flags.string({
-    options: ['qemu', 'local', 'ssh'],
+    options: ['qemu', 'local', 'ssh', 'libvirt'],
     default: process.env.LAB_PROVIDER || 'qemu',
-    description: 'where the lab runs: a disposable VM (qemu, the default), this machine itself (local), or an existing machine over SSH (ssh); default from $LAB_PROVIDER',
+    description: 'where the lab runs: a disposable VM (qemu, the default), this machine itself (local), an existing machine over SSH (ssh), or a VM on a libvirt host of lab-hosts.json (libvirt); default from $LAB_PROVIDER',
   }),
   host: Flags.string({description: 'with --provider ssh: the machine, as [user@]host[:port]', helpGroup: 'SSH'}),
   key: Flags.string({description: 'with --provider ssh: the private key file to log in with', helpGroup: 'SSH'}),

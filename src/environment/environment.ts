@@ -17,7 +17,7 @@ export interface ExecOptions {
 }
 
 export interface Environment {
-  readonly provider: 'local' | 'qemu' | 'ssh';
+  readonly provider: 'local' | 'qemu' | 'ssh' | 'libvirt';
   /** A stable name for this environment (e.g. the VM's id), shown to the student. */
   readonly id: string;
   /** The home of the lab's files inside the environment, e.g. /root/lab26. */

@@ -5,6 +5,7 @@
  *   local — this machine itself (root, the engine on Docker's paths)
  *   qemu  — a disposable VM per student (the default), reached over SSH
  *   ssh   — an existing machine given by host, user and key
+ *   libvirt — the qemu provider's VM, run by libvirtd on one of the department's hosts (lab-hosts.json)
  */
 import type {Environment} from '../../environment/environment.js';
 

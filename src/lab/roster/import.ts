@@ -4,6 +4,7 @@
  * and name exactly as the file gives them.
  */
 import {readFileSync} from 'node:fs';
+import {parsePublicKeyLine} from '../../vm/ssh/keys.js';
 import {CsvError, parseCsv} from './csv.js';
 import {type Roster, RosterError, type RosterStudent} from './types.js';
 
@@ -62,11 +63,18 @@ export function parseRoster(text: string, file: string): Roster {
       student = id ? {id, name, email, username, idNumber, section: at(row, 'groups', 'group')} : undefined;
     } else {
       const id = at(row, 'id', 'student id', 'student');
-      student = id ? {id, name: at(row, 'name') ?? id, email: at(row, 'email', 'email address'), username: at(row, 'username'), host: at(row, 'host'), dir: at(row, 'dir'), vm: at(row, 'vm')} : undefined;
+      student = id ? {id, name: at(row, 'name') ?? id, email: at(row, 'email', 'email address'), username: at(row, 'username'), host: at(row, 'host'), dir: at(row, 'dir'), vm: at(row, 'vm'), sshKey: at(row, 'ssh key', 'public key', 'key')} : undefined;
     }
     if (!student) throw new RosterError(`${file}: line ${line}: no student id (expected ${format === 'canvas' ? 'SIS Login ID, SIS User ID or ID' : format === 'moodle' ? 'Username, ID number or Email address' : 'an id'})`);
     if (/[\u0000-\u001f\u007f]/.test(student.id)) throw new RosterError(`${file}: line ${line}: the id ${JSON.stringify(student.id)} has a control character`);
     if (student.vm !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(student.vm)) throw new RosterError(`${file}: line ${line}: the vm ${JSON.stringify(student.vm)} is not a VM name (letters, digits, ".", "_", "-")`);
+    if (student.sshKey !== undefined) {
+      try {
+        parsePublicKeyLine(student.sshKey);
+      } catch (error) {
+        throw new RosterError(`${file}: line ${line}: ssh key: ${(error as Error).message}`);
+      }
+    }
     const earlier = lineOf.get(student.id);
     if (earlier !== undefined) throw new RosterError(`${file}: line ${line}: the id ${JSON.stringify(student.id)} is already on line ${earlier}`);
     lineOf.set(student.id, line);

@@ -19,7 +19,7 @@ const rosterSchema = {
         type: 'object',
         required: ['id', 'name'],
         additionalProperties: false,
-        properties: {id: text, name: {type: 'string'}, email: text, username: text, idNumber: text, lmsId: text, section: text, host: text, dir: text, vm: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}},
+        properties: {id: text, name: {type: 'string'}, email: text, username: text, idNumber: text, lmsId: text, section: text, host: text, dir: text, sshKey: {type: 'string', pattern: '^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]+) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$'}, vm: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}},
       },
     },
   },

@@ -17,6 +17,8 @@ export interface RosterStudent {
   dir?: string;
   /** For collection with the qemu provider: the name of the student's VM on this machine. */
   vm?: string;
+  /** The student's SSH public key ("ssh-ed25519 AAAA..."): `lab class start` lets it log in to their VM. */
+  sshKey?: string;
 }
 
 export interface Roster {

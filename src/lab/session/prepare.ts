@@ -56,7 +56,7 @@ export async function ensureEngine(env: Environment, progress: Progress, service
  * one, built from Debian packages on the first start, cached after).
  */
 export async function ensureCourseRegistry(env: Environment, progress: Progress): Promise<void> {
-  if (env.provider === 'qemu') return progress('course registry: in the VM since its boot, its images baked into the VM image');
+  if (env.provider === 'qemu' || env.provider === 'libvirt') return progress('course registry: in the VM since its boot, its images baked into the VM image');
   if (process.env.LAB_COURSE_REGISTRY === 'off') return;
   // A machine without the registry's tools still runs the lab; only pulls of the lectures' images are missing.
   const tools = await env.exec(['sh', '-c', 'command -v docker-registry && command -v skopeo'], {timeoutMs: 15_000});

@@ -11,7 +11,7 @@ import type {SshTarget} from '../providers/ssh-target.js';
 
 export interface Session {
   lab: string;
-  provider: 'local' | 'qemu' | 'ssh';
+  provider: 'local' | 'qemu' | 'ssh' | 'libvirt';
   /** The provider's name for the environment (the VM name, for qemu). */
   envName: string;
   /** For provider ssh: the machine, so that later commands reconnect to it. */

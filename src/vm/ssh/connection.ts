@@ -51,6 +51,8 @@ export class SshConnection {
         resolve(new SshConnection(client, target));
       });
       client.once('error', (error) => {
+        // A forward that accepts and drops the connection (a guest not listening yet) can fail it twice.
+        client.on('error', () => undefined);
         client.end();
         reject(refusal ?? new Error(`ssh ${target.username}@${target.host}:${target.port}: ${error.message}`));
       });
