@@ -35,7 +35,7 @@ needs('started, the images pushed and read back, a second start reuses it, stopp
   const registry = await ensureCourseRegistry({dir: join(dir, 'registry'), images, daemonJson});
   t.log(`started and pushed ${images.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   t.regex(registry.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  t.deepEqual(registry.pushed.sort(), ['library/alpine:latest', 'library/busybox:latest', 'library/hello-world:latest']);
+  t.deepEqual(registry.pushed.sort(), ['kaktuss/clickhouse-udp-proxy:latest', 'library/alpine:latest', 'library/busybox:latest', 'library/hello-world:latest']);
   t.true(registry.daemonJsonChanged);
 
   // What the engine will read: our mirror first, the teacher's kept, the loopback registry insecure (plain HTTP).
@@ -45,7 +45,7 @@ needs('started, the images pushed and read back, a second start reuses it, stopp
   t.is(config['log-driver'], 'json-file');
 
   const catalog = (await (await fetch(`${registry.url}/v2/_catalog`)).json()) as {repositories: string[]};
-  t.deepEqual(catalog.repositories, ['library/alpine', 'library/busybox', 'library/hello-world']);
+  t.deepEqual(catalog.repositories, ['kaktuss/clickhouse-udp-proxy', 'library/alpine', 'library/busybox', 'library/hello-world']);
   const tags = (await (await fetch(`${registry.url}/v2/library/hello-world/tags/list`)).json()) as {tags: string[]};
   t.deepEqual(tags.tags, ['latest']);
 

@@ -90,6 +90,8 @@ vmTest('a VM boots, runs containers in its own namespaces, and is destroyed with
   t.is((await ok(env, ['docker', 'image', 'inspect', '-f', '{{.Id}}', 'hello-world'])).trim(), (await buildImageArchive('hello-world', {format: 'docker'})).imageId);
   t.regex(await ok(env, ['docker', 'run', '--rm', 'hello-world']), /^Hello from Docker!$/m);
   t.is(await ok(env, ['docker', 'run', '--rm', 'busybox', 'echo', 'hi']), 'hi\n', 'docker run of a missing image pulls it first');
+  // Seed 003's command as typed (its proxy's shell is all the lecture uses; the course serves the alpine stand-in under that name).
+  t.is(await ok(env, ['docker', 'run', '--rm', '-e', 'CLICKHOUSE_ADDR=127.0.0.1:9000', 'kaktuss/clickhouse-udp-proxy', 'ash', '-c', 'echo $CLICKHOUSE_ADDR']), '127.0.0.1:9000\n');
   // redis is one 86 MB layer: under TCG its pull (gunzip, digest, extraction in the VM) takes minutes on a busy host.
   const redis = (await ok(env, ['docker', 'run', '-d', 'redis'], 900_000)).trim();
   let pong = '';
