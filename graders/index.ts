@@ -7,11 +7,15 @@ import * as daemon from './daemon.js';
 import * as elf from './elf.js';
 import * as files from './files.js';
 import * as images from './images.js';
+import * as isolation from './isolation.js';
 import * as layerdb from './layerdb.js';
+import * as lifecycle from './lifecycle.js';
 import * as namespaces from './namespaces.js';
 import * as overlay from './overlay.js';
 import * as overlayfs from './overlayfs.js';
+import * as postgres from './postgres.js';
 import * as processes from './processes.js';
+import * as stopping from './stopping.js';
 import * as unshare from './unshare.js';
 import type {Grader} from './types.js';
 
@@ -54,4 +58,26 @@ export const graders: Record<string, Grader> = {
   'processes.serverRunning': processes.serverRunning,
   'processes.hostPid': processes.hostPid,
   'processes.insidePid': processes.insidePid,
+  'isolation.interactiveContainer': isolation.interactiveContainer,
+  'isolation.hostnameReported': isolation.hostnameReported,
+  'isolation.addressReported': isolation.addressReported,
+  'isolation.shellPidReported': isolation.shellPidReported,
+  'isolation.sizeReported': isolation.sizeReported,
+  'lifecycle.startedDetached': lifecycle.startedDetached,
+  'lifecycle.detachedWithKeys': lifecycle.detachedWithKeys,
+  'lifecycle.generatedName': lifecycle.generatedName,
+  'lifecycle.namedContainer': lifecycle.namedContainer,
+  'lifecycle.imageIdReported': lifecycle.imageIdReported,
+  'stopping.killed': stopping.killed,
+  'stopping.stopped': stopping.stopped,
+  'stopping.exitCodesReported': stopping.exitCodesReported,
+  'stopping.killedRemoved': stopping.killedRemoved,
+  'stopping.pruned': stopping.pruned,
+  'stopping.imagesPruned': stopping.imagesPruned,
+  'stopping.imageRemoved': stopping.imageRemoved,
+  'postgres.refused': postgres.refused,
+  'postgres.withPassword': postgres.withPassword,
+  'postgres.published': postgres.published,
+  'postgres.tableReached': postgres.tableReached,
+  'postgres.dataKept': postgres.dataKept,
 };

@@ -71,6 +71,30 @@ export interface ContainerSnapshot {
   capsChanged?: boolean;
   /** When cgroups are watched and it runs: its limits as its cgroup files hold them. */
   cgroup?: CgroupLimits;
+  /** The hostname it was given (Config.Hostname: its short ID unless --hostname). */
+  hostname?: string;
+  /** The names of its environment variables (never their values: they may be passwords). */
+  envNames?: string[];
+  /** Its addresses on its networks while it runs (the engine clears them when it stops). */
+  ipAddresses?: string[];
+  /** Published ports as HostConfig asks for them: "5432/tcp" → host address and port. */
+  ports?: Array<{container: string; hostIp: string; hostPort: number}>;
+  mounts?: Array<{type: string; name?: string; source: string; destination: string}>;
+  /** When sizes are watched, for an interactive container: its root file system's disk use (layers and upper dir), in KiB as du counts. */
+  diskKb?: number;
+  /** When a database is watched and it publishes the port: what a real query through that port answered. */
+  postgres?: PostgresFacts;
+}
+
+/** A PostgreSQL server in a container, as a client on the host reaches it through its published port. */
+export interface PostgresFacts {
+  port: number;
+  connected: boolean;
+  error?: string;
+  /** When initdb made its cluster (the upper 32 bits of pg_control's system identifier), unix seconds. */
+  initdbAt?: number;
+  /** Tables of the public schema. */
+  tables?: string[];
 }
 
 /** A process's limits read back from its cgroup files (null: no limit); files: each file read and its text. */

@@ -14,10 +14,12 @@ export interface ContainerInspect {
   Path: string;
   Args: string[];
   Created: string;
-  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean};
+  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean; Hostname?: string; Env?: string[] | null};
   State: {Status: string; Running: boolean; ExitCode: number; Error: string; Pid: number; StartedAt: string; FinishedAt: string; OOMKilled: boolean};
   GraphDriver: {Data: {UpperDir: string; LowerDir?: string}};
-  HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean};
+  HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean; PortBindings?: Record<string, Array<{HostIp?: string; HostPort?: string}> | null> | null};
+  NetworkSettings?: {IPAddress?: string; Networks?: Record<string, {IPAddress?: string}> | null};
+  Mounts?: Array<{Type: string; Name?: string; Source: string; Destination: string}>;
 }
 
 export interface ContainerTop {

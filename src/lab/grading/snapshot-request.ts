@@ -23,6 +23,10 @@ export interface SnapshotRequest {
   cgroups?: boolean;
   /** Read each running container's CapEff and network links. */
   capabilities?: boolean;
+  /** Measure each interactive container's root file system as du would. */
+  sizes?: boolean;
+  /** Query each running container that publishes 5432/tcp with psql through that port. */
+  postgres?: boolean;
   /** Look at the engine daemon as a process. */
   daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: number};
 }
