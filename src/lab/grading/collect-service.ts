@@ -3,7 +3,7 @@
  * inside shows), and a PostgreSQL server reached as a student reaches it, with psql through the published port.
  */
 import {spawnSync} from 'node:child_process';
-import {lstatSync, readdirSync} from 'node:fs';
+import {lstatSync, readdirSync, realpathSync} from 'node:fs';
 import {join} from 'node:path';
 import type {PostgresFacts} from '../../../graders/snapshot.js';
 
@@ -25,7 +25,14 @@ export function diskUseKb(dirs: string[]): number {
     if (!st.isDirectory() || depth > 64) return;
     for (const name of readdirSync(path)) walk(join(path, name), depth + 1);
   };
-  for (const d of dirs) walk(d, 0);
+  // Layer dirs may be named through links (overlay2/l/<short>): the dirs they lead to are walked.
+  for (const d of dirs) {
+    try {
+      walk(realpathSync(d), 0);
+    } catch {
+      // a layer dir gone meanwhile counts nothing
+    }
+  }
   return Math.round((blocks * 512) / 1024);
 }
 
