@@ -14,17 +14,11 @@ interface Client {
 export class AttachHub {
   private readonly pending = new Map<string, Set<Client>>();
 
-  /**
-   * onShimEnded: the shim ended a client's stream while the client was still connected — its detach keys, or the
-   * process's exit; the caller tells them apart (dockerd's `detach` event is for the keys only).
-   */
-  constructor(private readonly onShimEnded: (id: string) => void = () => {}) {}
-
   /** Joins the client to the running process now, or when the container next starts. */
   add(id: string, socket: Socket, spec: string, running: boolean, stateDir: string): void {
     const client = {socket, spec};
     if (running) {
-      void this.join(id, client, stateDir);
+      void this.join(client, stateDir);
       return;
     }
     const set = this.pending.get(id) ?? new Set();
@@ -38,7 +32,7 @@ export class AttachHub {
     const set = this.pending.get(id);
     this.pending.delete(id);
     if (!set) return;
-    await Promise.all([...set].map((c) => this.join(id, c, stateDir)));
+    await Promise.all([...set].map((c) => this.join(c, stateDir)));
   }
 
   /** The container will not start (start failed, or it was removed): let waiting clients go. */
@@ -51,7 +45,7 @@ export class AttachHub {
     }
   }
 
-  private async join(id: string, client: Client, stateDir: string): Promise<void> {
+  private async join(client: Client, stateDir: string): Promise<void> {
     const {socket, spec} = client;
     if (socket.destroyed) return;
     let shim: Socket;
@@ -61,18 +55,10 @@ export class AttachHub {
       socket.end();
       return;
     }
-    let clientGone = false;
     shim.pipe(socket);
     shim.on('error', () => socket.destroy());
     socket.on('error', () => shim.destroy());
-    socket.on('close', () => {
-      clientGone = true;
-      shim.destroy();
-    });
-    // Only a client with detach keys (a terminal's input) can detach; the others just see the process end.
-    if (spec.includes(':')) shim.on('close', () => {
-      if (!clientGone) this.onShimEnded(id);
-    });
+    socket.on('close', () => shim.destroy());
     if (spec.split(':')[0].includes('i')) {
       socket.pipe(shim);
     } else {

@@ -18,7 +18,6 @@ import {AttachHub} from './attach-hub.js';
 import {ContainerStore} from './container-store.js';
 import type {ContainerContext, RemoveOptions} from './context.js';
 import {create, type CreateRequest} from './create.js';
-import {noteStreamEnded} from './detach.js';
 import {ExecManager} from './exec.js';
 import {HealthMonitor} from './health.js';
 import {kill} from './kill.js';
@@ -43,7 +42,7 @@ export class ContainerManager {
   readonly store: ContainerStore;
   readonly paths: RuntimePaths;
   readonly runtime: OciRuntime;
-  readonly attach = new AttachHub((id) => void this.attachEnded(id));
+  readonly attach = new AttachHub();
   readonly execs: ExecManager;
   private readonly ctx: ContainerContext;
 
@@ -78,11 +77,6 @@ export class ContainerManager {
       remove: (ref, opts) => this.remove(ref, opts),
     };
     this.ctx = ctx;
-  }
-
-  /** A client's stream ended from the shim's side: a `detach` event if the process runs on. */
-  private attachEnded(id: string): Promise<void> {
-    return noteStreamEnded(this.ctx, id);
   }
 
   usingImage(imageId: string): string[] {
