@@ -38,38 +38,44 @@ function endings(snapshot: Snapshot): Ended[] {
 }
 
 const noParams = {type: 'object', additionalProperties: false, properties: {}, required: []} as const;
+const named = {type: 'object', additionalProperties: false, required: ['name'], properties: {name: text}} as const;
+
+/** The endings of the container of that name that is still there (a removed one's events stay behind in the log). */
+function present(snapshot: Snapshot, name: string): Ended[] {
+  const c = snapshot.engine.containers.find((x) => x.name === name);
+  return c ? endings(snapshot).filter((e) => e.id === c.id) : [];
+}
 
 /** A running container ended by docker kill: SIGKILL first, no docker stop, exit 137. */
-export const killed = grader<Record<string, never>>({...noParams, required: []}, (snapshot) => {
-  const expected = 'a running container ended with docker kill (SIGKILL, exit 137)';
-  const all = endings(snapshot);
+export const killed = grader<{name: string}>(named, (snapshot, {name}) => {
+  const expected = `container ${name} ended with docker kill (SIGKILL, exit 137)`;
+  const all = present(snapshot, name);
   const k = all.find((e) => e.how === 'killed');
   if (k) return pass(`container ${k.name} was killed (SIGKILL) and exited ${k.exitCode}`, expected, concept, {containerId: k.id, exitCode: k.exitCode});
   const s = all.find((e) => e.how === 'stopped');
-  return fail(s ? `container ${s.name} was stopped (SIGTERM first, then the program's own ending), not killed` : 'no container was ended with docker kill', expected, concept);
+  return fail(s ? `container ${s.name} was stopped (SIGTERM first, then the program's own ending), not killed` : `container ${name} was not ended with docker kill`, expected, concept);
 });
 
 /** A running container ended by docker stop: SIGTERM first, then its exit (0 or 143 if it ended by itself). */
-export const stopped = grader<Record<string, never>>({...noParams, required: []}, (snapshot) => {
-  const expected = 'a running container ended with docker stop (SIGTERM first)';
-  const all = endings(snapshot);
+export const stopped = grader<{name: string}>(named, (snapshot, {name}) => {
+  const expected = `container ${name} ended with docker stop (SIGTERM first)`;
+  const all = present(snapshot, name);
   const s = all.find((e) => e.how === 'stopped' && e.firstSignal === 15);
   if (s) return pass(`container ${s.name} was stopped: SIGTERM, then exit ${s.exitCode}${s.exitCode === 137 ? ' (it ignored SIGTERM, so SIGKILL came after the timeout)' : ''}`, expected, concept, {containerId: s.id, exitCode: s.exitCode});
   const t = all.find((e) => e.how === 'signalled' && e.firstSignal === 15);
-  return fail(t ? `container ${t.name} got SIGTERM from docker kill -s TERM, never a docker stop` : 'no container was ended with docker stop', expected, concept);
+  return fail(t ? `container ${t.name} got SIGTERM from docker kill -s TERM, never a docker stop` : `container ${name} was not ended with docker stop`, expected, concept);
 });
 
 /** The exit codes docker ps -a showed for the killed and the stopped container. */
-export const exitCodesReported = grader<{killAnswer: string; stopAnswer: string}>({
-  type: 'object', additionalProperties: false, required: ['killAnswer', 'stopAnswer'], properties: {killAnswer: text, stopAnswer: text},
+export const exitCodesReported = grader<{killAnswer: string; stopAnswer: string; killed: string; stopped: string}>({
+  type: 'object', additionalProperties: false, required: ['killAnswer', 'stopAnswer', 'killed', 'stopped'], properties: {killAnswer: text, stopAnswer: text, killed: text, stopped: text},
 }, (snapshot, params) => {
   const expected = 'the exit codes (Exited (N) in docker ps -a) of the killed and of the stopped container';
   const k = snapshot.answers[params.killAnswer]?.trim();
   const s = snapshot.answers[params.stopAnswer]?.trim();
   if (!k || !s) return fail(`no answer yet (lab answer ${params.killAnswer} N, lab answer ${params.stopAnswer} N)`, expected, concept);
-  const all = endings(snapshot);
-  const killedOnes = all.filter((e) => e.how === 'killed');
-  const stoppedOnes = all.filter((e) => e.how === 'stopped');
+  const killedOnes = present(snapshot, params.killed).filter((e) => e.how === 'killed');
+  const stoppedOnes = present(snapshot, params.stopped).filter((e) => e.how === 'stopped');
   const kOk = killedOnes.some((e) => String(e.exitCode) === k);
   const sOk = stoppedOnes.some((e) => String(e.exitCode) === s);
   if (kOk && sOk) return pass(`killed: ${k}, stopped: ${s}, as the engine recorded them`, expected, concept);
@@ -78,20 +84,20 @@ export const exitCodesReported = grader<{killAnswer: string; stopAnswer: string}
 });
 
 /** The killed container is gone: docker rm removed it. */
-export const killedRemoved = grader<Record<string, never>>({...noParams, required: []}, (snapshot) => {
-  const expected = 'the killed container removed (docker rm NAME)';
-  const k = endings(snapshot).filter((e) => e.how === 'killed');
+export const killedRemoved = grader<{name: string}>(named, (snapshot, {name}) => {
+  const expected = `the killed container ${name} removed (docker rm ${name})`;
+  const k = endings(snapshot).filter((e) => e.how === 'killed' && e.name === name);
   const gone = k.find((e) => e.events.some((x) => x.Action === 'destroy'));
   if (gone) return pass(`container ${gone.name} was removed`, expected, concept, {containerId: gone.id});
   return fail(k.length ? `the killed container ${k[0].name} is still there (docker ps -a)` : 'no killed container yet (the step before)', expected, concept);
 });
 
 /** docker container prune ran, and took the stopped container with it. */
-export const pruned = grader<Record<string, never>>({...noParams, required: []}, (snapshot) => {
-  const expected = 'docker container prune, removing the stopped container with the other exited ones';
+export const pruned = grader<{name: string}>(named, (snapshot, {name}) => {
+  const expected = `docker container prune, removing the stopped container ${name} with the other exited ones`;
   const prunes = snapshot.engine.events.filter((e) => e.Type === 'container' && e.Action === 'prune');
   if (prunes.length === 0) return fail('docker container prune was never run', expected, concept);
-  for (const s of endings(snapshot).filter((e) => e.how === 'stopped')) {
+  for (const s of endings(snapshot).filter((e) => e.how === 'stopped' && e.name === name)) {
     const destroy = s.events.find((x) => x.Action === 'destroy');
     // Prune removes the containers first and reports itself after them.
     if (destroy && prunes.some((p) => p.timeNano >= destroy.timeNano && p.timeNano - destroy.timeNano < 60e9)) {

@@ -8,7 +8,7 @@ const pgImage = {imageId: 'sha256:pg', image: 'postgres'};
 
 function container(name: string, extra: Partial<ContainerSnapshot> = {}): ContainerSnapshot {
   return {
-    id: name.padEnd(64, '0'), name, image: 'sha256:pg', imageName: 'postgres', path: 'docker-entrypoint.sh', args: ['postgres'], created: '2026-12-07T05:00:10.5Z',
+    id: name, name, image: 'sha256:pg', imageName: 'postgres', path: 'docker-entrypoint.sh', args: ['postgres'], created: '2026-12-07T05:00:10.5Z',
     state: {status: 'running', running: true, exitCode: 0, error: '', pid: 100, startedAt: '', finishedAt: '', oomKilled: false},
     upperDir: '', lowerDirs: [], files: {}, logTail: [], ...extra,
   };
@@ -35,15 +35,19 @@ test('kill and stop are told apart by the engine\'s events, and the exit codes m
     event('container', 'kill', 'polite', 12, {signal: '15', name: 'polite'}), event('container', 'die', 'polite', 13, {exitCode: '0', name: 'polite'}),
     event('container', 'stop', 'polite', 13.1, {name: 'polite'}),
   ];
-  const s = snapshot([], events, {'kill-code': '137', 'stop-code': '0'});
-  t.true(graders['stopping.killed'](s, {}).pass);
-  t.true(graders['stopping.stopped'](s, {}).pass);
-  t.true(graders['stopping.exitCodesReported'](s, {killAnswer: 'kill-code', stopAnswer: 'stop-code'}).pass);
-  const swapped = graders['stopping.exitCodesReported']({...s, answers: {'kill-code': '0', 'stop-code': '137'}}, {killAnswer: 'kill-code', stopAnswer: 'stop-code'});
-  t.false(swapped.pass);
+  const exited = (name: string, exitCode: number) => container(name, {state: {...container(name).state, status: 'exited', running: false, exitCode}});
+  const both = [exited('rude', 137), exited('polite', 0)];
+  const s = snapshot(both, events, {'kill-code': '137', 'stop-code': '0'});
+  const codes = {killAnswer: 'kill-code', stopAnswer: 'stop-code', killed: 'rude', stopped: 'polite'};
+  t.true(graders['stopping.killed'](s, {name: 'rude'}).pass);
+  t.true(graders['stopping.stopped'](s, {name: 'polite'}).pass);
+  t.true(graders['stopping.exitCodesReported'](s, codes).pass);
+  t.false(graders['stopping.exitCodesReported']({...s, answers: {'kill-code': '0', 'stop-code': '137'}}, codes).pass, 'swapped');
   // docker kill -s TERM is no docker stop, even with the same signal.
-  const term = snapshot([], events.filter((e) => e.Action !== 'stop'));
-  t.regex(graders['stopping.stopped'](term, {}).observed, /docker kill -s TERM/);
+  const term = snapshot(both, events.filter((e) => e.Action !== 'stop'));
+  t.regex(graders['stopping.stopped'](term, {name: 'polite'}).observed, /docker kill -s TERM/);
+  // A removed container's events stay in the log, but only the one there now counts.
+  t.false(graders['stopping.killed'](snapshot([], events), {name: 'rude'}).pass);
 });
 
 test('postgres: a refusal needs no password and the image\'s words; a kept table needs a cluster older than the container', (t) => {

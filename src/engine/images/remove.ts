@@ -36,9 +36,18 @@ export function removeImage(store: ImageStore, name: string, opts: {force: boole
     hooks.emit('untag', image.id, t);
   };
 
-  if (tag && tags.length > 1) {
-    untag(tag);
-    return out;
+  if (tag) {
+    // As dockerd: once the last tag of a repository goes, that repository's digest references (a pulled image's
+    // name@sha256:…) go with it; the image itself stays while any other reference is left.
+    const repo = parseReference(tag).repo;
+    const others = tags.filter((t) => t !== tag);
+    const tagLeft = others.some((t) => !parseReference(t).digest && parseReference(t).repo === repo);
+    const digests = tagLeft ? [] : others.filter((t) => parseReference(t).digest && parseReference(t).repo === repo);
+    if (others.length > digests.length) {
+      untag(tag);
+      for (const d of digests) untag(d);
+      return out;
+    }
   }
   const users = hooks.containersUsing(image.id);
   if (users.length > 0 && !opts.force) {
