@@ -29,7 +29,8 @@ function endings(snapshot: Snapshot): Ended[] {
     const before = ev.filter((e) => e.Action === 'kill' && e.timeNano <= die!.timeNano);
     if (before.length === 0) continue;
     const firstSignal = Number(before[0].Actor.Attributes.signal);
-    const stopped = ev.some((e) => e.Action === 'stop' && e.timeNano >= die!.timeNano);
+    // docker stop's own event may come just before or after the die it waited for: it counts from the first signal on.
+    const stopped = ev.some((e) => e.Action === 'stop' && e.timeNano >= before[0].timeNano);
     const live = snapshot.engine.containers.find((c) => c.id === id);
     const exitCode = live && !live.state.running ? live.state.exitCode : Number(die!.Actor.Attributes.exitCode);
     out.push({id, name: die!.Actor.Attributes.name ?? id.slice(0, 12), how: stopped ? 'stopped' : firstSignal === 9 ? 'killed' : 'signalled', firstSignal, exitCode, events: ev});
