@@ -12,16 +12,20 @@ import * as info from './info.js';
 import * as files from './files.js';
 import * as images from './images.js';
 import * as interactive from './interactive.js';
+import * as isolation from './isolation.js';
 import * as layerdb from './layerdb.js';
+import * as life from './container-life.js';
 import * as lifecycle from './lifecycle.js';
 import * as namespaces from './namespaces.js';
 import * as netns from './netns.js';
 import * as overlay from './overlay.js';
 import * as overlayfs from './overlayfs.js';
+import * as postgres from './postgres.js';
 import * as processChain from './process-chain.js';
 import * as processes from './processes.js';
 import * as registry from './registry.js';
 import * as reveal from './reveal.js';
+import * as stopping from './stopping.js';
 import * as unshare from './unshare.js';
 import type {Grader} from './types.js';
 
@@ -82,4 +86,26 @@ export const graders: Record<string, Grader> = {
   'binds.editedOnHost': binds.editedOnHost,
   'registry.pushed': registry.pushed,
   'registry.pulledBack': registry.pulledBack,
+  'isolation.interactiveContainer': isolation.interactiveContainer,
+  'isolation.hostnameReported': isolation.hostnameReported,
+  'isolation.addressReported': isolation.addressReported,
+  'isolation.shellPidReported': isolation.shellPidReported,
+  'isolation.sizeReported': isolation.sizeReported,
+  'life.startedDetached': life.startedDetached,
+  'life.detachedWithKeys': life.detachedWithKeys,
+  'life.generatedName': life.generatedName,
+  'life.namedContainer': life.namedContainer,
+  'life.imageIdReported': life.imageIdReported,
+  'stopping.killed': stopping.killed,
+  'stopping.stopped': stopping.stopped,
+  'stopping.exitCodesReported': stopping.exitCodesReported,
+  'stopping.killedRemoved': stopping.killedRemoved,
+  'stopping.pruned': stopping.pruned,
+  'stopping.imagesPruned': stopping.imagesPruned,
+  'stopping.imageRemoved': stopping.imageRemoved,
+  'postgres.refused': postgres.refused,
+  'postgres.withPassword': postgres.withPassword,
+  'postgres.published': postgres.published,
+  'postgres.tableReached': postgres.tableReached,
+  'postgres.dataKept': postgres.dataKept,
 };

@@ -71,7 +71,6 @@ export interface ContainerSnapshot {
   /** Its labels (Compose marks its containers with com.docker.compose.project and .service). */
   labels?: Record<string, string>;
   autoRemove?: boolean;
-  mounts?: Array<{type: string; source: string; destination: string}>;
   /** When processes are watched and it runs: its main process as the host sees it. */
   process?: ProcessFacts;
   /** When capabilities are watched and it runs: CapEff of its main process (hex) and its network namespace's links. */
@@ -81,6 +80,19 @@ export interface ContainerSnapshot {
   capsChanged?: boolean;
   /** When cgroups are watched and it runs: its limits as its cgroup files hold them. */
   cgroup?: CgroupLimits;
+  /** The hostname it was given (Config.Hostname: its short ID unless --hostname). */
+  hostname?: string;
+  /** The names of its environment variables (never their values: they may be passwords). */
+  envNames?: string[];
+  /** Its addresses on its networks while it runs (the engine clears them when it stops). */
+  ipAddresses?: string[];
+  /** Published ports as HostConfig asks for them: "5432/tcp" → host address and port. */
+  ports?: Array<{container: string; hostIp: string; hostPort: number}>;
+  mounts?: Array<{type: string; name?: string; source: string; destination: string}>;
+  /** When sizes are watched, for an interactive container: its root file system's disk use (layers and upper dir), in KiB as du counts. */
+  diskKb?: number;
+  /** When a database is watched and it publishes the port: what a real query through that port answered. */
+  postgres?: PostgresFacts;
   /** The networks it is attached to, by name: its address there and its aliases. */
   networks?: Record<string, {ip: string; aliases: string[]}>;
 }
@@ -96,6 +108,17 @@ export interface NetLink {
   peerIndex?: number;
   /** IPv4 addresses with their prefix, e.g. 10.200.7.2/24. */
   addresses: string[];
+}
+
+/** A PostgreSQL server in a container, as a client on the host reaches it through its published port. */
+export interface PostgresFacts {
+  port: number;
+  connected: boolean;
+  error?: string;
+  /** When initdb made its cluster (the upper 32 bits of pg_control's system identifier), unix seconds. */
+  initdbAt?: number;
+  /** Tables of the public schema. */
+  tables?: string[];
 }
 
 /** A process's limits read back from its cgroup files (null: no limit); files: each file read and its text. */

@@ -14,12 +14,12 @@ export interface ContainerInspect {
   Path: string;
   Args: string[];
   Created: string;
-  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean; Env?: string[] | null; Labels?: Record<string, string> | null};
-  NetworkSettings?: {Networks?: Record<string, {IPAddress?: string; Aliases?: string[] | null}> | null};
+  Config: {Image: string; Tty?: boolean; OpenStdin?: boolean; Hostname?: string; Env?: string[] | null; Labels?: Record<string, string> | null};
   State: {Status: string; Running: boolean; ExitCode: number; Error: string; Pid: number; StartedAt: string; FinishedAt: string; OOMKilled: boolean};
   GraphDriver: {Data: {UpperDir: string; LowerDir?: string}};
-  HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean; AutoRemove?: boolean};
-  Mounts?: Array<{Type: string; Source: string; Destination: string}>;
+  HostConfig?: {CapAdd?: string[] | null; CapDrop?: string[] | null; Privileged?: boolean; AutoRemove?: boolean; PortBindings?: Record<string, Array<{HostIp?: string; HostPort?: string}> | null> | null};
+  NetworkSettings?: {IPAddress?: string; Networks?: Record<string, {IPAddress?: string; Aliases?: string[] | null}> | null};
+  Mounts?: Array<{Type: string; Name?: string; Source: string; Destination: string}>;
 }
 
 export interface ContainerTop {

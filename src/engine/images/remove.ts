@@ -69,6 +69,13 @@ export function removeImage(store: ImageStore, name: string, opts: {force: boole
       throw conflict(`conflict: unable to remove repository reference "${name}" (must force) - container ${shortId(users[0]!)} is using its referenced image ${shortId(image.id)}`);
     }
     untag(tag);
+    // As dockerd: once the last tag of a repository goes, that repository's digest references (a pulled image's
+    // name@sha256:…) go with it; the image itself stays while any other reference is left.
+    const repo = parseReference(tag).repo;
+    const left = store.refs.refsOf(image.id);
+    if (!left.some((t) => !parseReference(t).digest && parseReference(t).repo === repo)) {
+      for (const d of left.filter((t) => parseReference(t).digest && parseReference(t).repo === repo)) untag(d);
+    }
     if (store.refs.refsOf(image.id).length > 0) return out;
     // The last tag is gone: the image goes too, unless something still needs it (then it stays, quietly,
     // untagged — a child image or a running container keeps it; a stopped one does not when forced).

@@ -61,6 +61,17 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
     chmodSync(join(dir, 'bin', 'lab'), 0o755);
     const commandEnv = {DOCKER_HOST: engine.host, DOCKER_BUILDKIT: '0', XDG_STATE_HOME: xdgState, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`};
     const params = makeParams(ex, {dir, freePort: await freeTcpPort()});
+    // Images the student pulls (neither loaded nor handed over) come from a course registry of this run's own,
+    // the engine's mirror, as lab start serves them.
+    const pulled = (ex.images ?? []).filter((i) => !i.load && !i.saveAs).map((i) => i.recipe);
+    if (pulled.length > 0) {
+      const {ensureCourseRegistry, stopRegistry} = await import('../registry/index.js');
+      const registryDir = join(dir, 'registry');
+      const stop = () => stopRegistry(registryDir);
+      const before = cleanup;
+      cleanup = async () => Promise.all([before?.(), stop()]);
+      await ensureCourseRegistry({dir: registryDir, images: pulled, daemonJson: engine.configFile, progress});
+    }
     progress('starting a private engine');
     if (registryDir) {
       // A lab that grades pushes gets a course registry of its own (empty, on a free port) as its engine's mirror.
@@ -77,7 +88,10 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
     } else await engine.start();
     const envName = `selftest-${ex.id}`;
     const env = await new LocalProvider({env: commandEnv}).start({name: envName, workdir: join(dir, 'work')});
-    if (ex.cleanup) cleanup = () => script(env, ex, ex.cleanup!, params);
+    if (ex.cleanup) {
+      const registry = cleanup;
+      cleanup = async () => Promise.all([script(env, ex, ex.cleanup!, params), registry?.()]);
+    }
     progress('preparing images and files');
     const images = await prepareImages(env, ex, progress);
     await prepareFiles(env, ex, progress, params);

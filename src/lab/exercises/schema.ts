@@ -46,6 +46,8 @@ export const exerciseSchema = {
         namespacedProcesses: {type: 'boolean'},
         cgroups: {type: 'boolean'},
         capabilities: {type: 'boolean'},
+        sizes: {type: 'boolean'},
+        postgres: {type: 'boolean'},
         daemon: {
           type: 'object', required: ['pidfile', 'configFile', 'tcpPort'], additionalProperties: false,
           properties: {pidfile: {type: 'string'}, configFile: {type: 'string'}, optionsFile: {type: 'string'}, tcpPort: {type: 'string'}},

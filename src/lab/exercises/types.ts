@@ -46,6 +46,7 @@ export interface Exercise {
   source?: string;
   locales: string[];
   files?: Array<{from: string; to: string; mode?: string}>;
+  /** load: docker load at start; neither load nor saveAs: the student pulls it from the course registry. */
   images?: Array<{recipe: string; load?: boolean; saveAs?: string}>;
   prepare?: Array<{script: string; description?: string}>;
   /** A script ending what the steps leave running outside the engine (unshare'd processes...). */
@@ -57,6 +58,7 @@ export interface Exercise {
     /** Repositories to read from the course registry (the engine's first mirror); the self-test starts a registry of its own. */
     registryRepos?: string[];
     mounts?: boolean; processes?: boolean; namespacedProcesses?: boolean; cgroups?: boolean; capabilities?: boolean;
+    sizes?: boolean; postgres?: boolean;
     daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: string};
   };
   steps: StepDef[];

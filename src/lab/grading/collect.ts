@@ -13,6 +13,7 @@ import {netLinks} from './collect-links.js';
 import {cgroupLimits} from './collect-cgroup.js';
 import {processFacts} from './collect-procs.js';
 import {namespacedProcesses, namespacesOf} from './collect-unshared.js';
+import {diskUseKb, postgresFacts} from './collect-service.js';
 import {fileInfo} from './file-info.js';
 import type {ContainerSnapshot, EngineEventRecord, FileInfo, ImageSnapshot, Snapshot} from '../../../graders/snapshot.js';
 import type {SnapshotRequest} from './snapshot-request.js';
@@ -43,14 +44,23 @@ async function containers(engine: EngineClient, req: SnapshotRequest): Promise<C
     } catch {
       logTail = [];
     }
+    const env = c.Config.Env ?? [];
+    const ports = Object.entries(c.HostConfig?.PortBindings ?? {}).flatMap(([container, bindings]) =>
+      (bindings ?? []).filter((b) => b.HostPort).map((b) => ({container, hostIp: b.HostIp ?? '', hostPort: Number(b.HostPort)})));
+    const ipAddresses = [c.NetworkSettings?.IPAddress, ...Object.values(c.NetworkSettings?.Networks ?? {}).map((n) => n.IPAddress)]
+      .filter((a, i, all): a is string => Boolean(a) && all.indexOf(a) === i);
+    const served = req.postgres && c.State.Running ? ports.find((p) => p.container === '5432/tcp') : undefined;
     return {
+      hostname: c.Config.Hostname, envNames: env.map((e) => e.split('=')[0]), ipAddresses, ports,
+      mounts: (c.Mounts ?? []).map((m) => ({type: m.Type, ...(m.Name ? {name: m.Name} : {}), source: m.Source, destination: m.Destination})),
+      ...(req.sizes && c.Config.Tty && c.Config.OpenStdin ? {diskKb: diskUseKb([upper, ...lowers])} : {}),
+      ...(served ? {postgres: postgresFacts(served.hostPort, served.hostIp, env)} : {}),
       id: c.Id, name: c.Name.replace(/^\//, ''), image: c.Image, imageName: c.Config.Image, path: c.Path, args: c.Args, created: c.Created,
       state: {status: c.State.Status, running: c.State.Running, exitCode: c.State.ExitCode, error: c.State.Error, pid: c.State.Pid, startedAt: c.State.StartedAt, finishedAt: c.State.FinishedAt, oomKilled: c.State.OOMKilled},
       upperDir: upper, lowerDirs: lowers, files, logTail,
       tty: Boolean(c.Config.Tty),
       openStdin: Boolean(c.Config.OpenStdin),
       env: c.Config.Env ?? [], labels: c.Config.Labels ?? {}, autoRemove: Boolean(c.HostConfig?.AutoRemove),
-      mounts: (c.Mounts ?? []).map((m) => ({type: m.Type, source: m.Source, destination: m.Destination})),
       networks: Object.fromEntries(Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, n]) => [name, {ip: n.IPAddress ?? '', aliases: n.Aliases ?? []}])),
       ...(c.State.Running && c.State.Pid > 0 ? {namespaces: namespacesOf(c.State.Pid)} : {}),
       ...(req.capabilities && c.State.Running && c.State.Pid > 0 ? {...capabilityFacts(c.State.Pid), capsChanged: Boolean(c.HostConfig?.CapAdd?.length || c.HostConfig?.CapDrop?.length || c.HostConfig?.Privileged)} : {}),

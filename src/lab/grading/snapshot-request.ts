@@ -25,6 +25,10 @@ export interface SnapshotRequest {
   capabilities?: boolean;
   /** Read these repositories (repo names) from the engine's first registry mirror: catalog, tags, manifest digests. */
   registryRepos?: string[];
+  /** Measure each interactive container's root file system as du would. */
+  sizes?: boolean;
+  /** Query each running container that publishes 5432/tcp with psql through that port. */
+  postgres?: boolean;
   /** Look at the engine daemon as a process. */
   daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: number};
 }

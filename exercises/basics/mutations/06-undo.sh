@@ -1,0 +1,2 @@
+#!/bin/sh
+docker rm -f pw fails >/dev/null 2>&1 || true
