@@ -53,7 +53,7 @@ export const imageRemoved = grader<{label: string; value: string; tag: string}>(
   type: 'object', additionalProperties: false, required: ['label', 'value', 'tag'], properties: {label: text, value: text, tag: text},
 }, (snapshot, p) => {
   const expected = `the image ${p.tag} removed from the store (docker rmi ${p.tag}; docker images no longer lists it)`;
-  const concept = 'docker rmi removes a name; the image itself goes with its last name, and not while a container (even an exited one) still uses it.';
+  const concept = 'docker rmi removes a name; the image itself goes with its last name, and not while a container (even an exited one) still uses it, unless forced (-f), which leaves that container holding layers no image lists.';
   const left = snapshot.engine.images.find((i) => i.config.Labels?.[p.label] === p.value);
   if (left) {
     const users = snapshot.engine.containers.filter((c) => c.image === left.id).map((c) => c.name);
@@ -63,5 +63,8 @@ export const imageRemoved = grader<{label: string; value: string; tag: string}>(
   }
   const deleted = snapshot.engine.events.find((e) => e.Type === 'image' && e.Action === 'delete');
   if (!deleted) return fail('no image was removed since the lab began', expected, concept);
+  // docker rmi -f deletes an image that only stopped containers use, as dockerd does: the container keeps its layers.
+  const orphan = snapshot.engine.containers.find((c) => snapshot.engine.events.some((e) => e.Type === 'image' && e.Action === 'delete' && e.Actor.ID === c.image));
+  if (orphan) return fail(`image ${short(orphan.image)} was deleted with -f while container ${orphan.name} still used it (its layers stay on disk for it): remove the container first`, expected, concept, {imageId: orphan.image, container: orphan.name});
   return pass(`the image is gone (${short(deleted.Actor.ID)} deleted)`, expected, concept, {imageId: deleted.Actor.ID});
 });
