@@ -60,6 +60,8 @@ export async function runProgram(sandbox: Sandbox, hw: Homework, image: string, 
   const {memoryMb, pids, runTimeoutSeconds} = hw.limits;
   const started = Date.now();
   let processes: number | undefined;
+  // Set before the kill: the engine answers a SIGKILL once the container has exited, so the CLI may be gone first.
+  let killedForTime = false;
   const args = [
     'run', '--name', name, '--network', 'none', '--memory', `${memoryMb}m`, '--memory-swap', `${memoryMb}m`,
     '--pids-limit', String(pids), '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
@@ -78,11 +80,12 @@ export async function runProgram(sandbox: Sandbox, hw: Homework, image: string, 
     if (left > 0 && Date.now() + left < hardStop) return Math.max(left, 100);
     const top = await sandbox.engine.containerTop(name).catch(() => undefined);
     processes = top?.Processes?.length;
+    killedForTime = true;
     await sandbox.engine.request('POST', `/containers/${encodeURIComponent(name)}/kill`, {timeoutMs: 15_000});
   }, stdin);
   const state = await sandbox.engine.inspectContainer(name).catch(() => undefined);
   return {
-    code: state?.State.ExitCode ?? r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut,
+    code: state?.State.ExitCode ?? r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut || killedForTime,
     oomKilled: Boolean(state?.State.OOMKilled), ...(processes !== undefined ? {processes} : {}), seconds: (Date.now() - started) / 1000,
   };
 }
