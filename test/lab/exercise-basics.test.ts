@@ -1,7 +1,7 @@
 /** CI runs the basics lab's own proof: every step fails first, rejects its near misses, and passes after its solve script. */
 import test from 'ava';
 import {loadExercise} from '../../src/lab/exercises/load.js';
-import {runLab} from '../helpers/cli.js';
+import {selfTest} from '../helpers/self-test.js';
 import {hasCommand, when} from '../helpers/needs.js';
 
 const steps = ['explore', 'detach', 'names', 'kill-stop', 'cleanup', 'pg-refused', 'pg-connect', 'pg-volume'];
@@ -25,13 +25,11 @@ const needs = when({'needs docker-registry': hasCommand('docker-registry'), 'nee
 needs('lab exercise test basics', async (t) => {
   // Each step failed, mutated and solved on a private engine whose mirror serves alpine, hello-world and postgres.
   t.timeout(32 * 60_000, 'lab exercise test basics ran past 32 minutes');
-  const r = await runLab(['exercise', 'test', 'basics', '--json'], {}, 30 * 60_000);
-  const report = JSON.parse(r.stdout) as {ok: boolean; lines: Array<{step: string; phase: string; name: string; ok: boolean; detail: string}>};
-  for (const l of report.lines.filter((x) => !x.ok)) t.log(`${l.step} ${l.phase} ${l.name}: ${l.detail}`);
-  t.true(report.ok, r.stderr.slice(-2000));
+  const report = await selfTest(t, 'basics', 30 * 60_000);
+  t.true(report.ok, report.stderr.slice(-2000));
   t.is(report.lines.filter((l) => l.phase === 'solve').length, steps.length, 'every step was solved');
   t.true(report.lines.filter((l) => l.phase === 'mutation').length >= 2 * steps.length);
-  const named = (step: string, name: string) => report.lines.find((l) => l.step === step && l.name === name)?.detail ?? '';
+  const {named} = report;
   // The near misses, each rejected for its own reason.
   t.regex(named('explore', 'neighbour'), /no container in this engine has the hostname 3f2a9c1b7d4e/);
   t.regex(named('explore', 'not-interactive'), /started without -it/);

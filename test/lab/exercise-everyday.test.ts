@@ -1,7 +1,7 @@
 /** CI runs the everyday lab's own proof: every step fails first, rejects its near misses, and passes after its solve script. */
 import test from 'ava';
 import {loadExercise} from '../../src/lab/exercises/load.js';
-import {runLab} from '../helpers/cli.js';
+import {selfTest} from '../helpers/self-test.js';
 
 const steps = ['info-version', 'logs', 'exec', 'inspect', 'top', 'start-stop', 'remove', 'run-env', 'code-mount', 'push-pull'];
 
@@ -20,13 +20,11 @@ test('lab everyday loads: its steps in Russian and English, each with a solve sc
 test('lab exercise test everyday', async (t) => {
   // Each step failed, mutated and solved on a private engine, with a course registry of its own as its mirror.
   t.timeout(12 * 60_000, 'lab exercise test everyday ran past 12 minutes');
-  const r = await runLab(['exercise', 'test', 'everyday', '--json'], {}, 10 * 60_000);
-  const report = JSON.parse(r.stdout) as {ok: boolean; lines: Array<{step: string; phase: string; name: string; ok: boolean; detail: string}>};
-  for (const l of report.lines.filter((x) => !x.ok)) t.log(`${l.step} ${l.phase} ${l.name}: ${l.detail}`);
-  t.true(report.ok, r.stderr.slice(-2000));
+  const report = await selfTest(t, 'everyday', 10 * 60_000);
+  t.true(report.ok, report.stderr.slice(-2000));
   t.is(report.lines.filter((l) => l.phase === 'solve').length, steps.length, 'every step was solved');
   t.true(report.lines.filter((l) => l.phase === 'mutation').length >= 2 * steps.length);
-  const named = (step: string, name: string) => report.lines.find((l) => l.step === step && l.name === name)?.detail ?? '';
+  const {named} = report;
   // Each near miss rejected for its own reason, read from the engine and the registry.
   t.regex(named('info-version', 'name-for-id'), /is the daemon's Name/);
   t.regex(named('info-version', 'engine-version'), /engine's own version/);

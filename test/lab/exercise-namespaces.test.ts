@@ -1,7 +1,7 @@
 /** CI runs the namespaces lab's own proof: every step fails first, rejects its near misses, and passes after its solve script. */
 import test from 'ava';
 import {loadExercise} from '../../src/lab/exercises/load.js';
-import {runLab} from '../helpers/cli.js';
+import {selfTest} from '../helpers/self-test.js';
 
 const steps = ['ns-compare', 'unshare-pid', 'unshare-uts', 'nsenter', 'cgroup-limits', 'oom', 'capabilities', 'veth', 'process-chain', 'commit', 'compose'];
 
@@ -20,13 +20,11 @@ test('lab namespaces loads: its steps in Hungarian and English, each with a solv
 test('lab exercise test namespaces', async (t) => {
   // Each step failed, mutated and solved on a private engine, with real unshare and nsenter processes.
   t.timeout(16 * 60_000, 'lab exercise test namespaces ran past 16 minutes');
-  const r = await runLab(['exercise', 'test', 'namespaces', '--json'], {}, 14 * 60_000);
-  const report = JSON.parse(r.stdout) as {ok: boolean; lines: Array<{step: string; phase: string; name: string; ok: boolean; detail: string}>};
-  for (const l of report.lines.filter((x) => !x.ok)) t.log(`${l.step} ${l.phase} ${l.name}: ${l.detail}`);
-  t.true(report.ok, r.stderr.slice(-2000));
+  const report = await selfTest(t, 'namespaces', 14 * 60_000);
+  t.true(report.ok, report.stderr.slice(-2000));
   t.is(report.lines.filter((l) => l.phase === 'solve').length, steps.length, 'every step was solved');
   t.true(report.lines.filter((l) => l.phase === 'mutation').length >= 2 * steps.length);
-  const named = (step: string, name: string) => report.lines.find((l) => l.step === step && l.name === name)?.detail ?? '';
+  const {named} = report;
   // The near misses the lecture warns about, each rejected for its own reason.
   t.regex(named('ns-compare', 'own-pid'), /has its own pid namespace/);
   t.regex(named('ns-compare', 'network-host'), /shares the host's network/);
