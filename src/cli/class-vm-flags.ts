@@ -1,5 +1,5 @@
 /** Flags and helpers shared by `lab class start|status|stop|destroy`: the roster, the hosts, a results table. */
-import {Flags} from '@oclif/core';
+import {type Command, Flags} from '@oclif/core';
 import type {ClassVm} from '../lab/class-vms/class-vms.js';
 import {renderTable} from './ui/table.js';
 
@@ -18,4 +18,21 @@ export function classTable(vms: ClassVm[]): string {
 export function isUserError(error: unknown): boolean {
   const name = (error as Error).name;
   return name === 'RosterError' || name === 'HostsFileError' || name === 'VirshError';
+}
+
+/** `lab class stop` and `lab class destroy`: the same walk over the roster's VMs, with a bar, a table and the exit code. */
+export async function endClassCommand(cmd: Command, roster: string, how: 'stop' | 'destroy'): Promise<{vms: ClassVm[]}> {
+  const {loadRoster} = await import('../lab/roster/store.js');
+  const {endClass} = await import('../lab/class-vms/class-vms.js');
+  const {progressReporter} = await import('./ui/progress-bar.js');
+  try {
+    const bar = progressReporter();
+    const vms = await endClass(loadRoster(roster), how, (done, total, item, ok, detail) => bar.update(done, total, item, ok, detail));
+    if (!cmd.jsonEnabled()) cmd.log(classTable(vms));
+    if (vms.some((v) => v.state === 'failed')) process.exitCode = 1;
+    return {vms};
+  } catch (error) {
+    if (isUserError(error)) cmd.error((error as Error).message, {exit: 1});
+    throw error;
+  }
 }
