@@ -21,7 +21,7 @@ test.after(async () => {
   await compose(['down', '-v', '--remove-orphans']);
   await engine.docker(['network', 'prune', '-f']);
 });
-const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '172.31.248.1/24'}});
+const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '10.229.248.1/24'}});
 const serial = when({'needs root': isRoot, 'needs docker-compose (package docker-compose)': hasCommand('docker-compose')}, test.serial);
 
 test.after.always(() => {

@@ -12,7 +12,7 @@ import {isRoot, when} from './needs.js';
 
 export interface NetworkEngineOptions {
   bridge: string;
-  /** The engine's default bridge address, e.g. 172.31.246.1/24. */
+  /** The engine's default bridge address, e.g. 10.229.246.1/24. */
   bip: string;
   /** The file's user networks' subnets start so (e.g. "10.231."): their bridges go too. */
   routePrefix?: string;

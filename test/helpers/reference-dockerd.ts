@@ -1,7 +1,9 @@
 /**
  * Debian's real dockerd as the reference a test compares labd with: a private instance on its own data-root,
  * exec-root, socket and containerd namespace in a temp dir (never the system one), with no bridge and no
- * iptables. Tests that use it register with `needsDockerd` so they skip where /usr/sbin/dockerd is missing.
+ * iptables. Its user networks come from a pool of its own (10.228.0.0/16 in /24s), never Docker's default
+ * 172.17-31.x ranges that the test engines' bridges use, and are removed before it stops (dockerd leaves a
+ * network's bridge behind when it exits). Tests that use it register with `needsDockerd` so they skip where /usr/sbin/dockerd is missing.
  */
 import {spawn} from 'node:child_process';
 import {existsSync, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs';
@@ -45,7 +47,7 @@ export async function startReferenceDockerd(): Promise<ReferenceDockerd> {
   const docker = (args: string[], input?: Buffer | string) => runCommand('docker', args, env, 300_000, input);
   const args = [
     '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'run'), '--pidfile', join(dir, 'dockerd.pid'), '-H', `unix://${socket}`,
-    '--bridge=none', '--iptables=false', '--ip6tables=false', '--containerd-namespace', 'labref', '--containerd-plugins-namespace', 'labref-plugins',
+    '--bridge=none', '--iptables=false', '--ip6tables=false', '--default-address-pool', 'base=10.228.0.0/16,size=24', '--containerd-namespace', 'labref', '--containerd-plugins-namespace', 'labref-plugins',
   ];
   // With no containerd socket at the default place, dockerd runs a containerd of its own under its exec-root.
   if (existsSync('/run/containerd/containerd.sock')) throw new Error('a system containerd is running: the reference dockerd would share it');
@@ -57,7 +59,14 @@ export async function startReferenceDockerd(): Promise<ReferenceDockerd> {
     // dockerd stops its containerd on the way out; wait for both before the dirs go.
     const containerdPidFile = join(dir, 'run', 'containerd', 'containerd.pid');
     const containerd = existsSync(containerdPidFile) ? Number(readFileSync(containerdPidFile, 'utf8')) : 0;
-    if (!exited(pid)) process.kill(pid, 'SIGTERM');
+    if (!exited(pid)) {
+      const custom = (await docker(['network', 'ls', '-q', '--filter', 'type=custom']).catch(() => undefined))?.stdout.split('\n').filter(Boolean) ?? [];
+      if (custom.length > 0) {
+        await docker(['rm', '-f', ...(await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean)]).catch(() => undefined);
+        await docker(['network', 'rm', ...custom]).catch(() => undefined);
+      }
+      process.kill(pid, 'SIGTERM');
+    }
     await waitUntil('dockerd to exit', 30_000, () => exited(pid)).catch(() => process.kill(pid, 'SIGKILL'));
     if (containerd > 0 && !exited(containerd)) {
       process.kill(containerd, 'SIGTERM');

@@ -132,26 +132,48 @@ export function tarOfRoot(root: string): ChildProcess {
 export async function withCopyTarget<T>(c: ContainerRecord, layers: LayerStore, work: (target: CopyTarget) => Promise<T>, rootOnly = false): Promise<T> {
   if (!rootOnly && c.State.Running && c.State.Pid > 0) return work({pid: c.State.Pid});
   const paths = rwLayerPaths(layers, c.MountID);
-  // Copies of one container may overlap (a client's next request can arrive before the last one's clean-up): the
-  // root is unmounted only by the last of them, and only if it was not mounted before the first.
-  let use = rootUses.get(paths.merged);
-  if (!use) {
-    use = {count: 0, mountedHere: !isMounted(paths.merged)};
-    rootUses.set(paths.merged, use);
-  }
-  use.count++;
+  const use = await acquireRoot(layers, paths);
   try {
-    await mountRwLayer(layers, paths);
+    await use.ready;
     return await work(rootOnly ? {root: paths.merged} : {root: paths.merged, binds: copyBinds(c)});
   } finally {
     if (--use.count === 0) {
-      rootUses.delete(paths.merged);
-      if (use.mountedHere && !c.State.Running) await unmountRwLayer(paths).catch(() => {});
+      // The entry stays until the unmount is over: a copy arriving meanwhile waits for it, then mounts afresh,
+      // rather than finding the root "still mounted" and writing into the bare directory under it.
+      const unmount = use.mountedHere && !c.State.Running ? unmountRwLayer(paths).catch(() => {}) : Promise.resolve();
+      use.unmounting = unmount.finally(() => rootUses.delete(paths.merged));
+      await use.unmounting;
     }
   }
 }
 
-const rootUses = new Map<string, {count: number; mountedHere: boolean}>();
+/** Copies of one stopped container share its mounted root; the last one out unmounts it, if the first mounted it. */
+interface RootUse {
+  count: number;
+  mountedHere: boolean;
+  /** The mount the first user started: the others wait for it too. */
+  ready: Promise<void>;
+  unmounting?: Promise<void>;
+}
+const rootUses = new Map<string, RootUse>();
+
+async function acquireRoot(layers: LayerStore, paths: ReturnType<typeof rwLayerPaths>): Promise<RootUse> {
+  for (;;) {
+    const use = rootUses.get(paths.merged);
+    if (use?.unmounting) {
+      await use.unmounting;
+      continue;
+    }
+    if (use) {
+      use.count++;
+      return use;
+    }
+    const mountedHere = !isMounted(paths.merged);
+    const fresh: RootUse = {count: 1, mountedHere, ready: mountRwLayer(layers, paths)};
+    rootUses.set(paths.merged, fresh);
+    return fresh;
+  }
+}
 
 /** The container's volumes and binds whose host side exists, parents before what is mounted inside them. */
 function copyBinds(c: ContainerRecord): CopyBind[] {

@@ -18,7 +18,7 @@ test.after(async () => {
   if (all.length > 0) await engine.docker(['rm', '-f', ...all]);
   await engine.docker(['network', 'prune', '-f']);
 });
-const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '172.31.244.1/24'}});
+const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '10.229.244.1/24'}});
 
 test.after.always(() => {
   const routes = execFileSync('ip', ['-o', 'route'], {encoding: 'utf8'}).split('\n').filter((l) => l.startsWith('10.235.'));

@@ -10,7 +10,7 @@ import test from 'ava';
 import {networkEngine} from '../../helpers/network-engine.js';
 
 const bridge = 'labtest-cn0';
-const {engine, ok, serial} = networkEngine(test, {bridge, bip: '172.31.246.1/24', routePrefix: '10.231.'});
+const {engine, ok, serial} = networkEngine(test, {bridge, bip: '10.229.246.1/24', routePrefix: '10.231.'});
 const networks = async (name: string) => JSON.parse(await ok(['inspect', '-f', '{{json .NetworkSettings.Networks}}', name]));
 
 serial('a stopped container keeps what connect sent, and gets it at start', async (t) => {
@@ -28,9 +28,9 @@ serial('a stopped container keeps what connect sent, and gets it at start', asyn
   const after = await networks('cn-s1');
   t.is(after['cn-a'].IPAddress, '10.231.1.30');
   t.deepEqual(after['cn-a'].Aliases, ['db']);
-  t.regex(after.bridge.IPAddress, /^172\.31\.246\./);
+  t.regex(after.bridge.IPAddress, /^10\.229\.246\./);
   const addrs = await ok(['exec', 'cn-s1', 'ip', '-4', '-o', 'addr']);
-  t.regex(addrs, /eth0\s+inet 172\.31\.246\.\d+\/24/);
+  t.regex(addrs, /eth0\s+inet 10\.229\.246\.\d+\/24/);
   t.regex(addrs, /eth1\s+inet 10\.231\.1\.30\/24/);
   t.regex(await ok(['exec', 'cn-s1', 'cat', '/etc/hosts']), /10\.231\.1\.30\t/);
   await ok(['rm', '-f', 'cn-s1']);

@@ -10,7 +10,7 @@ import {isRoot, when} from '../../helpers/needs.js';
 
 const bridge = 'labtest-dn0';
 // live-restore: one test restarts the daemon with containers running and asks them to resolve names again.
-const {engine, ok, serial} = networkEngine(test, {bridge, bip: '172.31.247.1/24', routePrefix: '10.232.', daemonJson: {'live-restore': true}});
+const {engine, ok, serial} = networkEngine(test, {bridge, bip: '10.229.247.1/24', routePrefix: '10.232.', daemonJson: {'live-restore': true}});
 
 /** The IPv4 addresses busybox's nslookup prints for `name`, in order (the server's own line left out). */
 async function resolve(from: string, name: string): Promise<string[] | undefined> {

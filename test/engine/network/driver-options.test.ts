@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs';
 import test from 'ava';
 import {networkEngine} from '../../helpers/network-engine.js';
 
-const {engine, ok, serial} = networkEngine(test, {bridge: 'labtest-do0', bip: '172.31.243.1/24', routePrefix: '10.237.'});
+const {engine, ok, serial} = networkEngine(test, {bridge: 'labtest-do0', bip: '10.229.243.1/24', routePrefix: '10.237.'});
 
 const ping = async (from: string, to: string) => (await engine.docker(['exec', from, 'ping', '-c', '1', '-W', '2', to])).code;
 

@@ -7,7 +7,7 @@ import test from 'ava';
 import {networkEngine} from '../../helpers/network-engine.js';
 
 const bridge = 'labtest-lk0';
-const {engine, ok, serial} = networkEngine(test, {bridge, bip: '172.31.249.1/24'});
+const {engine, ok, serial} = networkEngine(test, {bridge, bip: '10.229.249.1/24'});
 
 serial('--link gives /etc/hosts entries and the link variables; rm --link removes it', async (t) => {
   await ok(['run', '-d', '--name', 'lk-db', '--hostname', 'dbhost', '-e', 'SECRET=s3=x', '--expose', '5432', '--expose', '53/udp', 'busybox', 'sleep', '600']);

@@ -18,7 +18,7 @@ test.after(async () => {
   if (all.length > 0) await engine.docker(['rm', '-f', ...all]);
   await engine.docker(['network', 'prune', '-f']);
 });
-const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '172.31.245.1/24'}});
+const engine = busyboxEngine(test, {daemonJson: {bridge, bip: '10.229.245.1/24'}});
 const serial = when(needsDockerd, test.serial);
 
 test.after.always(() => {

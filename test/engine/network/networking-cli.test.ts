@@ -15,7 +15,7 @@ import {busyboxArchive} from '../../helpers/busybox.js';
 import {startTestEngine, type TestEngine} from '../../helpers/engine.js';
 
 const bridge = 'labtest-net0';
-const bip = '172.31.250.1/24';
+const bip = '10.229.250.1/24';
 let engine: TestEngine;
 
 test.before(async () => {
@@ -101,11 +101,11 @@ test.serial('run --rm busybox ip addr: eth0 with an address from the bridge subn
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /\d+: lo: <LOOPBACK,UP/);
   t.regex(r.stdout, /\d+: eth0@if\d+: <BROADCAST,MULTICAST,UP/);
-  t.regex(r.stdout, /inet 172\.31\.250\.\d+\/24 .*eth0/);
-  t.regex(r.stdout, /link\/ether 02:42:ac:1f:fa:[0-9a-f]{2}/, 'Docker\'s MAC rule: 02:42 + the address');
-  t.regex(r.stdout, /default via 172\.31\.250\.1 dev eth0/);
+  t.regex(r.stdout, /inet 10\.229\.250\.\d+\/24 .*eth0/);
+  t.regex(r.stdout, /link\/ether 02:42:0a:e5:fa:[0-9a-f]{2}/, 'Docker\'s MAC rule: 02:42 + the address');
+  t.regex(r.stdout, /default via 10\.229\.250\.1 dev eth0/);
   const ifconfig = await engine.docker(['run', '--rm', 'busybox', 'ifconfig', 'eth0']);
-  t.regex(ifconfig.stdout, /inet addr:172\.31\.250\.\d+/);
+  t.regex(ifconfig.stdout, /inet addr:10\.229\.250\.\d+/);
   t.deepEqual(bridgePorts(), [], '--rm left no veth on the bridge');
 });
 
@@ -113,14 +113,14 @@ test.serial('two containers reach each other by address; inspect and network ins
   t.is((await engine.docker(['run', '-d', '--name', 'peer1', 'busybox', 'sleep', '300'])).code, 0);
   const info = await inspect('peer1');
   const ip = info.NetworkSettings.IPAddress as string;
-  t.regex(ip, /^172\.31\.250\.\d+$/);
-  t.is(info.NetworkSettings.Gateway, '172.31.250.1');
+  t.regex(ip, /^10\.229\.250\.\d+$/);
+  t.is(info.NetworkSettings.Gateway, '10.229.250.1');
   t.is(info.NetworkSettings.IPPrefixLen, 24);
-  t.regex(info.NetworkSettings.MacAddress, /^02:42:ac:1f:fa:/);
+  t.regex(info.NetworkSettings.MacAddress, /^02:42:0a:e5:fa:/);
   t.regex(info.NetworkSettings.SandboxKey, /^\/var\/run\/netns\/[0-9a-f]{12}$/);
   const nb = info.NetworkSettings.Networks.bridge;
   t.is(nb.IPAddress, ip);
-  t.is(nb.Gateway, '172.31.250.1');
+  t.is(nb.Gateway, '10.229.250.1');
   t.is(nb.MacAddress, info.NetworkSettings.MacAddress);
   t.regex(nb.NetworkID, /^[0-9a-f]{64}$/);
   t.regex(nb.EndpointID, /^[0-9a-f]{64}$/);
@@ -135,7 +135,7 @@ test.serial('two containers reach each other by address; inspect and network ins
   const ls = await engine.docker(['network', 'ls', '--format', '{{.Name}} {{.Driver}} {{.Scope}}']);
   t.deepEqual(ls.stdout.trim().split('\n').sort(), ['bridge bridge local', 'host host local', 'none null local']);
   const net = JSON.parse((await engine.docker(['network', 'inspect', 'bridge'])).stdout)[0];
-  t.deepEqual(net.IPAM.Config, [{Subnet: '172.31.250.0/24', Gateway: '172.31.250.1'}]);
+  t.deepEqual(net.IPAM.Config, [{Subnet: '10.229.250.0/24', Gateway: '10.229.250.1'}]);
   t.is(net.Options['com.docker.network.bridge.name'], bridge);
   t.is(net.Containers[info.Id].IPv4Address, `${ip}/24`);
   t.is(net.Containers[info.Id].Name, 'peer1');
@@ -197,7 +197,7 @@ test.serial('-p 80 picks a free host port that docker port shows; stop closes it
   t.is((await engine.docker(['start', 'rand'])).code, 0);
   const again = Number(/:(\d+)$/.exec((await engine.docker(['port', 'rand', '80'])).stdout.trim())![1]);
   t.is((await getWhenUp(again)).body, 'hello\n');
-  t.regex((await inspect('rand')).NetworkSettings.IPAddress, /^172\.31\.250\./, `was ${before}`);
+  t.regex((await inspect('rand')).NetworkSettings.IPAddress, /^10\.229\.250\./, `was ${before}`);
   await engine.docker(['rm', '-f', 'rand']);
 });
 
@@ -237,7 +237,7 @@ test.serial('a daemon restart keeps a running container\'s address and reopens i
 });
 
 test.serial('user networks: create, run on it, refuse rm while in use, rm', async (t) => {
-  const create = await engine.docker(['network', 'create', '--subnet', '172.31.251.0/24', 'labtest-user']);
+  const create = await engine.docker(['network', 'create', '--subnet', '10.229.251.0/24', 'labtest-user']);
   t.is(create.code, 0, create.stderr);
   const net = JSON.parse((await engine.docker(['network', 'inspect', 'labtest-user'])).stdout)[0];
   // As dockerd, a user network shows only the options it was given; its bridge is br-<id12>.
@@ -246,7 +246,7 @@ test.serial('user networks: create, run on it, refuse rm while in use, rm', asyn
   t.true(existsSync(`/sys/class/net/${userBridge}`));
   t.is((await engine.docker(['run', '-d', '--name', 'u1', '--network', 'labtest-user', 'busybox', 'sleep', '300'])).code, 0);
   const ip = (await inspect('u1')).NetworkSettings.Networks['labtest-user'].IPAddress;
-  t.is(ip, '172.31.251.2');
+  t.is(ip, '10.229.251.2');
   const ping = await engine.docker(['run', '--rm', '--network', 'labtest-user', 'busybox', 'ping', '-c1', '-W2', ip]);
   t.is(ping.code, 0, ping.stdout);
   const busy = await engine.docker(['network', 'rm', 'labtest-user']);
