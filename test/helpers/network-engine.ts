@@ -12,8 +12,8 @@ import {isRoot, when} from './needs.js';
 
 export interface NetworkEngineOptions {
   bridge: string;
-  /** The engine's default bridge address, e.g. 10.229.246.1/24. */
-  bip: string;
+  /** The engine's default bridge address, e.g. 10.229.246.1/24 (none: the engine picks one from its pools). */
+  bip?: string;
   /** The file's user networks' subnets start so (e.g. "10.231."): their bridges go too. */
   routePrefix?: string;
   daemonJson?: Record<string, unknown>;

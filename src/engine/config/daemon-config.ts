@@ -9,6 +9,7 @@ import {logConfigError, type LogConfig} from '../containers/log-config.js';
 import {daemonSeccompChoice, type SeccompChoice} from '../runtime/security-opt.js';
 import type {LogLevel} from '../util/log.js';
 import {registryOptions} from './registry-options.js';
+import {addressPools, type AddressPool} from './address-pools.js';
 import type {RegistryOptions} from '../registry/options.js';
 
 export interface DaemonConfig {
@@ -33,7 +34,7 @@ export interface DaemonConfig {
   /** daemon.json live-restore: containers keep running when the daemon stops, and are adopted when it starts. */
   liveRestore: boolean;
   /** daemon.json bip, bridge, ip: the default bridge network and where published ports listen. */
-  network: {bip?: string; bridge?: string; ip?: string};
+  network: {bip?: string; bridge?: string; ip?: string; pools?: AddressPool[]};
   /** registry-mirrors, insecure-registries, max-concurrent-downloads/uploads, the certs.d folder. */
   registry: RegistryOptions;
 }
@@ -150,7 +151,7 @@ export function resolveConfig(flags: DaemonFlags): DaemonConfig {
     allowInsecureTcp: file['allow-insecure-tcp'] ?? false,
     allowDangerousBinds: file['allow-dangerous-binds'] ?? false,
     liveRestore: file['live-restore'] ?? false,
-    network: {bip: file.bip, bridge: file.bridge, ip: file.ip},
+    network: {bip: file.bip, bridge: file.bridge, ip: file.ip, pools: addressPools(file['default-address-pools'], configFile)},
     registry: registryOptions(file, configFile),
   };
 }

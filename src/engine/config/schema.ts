@@ -27,6 +27,17 @@ export const daemonConfigSchema = {
     'insecure-registries': {type: 'array', items: {type: 'string'}},
     'registry-mirrors': {type: 'array', items: {type: 'string'}},
     bip: {type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+$'},
+    // Where networks made without a --subnet (and the default bridge, when no bip is set) take their subnets.
+    'default-address-pools': {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['base', 'size'],
+        additionalProperties: false,
+        properties: {base: {type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+$'}, size: {type: 'integer', minimum: 1, maximum: 30}},
+      },
+    },
     // The default network's Linux bridge device (Docker: an existing bridge; here it is made when missing).
     bridge: {type: 'string', pattern: '^[A-Za-z0-9_.-]{1,15}$'},
     // Where published ports listen when -p gives no address.
@@ -77,6 +88,7 @@ export interface DaemonConfigFile {
   'max-concurrent-uploads'?: number;
   'registry-certs-dir'?: string;
   bip?: string;
+  'default-address-pools'?: Array<{base: string; size: number}>;
   bridge?: string;
   ip?: string;
   [key: string]: unknown;

@@ -13,10 +13,21 @@ export class BridgeError extends Error {
   override name = 'BridgeError';
 }
 
+/** A pool of subnets: each `size`-long prefix inside `base`. */
+export interface AddressPool {
+  base: string;
+  size: number;
+}
+
 /** Docker's local pools: 172.17-31.0.0/16, then 192.168.0.0/16 cut into /20s. */
-function* candidateSubnets(): Generator<Subnet> {
-  for (let b = 17; b <= 31; b++) yield parseCidr(`172.${b}.0.0/16`).subnet;
-  for (let c = 0; c < 256; c += 16) yield parseCidr(`192.168.${c}.0/20`).subnet;
+const dockerPools: AddressPool[] = [{base: '172.17.0.0/16', size: 16}, {base: '172.18.0.0/15', size: 16}, {base: '172.20.0.0/14', size: 16}, {base: '172.24.0.0/14', size: 16}, {base: '172.28.0.0/14', size: 16}, {base: '192.168.0.0/16', size: 20}];
+
+function* candidateSubnets(pools: AddressPool[]): Generator<Subnet> {
+  for (const pool of pools) {
+    const {base, prefix} = parseCidr(pool.base).subnet;
+    const step = 2 ** (32 - pool.size);
+    for (let at = base; at < base + 2 ** (32 - prefix); at += step) yield {base: at, prefix: pool.size};
+  }
 }
 
 /** Subnets the host already routes (except through `ownBridge`), which a new network must not overlap. */
@@ -25,10 +36,12 @@ export async function takenSubnets(ownBridge?: string): Promise<Subnet[]> {
   return list.filter((r) => r.dev !== ownBridge).map((r) => parseCidr(r.dst).subnet);
 }
 
-export async function freeSubnet(avoid: Subnet[], ownBridge?: string): Promise<Subnet> {
+/** The first subnet of the pools (daemon.json's, else Docker's) that neither `avoid` nor the host's routes overlap. */
+export async function freeSubnet(avoid: Subnet[], ownBridge?: string, pools?: AddressPool[]): Promise<Subnet> {
   const taken = [...avoid, ...(await takenSubnets(ownBridge))];
-  for (const s of candidateSubnets()) if (!taken.some((t) => overlaps(s, t))) return s;
-  throw new BridgeError('no free subnet is left in 172.17.0.0/12 or 192.168.0.0/16 for a bridge network: remove some networks, or set "bip" in daemon.json');
+  for (const s of candidateSubnets(pools ?? dockerPools)) if (!taken.some((t) => overlaps(s, t))) return s;
+  const where = pools ? `the daemon.json "default-address-pools" (${pools.map((p) => `${p.base} in /${p.size}s`).join(', ')})` : '172.17.0.0/12 or 192.168.0.0/16';
+  throw new BridgeError(`could not find an available, non-overlapping IPv4 address pool: no free subnet is left in ${where} for a bridge network; remove some networks, or add a pool in daemon.json`);
 }
 
 /** docker0 unless something not ours (a real Docker) holds that name; then lab0, lab1... */
@@ -55,7 +68,7 @@ export interface BridgeAddress {
  * Makes sure the bridge exists, is up and has its gateway address. `bip` (daemon.json) wins; otherwise an
  * existing bridge keeps its address, and a new one gets the first subnet that clashes with no host route.
  */
-export async function ensureBridge(name: string, opts: {bip?: string; avoid?: Subnet[]}): Promise<BridgeAddress> {
+export async function ensureBridge(name: string, opts: {bip?: string; avoid?: Subnet[]; pools?: AddressPool[]}): Promise<BridgeAddress> {
   try {
     return await setUpBridge(name, opts);
   } catch (error) {
@@ -66,7 +79,7 @@ export async function ensureBridge(name: string, opts: {bip?: string; avoid?: Su
   }
 }
 
-async function setUpBridge(name: string, opts: {bip?: string; avoid?: Subnet[]}): Promise<BridgeAddress> {
+async function setUpBridge(name: string, opts: {bip?: string; avoid?: Subnet[]; pools?: AddressPool[]}): Promise<BridgeAddress> {
   if (name.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(name)) throw new BridgeError(`"${name}" cannot be a network device name (at most 15 letters, digits, "_", "." or "-")`);
   const info = await linkInfo(name);
   if (info && info.linkinfo?.info_kind !== 'bridge') throw new BridgeError(`the host's ${name} is not a bridge (it is a ${info.linkinfo?.info_kind ?? 'plain'} device); choose another "bridge" in daemon.json`);
@@ -79,7 +92,7 @@ async function setUpBridge(name: string, opts: {bip?: string; avoid?: Subnet[]})
   } else if (current.length > 0) {
     wanted = current[0];
   } else {
-    const s = await freeSubnet(opts.avoid ?? [], name);
+    const s = await freeSubnet(opts.avoid ?? [], name, opts.pools);
     wanted = `${intToIp(s.base + 1)}/${s.prefix}`;
   }
   const {subnet, address} = parseCidr(wanted);

@@ -35,6 +35,8 @@ export interface NetworkConfig {
   bip?: string;
   /** daemon.json "ip": where published ports listen when -p names no address. */
   ip?: string;
+  /** daemon.json "default-address-pools": where subnets not asked for come from (Docker's local pools when unset). */
+  pools?: Array<{base: string; size: number}>;
 }
 
 /** The endpoint file of an engine from before containers had several networks. */
@@ -52,7 +54,7 @@ export class NetworkManager {
   containers: () => ContainerRecord[] = () => [];
 
   constructor(
-    private readonly config: NetworkConfig,
+    readonly config: NetworkConfig,
     private readonly log: Logger,
   ) {
     this.networks = new NetworkStore(config.dataRoot);
@@ -73,7 +75,7 @@ export class NetworkManager {
     const def = this.networks.byName('bridge')!;
     const userNets = this.networks.all().filter((n) => n.Driver === 'bridge' && n !== def);
     const bridge = this.config.bridge ?? (await defaultBridgeName());
-    const addr = await ensureBridge(bridge, {bip: this.config.bip, avoid: userNets.flatMap((n) => (n.Subnet ? [parseCidr(n.Subnet).subnet] : []))});
+    const addr = await ensureBridge(bridge, {bip: this.config.bip, pools: this.config.pools, avoid: userNets.flatMap((n) => (n.Subnet ? [parseCidr(n.Subnet).subnet] : []))});
     Object.assign(def, {Bridge: bridge, Subnet: addr.subnet, Gateway: addr.gateway});
     for (const n of userNets) {
       try {

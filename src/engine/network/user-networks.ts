@@ -68,7 +68,7 @@ export async function createNetwork(mgr: NetworkManager, req: NetworkCreateReque
     if (clash) throw forbidden(`Pool overlaps with other one on this address space: ${formatSubnet(subnet)} overlaps ${formatSubnet(clash)}`);
   } else {
     if (want?.Gateway || want?.IPRange || want?.AuxiliaryAddresses) throw invalidArgument('a --gateway, --ip-range or --aux-address needs a --subnet');
-    subnet = await freeSubnet(ourSubnets(mgr));
+    subnet = await freeSubnet(ourSubnets(mgr), undefined, mgr.config.pools);
   }
   let gateway = want?.Gateway || intToIp(subnet.base + 1);
   checkAddress(subnet, gateway, 'gateway');
@@ -93,7 +93,7 @@ export async function createNetwork(mgr: NetworkManager, req: NetworkCreateReque
     } catch (error) {
       // A subnet chosen here can be taken by another engine on the host between the choice and the bridge: choose again.
       if (want?.Subnet || attempt >= 5 || !(error instanceof BridgeError) || !/overlaps the host's route/.test(error.message)) throw error;
-      subnet = await freeSubnet([...ourSubnets(mgr), subnet]);
+      subnet = await freeSubnet([...ourSubnets(mgr), subnet], undefined, mgr.config.pools);
       gateway = intToIp(subnet.base + 1);
     }
   }

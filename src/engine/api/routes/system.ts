@@ -122,6 +122,8 @@ export function systemRoutes(router: Router, engine: Engine): void {
       Name: engine.name,
       Labels: engine.config.labels,
       ExperimentalBuild: engine.config.experimental,
+      // As dockerd: present only when daemon.json sets the pools.
+      ...(engine.config.network.pools ? {DefaultAddressPools: engine.config.network.pools.map((p) => ({Base: p.base, Size: p.size}))} : {}),
       ServerVersion: engineVersion,
       Runtimes: {runc: {path: 'runc'}},
       GenericResources: null,
