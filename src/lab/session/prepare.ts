@@ -24,20 +24,41 @@ const addOptionsLine = `grep -qE '^[[:space:]]*(export[[:space:]]+)?DOCKER_OPTS=
   printf '\n# The flags the container engine starts with; lab engine restart reads them again.\nDOCKER_OPTS="%s"\n' "$2" >> "$1"
 }`;
 
+interface EngineState {
+  running?: boolean;
+  optionsFile?: string | null;
+  configFile?: string | null;
+}
+
+/**
+ * `lab engine status` in the environment. The CLI loads slowly in a VM under emulation on a busy host: it gets time,
+ * and a status that never came is an error, never read as "not running" (a start would then find it running).
+ */
+async function engineState(env: Environment): Promise<EngineState> {
+  const status = await env.exec([...labCommandIn(env), 'engine', 'status', '--json'], {timeoutMs: 180_000});
+  if (!status.stdout.trim()) throw new Error(`lab engine status gave no answer (exit ${status.code}): ${status.stderr.trim().split('\n').slice(-3).join('\n')}`);
+  return JSON.parse(status.stdout) as EngineState;
+}
+
 /** The engine as a service: started from its options file, so `lab engine restart` re-reads it (and daemon.json). */
 async function ensureService(env: Environment, service: NonNullable<Exercise['service']>, progress: Progress): Promise<void> {
   await run(env, ['sh', '-c', addOptionsLine, 'sh', service.optionsFile, service.opts], `writing DOCKER_OPTS to ${service.optionsFile}`);
   // Where Docker is installed its configuration folder exists; students write daemon.json into it.
   await run(env, ['mkdir', '-p', '/etc/docker'], 'creating /etc/docker');
   const lab = labCommandIn(env);
-  const status = await env.exec([...lab, 'engine', 'status', '--json'], {timeoutMs: 15_000});
-  const state = JSON.parse(status.stdout || '{}') as {running?: boolean; optionsFile?: string | null};
+  const state = await engineState(env);
   if (state.running && state.optionsFile === service.optionsFile) return;
   if (state.running) {
     progress(`restarting the container engine with its flags from ${service.optionsFile}`);
     await run(env, [...lab, 'engine', 'stop'], 'stopping the engine');
   } else progress(`starting the container engine with its flags from ${service.optionsFile}`);
-  await run(env, [...lab, 'engine', 'start', '--options-file', service.optionsFile], 'starting the engine');
+  try {
+    await run(env, [...lab, 'engine', 'start', '--options-file', service.optionsFile], 'starting the engine');
+  } catch (error) {
+    // Started meanwhile from the same options file (a VM's boot does so): that engine is the one wanted.
+    const now = await engineState(env).catch(() => ({}) as EngineState);
+    if (!(now.running && now.optionsFile === service.optionsFile)) throw error;
+  }
 }
 
 export async function ensureEngine(env: Environment, progress: Progress, service?: Exercise['service']): Promise<void> {
@@ -65,7 +86,7 @@ export async function ensureCourseRegistry(env: Environment, progress: Progress)
     return;
   }
   const lab = labCommandIn(env);
-  const status = JSON.parse((await env.exec([...lab, 'engine', 'status', '--json'], {timeoutMs: 15_000})).stdout || '{}') as {running?: boolean; configFile?: string | null};
+  const status = await engineState(env);
   const daemonJson = status.configFile ?? '/etc/docker/daemon.json';
   const images = process.env.LAB_COURSE_IMAGES ? ['--images', process.env.LAB_COURSE_IMAGES] : [];
   progress('course registry: the lectures\' images (built from Debian packages the first time, cached after)');
