@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import {execFileSync} from 'node:child_process';
-import {mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {zipEntryTime} from '../../src/lab/homework/archives.js';
@@ -159,4 +159,21 @@ test('a hostile worksheet is refused with its file, line and column: bad dates, 
     'ws.csv: line 3, column A ("Identifier"): Participant 9999, Mallory Evil, mallory@example.com is not on the roster participants.csv and has no submission: a worksheet of another course or assignment?');
   t.regex((await fit('Participant 4411,Antonín Dvořák,antonin@example.cz,Submitted,,10,Yes,"Monday, 7 December 2026, 11:58 PM",,-,\nParticipant 77,Antonín Dvořák,antonin@example.cz,Submitted,,10,Yes,"Monday, 7 December 2026, 11:00 PM",,-,\n'))!,
     /^ws\.csv: line 3, column A \("Identifier"\): Participant 77, Antonín Dvořák, antonin@example\.cz is the submission Antonín Dvořák_4411_assignsubmission_file_ that line 2 \(Participant 4411, .*\) is already/);
+});
+
+test('a download zip that cannot be unpacked whole stops the run: a missing file would be graded as never handed in', async (t) => {
+  const dir = scratch(t);
+  const zip = join(dir, 'download.zip');
+  lmsZip(zip, [
+    {name: 'Antonín Dvořák_4411_assignsubmission_file_/Dockerfile', data: 'FROM busybox\n', time: [2026, 12, 7, 22, 0, 0]},
+    {name: '../../escaped.txt', data: 'x', time: [2026, 12, 7, 22, 0, 0]},
+  ]);
+  const scratchDir = join(dir, 'scratch');
+  mkdirSync(scratchDir);
+  const error = await t.throwsAsync(listHandIns({submissions: zip, timezone: zone, progress: quiet, scratch: scratchDir}));
+  t.is(error?.name, 'HomeworkError');
+  t.regex(error!.message, /download\.zip: the download cannot be unpacked whole \(1 problem\(s\)\): \.\.\/\.\.\/escaped\.txt: a path outside the submission, not unpacked$/);
+  t.deepEqual(readdirSync(scratchDir), [], 'the half-unpacked download is removed');
+  t.false(existsSync(join(dir, 'escaped.txt')));
+  t.false(existsSync(join(scratchDir, 'escaped.txt')));
 });

@@ -23,6 +23,8 @@ export interface ListOptions {
   /** The zone the LMS wrote zone-less times in (a zip's DOS times); default this machine's. */
   timezone?: string;
   progress: (student: string, message: string) => void;
+  /** Where a download zip is unpacked (default: the system's temporary folder). */
+  scratch?: string;
 }
 
 /** The entries, each with its hand-in time, and what removes the unpacked download afterwards. */
@@ -32,7 +34,7 @@ export async function listHandIns(opts: ListOptions): Promise<{entries: StudentE
   let cleanup = () => undefined as void;
   if (statSync(path, {throwIfNoEntry: false})?.isFile()) {
     if (!/\.zip$/i.test(path)) throw new HomeworkError(`${opts.submissions}: expected a folder of submissions or an LMS download (.zip)`);
-    const dest = mkdtempSync(join(tmpdir(), 'lab-download-'));
+    const dest = mkdtempSync(join(opts.scratch ?? tmpdir(), 'lab-download-'));
     cleanup = () => rmSync(dest, {recursive: true, force: true});
     opts.progress('-', `unpacking the download ${opts.submissions}`);
     const {problems} = await unpackSubmission(path, 'zip', join(dest, 'submissions'), downloadLimits, opts.timezone);

@@ -93,8 +93,7 @@ export async function gradeFacts(sandbox: Sandbox, hw: Homework, check: () => Pr
 
 /** One graded submission's results and report, with what the listing knows about it (LMS lateness, the roster). */
 export function recordGraded(hw: Homework, entry: Pick<StudentEntry, 'id' | 'entry' | 'late' | 'notOnRoster' | 'handIn'>, {outcomes, flagged, seconds}: GradedFacts, opts: Pick<HomeworkRunOptions, 'lang'>, say: (m: string) => void): Graded {
-  const unknown = entry.handIn?.submittedAt ? [] : [`hand-in time unknown (${entry.handIn?.detail ?? 'not told'}): no deadline can be applied`];
-  const listed = [...(entry.late ? ['handed in late (the LMS marked it LATE)'] : []), ...(entry.notOnRoster ? ['not on the roster'] : []), ...unknown];
+  const listed = [...(entry.late ? ['handed in late (the LMS marked it LATE)'] : []), ...(entry.notOnRoster ? ['not on the roster'] : [])];
   const flags = [...listed, ...flagged.flags];
   const results = homeworkResults(hw, entry.id, outcomes, seconds, opts.lang, flags, entry.handIn);
   const failed = outcomes.filter((o) => !o.pass).map((o) => o.id);

@@ -13,7 +13,8 @@ Deadlines are judged on when each student handed in, never on when the check ran
 grading worksheet (--worksheet: "Last modified (submission)"), else, for a Moodle folder or Canvas file, the time
 the LMS gave its files in the download (the zip's entry times; as unpacked, the files' times, which unzip keeps);
 --timezone names the zone those zone-less times are in (default: this machine's). Any other entry's hand-in time
-is unknown: its result says so, is flagged, and no deadline or late penalty can be applied to it. A worksheet row
+is unknown: its result says so (no submittedAt, handIn.source "unknown"), the run's summary names it, and no
+deadline or late penalty can be applied to it. A worksheet row
 that cannot be read (a bad date, a participant on no roster, a second row for one submission) stops the run
 before anything is checked, naming the file, line and column.
 Each submission is unpacked or copied without following links, within the homework's size limits (a file left
@@ -96,6 +97,8 @@ same command picks up the results already graded instead of grading them twice.`
     if (!this.jsonEnabled()) {
       this.log(reports.length ? summaryTable(reports, hw.checks.map((c) => c.id), Boolean(supportsColor) && Boolean(process.stdout.isTTY)) : 'No submissions found.');
       this.log(`\n${reports.length - skipped.length} student(s) checked in ${seconds.toFixed(1)} s; results in ${out}`);
+      const unknown = reports.filter((r) => !r.rejected && !r.submittedAt);
+      if (unknown.length) this.log(`${unknown.length} submission(s) with no known hand-in time (no LMS record of it; --worksheet gives one): no deadline or late penalty can be applied to ${unknown.map((r) => r.student).join(', ')}`);
       if (skipped.length) this.log(`${skipped.length} submission(s) SKIPPED, not graded: ${skipped.map((r) => `${r.entry} (${r.rejected})`).join('; ')}`);
     }
     if (skipped.length) process.exitCode = 1;
