@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os';
 import {basename, join} from 'node:path';
 import test from 'ava';
 import type {Course} from '../../src/lab/gradebook/course.js';
+import {renderCsv} from '../../src/lab/gradebook/csv.js';
 import {renderHtml} from '../../src/lab/gradebook/html.js';
 import {buildGradebook} from '../../src/lab/gradebook/merge.js';
 import {prairieLearnFiles} from '../../src/lab/gradebook/prairielearn.js';
@@ -84,6 +85,7 @@ test('no known hand-in time: no penalty, never on time, and said so in the warni
   t.like(g, {score: 10, daysLate: 0, penalty: 0, submittedAt: undefined, checkedAt: '2026-12-20T10:00:00.000Z', handIn: 'unknown'});
   t.deepEqual(gb.warnings, [`alice, week3-homework: the hand-in time of the attempt that counts is unknown (unknown): the deadline ${deadline} and any late penalty could not be applied`]);
   t.true(renderHtml(gb).includes('(hand-in time unknown)'));
+  t.is(renderCsv(gb).split('\r\n')[1], 'alice,,10,10,sandbox,unknown,2026-12-20T10:00:00.000Z,10,sandbox,');
   t.regex([...prairieLearnFiles(gb).values()][0].message, /\(hand-in time unknown, checked 2026-12-20T10:00:00\.000Z\)/);
   // Checked before the deadline, yet not known to be on time: a known on-time attempt is preferred over it.
   const early = attempt('alice', true, undefined, '2026-12-01T10:00:00Z', 'checked-early');
