@@ -4,7 +4,7 @@
  * that does not fit is refused with its file, line and column.
  */
 import test from 'ava';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -176,4 +176,21 @@ test('a download zip that cannot be unpacked whole stops the run: a missing file
   t.deepEqual(readdirSync(scratchDir), [], 'the half-unpacked download is removed');
   t.false(existsSync(join(dir, 'escaped.txt')));
   t.false(existsSync(join(scratchDir, 'escaped.txt')));
+});
+
+test('an unpacked download is removed when the process ends on the way, as after a signal', async (t) => {
+  const dir = scratch(t);
+  const zip = join(dir, 'download.zip');
+  lmsZip(zip, [{name: 'Antonín Dvořák_4411_assignsubmission_file_/Dockerfile', data: 'FROM busybox\n', time: [2026, 12, 7, 22, 0, 0]}]);
+  const scratchDir = join(dir, 'scratch');
+  mkdirSync(scratchDir);
+  // The built module, in a process of its own that exits (as the sandbox's signal handler does) before any cleanup.
+  const script = `const m = await import(${JSON.stringify(new URL('../../dist/src/lab/homework/download.js', import.meta.url).href)});
+const {entries} = await m.listHandIns({submissions: process.argv[1], scratch: process.argv[2], progress: () => {}});
+process.stdout.write(String(entries.length) + ' ' + require('node:fs').readdirSync(process.argv[2]).length);
+process.exit(130);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import {createRequire} from 'node:module'; const require = createRequire(import.meta.url); ${script}`, zip, scratchDir], {encoding: 'utf8'});
+  t.is(r.status, 130, r.stderr);
+  t.is(r.stdout, '1 1', 'one student listed from the download, unpacked in the scratch folder');
+  t.deepEqual(readdirSync(scratchDir), []);
 });

@@ -35,7 +35,13 @@ export async function listHandIns(opts: ListOptions): Promise<{entries: StudentE
   if (statSync(path, {throwIfNoEntry: false})?.isFile()) {
     if (!/\.zip$/i.test(path)) throw new HomeworkError(`${opts.submissions}: expected a folder of submissions or an LMS download (.zip)`);
     const dest = mkdtempSync(join(opts.scratch ?? tmpdir(), 'lab-download-'));
-    cleanup = () => rmSync(dest, {recursive: true, force: true});
+    // Also on the way out after a signal (the sandbox ends the process then): the students' files are not left behind.
+    const remove = () => rmSync(dest, {recursive: true, force: true});
+    process.on('exit', remove);
+    cleanup = () => {
+      process.removeListener('exit', remove);
+      remove();
+    };
     opts.progress('-', `unpacking the download ${opts.submissions}`);
     const {problems} = await unpackSubmission(path, 'zip', join(dest, 'submissions'), downloadLimits, opts.timezone);
     if (problems.length > 0) {
