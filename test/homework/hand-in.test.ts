@@ -92,6 +92,16 @@ test('a Canvas download zip: files gathered per user, LATE kept, each student\'s
   const by = (id: string) => entries.find((e) => e.id === id)!;
   t.like(by('advorak'), {late: true, kind: 'files', handIn: {submittedAt: '2026-12-09T07:01:00.000Z', source: 'lms-download'}});
   t.like(by('jnovak'), {kind: 'zip', handIn: {submittedAt: '2026-12-07T19:00:00.000Z', source: 'lms-download'}});
+
+  // Canvas's own submitted_at (its submissions API, saved as CSV), matched by the Canvas user id, is exact.
+  const api = 'user_id,submitted_at,late,workflow_state\n23456,2026-12-09T07:00:41Z,true,submitted\n12345,2026-12-07T18:59:59Z,false,submitted\n99,,false,unsubmitted\n';
+  const worksheet = parseWorksheet(api, 'canvas-submissions.csv');
+  const exact = await listHandIns({submissions: zip, roster, worksheet, timezone: zone, progress: quiet});
+  t.teardown(exact.cleanup);
+  t.like(exact.entries.find((e) => e.id === 'advorak'), {late: true, handIn: {submittedAt: '2026-12-09T07:00:41.000Z', source: 'lms-worksheet', detail: 'canvas-submissions.csv, line 2'}});
+  t.like(exact.entries.find((e) => e.id === 'jnovak'), {handIn: {submittedAt: '2026-12-07T18:59:59.000Z', source: 'lms-worksheet'}});
+  t.is(t.throws(() => parseWorksheet('user_id,submitted_at\nnovakjan,2026-12-07T18:59:59Z\n', 'c.csv'))!.message, 'c.csv: line 2, column A ("user_id"): "novakjan" is not a Canvas user id (digits)');
+  t.is(t.throws(() => parseWorksheet('user_id,submitted_at\n12345,2026-12-07T18:59:59Z\n12345,2026-12-08T18:59:59Z\n', 'c.csv'))!.message, 'c.csv: line 3: Canvas user 12345 is on line 2 already: one row per participant');
 });
 
 test('an unpacked download keeps its files\' times; a folder not named by an LMS has no known hand-in time', async (t) => {
@@ -144,7 +154,7 @@ test('a hostile worksheet is refused with its file, line and column: bad dates, 
   t.regex(bad('Student 7,A,a@x,Submitted,,10,Yes,-,,-,\n')!, /^ws\.csv: line 2, column A \("Identifier"\): "Student 7" is not a Moodle participant/);
   t.regex(bad(',,,Submitted,,10,Yes,-,,-,\n')!, /^ws\.csv: line 2, column A \("Identifier"\): the row names no one/);
   t.is(bad('Participant 1,A,a@x,Submitted,,10,Yes,-,,-,\nParticipant 1,A again,a2@x,Submitted,,10,Yes,-,,-,\n'), 'ws.csv: line 3: participant 1 is on line 2 already: one row per participant');
-  t.regex(t.throws(() => parseWorksheet('First name,Last name\nA,B\n', 'ws.csv'))!.message, /^ws\.csv: line 1: not Moodle's grading worksheet/);
+  t.regex(t.throws(() => parseWorksheet('First name,Last name\nA,B\n', 'ws.csv'))!.message, /^ws\.csv: line 1: not Moodle's grading worksheet .* nor Canvas's submissions/);
 
   // Rows that read well but do not fit the submissions: found before anything is checked.
   const dir = scratch(t);

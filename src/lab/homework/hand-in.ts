@@ -1,6 +1,7 @@
 /**
  * When each student handed their homework in, as the LMS recorded it — never when it was checked:
- *   1. Moodle's grading worksheet (--worksheet), exact: the row's "Last modified (submission)";
+ *   1. Moodle's grading worksheet (--worksheet), exact: the row's "Last modified (submission)" (or Canvas's
+ *      submissions list: "submitted_at", matched by Canvas user id);
  *   2. else, for an entry named as an LMS download names it (Moodle's folders, Canvas's files), the download's own
  *      times: the zip entries' times when the download is given as its zip, the files' times when it was unpacked
  *      (unzip keeps them); a folder's is its newest file's;
@@ -51,16 +52,18 @@ export function downloadTime(entry: Pick<StudentEntry, 'path' | 'kind' | 'files'
 
 const same = (a: string | undefined, b: string) => a !== undefined && a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
 
-/** The submission a worksheet row stands for: by Moodle participant number, then through the roster, then by name or e-mail. */
+/** The submission a worksheet row stands for: by Moodle participant number or Canvas user id, then through the roster, then by name or e-mail. */
 function entryOf(row: WorksheetRow, entries: StudentEntry[], roster?: Roster): {entry?: StudentEntry; onRoster: boolean} {
-  const byParticipant = row.participant ? entries.find((e) => e.participant === row.participant) : undefined;
-  if (byParticipant) return {entry: byParticipant, onRoster: true};
+  const byNumber = row.participant ? entries.find((e) => e.participant === row.participant) : row.canvasUser ? entries.find((e) => e.canvasUser === row.canvasUser) : undefined;
+  if (byNumber) return {entry: byNumber, onRoster: true};
+  const byLmsId = row.canvasUser && roster ? roster.students.find((s) => s.lmsId === row.canvasUser) : undefined;
+  if (byLmsId) return {entry: entries.find((e) => e.id === byLmsId.id), onRoster: true};
   const student = roster ? [row.email, row.name].flatMap((x) => (x ? [findStudent(roster, x)] : [])).find(Boolean) : undefined;
   if (student) return {entry: entries.find((e) => e.id === student.id), onRoster: true};
   return {entry: entries.find((e) => same(row.email, e.id) || same(row.name, e.id)), onRoster: false};
 }
 
-const rowName = (r: WorksheetRow) => [r.participant ? `Participant ${r.participant}` : '', r.name ?? '', r.email ?? ''].filter(Boolean).join(', ');
+const rowName = (r: WorksheetRow) => [r.participant ? `Participant ${r.participant}` : '', r.canvasUser ? `Canvas user ${r.canvasUser}` : '', r.name ?? '', r.email ?? ''].filter(Boolean).join(', ');
 
 /** Each entry with its hand-in time; throws a HomeworkError when the worksheet does not fit the submissions. */
 export function assignHandIn(entries: StudentEntry[], opts: {worksheet?: Worksheet; roster?: Roster; warn?: (m: string) => void} = {}): StudentEntry[] {

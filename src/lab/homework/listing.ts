@@ -32,6 +32,8 @@ export interface StudentEntry {
   lms?: 'moodle' | 'canvas';
   /** Moodle's participant number (the folder's `_12345_`), as its grading worksheet's "Identifier" gives it. */
   participant?: string;
+  /** Canvas's user id (the files' `_12345_`). */
+  canvasUser?: string;
   /** When the student handed it in, as far as the LMS tells (hand-in.ts). */
   handIn?: HandIn;
   /** A roster was given and this entry matched no one on it. */
@@ -75,7 +77,7 @@ const notStudent = (name: string) => name.startsWith('.') || name === '__MACOSX'
 function canvasEntry(root: string, files: Array<{entry: string; canvas: CanvasName}>): StudentEntry {
   const [first] = files;
   const entry = `${first.canvas.name}_${first.canvas.late ? 'LATE_' : ''}${first.canvas.userId}_*`;
-  const base = {id: first.canvas.name, entry, late: files.some((f) => f.canvas.late), lms: 'canvas' as const};
+  const base = {id: first.canvas.name, entry, late: files.some((f) => f.canvas.late), lms: 'canvas' as const, canvasUser: first.canvas.userId};
   const archive = files.length === 1 ? archiveKind(first.canvas.file) : undefined;
   if (archive) return {...base, path: join(root, first.entry), kind: archive};
   return {...base, path: root, kind: 'files', files: files.map((f) => ({path: join(root, f.entry), name: f.canvas.file}))};

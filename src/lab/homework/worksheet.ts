@@ -3,7 +3,9 @@
  * participant — "Identifier" ("Participant 12345", the number in the download's folder names), "Full name",
  * "Email address", "Last modified (submission)" — whose submission time is the exact hand-in time Moodle recorded.
  * Its dates are Moodle's ("Monday, 7 December 2026, 10:15 PM", in English, in the teacher's Moodle time zone) or
- * ISO 8601. A row that cannot be read is an error naming the file, the line and the column; nothing is guessed.
+ * ISO 8601. Canvas's submissions as its API lists them (GET .../assignments/:id/submissions, saved as CSV) are read
+ * the same way: "user_id" (the Canvas user id its download names carry) and "submitted_at" (ISO 8601). A row that
+ * cannot be read is an error naming the file, the line and the column; nothing is guessed.
  */
 import {readFileSync} from 'node:fs';
 import {CsvError, parseCsv} from '../roster/csv.js';
@@ -14,6 +16,8 @@ export interface WorksheetRow {
   /** The row's line in the file (the header is line 1). */
   line: number;
   participant?: string;
+  /** Canvas's user id. */
+  canvasUser?: string;
   name?: string;
   email?: string;
   /** The hand-in time; absent when the participant handed nothing in ("-", "No submission"). */
@@ -54,7 +58,7 @@ export function parseWorksheetDate(text: string, zone?: string): Date | undefine
   return zonedTime({year: Number(m[3]), month, day: Number(m[1]), hour, minute: Number(m[5]), second: Number(m[6] ?? 0)}, zone);
 }
 
-const norm = (h: string) => h.trim().toLowerCase().replace(/\s+/g, ' ');
+const norm = (h: string) => h.trim().toLowerCase().replace(/[\s_]+/g, ' ');
 /** A column as a spreadsheet names it (A, B, ..., AA), for the teacher who opens the file in one. */
 const letter = (i: number): string => (i >= 26 ? letter(Math.floor(i / 26) - 1) : '') + String.fromCharCode(65 + (i % 26));
 const noTime = new Set(['', '-', 'no submission', 'never']);
@@ -70,9 +74,9 @@ export function parseWorksheet(text: string, file: string, zone?: string): Works
   if (rows.length === 0) throw new HomeworkError(`${file}: empty: expected Moodle's grading worksheet (a header row, then a row per participant)`);
   const headers = rows[0].map(norm);
   const col = (...names: string[]) => headers.findIndex((h) => names.includes(h));
-  const [idCol, nameCol, emailCol, timeCol] = [col('identifier'), col('full name'), col('email address', 'email'), col('last modified (submission)')];
-  if (timeCol < 0 || (idCol < 0 && nameCol < 0 && emailCol < 0)) {
-    throw new HomeworkError(`${file}: line 1: not Moodle's grading worksheet: expected the columns "Identifier" (or "Full name", "Email address") and "Last modified (submission)"; found ${rows[0].map((h) => JSON.stringify(h)).join(', ')}`);
+  const [idCol, canvasCol, nameCol, emailCol, timeCol] = [col('identifier'), col('user id'), col('full name', 'name'), col('email address', 'email'), col('last modified (submission)', 'submitted at')];
+  if (timeCol < 0 || (idCol < 0 && canvasCol < 0 && nameCol < 0 && emailCol < 0)) {
+    throw new HomeworkError(`${file}: line 1: not Moodle's grading worksheet ("Identifier" or "Full name" or "Email address", and "Last modified (submission)") nor Canvas's submissions ("user_id" and "submitted_at"); found ${rows[0].map((h) => JSON.stringify(h)).join(', ')}`);
   }
   const where = (line: number, i: number) => `${file}: line ${line}, column ${letter(i)} ("${rows[0][i].trim()}")`;
   const cell = (row: string[], i: number) => (i >= 0 ? (row[i] ?? '').trim() : '');
@@ -85,21 +89,23 @@ export function parseWorksheet(text: string, file: string, zone?: string): Works
     const ident = cell(row, idCol);
     const participantMatch = /^(?:participant\s*)?(\d+)$/i.exec(ident);
     if (idCol >= 0 && ident !== '' && !participantMatch) throw new HomeworkError(`${where(line, idCol)}: "${ident}" is not a Moodle participant (expected e.g. "Participant 12345")`);
-    const r: WorksheetRow = {line, participant: participantMatch?.[1], name: cell(row, nameCol).normalize('NFC') || undefined, email: cell(row, emailCol) || undefined};
-    if (!r.participant && !r.name && !r.email) throw new HomeworkError(`${where(line, idCol >= 0 ? idCol : nameCol >= 0 ? nameCol : emailCol)}: the row names no one (no identifier, full name or e-mail)`);
+    const canvasUser = cell(row, canvasCol);
+    if (canvasUser !== '' && !/^\d+$/.test(canvasUser)) throw new HomeworkError(`${where(line, canvasCol)}: "${canvasUser}" is not a Canvas user id (digits)`);
+    const r: WorksheetRow = {line, participant: participantMatch?.[1], canvasUser: canvasUser || undefined, name: cell(row, nameCol).normalize('NFC') || undefined, email: cell(row, emailCol) || undefined};
+    if (!r.participant && !r.canvasUser && !r.name && !r.email) throw new HomeworkError(`${where(line, [idCol, canvasCol, nameCol, emailCol].find((i) => i >= 0)!)}: the row names no one (no identifier, user id, name or e-mail)`);
     const when = cell(row, timeCol);
     if (!noTime.has(when.toLowerCase())) {
       const at = parseWorksheetDate(when, zone);
       if (!at) throw new HomeworkError(`${where(line, timeCol)}: "${when}" is not a date and time (expected Moodle's "Monday, 7 December 2026, 10:15 PM" in English, or ISO 8601 such as "2026-12-07T22:15:00+01:00")`);
       r.submittedAt = at;
     }
-    const key = r.participant ? `participant ${r.participant}` : r.email ? `e-mail ${r.email.toLowerCase()}` : `name ${r.name}`;
+    const key = r.participant ? `participant ${r.participant}` : r.canvasUser ? `Canvas user ${r.canvasUser}` : r.email ? `e-mail ${r.email.toLowerCase()}` : `name ${r.name}`;
     const before = seen.get(key);
     if (before !== undefined) throw new HomeworkError(`${file}: line ${line}: ${key} is on line ${before} already: one row per participant`);
     seen.set(key, line);
     out.push(r);
   }
-  const who = idCol >= 0 ? idCol : nameCol >= 0 ? nameCol : emailCol;
+  const who = [idCol, canvasCol, nameCol, emailCol].find((i) => i >= 0)!;
   return {file, whoColumn: `column ${letter(who)} ("${rows[0][who].trim()}")`, rows: out};
 }
 

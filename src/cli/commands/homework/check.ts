@@ -10,7 +10,8 @@ are gathered per Canvas user id; a LATE mark is flagged. With --roster (from lab
 mapped to its roster student — Canvas files by user id, the rest by id, username, e-mail or name — and one that
 is on no roster is flagged.
 Deadlines are judged on when each student handed in, never on when the check ran: the exact time from Moodle's
-grading worksheet (--worksheet: "Last modified (submission)"), else, for a Moodle folder or Canvas file, the time
+grading worksheet (--worksheet: "Last modified (submission)"; or Canvas's submissions list saved as CSV with
+user_id and submitted_at), else, for a Moodle folder or Canvas file, the time
 the LMS gave its files in the download (the zip's entry times; as unpacked, the files' times, which unzip keeps);
 --timezone names the zone those zone-less times are in (default: this machine's). Any other entry's hand-in time
 is unknown: its result says so (no submittedAt, handIn.source "unknown"), the run's summary names it, and no
@@ -43,7 +44,7 @@ same command picks up the results already graded instead of grading them twice.`
     homework: Flags.string({description: 'a homework definition file of your own (the format of exercises/26/homework.json)', exactlyOne: ['lab', 'homework']}),
     out: Flags.string({char: 'o', description: 'the results store each attempt is added to (default: ./homework-<lab>-results)'}),
     roster: Flags.string({description: 'the class list (roster.json, from lab class import) to map submissions to students'}),
-    worksheet: Flags.string({description: 'Moodle\'s grading worksheet (CSV) of this assignment: each student\'s exact hand-in time'}),
+    worksheet: Flags.string({description: 'Moodle\'s grading worksheet (CSV) of this assignment, or Canvas\'s submissions (user_id, submitted_at): each student\'s exact hand-in time'}),
     timezone: Flags.string({description: 'the time zone of the LMS\'s zone-less times (zip entries, worksheet dates), e.g. Europe/Prague (default: this machine\'s)'}),
     jobs: Flags.integer({char: 'j', min: 1, max: 64, description: 'submissions checked at once (default: the number of cores)'}),
     lang: Flags.string({description: 'language of the check names in results files (ru|en; default $LAB_LANG or en)'}),
