@@ -81,6 +81,11 @@ test('a Moodle download and its worksheet: deadlines, late penalty and an extens
   await hostile('unknown.csv', 'Participant 999,Mallory Evil,mallory@example.com,Submitted,,3.00,Yes,"Sunday, 30 November 2025, 9:00 PM",-,\n', /unknown\.csv: line 2, column A \("Identifier"\): Participant 999, Mallory Evil, mallory@example\.com is not on the roster/);
   await hostile('twice.csv', 'Participant 881,Antonín Dvořák,antonin@example.cz,Submitted,,3.00,Yes,"Sunday, 30 November 2025, 9:00 PM",-,\nParticipant 881,Antonín Dvořák,antonin@example.cz,Submitted,,3.00,Yes,"Sunday, 30 November 2025, 9:05 PM",-,\n', /twice\.csv: line 3: participant 881 is on line 2 already/);
 
+  const zoneTypo = await runLab(['homework', 'check', zip, '--homework', join(dir, 'homework.json'), '--worksheet', worksheet, '--timezone', 'Europe/Praha', '--out', store], env, 60_000);
+  t.is(zoneTypo.code, 2);
+  t.regex(zoneTypo.stderr, /"Europe\/Praha" is not a time zone this system knows/);
+  t.deepEqual(snapshot(store), before);
+
   // The course: 20 % off per started day late; Zoë has until 3 December.
   writeFileSync(join(dir, 'course.json'), JSON.stringify({
     policy: 'last-before-deadline',
