@@ -58,12 +58,13 @@ test('Moodle export → roster → signed and self-submitted results → Moodle 
   const roster = join(dir, 'roster.json');
   const csv = await runLab(['grades', join(dir, 'results'), '--roster', roster, '--bom'], env, 60_000);
   t.is(csv.code, 0, csv.stderr);
-  t.true(csv.stdout.startsWith('\uFEFFstudent,name,26,26 max,26 source,26-homework,26-homework max,26-homework source,total,source,flags\r\n'));
+  // A homework's columns say when it was handed in and when it was checked (these files give no check time).
+  t.true(csv.stdout.startsWith('\uFEFFstudent,name,26,26 max,26 source,26-homework,26-homework max,26-homework source,26-homework handed in,26-homework checked,total,source,flags\r\n'));
   const rows = csv.stdout.slice(1).split('\r\n');
-  t.is(rows[1], `antonín.dvořák,Antonín Dvořák,2,${maxScore26},self-submitted,0,10,sandbox,2,self-submitted,`);
-  t.is(rows[2], `jnovak,Jan Novák,${maxScore26},${maxScore26},self-submitted,,10,none,${maxScore26},self-submitted,`);
-  t.is(rows[3], `pnikdo,Petr Nikdo,,${maxScore26},none,,10,none,0,none,`);
-  t.is(rows[4], `zoe,Zoë Ångström,0,${maxScore26},self-submitted,10,10,unverified,10,unverified,"UNVERIFIED 26-homework: claims to be sandbox, but no signature"`);
+  t.is(rows[1], `antonín.dvořák,Antonín Dvořák,2,${maxScore26},self-submitted,0,10,sandbox,2025-03-05T10:00:00.000Z,,2,self-submitted,`);
+  t.is(rows[2], `jnovak,Jan Novák,${maxScore26},${maxScore26},self-submitted,,10,none,,,${maxScore26},self-submitted,`);
+  t.is(rows[3], `pnikdo,Petr Nikdo,,${maxScore26},none,,10,none,,,0,none,`);
+  t.is(rows[4], `zoe,Zoë Ångström,0,${maxScore26},self-submitted,10,10,unverified,2025-03-05T10:00:00.000Z,,10,unverified,"UNVERIFIED 26-homework: claims to be sandbox, but no signature"`);
   t.regex(csv.stderr.replace(/\s*›\s*/g, ' '), /submitted as "student" \(no --student given\); counted for jnovak, after its folder/);
 
   const moodle = await runLab(['grades', join(dir, 'results'), '--roster', roster, '--format', 'moodle', '--bom', '--out', join(dir, 'moodle.csv')], env, 60_000);

@@ -14,7 +14,7 @@ import {labBin, runLab} from '../helpers/cli.js';
 import {makeSubmissions} from './fixtures.js';
 
 interface Test {name: string; score: number; max_score: number; status: string; output: string; tags: string[]}
-interface Results {score: number; tests: Test[]; extra_data: {lab: string; student: string; provider: string; submittedAt: string; maxScore: number}}
+interface Results {score: number; tests: Test[]; extra_data: {lab: string; student: string; provider: string; submittedAt?: string; checkedAt: string; handIn: {source: string}; maxScore: number}}
 
 const shadowHash = () => createHash('sha256').update(readFileSync('/etc/shadow')).digest('hex');
 
@@ -69,7 +69,11 @@ test('each student is graded in the sandbox; hostile ones fail their checks and 
   t.is(alice.score, 10);
   t.like(alice.extra_data, {lab: '26', student: 'alice', provider: 'sandbox', maxScore: 10});
   t.like(alice as unknown as Record<string, unknown>, {extra_data: {source: 'sandbox', kind: 'homework'}, signature: {algorithm: 'Ed25519'}}, 'the sandbox signs what it writes');
-  t.true(Math.abs(Date.parse(alice.extra_data.submittedAt) - Date.now()) < 120_000);
+  // A folder named by the student's id is no LMS record: when it was handed in is unknown, and said so; the
+  // check's own time is kept apart, never passed off as the hand-in.
+  t.true(Math.abs(Date.parse(alice.extra_data.checkedAt) - Date.now()) < 120_000);
+  t.is(alice.extra_data.submittedAt, undefined);
+  t.is(alice.extra_data.handIn.source, 'unknown');
   for (const x of alice.tests) t.like(x, {status: 'passed', score: x.max_score});
   t.regex(check('alice', 'static').output, /\/hello is statically linked/);
   t.regex(check('alice', 'runs').output, /printed "Hello, World!" and exited 0/);

@@ -11,7 +11,13 @@ import {join} from 'node:path';
 import Handlebars from 'handlebars';
 import {templatesRoot} from '../exercises/load.js';
 import {checkId, statistics} from './stats.js';
-import type {Gradebook} from './types.js';
+import type {Gradebook, LabGrade} from './types.js';
+
+/** When a grade's attempt was handed in and, apart from that, checked: both, as the teacher needs to see them. */
+export function whenText(g: LabGrade): string {
+  const handedIn = g.submittedAt ? `handed in ${g.submittedAt}${g.handIn ? ` (${g.handIn})` : ''}` : 'hand-in time unknown';
+  return `${handedIn}${g.checkedAt ? `, checked ${g.checkedAt}` : ''}`;
+}
 
 export const gradebookTemplate = () => join(templatesRoot(), 'gradebook', 'gradebook.html.hbs');
 const gradebookScript = () => join(templatesRoot(), 'gradebook', 'gradebook.js');
@@ -45,11 +51,11 @@ export function htmlView(gb: Gradebook) {
         const grade = s.labs[l.id];
         if (!grade) return [];
         const checks = grade.checks.filter((c) => !c.passed);
-        return checks.length || grade.problem ? [{lab: l.id, score: grade.score, maxScore: grade.maxScore, submittedAt: grade.submittedAt, file: grade.file, trust: grade.trust, problem: grade.problem ?? '', checks}] : [];
+        return checks.length || grade.problem ? [{lab: l.id, score: grade.score, maxScore: grade.maxScore, when: whenText(grade), file: grade.file, trust: grade.trust, problem: grade.problem ?? '', checks}] : [];
       });
       const cells = gb.labs.flatMap((l) => {
         const g = s.labs[l.id];
-        const score = g ? {isCheck: false, submitted: true, score: g.score, maxScore: g.maxScore, full: g.score >= g.maxScore, trust: g.trust, unverified: g.trust === 'unverified', late: g.daysLate > 0} : {isCheck: false, submitted: false};
+        const score = g ? {isCheck: false, submitted: true, score: g.score, maxScore: g.maxScore, full: g.score >= g.maxScore, trust: g.trust, unverified: g.trust === 'unverified', late: g.daysLate > 0, unknownTime: !g.submittedAt, when: whenText(g)} : {isCheck: false, submitted: false};
         const checks = checksOf.get(l.id)!.map((id) => {
           const c = g?.checks.find((x) => checkId(x.name) === id);
           return {isCheck: true, state: c ? (c.passed ? 'pass' : 'fail') : 'none', mark: c ? (c.passed ? '✓' : '✗') : '', value: c ? (c.passed ? 1 : 0) : ''};

@@ -1,7 +1,10 @@
 /**
  * From submissions to the gradebook. Every attempt is kept; per (student, assignment) the signed attempts
  * (collected, sandbox) win over any the student made, and among those left the course's policy picks the one that
- * counts (best, last, or last before the student's deadline), less any late penalty. Then one row per student —
+ * counts (best, last, or last before the student's deadline), less any late penalty. Deadlines are judged on the
+ * hand-in time (submittedAt), never on when a homework was checked; an attempt whose hand-in time is unknown gets no
+ * late penalty, is never "before the deadline", and is named in the warnings wherever a deadline applies to it;
+ * attempts are ordered by hand-in time, then by when they were checked. Then one row per student —
  * every roster student, with or without a result — with a cell per assignment and the total.
  */
 import type {Roster} from '../roster/types.js';
@@ -44,17 +47,23 @@ interface Attempt {
 function gradeOf(s: Submission, trust: ReturnType<typeof trustOf>, rules: ReturnType<typeof rulesFor>): LabGrade {
   const r = s.results;
   const checks = r.tests.map((t): CheckGrade => ({name: t.name, points: t.score, maxPoints: t.max_score, passed: t.status !== 'failed' && t.score >= t.max_score, output: t.output ?? ''}));
-  const late = latePenalty(r.extra_data.submittedAt, rules.deadline, rules.latePenalty, r.extra_data.maxScore);
+  const {submittedAt, checkedAt, handIn} = r.extra_data;
+  const late = submittedAt ? latePenalty(submittedAt, rules.deadline, rules.latePenalty, r.extra_data.maxScore) : {daysLate: 0, points: 0};
   return {
-    score: Math.max(0, r.score - late.points), rawScore: r.score, maxScore: r.extra_data.maxScore, submittedAt: r.extra_data.submittedAt, provider: r.extra_data.provider,
+    score: Math.max(0, r.score - late.points), rawScore: r.score, maxScore: r.extra_data.maxScore, provider: r.extra_data.provider,
+    ...(submittedAt ? {submittedAt} : {}), ...(checkedAt ? {checkedAt} : {}), ...(handIn ? {handIn: handIn.source} : {}),
     ...trust, daysLate: late.daysLate, penalty: late.points, attempts: 1, policy: rules.policy, file: s.file, checks, executionTime: r.execution_time,
-    firstAttemptAt: r.extra_data.submittedAt,
+    firstAttemptAt: attemptTime(submittedAt, checkedAt),
   };
 }
 
-const time = (a: Attempt) => Date.parse(a.grade.submittedAt);
-// Newest first; equal times by file name, so the outcome does not depend on the order files were named in.
-const newestFirst = (a: Attempt, b: Attempt) => time(b) - time(a) || byName(a.sub.file, b.sub.file);
+/** When an attempt was made, for ordering: its hand-in time, or when it was checked if that is unknown. */
+const attemptTime = (submittedAt?: string, checkedAt?: string) => submittedAt ?? checkedAt ?? new Date(0).toISOString();
+const time = (a: Attempt) => Date.parse(attemptTime(a.grade.submittedAt, a.grade.checkedAt));
+const checked = (a: Attempt) => Date.parse(a.grade.checkedAt ?? '') || 0;
+// Newest first; the same hand-in checked twice, the newer check first; equal times by file name, so the outcome
+// does not depend on the order files were named in.
+const newestFirst = (a: Attempt, b: Attempt) => time(b) - time(a) || checked(b) - checked(a) || byName(a.sub.file, b.sub.file);
 
 /** The attempt that counts under `policy`. */
 export function pick(attempts: Attempt[], policy: Policy, deadline?: string): Attempt {
@@ -62,7 +71,8 @@ export function pick(attempts: Attempt[], policy: Policy, deadline?: string): At
   // Equal best scores: the first attempt that reached it.
   if (policy === 'best') return [...sorted].sort((a, b) => b.grade.score - a.grade.score || newestFirst(b, a))[0];
   if (policy === 'last' || !deadline) return sorted[0];
-  return sorted.find((a) => time(a) <= Date.parse(deadline)) ?? sorted[0];
+  // An attempt with no known hand-in time is not known to be on time.
+  return sorted.find((a) => a.grade.submittedAt !== undefined && time(a) <= Date.parse(deadline)) ?? sorted[0];
 }
 
 export interface MergeOptions {
@@ -97,9 +107,12 @@ export function buildGradebook(submissions: Submission[], skipped: {file: string
     }
     const rules = rulesFor(course, assignment.id, student);
     const chosen = pick(pool, rules.policy, rules.deadline);
+    if (rules.deadline && !chosen.grade.submittedAt) {
+      warnings.push(`${student}, ${assignment.id}: the hand-in time of the attempt that counts is unknown (${chosen.sub.file}): the deadline ${rules.deadline} and any late penalty could not be applied`);
+    }
     const byTime = [...pool].sort((a, b) => time(a) - time(b));
     const completed = byTime.find((a) => a.grade.rawScore >= a.grade.maxScore);
-    const grade: LabGrade = {...chosen.grade, attempts: attempts.length, firstAttemptAt: byTime[0].grade.submittedAt, ...(completed ? {completedAt: completed.grade.submittedAt} : {})};
+    const grade: LabGrade = {...chosen.grade, attempts: attempts.length, firstAttemptAt: byTime[0].grade.firstAttemptAt, ...(completed ? {completedAt: completed.grade.firstAttemptAt} : {})};
     const row: StudentRow = rows.get(student) ?? {student, name, source: 'collected', flagged: false, labs: {}, total: 0, maxTotal: 0};
     row.labs[assignment.id] = grade;
     rows.set(student, row);

@@ -36,7 +36,7 @@ export function prairieLearnResult(student: string, lab: string, grade: LabGrade
     source: grade.trust,
     gradable: true,
     score,
-    message: `${lab}: ${grade.score} of ${grade.maxScore} points${grade.penalty ? ` (${grade.rawScore} less ${grade.penalty} for ${grade.daysLate} day(s) late)` : ''}, ${sourceWords[grade.trust]} (${grade.submittedAt})`,
+    message: `${lab}: ${grade.score} of ${grade.maxScore} points${grade.penalty ? ` (${grade.rawScore} less ${grade.penalty} for ${grade.daysLate} day(s) late)` : ''}, ${sourceWords[grade.trust]} (${grade.submittedAt ? `handed in ${grade.submittedAt}` : 'hand-in time unknown'}${grade.checkedAt ? `, checked ${grade.checkedAt}` : ''})`,
     tests: grade.checks.map((c) => ({name: c.name, max_points: c.maxPoints, points: c.points, output: c.output, message: c.passed ? 'passed' : 'failed'})),
   };
 }

@@ -34,7 +34,8 @@ export const resultsSchema = {
     extra_data: {
       type: 'object',
       description: 'an object with lab, student, provider, submittedAt and maxScore',
-      required: ['lab', 'student', 'provider', 'submittedAt', 'maxScore'],
+      // submittedAt is required in validate.ts, unless handIn says the time is unknown.
+      required: ['lab', 'student', 'provider', 'maxScore'],
       properties: {
         lab: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'a lab id (letters, digits, ".", "_" or "-", up to 64)'},
         student: {type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'a student id (1 to 200 characters, no control characters)'},
@@ -43,6 +44,16 @@ export const resultsSchema = {
         maxScore: {type: 'number', exclusiveMinimum: 0, description: 'a number of points greater than 0'},
         source: {type: 'string', enum: ['self-submitted', 'collected', 'sandbox'], description: 'one of "self-submitted", "collected", "sandbox"'},
         kind: {type: 'string', enum: ['lab', 'homework'], description: '"lab" or "homework"'},
+        checkedAt: {type: 'string', pattern: isoDateTime, description: 'a date and time in ISO 8601, e.g. "2025-03-01T12:00:00.000Z"'},
+        handIn: {
+          type: 'object',
+          required: ['source'],
+          description: 'an object with source ("lms-worksheet", "lms-download" or "unknown") and detail',
+          properties: {
+            source: {type: 'string', enum: ['lms-worksheet', 'lms-download', 'unknown'], description: 'one of "lms-worksheet", "lms-download", "unknown"'},
+            detail: text('a word on where the time came from (a string of up to 1000 characters)', 1000),
+          },
+        },
       },
     },
     signature: {

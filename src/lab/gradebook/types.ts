@@ -16,7 +16,15 @@ export interface ResultsFile {
   score: number;
   tests: ResultsTest[];
   execution_time?: number;
-  extra_data: {lab: string; student: string; provider: string; submittedAt: string; maxScore: number; source?: ResultSource; kind?: 'lab' | 'homework'};
+  extra_data: {
+    lab: string; student: string; provider: string; maxScore: number; source?: ResultSource; kind?: 'lab' | 'homework';
+    /** When it was handed in; absent only when the file says the time is unknown (handIn.source "unknown"). */
+    submittedAt?: string;
+    /** When the teacher's side checked it (homework): apart from the hand-in time, which deadlines are judged on. */
+    checkedAt?: string;
+    /** Where submittedAt came from ("lms-worksheet", "lms-download") or "unknown", and a word on it. */
+    handIn?: {source: string; detail?: string};
+  };
   signature?: ResultSignature;
 }
 
@@ -52,7 +60,12 @@ export interface LabGrade {
   /** The attempt's own score. */
   rawScore: number;
   maxScore: number;
-  submittedAt: string;
+  /** When it was handed in; absent when unknown (then no deadline or late penalty could be applied to it). */
+  submittedAt?: string;
+  /** When it was checked, where that differs from the hand-in (homework). */
+  checkedAt?: string;
+  /** Where the hand-in time came from: "lms-worksheet", "lms-download", "unknown"; absent for a lab's own time. */
+  handIn?: string;
   provider: string;
   /** What the file says it is. */
   claimed: ResultSource;

@@ -49,7 +49,10 @@ function arithmetic(r: ResultsFile): string | undefined {
   if (!near(r.score, sum)) return `$.score: expected the sum of tests[].score (${sum}), found ${r.score}`;
   const max = r.tests.reduce((s, t) => s + t.max_score, 0);
   if (!near(r.extra_data.maxScore, max)) return `$.extra_data.maxScore: expected the sum of tests[].max_score (${max}), found ${r.extra_data.maxScore}`;
-  if (Number.isNaN(Date.parse(r.extra_data.submittedAt))) return `$.extra_data.submittedAt: expected a real date and time, found ${found(r.extra_data.submittedAt)}`;
+  const {submittedAt, handIn} = r.extra_data;
+  if (submittedAt === undefined && handIn?.source !== 'unknown') return `$.extra_data.submittedAt: missing; expected a date and time in ISO 8601, e.g. "2025-03-01T12:00:00.000Z" (or extra_data.handIn.source "unknown")`;
+  if (submittedAt !== undefined && handIn?.source === 'unknown') return `$.extra_data.submittedAt: expected none when extra_data.handIn.source is "unknown", found ${found(submittedAt)}`;
+  if (submittedAt !== undefined && Number.isNaN(Date.parse(submittedAt))) return `$.extra_data.submittedAt: expected a real date and time, found ${found(r.extra_data.submittedAt)}`;
   return undefined;
 }
 

@@ -4,13 +4,14 @@
  * or climbs out with ".." is refused; each file, the total and the entry count are bounded while unpacking (a
  * zip's declared sizes are not trusted: inflating stops at the limit). What was left out is said, per entry.
  */
-import {createReadStream, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {createReadStream, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {dirname, join, posix} from 'node:path';
 import {pipeline} from 'node:stream/promises';
 import {createGunzip, inflateRawSync} from 'node:zlib';
 import tar from 'tar-stream';
 import type {SubmissionKind} from './listing.js';
 import {type CopyLimits, overLimit} from './submissions.js';
+import {zonedTime} from './zoned-time.js';
 
 export interface UnpackReport {
   problems: string[];
@@ -20,7 +21,7 @@ class Unpacker {
   files = 0;
   bytes = 0;
   problems: string[] = [];
-  constructor(private dest: string, readonly limits: CopyLimits) {}
+  constructor(private dest: string, readonly limits: CopyLimits, readonly zone?: string) {}
 
   /** The entry's path inside the submission, or undefined (and a problem said) when it would land outside. */
   place(name: string): string | undefined {
@@ -45,10 +46,12 @@ class Unpacker {
     return !over;
   }
 
-  write(path: string, data: Buffer, executable: boolean): void {
+  /** `modified`: the entry's own time, kept on the file (an LMS download's times are its hand-in times). */
+  write(path: string, data: Buffer, executable: boolean, modified?: Date): void {
     try {
       mkdirSync(dirname(join(this.dest, path)), {recursive: true, mode: 0o755});
       writeFileSync(join(this.dest, path), data, {mode: executable ? 0o755 : 0o644, flag: 'wx'});
+      if (modified) utimesSync(join(this.dest, path), modified, modified);
       this.files++;
       this.bytes += data.length;
     } catch (error) {
@@ -100,11 +103,24 @@ async function unpackTarGz(file: string, u: Unpacker, limits: CopyLimits): Promi
     const chunks: Buffer[] = [];
     stream.on('data', (c) => chunks.push(c as Buffer));
     stream.on('end', () => {
-      u.write(path, Buffer.concat(chunks), Boolean((header.mode ?? 0) & 0o100));
+      u.write(path, Buffer.concat(chunks), Boolean((header.mode ?? 0) & 0o100), header.mtime);
       next();
     });
   });
   await pipeline(createReadStream(file), createGunzip(), extract);
+}
+
+/**
+ * A zip entry's modification time: the extended timestamp (extra field 0x5455, Unix seconds in UTC) when the
+ * writer added one (Info-ZIP's zip does), else the DOS date and time, which carry no zone and are read in `zone`.
+ */
+export function zipEntryTime(dosTime: number, dosDate: number, extra: Buffer, zone?: string): Date | undefined {
+  for (let i = 0; i + 4 <= extra.length;) {
+    const [id, len] = [extra.readUInt16LE(i), extra.readUInt16LE(i + 2)];
+    if (id === 0x5455 && len >= 5 && i + 9 <= extra.length && extra[i + 4] & 1) return new Date(extra.readUInt32LE(i + 5) * 1000);
+    i += 4 + len;
+  }
+  return zonedTime({year: 1980 + (dosDate >> 9), month: (dosDate >> 5) & 15, day: dosDate & 31, hour: dosTime >> 11, minute: (dosTime >> 5) & 63, second: (dosTime & 31) * 2}, zone);
 }
 
 /** A zip read from its central directory; entries inflated one at a time, never past the limits. */
@@ -123,6 +139,7 @@ function unpackZip(file: string, u: Unpacker): void {
     const [compressed, size] = [zip.readUInt32LE(at + 20), zip.readUInt32LE(at + 24)];
     const [nameLen, extraLen, commentLen] = [zip.readUInt16LE(at + 28), zip.readUInt16LE(at + 30), zip.readUInt16LE(at + 32)];
     const unixMode = zip.readUInt32LE(at + 38) >>> 16;
+    const modified = zipEntryTime(zip.readUInt16LE(at + 12), zip.readUInt16LE(at + 14), zip.subarray(at + 46 + nameLen, at + 46 + nameLen + extraLen), u.zone);
     const local = zip.readUInt32LE(at + 42);
     const name = zip.subarray(at + 46, at + 46 + nameLen).toString('utf8');
     at += 46 + nameLen + extraLen + commentLen;
@@ -170,14 +187,17 @@ function unpackZip(file: string, u: Unpacker): void {
       u.problems.push(`${path}: unpacks to ${data.length} bytes, not the ${size} it declares, left out`);
       continue;
     }
-    u.write(path, data, Boolean(unixMode & 0o100));
+    u.write(path, data, Boolean(unixMode & 0o100), modified);
   }
 }
 
-/** Unpacks `file` into the empty folder `dest`; an archive that cannot be read at all is one problem. */
-export async function unpackSubmission(file: string, kind: Exclude<SubmissionKind, 'folder'>, dest: string, limits: CopyLimits): Promise<UnpackReport> {
+/**
+ * Unpacks `file` into the empty folder `dest`; an archive that cannot be read at all is one problem. Each file keeps
+ * the entry's time (a zip's zone-less DOS times read in `zone`, else locally).
+ */
+export async function unpackSubmission(file: string, kind: Exclude<SubmissionKind, 'folder' | 'files'>, dest: string, limits: CopyLimits, zone?: string): Promise<UnpackReport> {
   mkdirSync(dest, {recursive: true, mode: 0o755});
-  const u = new Unpacker(dest, limits);
+  const u = new Unpacker(dest, limits, zone);
   const name = posix.basename(file);
   try {
     if (statSync(file).size > limits.maxBytes + 1048576 + limits.maxFiles * 1024) throw new Error(`${statSync(file).size} bytes, over the submission's total limit of ${limits.maxBytes / 1024} KiB`);

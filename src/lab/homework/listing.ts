@@ -11,7 +11,8 @@ import {lstatSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {findStudent} from '../roster/store.js';
 import type {Roster} from '../roster/types.js';
-import {type CanvasName, moodleOwner, parseCanvasName} from './lms-names.js';
+import type {HandIn} from './hand-in.js';
+import {type CanvasName, moodleFolder, moodleOwner, parseCanvasName} from './lms-names.js';
 
 /** "files": loose files an LMS put side by side for one student (Canvas), gathered into one submission. */
 export type SubmissionKind = 'folder' | 'zip' | 'tar.gz' | 'files';
@@ -27,6 +28,14 @@ export interface StudentEntry {
   files?: {path: string; name: string}[];
   /** The LMS marked it as handed in after the due date (Canvas's LATE_). */
   late?: boolean;
+  /** Named as an LMS's "download all" names a student's hand-in: its file times are the LMS's. */
+  lms?: 'moodle' | 'canvas';
+  /** Moodle's participant number (the folder's `_12345_`), as its grading worksheet's "Identifier" gives it. */
+  participant?: string;
+  /** Canvas's user id (the files' `_12345_`). */
+  canvasUser?: string;
+  /** When the student handed it in, as far as the LMS tells (hand-in.ts). */
+  handIn?: HandIn;
   /** A roster was given and this entry matched no one on it. */
   notOnRoster?: boolean;
   /** Why this entry is not checked (a bad id, a symlink, a second submission for the same id). */
@@ -68,7 +77,7 @@ const notStudent = (name: string) => name.startsWith('.') || name === '__MACOSX'
 function canvasEntry(root: string, files: Array<{entry: string; canvas: CanvasName}>): StudentEntry {
   const [first] = files;
   const entry = `${first.canvas.name}_${first.canvas.late ? 'LATE_' : ''}${first.canvas.userId}_*`;
-  const base = {id: first.canvas.name, entry, late: files.some((f) => f.canvas.late)};
+  const base = {id: first.canvas.name, entry, late: files.some((f) => f.canvas.late), lms: 'canvas' as const, canvasUser: first.canvas.userId};
   const archive = files.length === 1 ? archiveKind(first.canvas.file) : undefined;
   if (archive) return {...base, path: join(root, first.entry), kind: archive};
   return {...base, path: root, kind: 'files', files: files.map((f) => ({path: join(root, f.entry), name: f.canvas.file}))};
@@ -96,7 +105,8 @@ export function listSubmissions(root: string, roster?: Roster): StudentEntry[] {
     if (stat.isSymbolicLink()) return [{id, path, kind: 'folder', entry: name, rejected: 'a symlink, not a folder: not followed'}];
     const kind = stat.isDirectory() ? 'folder' : stat.isFile() ? archiveKind(name) : undefined;
     if (!kind) return [];
-    const e: StudentEntry = {id, path, kind, entry: name};
+    const moodle = moodleFolder(name.replace(/\.(zip|tar\.gz|tgz)$/i, ''));
+    const e: StudentEntry = {id, path, kind, entry: name, ...(moodle ? {lms: 'moodle' as const, participant: moodle.participant} : {})};
     return [roster ? onRoster(e, roster) : e];
   });
   const gathered = [...canvas].map(([user, files]) => (roster ? onRoster(canvasEntry(root, files), roster, user) : canvasEntry(root, files)));

@@ -27,8 +27,14 @@ export function parseCanvasName(entry: string): CanvasName | undefined {
   return {name: m[1], late: Boolean(m[2]), userId: m[3], submissionId: m[4], file: m[5]};
 }
 
-/** Moodle's folder name without its submission suffix: the student's full name, as Moodle shows it. */
-export function moodleOwner(entry: string): string | undefined {
-  const m = /^(.+?)_\d+_assignsubmission_[a-z]+_?$/.exec(entry.normalize('NFC'));
-  return m ? m[1].trim() : undefined;
+/**
+ * Moodle's folder name read: the student's full name, as Moodle shows it, and the participant number, which is
+ * the one in the "Identifier" column ("Participant 12345") of the same assignment's grading worksheet.
+ */
+export function moodleFolder(entry: string): {owner: string; participant: string} | undefined {
+  const m = /^(.+?)_(\d+)_assignsubmission_[a-z]+_?$/.exec(entry.normalize('NFC'));
+  return m ? {owner: m[1].trim(), participant: m[2]} : undefined;
 }
+
+/** Moodle's folder name without its submission suffix: the student's full name, as Moodle shows it. */
+export const moodleOwner = (entry: string): string | undefined => moodleFolder(entry)?.owner;

@@ -5,12 +5,12 @@
  * one-machine run does; only the building and running happen elsewhere.
  */
 import {mkdirSync, readFileSync} from 'node:fs';
-import {resolve} from 'node:path';
 import {teacherKey} from '../gradebook/signing.js';
 import {probeRedis} from '../queue/connection.js';
 import {runOnQueue} from '../queue/enqueue.js';
 import {checkBaseImages} from './base-images.js';
-import {listSubmissions, type StudentEntry} from './listing.js';
+import {listHandIns} from './download.js';
+import type {StudentEntry} from './listing.js';
 import {homeworkJobId, homeworkJobKind, packSubmission} from './queued-job.js';
 import {acceptHomeworkResult} from './queued-result.js';
 import {finishRun, recordGraded, sandboxFailed, skippedReports, type Graded, type HomeworkRunOptions, type StudentReport} from './run.js';
@@ -25,7 +25,15 @@ export interface QueueRunOptions extends HomeworkRunOptions {
 
 export async function checkHomeworkOnQueue(hw: Homework, opts: QueueRunOptions): Promise<StudentReport[]> {
   await probeRedis(opts.queue); // before any submission is read: a wrong address is one error at once
-  const entries = listSubmissions(resolve(opts.submissions), opts.roster);
+  const {entries, cleanup} = await listHandIns(opts);
+  try {
+    return await queueEntries(hw, entries, opts);
+  } finally {
+    cleanup();
+  }
+}
+
+async function queueEntries(hw: Homework, entries: StudentEntry[], opts: QueueRunOptions): Promise<StudentReport[]> {
   const reports = skippedReports(hw, entries, opts);
   const students = entries.filter((e) => !e.rejected);
   if (students.length === 0) return reports;

@@ -1,11 +1,16 @@
 /** A student's homework results in Gradescope's results.json shape, as `lab submit` writes them, so one gradebook merges both. */
 import {localize} from '../render/text.js';
+import type {HandIn} from './hand-in.js';
 import type {CheckOutcome, Homework} from './types.js';
 
 /** Round to hundredths: a share of a weight (2 of 3 cases) is no grade to print with fifteen digits. */
 const hundredths = (n: number) => Math.round(n * 100) / 100;
 
-export function homeworkResults(hw: Homework, student: string, outcomes: CheckOutcome[], executionTime: number, lang: string, flags: string[] = []) {
+/**
+ * `handIn` is when the student handed it in (hand-in.ts), kept apart from `checkedAt`, when this check ran: deadlines
+ * are judged on the first; without one known, `submittedAt` is left out and `handIn.source` says "unknown".
+ */
+export function homeworkResults(hw: Homework, student: string, outcomes: CheckOutcome[], executionTime: number, lang: string, flags: string[] = [], handIn: HandIn = {source: 'unknown', detail: 'not told'}) {
   const tests = hw.checks.map((c, i) => {
     const o = outcomes.find((x) => x.id === c.id)!;
     const verdict = o.pass ? o.observed : `observed: ${o.observed}\nexpected: ${o.expected}`;
@@ -30,7 +35,10 @@ export function homeworkResults(hw: Homework, student: string, outcomes: CheckOu
     visibility: 'visible',
     stdout_visibility: 'hidden',
     tests,
-    extra_data: {lab: hw.lab, student, provider: 'sandbox', submittedAt: new Date().toISOString(), maxScore, flags},
+    extra_data: {
+      lab: hw.lab, student, provider: 'sandbox', ...(handIn.submittedAt ? {submittedAt: handIn.submittedAt} : {}),
+      checkedAt: new Date().toISOString(), handIn: {source: handIn.source, detail: handIn.detail}, maxScore, flags,
+    },
   };
 }
 

@@ -10,14 +10,15 @@
  */
 import {mkdirSync} from 'node:fs';
 import {availableParallelism} from 'node:os';
-import {resolve} from 'node:path';
 import {checkBaseImages, loadBaseImages} from './base-images.js';
 import {evaluateChecks} from './checks.js';
 import {flagSubmission, sharedBinaries, type SubmissionFlags} from './flags.js';
-import {listSubmissions, type StudentEntry} from './listing.js';
+import {listHandIns} from './download.js';
+import type {StudentEntry} from './listing.js';
 import {signResult} from '../gradebook/signing.js';
 import {storeAttempt} from '../gradebook/store.js';
 import type {Roster} from '../roster/types.js';
+import type {Worksheet} from './worksheet.js';
 import {homeworkResults, type HomeworkResults} from './results.js';
 import {removeStudent, withSandbox, type Sandbox} from './sandbox.js';
 import {checkStudent, type StudentFacts} from './student.js';
@@ -33,6 +34,9 @@ export interface StudentReport {
   file?: string;
   rejected?: string;
   checks: Array<Pick<CheckOutcome, 'id' | 'pass' | 'observed'>>;
+  /** When it was handed in (absent: unknown), and where that time came from. */
+  submittedAt?: string;
+  handIn?: string;
   /** What a teacher should look at (links to host files, prebuilt or shared binaries). */
   flags: string[];
   seconds: number;
@@ -44,6 +48,10 @@ export interface HomeworkRunOptions {
   out: string;
   /** The class list: entries are mapped to its students (Canvas by user id), and one not on it is flagged. */
   roster?: Roster;
+  /** Moodle's grading worksheet: each student's exact hand-in time. */
+  worksheet?: Worksheet;
+  /** The zone of the LMS's zone-less times (a download zip's); default this machine's. */
+  timezone?: string;
   lang: string;
   /** Students checked at once (default: the machine's cores). */
   jobs?: number;
@@ -84,14 +92,15 @@ export async function gradeFacts(sandbox: Sandbox, hw: Homework, check: () => Pr
 }
 
 /** One graded submission's results and report, with what the listing knows about it (LMS lateness, the roster). */
-export function recordGraded(hw: Homework, entry: Pick<StudentEntry, 'id' | 'entry' | 'late' | 'notOnRoster'>, {outcomes, flagged, seconds}: GradedFacts, opts: Pick<HomeworkRunOptions, 'lang'>, say: (m: string) => void): Graded {
+export function recordGraded(hw: Homework, entry: Pick<StudentEntry, 'id' | 'entry' | 'late' | 'notOnRoster' | 'handIn'>, {outcomes, flagged, seconds}: GradedFacts, opts: Pick<HomeworkRunOptions, 'lang'>, say: (m: string) => void): Graded {
   const listed = [...(entry.late ? ['handed in late (the LMS marked it LATE)'] : []), ...(entry.notOnRoster ? ['not on the roster'] : [])];
   const flags = [...listed, ...flagged.flags];
-  const results = homeworkResults(hw, entry.id, outcomes, seconds, opts.lang, flags);
+  const results = homeworkResults(hw, entry.id, outcomes, seconds, opts.lang, flags, entry.handIn);
   const failed = outcomes.filter((o) => !o.pass).map((o) => o.id);
   say(`${results.score}/${results.extra_data.maxScore}${failed.length ? ` (failed: ${failed.join(', ')})` : ''} in ${seconds.toFixed(1)} s${flags.length ? `; flagged: ${flags.join('; ')}` : ''}`);
   const report: StudentReport = {
     student: entry.id, entry: entry.entry, score: results.score, maxScore: results.extra_data.maxScore,
+    ...(entry.handIn?.submittedAt ? {submittedAt: entry.handIn.submittedAt} : {}), handIn: entry.handIn ? `${entry.handIn.source}: ${entry.handIn.detail}` : undefined,
     checks: outcomes.map(({id, pass, observed}) => ({id, pass, observed})), flags, seconds,
   };
   return {report, results, submitted: flagged};
@@ -124,7 +133,15 @@ export function finishRun(hw: Homework, graded: Graded[], reports: StudentReport
 }
 
 export async function checkHomework(hw: Homework, opts: HomeworkRunOptions): Promise<StudentReport[]> {
-  const entries = listSubmissions(resolve(opts.submissions), opts.roster);
+  const {entries, cleanup} = await listHandIns(opts);
+  try {
+    return await checkEntries(hw, entries, opts);
+  } finally {
+    cleanup();
+  }
+}
+
+async function checkEntries(hw: Homework, entries: StudentEntry[], opts: HomeworkRunOptions): Promise<StudentReport[]> {
   const reports = skippedReports(hw, entries, opts);
   const students = entries.filter((e) => !e.rejected);
   if (students.length === 0) return reports;
