@@ -16,12 +16,16 @@ export interface ProviderStartOptions {
   onProgress?: (message: string) => void;
 }
 
+export type StopOutcome = 'stopped' | 'was not running' | 'keeps running';
+
 export interface Provider {
   readonly kind: Environment['provider'];
   /** Creates the environment or reconnects to the existing one of that name. */
   start(opts: ProviderStartOptions): Promise<Environment>;
   /** Connects to a running environment of that name, if there is one, with the lab's files in `workdir`. */
   connect(name: string, workdir?: string): Promise<Environment | undefined>;
-  stop(name: string): Promise<void>;
-  destroy(name: string): Promise<void>;
+  /** Powers the environment off, keeping its disk; a machine the provider does not own keeps running. */
+  stop(name: string): Promise<StopOutcome>;
+  /** Deletes the environment for good; false when there was nothing of it to delete (or it is not the provider's). */
+  destroy(name: string): Promise<boolean>;
 }

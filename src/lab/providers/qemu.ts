@@ -8,7 +8,7 @@ import {connectVm, destroyVm, startVm, stopVm} from '../../vm/machine/lifecycle.
 import {readVmRecord, type VmRecord, vmState} from '../../vm/record.js';
 import {SshEnvironment} from '../../vm/ssh/environment.js';
 import type {Environment} from '../../environment/environment.js';
-import type {Provider, ProviderStartOptions} from './provider.js';
+import type {Provider, ProviderStartOptions, StopOutcome} from './provider.js';
 
 const ENGINE_LOGS = ['/var/log/lab-engine-start.log', '/var/run/docker/labd.log'];
 
@@ -50,12 +50,12 @@ export class QemuProvider implements Provider {
     return this.open(record, workdir ?? record.workdir);
   }
 
-  async stop(name: string): Promise<void> {
-    await stopVm(name);
+  async stop(name: string): Promise<StopOutcome> {
+    return stopVm(name);
   }
 
-  async destroy(name: string): Promise<void> {
-    await destroyVm(name);
+  async destroy(name: string): Promise<boolean> {
+    return destroyVm(name);
   }
 
   /** The last lines the engine's starter and the daemon wrote, to say why a start failed; empty if unreadable. */

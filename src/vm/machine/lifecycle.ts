@@ -320,12 +320,3 @@ export async function listVms(): Promise<VmListing[]> {
   }
   return out;
 }
-
-/** The VM `lab ssh` means without a name: the only one running, else the one started last. */
-export async function defaultVmName(): Promise<string | undefined> {
-  const vms = await listVms();
-  const running = vms.filter((v) => v.state === 'running');
-  const pool = running.length > 0 ? running : vms;
-  pool.sort((a, b) => (b.record.startedAt ?? b.record.createdAt).localeCompare(a.record.startedAt ?? a.record.createdAt));
-  return pool[0]?.record.name;
-}
