@@ -14,6 +14,11 @@ export interface ProviderStartOptions {
   name: string;
   workdir: string;
   onProgress?: (message: string) => void;
+  /**
+   * Work that needs the environment but not its container engine (the lab's files). A VM, whose engine starts on
+   * its own after boot, runs it while that engine starts; a provider that does not call it leaves it to the caller.
+   */
+  beforeEngine?: (env: Environment) => Promise<void>;
 }
 
 export type StopOutcome = 'stopped' | 'was not running' | 'keeps running';

@@ -192,15 +192,15 @@ export async function startVm(name: string, opts: StartVmOptions = {}): Promise<
     record = await boot(record, opts);
     booted = true;
   }
-  let engine: StartedVm['engine'] = 'not waited';
-  if (opts.waitForEngine !== false) {
-    engine = await waitForEngine(record);
-    if (booted) {
-      record = {...record, engineReadyMs: Date.now() - Date.parse(record.startedAt!)};
-      await writeVmRecord(record);
-    }
-  }
+  const engine = opts.waitForEngine !== false ? await awaitVmEngine(record, booted) : 'not waited';
   return {record, booted, engine};
+}
+
+/** Waits for the engine's banner of the current boot; a boot's engine time goes into the record. */
+export async function awaitVmEngine(record: VmRecord, booted: boolean): Promise<'ready' | 'failed'> {
+  const engine = await waitForEngine(record);
+  if (booted) await writeVmRecord({...record, engineReadyMs: Date.now() - Date.parse(record.startedAt!)});
+  return engine;
 }
 
 async function waitForReady(record: VmRecord, timeoutMs: number): Promise<void> {
