@@ -2,8 +2,10 @@
  * A class's VMs on two libvirt hosts of one machine — qemu:///system and qemu+ssh:// to this machine through an
  * sshd of the test's own — started by `lab class start`'s code from a roster with the students' SSH keys: each VM
  * placed by free memory (so one on each host), reached by its student with the roster key and the pinned host key,
- * graded by `lab check`'s code through the libvirt provider, then destroyed with nothing left behind: no domain,
- * no volume, no qemu process, no record. Skipped with LAB_SKIP_VM=1 or without libvirt.
+ * graded by `lab check`'s code through the libvirt provider; then a session on one of them driven through the CLI
+ * (`lab ssh`, by name too, `lab check`, `lab status`), the class collected by `lab grades collect --provider
+ * libvirt` here and through a `lab worker`, that session's VM ended by `lab destroy` and the rest by the class's
+ * destroy, with nothing left behind: no domain, no volume, no qemu process, no record. Skipped with LAB_SKIP_VM=1 or without libvirt.
  */
 import {execFileSync} from 'node:child_process';
 import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
@@ -15,19 +17,23 @@ import {classStatus, classVmName, endClass, startClass} from '../../src/lab/clas
 import {loadExercise} from '../../src/lab/exercises/load.js';
 import {LibvirtProvider} from '../../src/lab/providers/libvirt.js';
 import {importRoster} from '../../src/lab/roster/import.js';
+import {saveRoster} from '../../src/lab/roster/store.js';
 import {makeParams} from '../../src/lab/session/params.js';
 import {createSession} from '../../src/lab/session/session.js';
 import {buildVmImage} from '../../src/vm/build/index.js';
 import {parseHostPool} from '../../src/vm/libvirt/hosts.js';
-import {libvirtStateDir} from '../../src/vm/libvirt/record.js';
+import {libvirtStateDir, readLibvirtRecord} from '../../src/vm/libvirt/record.js';
 import {deleteImageVolumes, listVolumes} from '../../src/vm/libvirt/storage.js';
-import {virsh} from '../../src/vm/libvirt/virsh.js';
+import {domainState, virsh} from '../../src/vm/libvirt/virsh.js';
 import {SshConnection} from '../../src/vm/ssh/connection.js';
 import {generateClientKey} from '../../src/vm/ssh/keys.js';
+import {runLab} from '../helpers/cli.js';
 import {hasCommand, isRoot, when} from '../helpers/needs.js';
+import {startRedis} from '../helpers/redis.js';
+import {startWorker, type WorkerProcess} from '../queue/worker-process.js';
 import {ensureLibvirtd, startLoopbackSshd} from '../helpers/libvirt-hosts.js';
 
-const vmTest = when({'LAB_SKIP_VM=1': process.env.LAB_SKIP_VM !== '1', root: isRoot, libvirtd: hasCommand('libvirtd'), virsh: hasCommand('virsh'), sshd: hasCommand('sshd')}, test.serial);
+const vmTest = when({'LAB_SKIP_VM=1': process.env.LAB_SKIP_VM !== '1', root: isRoot, libvirtd: hasCommand('libvirtd'), virsh: hasCommand('virsh'), sshd: hasCommand('sshd'), 'redis-server': hasCommand('redis-server')}, test.serial);
 const TAG = `libvirt-test-${process.pid}`;
 const POOL = {name: TAG, path: `/var/lib/libvirt/images/${TAG}`};
 
@@ -117,10 +123,55 @@ vmTest('a class on two libvirt hosts: placed on both, reached by the students, c
     t.log(`lab check in both VMs: ${((performance.now() - started) / 1000).toFixed(1)} s`);
     t.deepEqual(done, {ann: ['unshare-pid'], bob: []});
 
+    // The lab commands of a session whose environment is a libvirt VM, as the built CLI runs them: the session
+    // here is now bob's (the last one checked), and ann's VM is known here only by its record.
+    const cli = {XDG_STATE_HOME: process.env.XDG_STATE_HOME!, XDG_CONFIG_HOME: join(work, 'config')};
+    const [annVm, bobVm] = roster.students.map((s) => classVmName(s));
+    started = performance.now();
+    const solved = await runLab(['ssh', '--', 'cd /root/labnamespaces && sh /opt/lab/exercises/namespaces/solve/02-unshare-pid.sh && cat /etc/hostname'], cli);
+    t.is(solved.code, 0, solved.stderr);
+    t.is(solved.stdout.trim().split('\n').at(-1), bobVm, 'lab ssh without a name: the current lab\'s libvirt VM');
+    const byName = await runLab(['ssh', annVm!, '--', 'cat', '/etc/hostname'], cli);
+    t.is(byName.stdout.trim(), annVm, `lab ssh ${annVm}: the VM found by name among the libvirt records (${byName.stderr})`);
+    const checked = await runLab(['check', '--json'], cli);
+    t.is(checked.code, 0, checked.stderr);
+    t.true((JSON.parse(checked.stdout) as {steps: {id: string; done: boolean}[]}).steps.some((s) => s.id === 'unshare-pid' && s.done), 'lab check through the session\'s libvirt VM');
+    const labStatus = await runLab(['status', '--json'], cli);
+    t.true((JSON.parse(labStatus.stdout) as {steps: {id: string; done: boolean}[]}).steps.some((s) => s.id === 'unshare-pid' && s.done), 'lab status shows what the check saw');
+    t.log(`lab ssh, ssh NAME, check, status: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    // lab grades collect --provider libvirt, here and through a lab worker; the queue checks each result file.
+    const rosterFile = join(work, 'roster.json');
+    saveRoster(rosterFile, roster);
+    const collect = ['grades', 'collect', '--lab', 'namespaces', '--roster', rosterFile, '--provider', 'libvirt', '--json'];
+    const scoresOf = (out: string) => (JSON.parse(out) as {outcomes: {student: string; ok: boolean; score?: number; error?: string}[]}).outcomes.map((o) => [o.student, o.ok, o.score, o.error]);
+    const here = await runLab([...collect, '--store', join(work, 'results-here')], cli);
+    t.is(here.code, 0, here.stderr);
+    const scores = scoresOf(here.stdout);
+    t.true(scores.every(([, ok, score]) => ok && (score as number) > 0), JSON.stringify(scores));
+    const redis = await startRedis(TAG);
+    let worker: WorkerProcess | undefined;
+    try {
+      worker = await startWorker(redis.url, ['--concurrency', '2']);
+      const queued = await runLab([...collect, '--store', join(work, 'results-queued'), '--queue', redis.url], cli);
+      t.is(queued.code, 0, queued.stderr);
+      t.deepEqual(scoresOf(queued.stdout), scores, 'the worker sees what this machine sees');
+    } finally {
+      await worker?.stop();
+      await redis.stop();
+    }
+
+    // lab destroy of the session's VM leaves nothing of it; ann's stays for the class's destroy below.
+    const destroyed = await runLab(['destroy', '--json'], cli);
+    t.is(destroyed.code, 0, destroyed.stderr);
+    t.like(JSON.parse(destroyed.stdout), {provider: 'libvirt', vmDestroyed: true});
+    t.is(await domainState('qemu:///system', `lab-${bobVm}`), undefined, 'lab destroy: bob\'s domain is gone');
+    t.is(await readLibvirtRecord(bobVm!), undefined, 'and its record');
+
     started = performance.now();
     const ended = await endClass(roster, 'destroy');
     t.log(`lab class destroy: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    t.deepEqual(ended.map((v) => v.state), ['destroyed', 'destroyed']);
+    t.deepEqual(ended.map((v) => v.state), ['destroyed', 'none']);
     const left = (await virsh('qemu:///system', ['list', '--all', '--name'])).split('\n').filter((n) => n.includes(TAG));
     t.deepEqual(left, [], 'no domain is left');
     t.deepEqual((await listVolumes('qemu:///system', POOL.name)).filter((v) => !v.startsWith('lab-image-')), [], 'no VM volume is left');

@@ -2,8 +2,9 @@ import {Args, Command, Flags} from '@oclif/core';
 
 export default class Destroy extends Command {
   static override summary = 'End the lab for good: delete its VM (disk, keys, logs) and forget the session here';
-  static override description = `For a lab in a VM, the VM is killed and its folder removed: no process, port or file of it is left.
-On this machine or an SSH host, only the session is forgotten; the machine and its files stay.
+  static override description = `For a lab in a VM (qemu, or libvirt on one of lab-hosts.json's hosts), the VM is killed and everything of
+it removed: no process, port, domain, volume or file of it is left. On this machine or an SSH host, only the
+session is forgotten; the machine and its files stay.
 Run lab submit first if your course collects results.`;
   static override examples = ['<%= config.bin %> destroy', '<%= config.bin %> destroy 26'];
   static override enableJsonFlag = true;
@@ -14,13 +15,10 @@ Run lab submit first if your course collects results.`;
     const {args, flags} = await this.parse(Destroy);
     const lab = args.lab ?? flags.lab;
     const {forgetSession, loadSession} = await import('../../lab/session/session.js');
+    const {providerFor} = await import('../../lab/providers/index.js');
     try {
       const session = loadSession(lab);
-      let vmDestroyed = false;
-      if (session.provider === 'qemu') {
-        const {destroyVm} = await import('../../vm/machine/lifecycle.js');
-        vmDestroyed = await destroyVm(session.envName);
-      }
+      const vmDestroyed = await (await providerFor(session.provider, session.ssh)).destroy(session.envName);
       forgetSession(session.lab);
       if (!this.jsonEnabled()) this.log(vmDestroyed ? `Destroyed VM ${session.envName}; lab ${session.lab} is over.` : `Lab ${session.lab} is forgotten here.`);
       return {lab: session.lab, provider: session.provider, vmDestroyed};

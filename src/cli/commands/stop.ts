@@ -13,12 +13,12 @@ export default class Stop extends Command {
     const {loadSession} = await import('../../lab/session/session.js');
     try {
       const session = loadSession(lab);
-      if (session.provider !== 'qemu') {
+      const {providerFor} = await import('../../lab/providers/index.js');
+      const result = await (await providerFor(session.provider, session.ssh)).stop(session.envName);
+      if (result === 'keeps running') {
         if (!this.jsonEnabled()) this.log(`Lab ${session.lab} runs on ${session.provider === 'local' ? 'this machine' : 'an SSH host'}, which keeps running; there is nothing to stop.`);
         return {lab: session.lab, provider: session.provider, stopped: false};
       }
-      const {stopVm} = await import('../../vm/machine/lifecycle.js');
-      const result = await stopVm(session.envName);
       if (!this.jsonEnabled()) this.log(result === 'stopped' ? `Stopped VM ${session.envName}; your work is kept.` : `VM ${session.envName} was not running.`);
       return {lab: session.lab, provider: session.provider, stopped: result === 'stopped'};
     } catch (error) {

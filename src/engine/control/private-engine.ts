@@ -1,7 +1,8 @@
 /**
  * A labd of its own for a test, a lab's self-test or a homework run: data-root, exec-root and unix socket in a
  * temp dir, so it never meets the machine's engine. dispose() removes its containers (their shims would outlive
- * it), stops it, unmounts whatever is left mounted under the dir and removes the dir.
+ * it), stops it, unmounts whatever is left mounted under the dir and removes the dir. The dir names its owner, so
+ * what an owner killed with SIGKILL leaves can be found and removed later (abandoned-engines.ts).
  */
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -9,6 +10,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {mountsBelow} from '../../common/mount-table.js';
 import {EngineClient} from '../client/index.js';
+import {writeOwner} from './abandoned-engines.js';
 import {type EngineOptions, type EngineState, startEngineProcess, stopEngineProcess} from './engine-process.js';
 
 export interface PrivateEngine {
@@ -44,6 +46,8 @@ export interface PrivateEngineOptions {
 /** Makes the dir and its daemon.json; the engine starts with start(). */
 export function makePrivateEngine(opts: PrivateEngineOptions): PrivateEngine {
   const dir = mkdtempSync(join(tmpdir(), opts.prefix));
+  // At once, so an owner killed at any later point leaves a dir the next one can tell is abandoned.
+  writeOwner(dir);
   const dataRoot = join(dir, 'data');
   const execRoot = join(dir, 'run');
   const socket = join(execRoot, 'docker.sock');

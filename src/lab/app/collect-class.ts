@@ -1,6 +1,7 @@
 /**
  * `lab grades collect`: the teacher runs `lab check`'s collector on every roster student's environment — their
- * SSH host (roster `host`), their VM on this machine (roster `vm`, qemu) or their directory here (roster `dir`) — a few
+ * SSH host (roster `host`), their VM on this machine (roster `vm`, qemu), their VM on the libvirt hosts (as `lab class
+ * start` named it) or their directory here (roster `dir`) — a few
  * at a time, and stores each result signed with the teacher's key, with every check's evidence, in the
  * append-only results store. The student's own session there gives the lab's per-student facts (work dir,
  * images, parameters, answers); progress recorded there is ignored: only what the collector sees now counts.
@@ -15,12 +16,14 @@ import {evaluate, snapshotRequest, takeSnapshot} from '../grading/run-checks.js'
 import {signResult, teacherKey} from '../gradebook/signing.js';
 import {storeAttempt} from '../gradebook/store.js';
 import {collectorCommandIn} from '../providers/package-in-env.js';
+import {classVmName} from '../class-vms/class-vms.js';
+import {providerFor} from '../providers/index.js';
 import {LocalProvider} from '../providers/local.js';
 import type {RosterStudent} from '../roster/types.js';
 import type {Session} from '../session/session.js';
 
 export interface CollectTarget {
-  provider: 'local' | 'ssh' | 'qemu';
+  provider: 'local' | 'ssh' | 'qemu' | 'libvirt';
   /** For ssh: the private key and how to pin host keys. */
   keyPath?: string;
   knownHostsPath?: string;
@@ -44,11 +47,12 @@ async function environmentOf(s: RosterStudent, lab: string, target: CollectTarge
     if (!s.dir) throw new Error('no dir for this student in the roster (needed with --provider local)');
     return (await new LocalProvider().connect(`collect-${lab}`, s.dir))!;
   }
-  if (target.provider === 'qemu') {
-    if (!s.vm) throw new Error('no vm for this student in the roster (needed with --provider qemu)');
-    const {QemuProvider} = await import('../providers/qemu.js');
-    const env = await new QemuProvider().connect(s.vm);
-    if (!env) throw new Error(`no running VM named ${s.vm} on this machine (lab vm ls lists them)`);
+  if (target.provider === 'qemu' || target.provider === 'libvirt') {
+    // A class's libvirt VMs are named from the roster by `lab class start`; a qemu VM only by the roster's vm column.
+    if (target.provider === 'qemu' && !s.vm) throw new Error('no vm for this student in the roster (needed with --provider qemu)');
+    const name = target.provider === 'qemu' ? s.vm! : classVmName(s);
+    const env = await (await providerFor(target.provider)).connect(name);
+    if (!env) throw new Error(`no running ${target.provider} VM named ${name} known here (${target.provider === 'qemu' ? 'lab vm ls' : 'lab class status'} lists them)`);
     return env;
   }
   if (!s.host) throw new Error('no host for this student in the roster (needed with --provider ssh)');

@@ -31,7 +31,7 @@ export async function collectJob(raw: unknown, ctx: JobContext): Promise<Collect
   if (typeof d !== 'object' || d === null || d.version !== 1) throw new Error('job data: at /version: a lab-collect job of version 1 expected');
   if (typeof d.lab !== 'string' || !/^[a-z0-9-]+$/.test(d.lab)) throw new Error('job data: at /lab: a lab id expected');
   if (typeof d.student?.id !== 'string') throw new Error('job data: at /student/id: a student id expected');
-  if (!['ssh', 'qemu', 'local'].includes(d.target?.provider as string)) throw new Error('job data: at /target/provider: ssh, qemu or local expected');
+  if (!['ssh', 'qemu', 'libvirt', 'local'].includes(d.target?.provider as string)) throw new Error('job data: at /target/provider: ssh, qemu, libvirt or local expected');
   const started = Date.now();
   await ctx.progress({student: d.student.id, stage: 'collecting'});
   const base = {version: 1 as const, student: d.student.id, worker: ctx.worker};

@@ -9,8 +9,8 @@ import type {Exercise} from '../exercises/types.js';
 import {providerFor, type ProviderName} from '../providers/index.js';
 import type {SshTarget} from '../providers/ssh-target.js';
 import {pushSession} from '../session/mirror.js';
-import {makeParams} from '../session/params.js';
-import {ensureCourseRegistry, ensureEngine, prepareFiles, prepareImages, type Progress} from '../session/prepare.js';
+import {makeParams, type Params} from '../session/params.js';
+import {ensureCourseRegistry, ensureEngine, placeBakedArchives, prepareFiles, prepareImages, type Progress} from '../session/prepare.js';
 import {readServiceFiles} from '../session/service-files.js';
 import {createSession, saveSession, type Session} from '../session/session.js';
 
@@ -38,27 +38,50 @@ export function labWorkdir(opts: {provider: ProviderName; exercise: Pick<Exercis
   return opts.dir ?? `${remoteHome}/lab${opts.exercise.id}`;
 }
 
+/** What was done before the engine answered: the parameters made, the archives placed. */
+interface EarlyWork {
+  params: Params;
+  placed: Set<string>;
+}
+
+/** The part of a lab's start that needs no engine, done by the provider while a VM's engine starts. */
+const early = new WeakMap<Environment, Promise<EarlyWork>>();
+
+function doEarlyWork(env: Environment, opts: Pick<StartLabOptions, 'exercise' | 'workdir' | 'onProgress'>): Promise<EarlyWork> {
+  let work = early.get(env);
+  if (!work) {
+    work = (async () => {
+      // Fresh for every start: a random token makes this session's image its own.
+      const params = makeParams(opts.exercise);
+      opts.onProgress(`files: ${opts.workdir}`);
+      await prepareFiles(env, opts.exercise, opts.onProgress, params, 'before-engine');
+      return {params, placed: await placeBakedArchives(env, opts.exercise, opts.onProgress)};
+    })();
+    early.set(env, work);
+  }
+  return work;
+}
+
 /** Creates the lab's environment, or reconnects to the one of its name. The caller closes it. */
 export async function startEnvironment(opts: Pick<StartLabOptions, 'exercise' | 'provider' | 'ssh' | 'workdir' | 'onProgress'>): Promise<Environment> {
   const provider = await providerFor(opts.provider, opts.ssh);
   opts.onProgress(`environment: ${opts.provider}`);
-  return provider.start({name: environmentName(opts.exercise), workdir: opts.workdir, onProgress: opts.onProgress});
+  return provider.start({name: environmentName(opts.exercise), workdir: opts.workdir, onProgress: opts.onProgress, beforeEngine: async (env) => void (await doEarlyWork(env, opts))});
 }
 
 /** Makes the lab ready in its environment and records the new session, here and inside. */
 export async function prepareLab(env: Environment, opts: StartLabOptions): Promise<Session> {
   const {exercise, onProgress: progress} = opts;
+  // Done already when the provider ran it while a VM's engine started; else now, before the engine is needed.
+  const {params, placed} = await doEarlyWork(env, opts);
   await ensureEngine(env, progress, exercise.service);
   await ensureCourseRegistry(env, progress);
   const serviceFiles = exercise.service ? await readServiceFiles(env, exercise.service) : undefined;
   // What is already there is not this lab's work: record it so checks look only at what comes next.
   const list = async (argv: string[]) => (await env.exec(argv)).stdout.split('\n').filter(Boolean);
   const baseline = {containers: await list(['docker', 'ps', '-aq', '--no-trunc']), images: await list(['docker', 'images', '-aq', '--no-trunc'])};
-  const images = await prepareImages(env, exercise, progress);
-  // Fresh for every start: a random token makes this session's image its own.
-  const params = makeParams(exercise);
-  progress(`files: ${opts.workdir}`);
-  await prepareFiles(env, exercise, progress, params);
+  const images = await prepareImages(env, exercise, progress, placed);
+  await prepareFiles(env, exercise, progress, params, 'after-engine');
   const session = createSession({
     lab: exercise.id, provider: opts.provider, envName: environmentName(exercise), ssh: opts.ssh, workdir: opts.workdir, lang: opts.lang, student: opts.student,
     images, params, baseline, serviceFiles,

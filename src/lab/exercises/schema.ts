@@ -23,7 +23,7 @@ export const exerciseSchema = {
     },
     // Ends what steps leave running outside the engine (processes started by hand); the self-test runs it last.
     cleanup: relPath,
-    prepare: {type: 'array', items: {type: 'object', required: ['script'], additionalProperties: false, properties: {script: relPath, description: {type: 'string'}}}},
+    prepare: {type: 'array', items: {type: 'object', required: ['script'], additionalProperties: false, properties: {script: relPath, description: {type: 'string'}, needsEngine: {type: 'boolean'}}}},
     // Per-session values ({{params.x}} in texts and check params, $LAB_PARAM_X in scripts): fixed, random, or the self-test's own.
     params: {
       type: 'object', propertyNames: {pattern: '^[a-z][A-Za-z0-9]*$'},

@@ -48,7 +48,8 @@ export interface Exercise {
   files?: Array<{from: string; to: string; mode?: string}>;
   /** load: docker load at start; neither load nor saveAs: the student pulls it from the course registry. */
   images?: Array<{recipe: string; load?: boolean; saveAs?: string}>;
-  prepare?: Array<{script: string; description?: string}>;
+  /** needsEngine false: the script uses no container engine, so a VM's start runs it while its engine starts. */
+  prepare?: Array<{script: string; description?: string; needsEngine?: boolean}>;
   /** A script ending what the steps leave running outside the engine (unshare'd processes...). */
   cleanup?: string;
   params?: Record<string, ParamDef>;

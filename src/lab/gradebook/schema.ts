@@ -39,7 +39,7 @@ export const resultsSchema = {
       properties: {
         lab: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'a lab id (letters, digits, ".", "_" or "-", up to 64)'},
         student: {type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'a student id (1 to 200 characters, no control characters)'},
-        provider: {type: 'string', enum: ['local', 'qemu', 'ssh', 'sandbox'], description: 'one of "local", "qemu", "ssh", "sandbox"'},
+        provider: {type: 'string', enum: ['local', 'qemu', 'libvirt', 'ssh', 'sandbox'], description: 'one of "local", "qemu", "libvirt", "ssh", "sandbox"'},
         submittedAt: {type: 'string', pattern: isoDateTime, description: 'a date and time in ISO 8601, e.g. "2025-03-01T12:00:00.000Z"'},
         maxScore: {type: 'number', exclusiveMinimum: 0, description: 'a number of points greater than 0'},
         source: {type: 'string', enum: ['self-submitted', 'collected', 'sandbox'], description: 'one of "self-submitted", "collected", "sandbox"'},

@@ -4,7 +4,7 @@
  * one also bounds what a Dockerfile's RUN does, which the classic build API cannot limit in processes.
  */
 import {randomBytes} from 'node:crypto';
-import {existsSync, mkdirSync, rmdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {cgroupDirsOf, v1Mounts} from '../../engine/runtime/cgroups.js';
 import {cgroupMode} from '../../engine/util/cgroup-mode.js';
@@ -48,4 +48,52 @@ export function makeParentCgroup(limits: {memoryBytes: number; pids: number}): P
       }
     },
   };
+}
+
+/** Every cgroup dir at and below `dir`, deepest first. */
+function treeBottomUp(dir: string): string[] {
+  let children: string[] = [];
+  try {
+    children = readdirSync(dir, {withFileTypes: true}).filter((e) => e.isDirectory()).map((e) => join(dir, e.name));
+  } catch {
+    return [];
+  }
+  return [...children.flatMap(treeBottomUp), dir];
+}
+
+/**
+ * For a sandbox whose owner was killed: whatever still runs in its parent cgroup (a container whose engine is
+ * gone too) is killed, then the cgroup and the containers' under it are removed, in every hierarchy.
+ */
+export async function removeAbandonedCgroup(path: string): Promise<void> {
+  if (!/^\/lab-homework-[0-9a-f]+$/.test(path)) return;
+  const dirs = cgroupDirsOf(path).filter((d) => existsSync(d));
+  for (let round = 0; round < 50; round++) {
+    let left = 0;
+    for (const dir of dirs.flatMap(treeBottomUp)) {
+      let pids: number[] = [];
+      try {
+        pids = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+      } catch {
+        continue;
+      }
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+          left++;
+        } catch {
+          // ended meanwhile
+        }
+      }
+    }
+    if (left === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const dir of dirs.flatMap(treeBottomUp)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // a zombie not yet reaped keeps it busy; the empty cgroup is harmless
+    }
+  }
 }

@@ -1,11 +1,13 @@
 /**
  * One private engine for a whole `lab homework check` run: its own data-root, exec-root and unix socket in a
- * temp dir, as `lab exercise test` does. Stopped and removed at the end — also on an error, Ctrl-C or SIGTERM.
+ * temp dir, as `lab exercise test` does. Stopped and removed at the end — also on an error, Ctrl-C or SIGTERM; one
+ * left by a run killed outright is removed when the next sandbox starts (abandoned-sandboxes.ts).
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {EngineClient} from '../../engine/client/index.js';
 import {makePrivateEngine, type PrivateEngine} from '../../engine/control/private-engine.js';
+import {removeAbandonedSandboxes, SANDBOX_PREFIX} from './abandoned-sandboxes.js';
 import {makeParentCgroup, type ParentCgroup} from './parent-cgroup.js';
 import type {Homework} from './types.js';
 
@@ -55,7 +57,9 @@ const exitCodes = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129, EPIPE: 141} as const;
  * the engine's mirror, so a submission's FROM of a course image (multi-stage too) resolves as in the lab.
  */
 export async function withSandbox<T>(limits: SandboxLimits, progress: (m: string) => void, work: (sandbox: Sandbox) => Promise<T>, registryImages: string[] = []): Promise<T> {
-  const engine = makePrivateEngine({prefix: 'lab-homework-'});
+  // What a run killed before it could clean up left behind goes first: its engine and mounts would stay forever.
+  await removeAbandonedSandboxes(progress);
+  const engine = makePrivateEngine({prefix: SANDBOX_PREFIX});
   const {dir, socket} = engine;
   const env = {...engine.dockerEnv, DOCKER_CLI_HINTS: 'false'};
   const abort = new AbortController();

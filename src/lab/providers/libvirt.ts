@@ -9,7 +9,7 @@ import {connectLibvirtVm, destroyLibvirtVm, startLibvirtVm, stopLibvirtVm} from 
 import {type LibvirtVmRecord, readLibvirtRecord} from '../../vm/libvirt/record.js';
 import {domainState} from '../../vm/libvirt/virsh.js';
 import {SshEnvironment} from '../../vm/ssh/environment.js';
-import type {Provider, ProviderStartOptions} from './provider.js';
+import type {Provider, ProviderStartOptions, StopOutcome} from './provider.js';
 
 export interface LibvirtProviderOptions {
   /** The hosts; default: lab-hosts.json (or $LAB_HOSTS). */
@@ -25,15 +25,16 @@ export class LibvirtProvider implements Provider {
 
   async start(opts: ProviderStartOptions): Promise<Environment> {
     const existing = await readLibvirtRecord(opts.name);
-    const pool = this.options.hosts ?? loadHostPool();
-    const host = existing?.host ?? pickHost(await hostsByFreeMemory(pool.hosts), new Map());
+    // A VM made before stays where it was placed, with its size: lab-hosts.json is read only to place a new one.
+    const pool = existing ? undefined : (this.options.hosts ?? loadHostPool());
+    const host = existing?.host ?? pickHost(await hostsByFreeMemory(pool!.hosts), new Map());
     const image = this.options.image ?? (await (await import('../../vm/build/index.js')).buildVmImage({onProgress: (p) => opts.onProgress?.(`${p.step}: ${p.message}`)}));
     const started = await startLibvirtVm(opts.name, {
       host,
       image,
       workdir: opts.workdir,
-      memoryMiB: pool.vm.memoryMiB,
-      cpus: pool.vm.cpus,
+      memoryMiB: pool ? pool.vm.memoryMiB : existing!.memoryMiB,
+      cpus: pool ? pool.vm.cpus : existing!.cpus,
       waitForEngine: !this.options.skipEngineWait,
       onProgress: opts.onProgress,
     });
@@ -53,12 +54,12 @@ export class LibvirtProvider implements Provider {
     return this.open(record, workdir ?? record.workdir);
   }
 
-  async stop(name: string): Promise<void> {
-    await stopLibvirtVm(name);
+  async stop(name: string): Promise<StopOutcome> {
+    return stopLibvirtVm(name);
   }
 
-  async destroy(name: string): Promise<void> {
-    await destroyLibvirtVm(name);
+  async destroy(name: string): Promise<boolean> {
+    return destroyLibvirtVm(name);
   }
 
   private async open(record: LibvirtVmRecord, workdir: string): Promise<SshEnvironment> {

@@ -7,7 +7,7 @@ import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises';
 import {constants, homedir} from 'node:os';
 import {dirname} from 'node:path';
 import type {Environment, ExecOptions, ExecResult} from '../../environment/environment.js';
-import type {Provider, ProviderStartOptions} from './provider.js';
+import type {Provider, ProviderStartOptions, StopOutcome} from './provider.js';
 
 function signalStatus(signal: NodeJS.Signals | null): number {
   return 128 + ((signal && constants.signals[signal]) || 1);
@@ -94,11 +94,13 @@ export class LocalProvider implements Provider {
     return new LocalEnvironment(name, workdir ?? this.workdirs.get(name) ?? homedir(), this.options.env);
   }
 
-  async stop(): Promise<void> {
+  async stop(): Promise<StopOutcome> {
     // This machine keeps running.
+    return 'keeps running';
   }
 
-  async destroy(): Promise<void> {
+  async destroy(): Promise<boolean> {
     // Its files are the student's; nothing is deleted here.
+    return false;
   }
 }

@@ -14,7 +14,14 @@ export interface ProviderStartOptions {
   name: string;
   workdir: string;
   onProgress?: (message: string) => void;
+  /**
+   * Work that needs the environment but not its container engine (the lab's files). A VM, whose engine starts on
+   * its own after boot, runs it while that engine starts; a provider that does not call it leaves it to the caller.
+   */
+  beforeEngine?: (env: Environment) => Promise<void>;
 }
+
+export type StopOutcome = 'stopped' | 'was not running' | 'keeps running';
 
 export interface Provider {
   readonly kind: Environment['provider'];
@@ -22,6 +29,8 @@ export interface Provider {
   start(opts: ProviderStartOptions): Promise<Environment>;
   /** Connects to a running environment of that name, if there is one, with the lab's files in `workdir`. */
   connect(name: string, workdir?: string): Promise<Environment | undefined>;
-  stop(name: string): Promise<void>;
-  destroy(name: string): Promise<void>;
+  /** Powers the environment off, keeping its disk; a machine the provider does not own keeps running. */
+  stop(name: string): Promise<StopOutcome>;
+  /** Deletes the environment for good; false when there was nothing of it to delete (or it is not the provider's). */
+  destroy(name: string): Promise<boolean>;
 }

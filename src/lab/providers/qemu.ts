@@ -4,11 +4,11 @@
  * reconnect to it by name.
  */
 import type {VmImage} from '../../vm/build/index.js';
-import {connectVm, destroyVm, startVm, stopVm} from '../../vm/machine/lifecycle.js';
+import {awaitVmEngine, connectVm, destroyVm, startVm, stopVm} from '../../vm/machine/lifecycle.js';
 import {readVmRecord, type VmRecord, vmState} from '../../vm/record.js';
 import {SshEnvironment} from '../../vm/ssh/environment.js';
 import type {Environment} from '../../environment/environment.js';
-import type {Provider, ProviderStartOptions} from './provider.js';
+import type {Provider, ProviderStartOptions, StopOutcome} from './provider.js';
 
 const ENGINE_LOGS = ['/var/log/lab-engine-start.log', '/var/run/docker/labd.log'];
 
@@ -25,23 +25,25 @@ export class QemuProvider implements Provider {
   constructor(private readonly options: QemuProviderOptions = {}) {}
 
   async start(opts: ProviderStartOptions): Promise<Environment> {
-    const started = await startVm(opts.name, {
-      workdir: opts.workdir,
-      onProgress: opts.onProgress,
-      image: this.options.image,
-      waitForEngine: !this.options.skipEngineWait,
-    });
-    if (started.engine === 'failed') {
-      const why = await this.engineLogs(started.record);
-      throw new Error(`the container engine in VM ${opts.name} did not start${why ? `:\n${why}` : ''}\nThe VM keeps running; its full logs: lab ssh ${opts.name} -- cat ${ENGINE_LOGS.join(' ')}`);
-    }
+    // SSH answers seconds before the engine does: the work that needs no engine is done meanwhile.
+    const started = await startVm(opts.name, {workdir: opts.workdir, onProgress: opts.onProgress, image: this.options.image, waitForEngine: false});
     const env = await this.open(started.record, opts.workdir);
-    const made = await env.exec(['mkdir', '-p', '--', opts.workdir]);
-    if (made.code !== 0) {
+    try {
+      const made = await env.exec(['mkdir', '-p', '--', opts.workdir]);
+      if (made.code !== 0) throw new Error(`cannot create ${opts.workdir} in VM ${opts.name}: ${made.stderr.trim()}`);
+      const engine = this.options.skipEngineWait ? Promise.resolve('not waited' as const) : awaitVmEngine(started.record, started.booted);
+      const [waited, early] = await Promise.allSettled([engine, opts.beforeEngine?.(env)]);
+      if (waited.status === 'rejected') throw waited.reason;
+      if (waited.value === 'failed') {
+        const why = await this.engineLogs(started.record);
+        throw new Error(`the container engine in VM ${opts.name} did not start${why ? `:\n${why}` : ''}\nThe VM keeps running; its full logs: lab ssh ${opts.name} -- cat ${ENGINE_LOGS.join(' ')}`);
+      }
+      if (early.status === 'rejected') throw early.reason;
+      return env;
+    } catch (error) {
       await env.close();
-      throw new Error(`cannot create ${opts.workdir} in VM ${opts.name}: ${made.stderr.trim()}`);
+      throw error;
     }
-    return env;
   }
 
   async connect(name: string, workdir?: string): Promise<Environment | undefined> {
@@ -50,12 +52,12 @@ export class QemuProvider implements Provider {
     return this.open(record, workdir ?? record.workdir);
   }
 
-  async stop(name: string): Promise<void> {
-    await stopVm(name);
+  async stop(name: string): Promise<StopOutcome> {
+    return stopVm(name);
   }
 
-  async destroy(name: string): Promise<void> {
-    await destroyVm(name);
+  async destroy(name: string): Promise<boolean> {
+    return destroyVm(name);
   }
 
   /** The last lines the engine's starter and the daemon wrote, to say why a start failed; empty if unreadable. */

@@ -11,7 +11,7 @@ import {SshConnection} from '../../vm/ssh/connection.js';
 import {SshEnvironment} from '../../vm/ssh/environment.js';
 import {hostToken} from '../../vm/ssh/known-hosts.js';
 import type {Environment} from '../../environment/environment.js';
-import type {Provider, ProviderStartOptions} from './provider.js';
+import type {Provider, ProviderStartOptions, StopOutcome} from './provider.js';
 
 export interface SshProviderOptions {
   host: string;
@@ -51,12 +51,14 @@ export class SshProvider implements Provider {
     return this.open(name, workdir ?? this.workdirs.get(name) ?? this.options.defaultWorkdir ?? '/root');
   }
 
-  async stop(): Promise<void> {
+  async stop(): Promise<StopOutcome> {
     // Someone else's machine keeps running.
+    return 'keeps running';
   }
 
-  async destroy(): Promise<void> {
+  async destroy(): Promise<boolean> {
     // Nor is it ever deleted.
+    return false;
   }
 
   private async open(name: string, workdir: string): Promise<SshEnvironment> {

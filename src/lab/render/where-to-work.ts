@@ -7,6 +7,8 @@ const lines: Record<string, (how: string, name: string) => string> = {
 
 export function whereToWork(provider: string, envName: string, lang: string, host?: string): string | undefined {
   if (provider === 'local') return undefined;
-  const how = provider === 'qemu' ? `lab ssh ${envName}` : `ssh ${host ?? envName}`;
-  return (lines[lang] ?? lines.en)(how, provider === 'qemu' ? `VM ${envName}` : (host ?? envName));
+  // A VM (qemu or libvirt) is reached through lab ssh, which holds its key; an SSH host with the student's own.
+  const vm = provider === 'qemu' || provider === 'libvirt';
+  const how = vm ? `lab ssh ${envName}` : `ssh ${host ?? envName}`;
+  return (lines[lang] ?? lines.en)(how, vm ? `VM ${envName}` : (host ?? envName));
 }

@@ -99,10 +99,34 @@ export async function ensureCourseRegistry(env: Environment, progress: Progress)
   }
 }
 
-export async function prepareImages(env: Environment, ex: Exercise, progress: Progress): Promise<Record<string, {id: string}>> {
+/**
+ * The archives a lab hands the student (saveAs, not loaded) that the VM image carries: copied inside the VM, which
+ * needs no engine, so a VM's start does it while its engine starts. Returns the recipes now in place.
+ */
+export async function placeBakedArchives(env: Environment, ex: Exercise, progress: Progress): Promise<Set<string>> {
+  const placed = new Set<string>();
+  const saved = (ex.images ?? []).filter((i) => i.saveAs && !i.load);
+  if (saved.length === 0) return placed;
+  const {buildImageArchive} = await import('../../debian-images/index.js');
+  for (const image of saved) {
+    const built = await buildImageArchive(image.recipe, {format: 'docker'});
+    if (await copyBakedArchive(env, image.recipe, built.imageId, join(env.workdir, image.saveAs!))) {
+      progress(`image ${image.recipe}: ${image.saveAs} copied from the VM image's own archive`);
+      placed.add(image.recipe);
+    }
+  }
+  return placed;
+}
+
+/** `placed`: recipes whose saveAs archive placeBakedArchives already put in the work dir. */
+export async function prepareImages(env: Environment, ex: Exercise, progress: Progress, placed: Set<string> = new Set()): Promise<Record<string, {id: string}>> {
   const {buildImageArchive} = await import('../../debian-images/index.js');
   const images: Record<string, {id: string}> = {};
   for (const image of ex.images ?? []) {
+    if (placed.has(image.recipe)) {
+      images[image.recipe] = {id: (await buildImageArchive(image.recipe, {format: 'docker'})).imageId};
+      continue;
+    }
     progress(`image ${image.recipe}: building from Debian packages (cached after the first time)`);
     const built = await buildImageArchive(image.recipe, {format: 'docker'});
     images[image.recipe] = {id: built.imageId};
@@ -122,12 +146,19 @@ export async function prepareImages(env: Environment, ex: Exercise, progress: Pr
   return images;
 }
 
-export async function prepareFiles(env: Environment, ex: Exercise, progress: Progress, params?: Params): Promise<void> {
-  for (const f of ex.files ?? []) {
-    await env.writeFile(join(env.workdir, f.to), readFileSync(join(ex.dir, f.from)), f.mode ? parseInt(f.mode, 8) : 0o644);
+/**
+ * The lab's files, then its prepare scripts. `part`: 'before-engine' is the files and the scripts that need no
+ * engine (what a VM's start does while its engine starts), 'after-engine' the remaining scripts; 'all' both.
+ */
+export async function prepareFiles(env: Environment, ex: Exercise, progress: Progress, params?: Params, part: 'all' | 'before-engine' | 'after-engine' = 'all'): Promise<void> {
+  if (part !== 'after-engine') {
+    for (const f of ex.files ?? []) {
+      await env.writeFile(join(env.workdir, f.to), readFileSync(join(ex.dir, f.from)), f.mode ? parseInt(f.mode, 8) : 0o644);
+    }
   }
   const exerciseDir = join(packageRootIn(env), 'exercises', ex.id);
-  for (const p of ex.prepare ?? []) {
+  const wanted = (p: {needsEngine?: boolean}) => part === 'all' || (part === 'before-engine') === (p.needsEngine === false);
+  for (const p of (ex.prepare ?? []).filter(wanted)) {
     progress(p.description ?? p.script);
     await run(env, ['sh', join(exerciseDir, p.script)], p.script, {cwd: env.workdir, env: {LAB_EXERCISE_DIR: exerciseDir, DOCKER_BUILDKIT: '0', ...paramEnv(params)}});
   }

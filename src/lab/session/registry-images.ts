@@ -35,7 +35,8 @@ cp "$1.tar" "$3" && chmod 0644 "$3"`;
  * save for the student there) with this image ID, and it is now at target; false otherwise (copy it over SSH).
  */
 export async function copyBakedArchive(env: Environment, recipe: string, imageId: string, target: string): Promise<boolean> {
-  if (env.provider !== 'qemu') return false;
+  // The libvirt provider boots the same image as the qemu provider, archives included.
+  if (env.provider !== 'qemu' && env.provider !== 'libvirt') return false;
   const r = await env.exec(['sh', '-c', COPY_SCRIPT, 'sh', `${ARCHIVES_DIR_IN_VM}/${recipe}`, imageId, target], {timeoutMs: 300_000});
   return r.code === 0;
 }

@@ -192,15 +192,15 @@ export async function startVm(name: string, opts: StartVmOptions = {}): Promise<
     record = await boot(record, opts);
     booted = true;
   }
-  let engine: StartedVm['engine'] = 'not waited';
-  if (opts.waitForEngine !== false) {
-    engine = await waitForEngine(record);
-    if (booted) {
-      record = {...record, engineReadyMs: Date.now() - Date.parse(record.startedAt!)};
-      await writeVmRecord(record);
-    }
-  }
+  const engine = opts.waitForEngine !== false ? await awaitVmEngine(record, booted) : 'not waited';
   return {record, booted, engine};
+}
+
+/** Waits for the engine's banner of the current boot; a boot's engine time goes into the record. */
+export async function awaitVmEngine(record: VmRecord, booted: boolean): Promise<'ready' | 'failed'> {
+  const engine = await waitForEngine(record);
+  if (booted) await writeVmRecord({...record, engineReadyMs: Date.now() - Date.parse(record.startedAt!)});
+  return engine;
 }
 
 async function waitForReady(record: VmRecord, timeoutMs: number): Promise<void> {
@@ -319,13 +319,4 @@ export async function listVms(): Promise<VmListing[]> {
     out.push({record, state: await vmState(record), diskBytes});
   }
   return out;
-}
-
-/** The VM `lab ssh` means without a name: the only one running, else the one started last. */
-export async function defaultVmName(): Promise<string | undefined> {
-  const vms = await listVms();
-  const running = vms.filter((v) => v.state === 'running');
-  const pool = running.length > 0 ? running : vms;
-  pool.sort((a, b) => (b.record.startedAt ?? b.record.createdAt).localeCompare(a.record.startedAt ?? a.record.createdAt));
-  return pool[0]?.record.name;
 }

@@ -4,9 +4,9 @@ import {Command, Flags} from '@oclif/core';
 export default class GradesCollect extends Command {
   static override summary = 'Check every roster student\'s lab environment yourself and store each result signed';
   static override description = [
-    'Runs `lab check`\'s collector on each student\'s environment — their SSH host (the roster\'s host column, [user@]host[:port], with --provider ssh), their VM on this machine (the roster\'s vm column, with --provider qemu) or their directory on this machine (the roster\'s dir column, with --provider local) — several at a time, with a progress bar. Each result is signed with your grading key (`lab grades key`) and stored with every check\'s evidence in the results store, one new file per collection: nothing is overwritten, so every attempt is kept.',
+    'Runs `lab check`\'s collector on each student\'s environment — their SSH host (the roster\'s host column, [user@]host[:port], with --provider ssh), their VM on this machine (the roster\'s vm column, with --provider qemu), their VM on the libvirt hosts (as `lab class start` made it, with --provider libvirt) or their directory on this machine (the roster\'s dir column, with --provider local) — several at a time, with a progress bar. Each result is signed with your grading key (`lab grades key`) and stored with every check\'s evidence in the results store, one new file per collection: nothing is overwritten, so every attempt is kept.',
     'The student\'s session in their environment gives the lab\'s per-student facts; progress recorded there is ignored, only what the collector sees now counts. A student whose environment cannot be reached or whose lab was not started is reported, and the command exits 1 if any failed.',
-    'With --queue redis://host:port, `lab worker`s observe the environments instead (a worker must reach them: the ssh hosts with the key at --key\'s path on that worker; VMs and directories only on the machine they are on); the results come back, are checked, and are signed and stored here all the same.',
+    'With --queue redis://host:port, `lab worker`s observe the environments instead (a worker must reach them: the ssh hosts with the key at --key\'s path on that worker; VMs and directories only on the machine whose records know them); the results come back, are checked, and are signed and stored here all the same.',
     'Then `lab grades STORE --roster roster.json` makes the gradebook, where these results show as "collected" and win over anything the students submitted.',
   ].join('\n\n');
 
@@ -20,7 +20,7 @@ export default class GradesCollect extends Command {
     lab: Flags.string({description: 'which lab', required: true}),
     roster: Flags.string({description: 'the class list (roster.json, from lab class import)', default: 'roster.json'}),
     store: Flags.string({description: 'the results store to add to', default: 'results'}),
-    provider: Flags.string({description: 'how to reach each environment', options: ['ssh', 'qemu', 'local'], default: 'ssh'}),
+    provider: Flags.string({description: 'how to reach each environment', options: ['ssh', 'qemu', 'libvirt', 'local'], default: 'ssh'}),
     key: Flags.string({description: 'with --provider ssh: the private key to log in with'}),
     'known-hosts': Flags.string({description: 'with --provider ssh: a known_hosts file pinning the hosts\' keys (default ~/.ssh/known_hosts)'}),
     'host-fingerprint': Flags.string({multiple: true, description: 'with --provider ssh: host key fingerprints (SHA256:...) to accept'}),
@@ -47,7 +47,7 @@ export default class GradesCollect extends Command {
     if (unknown.length) this.error(`not on the roster: ${unknown.join(', ')}`, {exit: 2});
     const jobs = flags.jobs ?? Math.min(16, cpus().length * 2);
     const bar = progressReporter();
-    const target = {provider: flags.provider as 'ssh' | 'qemu' | 'local', keyPath: flags.key, knownHostsPath: flags['known-hosts'], fingerprints: flags['host-fingerprint'], labRoot: flags['lab-root']};
+    const target = {provider: flags.provider as 'ssh' | 'qemu' | 'libvirt' | 'local', keyPath: flags.key, knownHostsPath: flags['known-hosts'], fingerprints: flags['host-fingerprint'], labRoot: flags['lab-root']};
     const report = (done: number, total: number, o: {student: string; ok: boolean; score?: number; maxScore?: number; error?: string}) =>
       this.jsonEnabled() ? undefined : bar.update(done, total, o.student, o.ok, o.ok ? `${o.score}/${o.maxScore}` : `FAILED: ${o.error}`);
     let outcomes;
