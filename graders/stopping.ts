@@ -41,10 +41,18 @@ function endings(snapshot: Snapshot): Ended[] {
 const noParams = {type: 'object', additionalProperties: false, properties: {}, required: []} as const;
 const named = {type: 'object', additionalProperties: false, required: ['name'], properties: {name: text}} as const;
 
-/** The endings of the container of that name that is still there (a removed one's events stay behind in the log). */
+/**
+ * The endings of the container of that name that is still there (a removed one's events stay behind in the log);
+ * with none there, of the last one removed under that name: the next step removes the killed and the stopped
+ * container, and a lab check after it must still see how they ended.
+ */
 function present(snapshot: Snapshot, name: string): Ended[] {
   const c = snapshot.engine.containers.find((x) => x.name === name);
-  return c ? endings(snapshot).filter((e) => e.id === c.id) : [];
+  if (c) return endings(snapshot).filter((e) => e.id === c.id);
+  const removed = snapshot.engine.events
+    .filter((e) => e.Type === 'container' && e.Action === 'destroy' && e.Actor.Attributes.name === name && !snapshot.engine.containers.some((x) => x.id === e.Actor.ID))
+    .sort((a, b) => b.timeNano - a.timeNano)[0];
+  return removed ? endings(snapshot).filter((e) => e.id === removed.Actor.ID) : [];
 }
 
 /** A running container ended by docker kill: SIGKILL first, no docker stop, exit 137. */

@@ -38,6 +38,7 @@ needs('lab exercise test basics', async (t) => {
   t.regex(named('names', 'id-for-name'), /is container \S+'s ID, not its name/);
   t.regex(named('names', 'other-image'), /is the ID of hello-world/);
   t.regex(named('kill-stop', 'stop-both'), /was stopped .*not killed/);
+  t.regex(named('kill-stop', 'stop-removed'), /container rude was stopped .*not killed/);
   t.regex(named('kill-stop', 'kill-term'), /docker kill -s TERM, never a docker stop/);
   t.regex(named('cleanup', 'rm-each'), /docker container prune was never run/);
   t.regex(named('cleanup', 'retagged'), /image rm of one of several names only untags/);

@@ -42,6 +42,7 @@ test('lab exercise test everyday', async (t) => {
   t.regex(named('run-env', 'no-rm'), /without --rm/);
   t.regex(named('run-env', 'no-env'), /has no CLICKHOUSE_ADDR/);
   t.regex(named('run-env', 'no-tty'), /without -t/);
+  t.regex(named('run-env', 'detached'), /started detached \(-d\)/);
   t.regex(named('code-mount', 'copied'), /nothing mounted at \/code/);
   t.regex(named('code-mount', 'other-folder'), /binds \S+\/code-copy, not/);
   t.regex(named('code-mount', 'volume'), /has a volume mounted/);

@@ -52,7 +52,9 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
   started = performance.now();
   for (const script of readdirSync(join(packageRoot(), 'exercises', lab, 'solve')).sort()) {
     const inside = `cd ${shellJoin([session.workdir])} && export ${vars.join(' ')} && sh -x /opt/lab/exercises/${lab}/solve/${script}`;
-    await run(['ssh', vm, '--', inside], 420_000);
+    // 15 minutes: the first docker run postgres pulls its image from the course registry inside the VM, which
+    // took over 12 minutes under TCG on a busy host.
+    await run(['ssh', vm, '--', inside], 900_000);
   }
   t.log(`solve scripts inside the VM: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

@@ -13,7 +13,7 @@ import {loadVmRecipe} from '../../src/vm/recipe.js';
 test('the VM installs the lab machine packages of system-packages.json, not the build host\'s or the tests\'', async (t) => {
   const {recipe} = await loadVmRecipe();
   const include = await rootfsInclude(recipe, packageRoot());
-  for (const name of ['runc', 'iproute2', 'gcc', 'libc6-dev', 'docker-registry', 'docker-compose', 'postgresql-client', 'dropbear-bin']) t.true(include.includes(name), name);
+  for (const name of ['runc', 'iproute2', 'gcc', 'libc6-dev', 'docker-registry', 'docker-compose', 'postgresql-client', 'libcap2-bin', 'dropbear-bin']) t.true(include.includes(name), name);
   // Built on the host (qemu, debootstrap, skopeo), needed by tests only (tmux, redis-server), or copied from the
   // host by hostFiles (the docker CLI, whose entry allows any docker on PATH).
   for (const name of ['qemu-system-x86', 'debootstrap', 'skopeo', 'tmux', 'redis-server', 'docker.io']) t.false(include.includes(name), name);

@@ -24,6 +24,7 @@ export default class Check extends Command {
     }
     const {results, engine} = await checkLab(ctx, {step: args.step});
     if (!engine.reachable && !this.jsonEnabled()) this.warn(`the container engine does not answer (${engine.error}); start it with: lab engine start`);
+    else if (engine.error && !this.jsonEnabled()) this.warn(`the container engine stopped answering while it was read (${engine.error}): the checks below saw none of its containers; run lab check again`);
     if (!this.jsonEnabled()) this.log(renderResults(results, ctx.session.lang, flags.verbose));
     return checkSummary(ctx.exercise, results);
   }

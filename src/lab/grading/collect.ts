@@ -101,7 +101,9 @@ export async function collect(req: SnapshotRequest): Promise<Snapshot> {
     snapshot.host.links = netLinks();
   }
   try {
-    const engine = new EngineClient({socketPath: req.socket}, 5000);
+    // 30 s: an engine in a VM under emulation, busy with a starting postgres, can be silent for longer than 5 s,
+    // and a request given up leaves the checks with no containers at all.
+    const engine = new EngineClient({socketPath: req.socket}, 30_000);
     await engine.raw('GET', '/_ping');
     snapshot.engine.reachable = true;
     const now = (Date.now() / 1000).toFixed(3);

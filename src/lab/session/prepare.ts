@@ -134,6 +134,9 @@ export async function prepareImages(env: Environment, ex: Exercise, progress: Pr
       progress(`image ${image.recipe}: pulled from the course registry there`);
       continue;
     }
+    // An image the student pulls from the course registry needs its ID only (the graders compare with it): its
+    // archive is never sent (postgres's is hundreds of MB, minutes over SSH into a VM under TCG).
+    if (!image.load && !image.saveAs) continue;
     const target = image.saveAs ? join(env.workdir, image.saveAs) : join('/tmp', `lab-${image.recipe}.tar`);
     const copiedInside = image.saveAs !== undefined && (await copyBakedArchive(env, image.recipe, built.imageId, target));
     if (copiedInside) progress(`image ${image.recipe}: ${image.saveAs} copied from the VM image's own archive`);
