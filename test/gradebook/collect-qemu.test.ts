@@ -31,7 +31,7 @@ test.serial('qemu collection: a VM that is not running and a student with no vm 
   });
   const outcomes = await collectClass([{id: 'jana', name: 'Jana', vm: 'lab26-jana'}, {id: 'petr', name: 'Petr'}], '26', {provider: 'qemu'}, join(dir, 'store'), 2, () => undefined);
   t.deepEqual(outcomes.map((o) => [o.student, o.ok, o.error]), [
-    ['jana', false, 'no running VM named lab26-jana on this machine (lab vm ls lists them)'],
+    ['jana', false, 'no running qemu VM named lab26-jana known here (lab vm ls lists them)'],
     ['petr', false, 'no vm for this student in the roster (needed with --provider qemu)'],
   ]);
 });
