@@ -53,8 +53,12 @@ test('run-env: a shell that was closed is asked to be kept open; another program
   t.regex(graders['interactive.shellWithEnv'](snapshot({}), p).observed, /keep the shell open/);
   const sh = container('x', {imageName: p.image, path: 'sh', tty: true, openStdin: true, autoRemove: true, env: ['CLICKHOUSE_ADDR=127.0.0.1:9000']});
   t.regex(graders['interactive.shellWithEnv'](snapshot({containers: [sh]}), p).observed, /runs sh, not ash/);
-  t.true(graders['interactive.shellWithEnv'](snapshot({containers: [{...sh, path: 'ash'}]}), p).pass);
-  t.regex(graders['interactive.shellWithEnv'](snapshot({containers: [{...sh, path: 'ash', env: ['CLICKHOUSE_ADDR=localhost']}]}), p).observed, /has CLICKHOUSE_ADDR=localhost, not/);
+  // docker run -it attaches the CLI before the start; docker run -dit starts with no one attached.
+  const attached = [event('container', 'create', sh.id, 1), event('container', 'attach', sh.id, 2), event('container', 'start', sh.id, 3)];
+  t.true(graders['interactive.shellWithEnv'](snapshot({containers: [{...sh, path: 'ash'}], events: attached}), p).pass);
+  const detached = [event('container', 'create', sh.id, 1), event('container', 'start', sh.id, 2), event('container', 'attach', sh.id, 9)];
+  t.regex(graders['interactive.shellWithEnv'](snapshot({containers: [{...sh, path: 'ash'}], events: detached}), p).observed, /started detached \(-d\)/);
+  t.regex(graders['interactive.shellWithEnv'](snapshot({containers: [{...sh, path: 'ash', env: ['CLICKHOUSE_ADDR=localhost']}], events: attached}), p).observed, /has CLICKHOUSE_ADDR=localhost, not/);
 });
 
 test('code-mount: the folder mounted but the file not edited yet', (t) => {
