@@ -5,7 +5,8 @@
  * submissions are all graded by the second.
  */
 import {spawn} from 'node:child_process';
-import {existsSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {mountsBelow} from '../../src/common/mount-table.js';
@@ -41,8 +42,19 @@ when(needs, test.serial)('a worker killed with SIGKILL mid-job: the next worker 
   const fx = makeQueueSubmissions(count);
   const redis = await startRedis('abandoned');
   const workers: WorkerProcess[] = [];
+  // The workers' sandboxes go under a temp dir of this test's own: any homework run starting elsewhere on the machine
+  // (other test files run at once) also sweeps abandoned sandboxes, and must not be the one that finds this one.
+  const scratch = mkdtempSync(join(tmpdir(), 'lab-abandoned-'));
+  // Emptied by the second worker when the test passes; a failed run leaves what it found there to look at.
+  t.teardown(() => {
+    try {
+      rmdirSync(scratch);
+    } catch {
+      // not empty: kept
+    }
+  });
   try {
-    const first = await startWorker(redis.url, ['--concurrency', '1', '--lock-seconds', '6']);
+    const first = await startWorker(redis.url, ['--concurrency', '1', '--lock-seconds', '6'], {TMPDIR: scratch});
     workers.push(first);
     const out = join(fx.root, 'out');
     const teacher = spawn(process.execPath, [labBin, 'homework', 'check', fx.submissions, '--homework', fx.homework, '--out', out, '--queue', redis.url, '--json'], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
@@ -64,7 +76,7 @@ when(needs, test.serial)('a worker killed with SIGKILL mid-job: the next worker 
     t.true(cgroupDirsOf(cgroup).some((d) => existsSync(d)));
     t.log(`left by the killed worker: labd ${labd}, ${processesUsing(dir).length} processes naming ${dir}, ${mountsBelow(dir).length} mounts under it`);
 
-    const second = await startWorker(redis.url, ['--concurrency', '2', '--lock-seconds', '6']);
+    const second = await startWorker(redis.url, ['--concurrency', '2', '--lock-seconds', '6'], {TMPDIR: scratch});
     workers.push(second);
     t.regex(second.log(), new RegExp(`removed ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`), 'the second worker says what it removed');
     t.false(processAlive(labd), 'the engine is gone');

@@ -28,8 +28,8 @@ export interface WorkerProcess {
   removeOrphanSandbox(): Promise<void>;
 }
 
-export async function startWorker(url: string, args: string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [labBin, 'worker', '--redis', url, ...args], {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
+export async function startWorker(url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [labBin, 'worker', '--redis', url, ...args], {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, NO_COLOR: '1', ...env}});
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const exited = () => child.exitCode !== null || child.signalCode !== null;
