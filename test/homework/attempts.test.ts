@@ -11,19 +11,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileSlug} from '../../src/lab/roster/slug.js';
 import {runLab} from '../helpers/cli.js';
+import {busyboxGreeting} from './busybox-greeting.js';
 
-const homework = {
-  lab: 'week4',
-  title: {en: 'Week 4: a greeting from busybox'},
-  task: {en: 'Write a Dockerfile FROM busybox whose container prints "hi from busybox".'},
-  images: ['busybox'],
-  limits: {buildTimeoutSeconds: 60, runTimeoutSeconds: 10, memoryMb: 32, pids: 16, imageSizeMaxKb: 8192, submissionMaxKb: 64},
-  run: {expectStdout: 'hi from busybox'},
-  checks: [
-    {id: 'builds', kind: 'builds', weight: 1, title: {en: 'The Dockerfile builds'}},
-    {id: 'runs', kind: 'runs', weight: 2, title: {en: 'It prints the greeting'}},
-  ],
-};
+const homework = busyboxGreeting('week4', 4);
 
 interface Row {student: string; labs: Record<string, {score: number; attempts: number; trust: string}>}
 

@@ -9,19 +9,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileSlug} from '../../src/lab/roster/slug.js';
 import {runLab} from '../helpers/cli.js';
+import {busyboxGreeting} from './busybox-greeting.js';
 
-const homework = {
-  lab: 'week3',
-  title: {en: 'Week 3: a greeting from busybox'},
-  task: {en: 'Write a Dockerfile FROM busybox whose container prints "hi from busybox".'},
-  images: ['busybox'],
-  limits: {buildTimeoutSeconds: 60, runTimeoutSeconds: 10, memoryMb: 32, pids: 16, imageSizeMaxKb: 8192, submissionMaxKb: 64},
-  run: {expectStdout: 'hi from busybox'},
-  checks: [
-    {id: 'builds', kind: 'builds', weight: 1, title: {en: 'The Dockerfile builds'}},
-    {id: 'runs', kind: 'runs', weight: 2, title: {en: 'It prints the greeting'}},
-  ],
-};
+const homework = busyboxGreeting('week3', 3);
 
 /** oclif wraps long errors over lines that start with " › ". */
 const flat = (text: string) => text.replace(/\s*\n\s*›?\s*/g, ' ');

@@ -9,20 +9,10 @@ import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'nod
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {runLab} from '../helpers/cli.js';
+import {busyboxGreeting} from './busybox-greeting.js';
 import {lmsZip} from './lms-downloads.js';
 
-const homework = {
-  lab: 'week3',
-  title: {en: 'Week 3: a greeting from busybox'},
-  task: {en: 'Write a Dockerfile FROM busybox whose container prints "hi from busybox".'},
-  images: ['busybox'],
-  limits: {buildTimeoutSeconds: 60, runTimeoutSeconds: 10, memoryMb: 32, pids: 16, imageSizeMaxKb: 8192, submissionMaxKb: 64},
-  run: {expectStdout: 'hi from busybox'},
-  checks: [
-    {id: 'builds', kind: 'builds', weight: 1, title: {en: 'The Dockerfile builds'}},
-    {id: 'runs', kind: 'runs', weight: 2, title: {en: 'It prints the greeting'}},
-  ],
-};
+const homework = busyboxGreeting('week3', 3);
 const good = 'FROM busybox\nCMD ["echo", "hi from busybox"]\n';
 const header = 'Identifier,Full name,Email address,Status,Grade,Maximum Grade,Grade can be changed,Last modified (submission),Last modified (grade),Feedback comments\n';
 
