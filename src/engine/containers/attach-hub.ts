@@ -4,19 +4,22 @@
  */
 import type {Socket} from 'node:net';
 import {attachShim} from '../runtime/shim-client.js';
+import {DetachWatch} from './detach-watch.js';
 
 interface Client {
   socket: Socket;
   /** The shim's attach spec: streams, framing, detach keys (runtime/shim-client.ts attachSpec). */
   spec: string;
+  /** Watches the input for the detach keys (only a terminal's input is watched, as the shim does). */
+  detach?: {keys: Buffer; onDetach: () => void};
 }
 
 export class AttachHub {
   private readonly pending = new Map<string, Set<Client>>();
 
   /** Joins the client to the running process now, or when the container next starts. */
-  add(id: string, socket: Socket, spec: string, running: boolean, stateDir: string): void {
-    const client = {socket, spec};
+  add(id: string, socket: Socket, spec: string, running: boolean, stateDir: string, detach?: Client['detach']): void {
+    const client = {socket, spec, detach};
     if (running) {
       void this.join(client, stateDir);
       return;
@@ -46,7 +49,7 @@ export class AttachHub {
   }
 
   private async join(client: Client, stateDir: string): Promise<void> {
-    const {socket, spec} = client;
+    const {socket, spec, detach} = client;
     if (socket.destroyed) return;
     let shim: Socket;
     try {
@@ -60,6 +63,12 @@ export class AttachHub {
     socket.on('error', () => shim.destroy());
     socket.on('close', () => shim.destroy());
     if (spec.split(':')[0].includes('i')) {
+      if (detach) {
+        const watch = new DetachWatch(detach.keys);
+        socket.on('data', (chunk: Buffer) => {
+          if (watch.feed(chunk)) detach.onDetach();
+        });
+      }
       socket.pipe(shim);
     } else {
       socket.resume();

@@ -38,8 +38,11 @@ export function containerIoRoutes(router: Router, engine: Engine): void {
       socket.end();
       return;
     }
-    containers.attach.add(c.ID, socket, attachSpec({streams, detachKeys}), store.get(c.ID).State.Running, containers.paths.stateDir(c.ID));
-    engine.events.emit('container', 'attach', c.ID, {name: c.Name.slice(1), image: c.Config.Image ?? ''});
+    const attributes = {name: c.Name.slice(1), image: c.Config.Image ?? ''};
+    // As dockerd: the detach keys (a terminal's only) leave a detach event; a client that just goes away, none.
+    const detach = tty ? {keys: detachKeys, onDetach: () => engine.events.emit('container', 'detach', c.ID, attributes)} : undefined;
+    containers.attach.add(c.ID, socket, attachSpec({streams, detachKeys}), store.get(c.ID).State.Running, containers.paths.stateDir(c.ID), detach);
+    engine.events.emit('container', 'attach', c.ID, attributes);
   });
 
   router.post('/containers/{id}/wait', async ({req, res, params, query}) => {
