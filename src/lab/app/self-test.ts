@@ -18,6 +18,7 @@ import {freeTcpPort} from '../../common/free-port.js';
 import {prepareFiles, prepareImages} from '../session/prepare.js';
 import {createSession, loadSession, saveSession, stateDir} from '../session/session.js';
 import {addMirror, startRegistry, stopRegistry} from '../registry/index.js';
+import {removeAbandonedSandboxes, SELF_TEST_PREFIX} from '../homework/abandoned-sandboxes.js';
 
 export interface SelfTestLine {
   step: string;
@@ -47,7 +48,9 @@ async function script(env: Environment, ex: Exercise, path: string, params: Para
 }
 
 export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => void, progress: (m: string) => void): Promise<boolean> {
-  const engine = makePrivateEngine({prefix: `lab-selftest-${ex.id}-`});
+  // What a self-test killed earlier (SIGKILL, a CI job cancelled) left running goes first.
+  for (const dir of await removeAbandonedSandboxes(progress, undefined, SELF_TEST_PREFIX)) progress(`removed ${dir}`);
+  const engine = makePrivateEngine({prefix: `${SELF_TEST_PREFIX}${ex.id}-`});
   const {dir} = engine;
   const xdgState = join(dir, 'state');
   const place: Place = {socket: engine.socket, state: stateDir(xdgState)};

@@ -1,7 +1,8 @@
 /**
- * Sandboxes left by a `lab homework check` or `lab worker` that was killed (SIGKILL, OOM killer) before it could
- * remove its own: found by their dead owner (the private engine's owner mark) and removed — the course registry
- * they ran, their containers and engine, the processes and mounts under their dir, their parent cgroup.
+ * Sandboxes left by a `lab homework check`, `lab worker` or `lab exercise test` that was killed (SIGKILL, OOM
+ * killer) before it could remove its own: found by their dead owner (the private engine's owner mark) and removed
+ * — the course registry they ran, their containers and engine, the processes and mounts under their dir, their
+ * parent cgroup.
  */
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -9,6 +10,8 @@ import {abandonedEngineDirs, claimAbandoned, removeAbandonedEngine} from '../../
 import {removeAbandonedCgroup} from './parent-cgroup.js';
 
 export const SANDBOX_PREFIX = 'lab-homework-';
+/** A lab's self-test (`lab exercise test`): its private engine's dir starts with this and the lab's id. */
+export const SELF_TEST_PREFIX = 'lab-selftest-';
 
 function cgroupParentOf(dir: string): string | undefined {
   try {
@@ -19,10 +22,10 @@ function cgroupParentOf(dir: string): string | undefined {
   }
 }
 
-/** Removes every abandoned sandbox under `parent` (the temp dir); returns the dirs removed. */
-export async function removeAbandonedSandboxes(progress: (m: string) => void = () => undefined, parent?: string): Promise<string[]> {
+/** Removes every abandoned sandbox named `prefix…` under `parent` (the temp dir); returns the dirs removed. */
+export async function removeAbandonedSandboxes(progress: (m: string) => void = () => undefined, parent?: string, prefix = SANDBOX_PREFIX): Promise<string[]> {
   const removed: string[] = [];
-  for (const dir of abandonedEngineDirs(SANDBOX_PREFIX, parent)) {
+  for (const dir of abandonedEngineDirs(prefix, parent)) {
     if (!claimAbandoned(dir)) continue;
     progress(`removing ${dir}, a sandbox left by a process that ended without removing it`);
     const cgroup = cgroupParentOf(dir);
