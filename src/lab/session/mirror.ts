@@ -8,8 +8,16 @@ import type {Environment} from '../../environment/environment.js';
 import type {Session} from './session.js';
 
 async function remoteSessionsDir(env: Environment): Promise<string> {
-  const r = await env.exec(['sh', '-c', 'printf %s "${XDG_STATE_HOME:-$HOME/.local/state}/lab/sessions"']);
-  if (r.code !== 0 || !r.stdout.startsWith('/')) throw new Error(`cannot find the lab state folder in ${env.id}: ${r.stderr.trim()}`);
+  const ask = () => env.exec(['sh', '-c', 'printf %s "${XDG_STATE_HOME:-$HOME/.local/state}/lab/sessions"']);
+  let r = await ask();
+  // A channel closed with no exit status and no output (255: a busy VM's SSH server dropped it) is asked again.
+  for (let i = 0; i < 2 && r.code === 255 && !r.stdout && !r.stderr; i++) {
+    await new Promise((done) => setTimeout(done, 1000));
+    r = await ask();
+  }
+  if (r.code !== 0 || !r.stdout.startsWith('/')) {
+    throw new Error(`cannot find the lab state folder in ${env.id}: the shell there answered exit ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim()}` : r.stdout ? ` with ${JSON.stringify(r.stdout.slice(0, 200))}` : ' and nothing else'}`);
+  }
   return r.stdout;
 }
 
