@@ -4,4 +4,3 @@ set -eu
 . "$LAB_EXERCISE_DIR/tty-input.sh"
 n=$(running_count)
 type_after_start "$n" | in_terminal 'docker run -it --name box alpine' || true
-sleep 2

@@ -5,4 +5,4 @@ set -eu
 docker run -dit --name box alpine
 n=$(($(running_count) - 1))
 type_after_start "$n" exit | in_terminal 'docker attach box' || true
-sleep 1
+docker wait box >/dev/null

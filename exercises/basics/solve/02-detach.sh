@@ -5,5 +5,4 @@ set -eu
 docker run -dit --name box alpine
 n=$(($(running_count) - 1))
 type_after_start "$n" 'echo attached' | in_terminal 'docker attach box' || true  # the CLI says "read escape sequence" and exits 1
-sleep 2
 docker ps --filter name=box
