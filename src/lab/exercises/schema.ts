@@ -48,6 +48,7 @@ export const exerciseSchema = {
         capabilities: {type: 'boolean'},
         sizes: {type: 'boolean'},
         postgres: {type: 'boolean'},
+        audit: {type: 'object', required: ['key'], additionalProperties: false, properties: {key: {type: 'string', minLength: 1}}},
         daemon: {
           type: 'object', required: ['pidfile', 'configFile', 'tcpPort'], additionalProperties: false,
           properties: {pidfile: {type: 'string'}, configFile: {type: 'string'}, optionsFile: {type: 'string'}, tcpPort: {type: 'string'}},

@@ -61,6 +61,8 @@ export interface Exercise {
     mounts?: boolean; processes?: boolean; namespacedProcesses?: boolean; cgroups?: boolean; capabilities?: boolean;
     sizes?: boolean; postgres?: boolean;
     daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: string};
+    /** The audit key of the lab's rule on chmod-family calls (loaded by a prepare script, removed by cleanup). */
+    audit?: {key: string};
   };
   steps: StepDef[];
   /** Where the definition was loaded from. */
