@@ -35,7 +35,7 @@ function reach(a: AuditChmod, c: ContainerSnapshot, path: string): 'upper' | 'ov
 
 function describe(a: AuditChmod): string {
   const who = a.auid === undefined ? 'no login uid' : `login uid ${a.auid}`;
-  return `${a.syscall}(${a.path?.name ?? 'an open file'}, ${octal(a.newMode)}) by ${a.comm} (pid ${a.pid}, ${who}${a.cwd ? `, cwd ${a.cwd}` : ''}) at ${when(a.timeMs)}`;
+  return `${a.syscall}(${a.path?.name ?? 'an open file descriptor'}, ${octal(a.newMode)}) by ${a.comm} (pid ${a.pid}, ${who}${a.cwd ? `, cwd ${a.cwd}` : ''}) at ${when(a.timeMs)}`;
 }
 
 export interface AuditVerdict {
@@ -57,7 +57,7 @@ export function restoredInside(c: ContainerSnapshot, path: string, mode: number,
     return {miss: `${path} in container ${c.id.slice(0, 12)} last changed at ${when(ctime)}, and no chmod recorded then explains it: the file was replaced or changed by other means than chmod`, evidence};
   }
   const how = reach(last, c, path);
-  if (how === 'upper') return {miss: `its mode was given back from the host, through the upper dir on the disk (${last.path?.name}): ${describe(last)}`, evidence};
+  if (how === 'upper') return {miss: `its mode was given back from the host, through the upper dir on the disk (${last.path?.name ?? 'by an open file of it'}): ${describe(last)}`, evidence};
   if (!how) return {miss: `its last change was a call on an open file descriptor, not a chmod in the container: ${describe(last)}`, evidence};
   if (last.auid !== undefined) return {miss: `its mode was given back from a login session on the host (through the container's file system from outside): ${describe(last)}`, evidence};
   if (last.newMode !== mode) return {miss: `the last chmod inside the container set mode ${octal(last.newMode)}: ${describe(last)}`, evidence};
