@@ -23,6 +23,8 @@ export const exerciseSchema = {
     },
     // Ends what steps leave running outside the engine (processes started by hand); the self-test runs it last.
     cleanup: relPath,
+    // lab destroy runs the cleanup too where the machine stays (local, ssh): for what the lab itself set up at start.
+    cleanupOnDestroy: {type: 'boolean'},
     prepare: {type: 'array', items: {type: 'object', required: ['script'], additionalProperties: false, properties: {script: relPath, description: {type: 'string'}, needsEngine: {type: 'boolean'}}}},
     // Per-session values ({{params.x}} in texts and check params, $LAB_PARAM_X in scripts): fixed, random, or the self-test's own.
     params: {

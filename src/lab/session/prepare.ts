@@ -167,9 +167,9 @@ export async function prepareFiles(env: Environment, ex: Exercise, progress: Pro
   }
 }
 
-/** The lab's cleanup script, where its environment stays after the lab (this machine, an SSH host): what the lab left set up outside the engine. */
+/** The lab's cleanup script when it asks for it at destroy, where its environment stays after the lab (this machine, an SSH host). */
 export async function cleanupLab(env: Environment, ex: Exercise, params?: Params): Promise<void> {
-  if (!ex.cleanup) return;
+  if (!ex.cleanup || !ex.cleanupOnDestroy) return;
   const exerciseDir = join(packageRootIn(env), 'exercises', ex.id);
   await run(env, ['sh', join(exerciseDir, ex.cleanup)], ex.cleanup, {cwd: env.workdir, env: {LAB_EXERCISE_DIR: exerciseDir, ...paramEnv(params)}});
 }
