@@ -56,7 +56,14 @@ export function restoredInside(c: ContainerSnapshot, path: string, mode: number,
   if (!last || last.timeMs < ctime - SLACK_MS) {
     return {miss: `${path} in container ${c.id.slice(0, 12)} last changed at ${when(ctime)}, and no chmod recorded then explains it: the file was replaced or changed by other means than chmod`, evidence};
   }
+  // Another container of the image reaches its own copy through the same lower inode: a call inside it at the same
+  // moment must not cover for a call from the host on this one. Every call near the last change must be inside.
+  const near = relevant.filter((a) => a !== last && Math.abs(a.timeMs - ctime) <= SLACK_MS);
+  const outside = near.find((a) => reach(a, c, path) !== 'overlay' || a.auid !== undefined);
   const how = reach(last, c, path);
+  if (how === 'overlay' && last.auid === undefined && outside) {
+    return {miss: `another call changed ${path} from outside the container at the moment of its last change: ${describe(outside)}`, evidence};
+  }
   if (how === 'upper') return {miss: `its mode was given back from the host, through the upper dir on the disk (${last.path?.name ?? 'by an open file of it'}): ${describe(last)}`, evidence};
   if (!how) return {miss: `its last change was a call on an open file descriptor, not a chmod in the container: ${describe(last)}`, evidence};
   if (last.auid !== undefined) return {miss: `its mode was given back from a login session on the host (through the container's file system from outside): ${describe(last)}`, evidence};

@@ -69,6 +69,9 @@ test('each way of giving the bit back from the host is refused, with what the re
   // Given back from the host first, then chmod +x again inside (the bit was already there).
   const again = call(25_000, {path: {name: '/bin/chmod', inode: 2163189, dev: '00:33', mode: 0o755}});
   t.regex(restoredInside(sandbox(25_001), '/bin/chmod', 0o755, log(removed, call(20_000, {auid: 1000, path: upper}), again)).miss ?? '', /already/);
+  // A chmod inside another container of the image (the same lower inode) at the moment of the host's call.
+  const other = call(20_010, {pid: 950, path: {name: '/bin/chmod', inode: 2163189, dev: '00:34', mode: 0o644}});
+  t.regex(restoredInside(sandbox(20_002), '/bin/chmod', 0o755, log(removed, call(20_000, {auid: 1000, path: upper}), other)).miss ?? '', /another call changed \/bin\/chmod from outside/);
 });
 
 test('without audit records the check says it cannot tell, and does not credit', (t) => {
