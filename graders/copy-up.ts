@@ -4,7 +4,8 @@
  * rewrite gives a new one: the file was written, not chmod-ed), and — when the step is done in a shell inside
  * the container — a container run with a terminal and an open stdin (docker run -it).
  */
-import type {ContainerSnapshot, EngineEventRecord, Snapshot} from './snapshot.js';
+import {restoredInside} from './chmod-audit.js';
+import type {ContainerSnapshot, Snapshot} from './snapshot.js';
 
 export interface CopyUpWanted {
   imageId: string;
@@ -12,6 +13,8 @@ export interface CopyUpWanted {
   mode: number;
   /** The step is done in an interactive shell: the container must have been run with -it. */
   interactive?: boolean | null;
+  /** Who restored the mode is read from the kernel's audit records: a call from the host is refused even while the container runs. */
+  audited?: boolean | null;
 }
 
 export interface CopyUpJudgement {
@@ -28,7 +31,7 @@ export const octal = (m?: number) => (m === undefined ? '?' : m.toString(8).padS
 const when = (ms?: number) => (ms === undefined ? '?' : new Date(ms).toISOString());
 
 /** The periods (ms) the container ran, from the engine's start and die events; the last is open while it runs. */
-function runs(events: EngineEventRecord[], id: string): Array<[number, number]> {
+function runs(events: Snapshot['engine']['events'], id: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const e of events.filter((x) => x.Type === 'container' && x.Actor.ID === id).sort((a, b) => a.timeNano - b.timeNano)) {
     const ms = e.timeNano / 1e6;
@@ -45,7 +48,7 @@ const CLOCK_SLACK_MS = 1000;
  * A mode restored inside the container changes the copy's ctime while the container runs; a chmod of the upper
  * dir from the host after the shell has exited changes it when it does not. Unknown (no events seen) is no miss.
  */
-function changedWhileStopped(c: ContainerSnapshot, want: CopyUpWanted, events: EngineEventRecord[]): string | undefined {
+function changedWhileStopped(c: ContainerSnapshot, want: CopyUpWanted, events: Snapshot['engine']['events']): string | undefined {
   const ctime = c.files[want.path].upper.ctimeMs;
   const periods = runs(events, c.id);
   if (ctime === undefined || periods.length === 0) return undefined;
@@ -54,7 +57,8 @@ function changedWhileStopped(c: ContainerSnapshot, want: CopyUpWanted, events: E
 }
 
 /** The conditions in order; a container's score is how many it meets before the first it misses. */
-function firstMiss(c: ContainerSnapshot, want: CopyUpWanted, events: EngineEventRecord[]): string | undefined {
+function firstMiss(c: ContainerSnapshot, want: CopyUpWanted, snapshot: Snapshot): string | undefined {
+  const events = snapshot.engine.events;
   const {upper, lower} = c.files[want.path];
   const name = `container ${short(c.id)} (${c.name})`;
   if (upper.whiteout) return `${want.path} was deleted in ${name}`;
@@ -66,11 +70,15 @@ function firstMiss(c: ContainerSnapshot, want: CopyUpWanted, events: EngineEvent
   if (want.interactive && !(c.tty && c.openStdin)) {
     return `${name} was not run interactively (it has ${c.tty ? 'a terminal but no open stdin' : c.openStdin ? 'an open stdin but no terminal' : 'neither a terminal nor an open stdin'}): the step is done in a shell inside docker run -it`;
   }
-  if (want.interactive) return changedWhileStopped(c, want, events);
+  if (want.interactive) {
+    const stopped = changedWhileStopped(c, want, events);
+    if (stopped) return stopped;
+  }
+  if (want.audited) return restoredInside(c, want.path, want.mode, snapshot.audit).miss;
   return undefined;
 }
 
-const conditions = 6;
+const conditions = 7;
 
 export function judgeCopyUp(snapshot: Snapshot, want: CopyUpWanted): CopyUpJudgement {
   const candidates = snapshot.engine.containers.filter((c) => c.image === want.imageId && c.files[want.path]?.upper.exists);
@@ -80,8 +88,8 @@ export function judgeCopyUp(snapshot: Snapshot, want: CopyUpWanted): CopyUpJudge
   }
   let best: {c: ContainerSnapshot; miss?: string; score: number} | undefined;
   for (const c of candidates) {
-    const miss = firstMiss(c, want, snapshot.engine.events);
-    const score = miss === undefined ? conditions : rank(c, want, snapshot.engine.events);
+    const miss = firstMiss(c, want, snapshot);
+    const score = miss === undefined ? conditions : rank(c, want, snapshot);
     if (!best || score > best.score) best = {c, miss, score};
   }
   const {c, miss} = best!;
@@ -90,11 +98,13 @@ export function judgeCopyUp(snapshot: Snapshot, want: CopyUpWanted): CopyUpJudge
     containerId: c.id, upperDir: c.upperDir, upperMode: octal(upper.mode), lowerMode: octal(lower.mode), upperSha: upper.sha256, lowerSha: lower.sha256,
     upperMtime: when(upper.mtimeMs), lowerMtime: when(lower.mtimeMs), upperCtime: when(upper.ctimeMs), runs: runs(snapshot.engine.events, c.id).map(([a, b]) => [when(a), b === Infinity ? 'running' : when(b)]), tty: Boolean(c.tty), openStdin: Boolean(c.openStdin),
   };
-  return {container: c, ok: miss === undefined, reason: miss ?? '', evidence};
+  const audit = want.audited ? {audit: restoredInside(c, want.path, want.mode, snapshot.audit).evidence} : {};
+  return {container: c, ok: miss === undefined, reason: miss ?? '', evidence: {...evidence, ...audit}};
 }
 
 /** How far a failing container got through the conditions (for choosing which failure to report). */
-function rank(c: ContainerSnapshot, want: CopyUpWanted, events: EngineEventRecord[]): number {
+function rank(c: ContainerSnapshot, want: CopyUpWanted, snapshot: Snapshot): number {
+  const events = snapshot.engine.events;
   const {upper, lower} = c.files[want.path];
   const met = [
     !upper.whiteout,
@@ -103,6 +113,7 @@ function rank(c: ContainerSnapshot, want: CopyUpWanted, events: EngineEventRecor
     (upper.mode ?? 0) === want.mode,
     !want.interactive || Boolean(c.tty && c.openStdin),
     !want.interactive || changedWhileStopped(c, want, events) === undefined,
+    !want.audited || restoredInside(c, want.path, want.mode, snapshot.audit).miss === undefined,
   ];
   const first = met.indexOf(false);
   return first === -1 ? conditions : first;

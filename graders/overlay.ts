@@ -19,19 +19,20 @@ const fileOfImage: JSONSchemaType<FileOfImage> = {
   properties: {imageId: text, path: text, mode},
 };
 
-/** …and whether the change is made in a shell inside the container (docker run -it). */
+/** …whether the change is made in a shell inside the container (docker run -it), and whether audit records tell who made it. */
 interface CopyUpParams extends FileOfImage {
   interactive?: boolean | null;
+  audited?: boolean | null;
 }
 const copyUpParams: JSONSchemaType<CopyUpParams> = {
   type: 'object', additionalProperties: false, required: ['imageId', 'path', 'mode'],
-  properties: {imageId: text, path: text, mode, interactive: {type: 'boolean', nullable: true}},
+  properties: {imageId: text, path: text, mode, interactive: {type: 'boolean', nullable: true}, audited: {type: 'boolean', nullable: true}},
 };
 
 /** A container of the image copied the file up and, from inside, gave it back its mode (the content and mtime kept). */
 export const copyUpRestored = grader<CopyUpParams>(copyUpParams, (snapshot, params) => {
   const {path, mode} = params;
-  const how = params.interactive ? ' in a shell inside docker run -it' : ' from inside the container';
+  const how = (params.interactive ? ' in a shell inside docker run -it' : ' from inside the container') + (params.audited ? ' (as the kernel\'s audit recorded the call)' : '');
   const expected = `${path} copied up into a container's upper dir, with its content and modification time kept and its mode restored to ${octal(mode)}${how}`;
   const j = judgeCopyUp(snapshot, params);
   if (!j.ok) return fail(j.reason, expected, concept, j.evidence);

@@ -14,6 +14,9 @@ export interface FileInfo {
   mtimeMs?: number;
   /** Status change time in ms: a chmod sets it, and nothing a student can do without root's clock sets it back. */
   ctimeMs?: number;
+  /** Inode number and device (st_dev): which file the kernel's audit records name. */
+  ino?: number;
+  dev?: number;
   sha256?: string;
   /** For ELF files: the program interpreter (dynamic) and DT_NEEDED libraries. */
   elf?: {interpreter?: string; needed: string[]; static: boolean};
@@ -218,12 +221,43 @@ export interface RegistrySnapshot {
   error?: string;
 }
 
+/** One chmod-family system call the kernel's audit recorded (SYSCALL, CWD and PATH records of one event). */
+export interface AuditChmod {
+  /** The event's time (ms since the epoch) and serial number. */
+  timeMs: number;
+  serial: number;
+  syscall: string;
+  success: boolean;
+  pid: number;
+  ppid: number;
+  /** The login uid of the process (undefined: unset, as for whatever a daemon starts — containers, docker exec). */
+  auid?: number;
+  comm: string;
+  exe: string;
+  /** The mode asked for (the call's mode argument). */
+  newMode?: number;
+  cwd?: string;
+  /** The file as the call named it: the path given, its inode, device (major:minor) and mode before the call. */
+  path?: {name?: string; inode: number; dev: string; mode: number};
+}
+
+/** What the kernel's audit recorded under the lab's key, or why nothing could be recorded. */
+export interface AuditLog {
+  key: string;
+  available: boolean;
+  /** Why the records cannot be trusted or had (no auditctl, audit disabled, no daemon, the lab's rule not loaded). */
+  error?: string;
+  chmods: AuditChmod[];
+}
+
 export interface Snapshot {
   takenAt: string;
   engine: {reachable: boolean; error?: string; images: ImageSnapshot[]; containers: ContainerSnapshot[]; events: EngineEventRecord[]; facts?: EngineFacts};
   registry?: RegistrySnapshot;
   host: {namespaces: Record<string, string>; files: Record<string, FileInfo>; dirs?: Record<string, DirListing>; overlays?: OverlayMount[]; processes?: NamespacedProcess[]; links?: NetLink[]};
   daemon?: DaemonSnapshot;
+  /** When the lab watches it: the chmod-family calls recorded by the kernel's audit under the lab's key. */
+  audit?: AuditLog;
   /** Answers the student gave with `lab answer` (questions are the only thing taken from the student). */
   answers: Record<string, string>;
 }

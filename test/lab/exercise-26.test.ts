@@ -13,4 +13,9 @@ test('lab exercise test 26', async (t) => {
   t.true(report.lines.filter((l) => l.phase === 'mutation').length >= 16);
   const upperDir = report.lines.find((l) => l.step === 'chmod-sandbox' && l.name === 'upper-dir')?.detail ?? '';
   t.regex(upperDir, /while the container was not running: it was changed from the host \(through its upper dir\)/);
+  // With the container's shell still open, only the kernel's audit record of the chmod tells who made it.
+  const open = (name: string) => report.lines.find((l) => l.step === 'chmod-sandbox' && l.name === name)?.detail ?? '';
+  t.regex(open('upper-dir-shell-open'), /given back from the host, through the upper dir on the disk .*login uid 1000/);
+  t.regex(open('merged-dir-shell-open'), /from a login session on the host .*\/merged\/usr\/bin\/chmod/);
+  t.regex(open('proc-root-shell-open'), /from a login session on the host .*fchmodat\(chmod, 0755\).*cwd \/usr\/bin/);
 });

@@ -23,6 +23,8 @@ export const exerciseSchema = {
     },
     // Ends what steps leave running outside the engine (processes started by hand); the self-test runs it last.
     cleanup: relPath,
+    // lab destroy runs the cleanup too where the machine stays (local, ssh): for what the lab itself set up at start.
+    cleanupOnDestroy: {type: 'boolean'},
     prepare: {type: 'array', items: {type: 'object', required: ['script'], additionalProperties: false, properties: {script: relPath, description: {type: 'string'}, needsEngine: {type: 'boolean'}}}},
     // Per-session values ({{params.x}} in texts and check params, $LAB_PARAM_X in scripts): fixed, random, or the self-test's own.
     params: {
@@ -48,6 +50,7 @@ export const exerciseSchema = {
         capabilities: {type: 'boolean'},
         sizes: {type: 'boolean'},
         postgres: {type: 'boolean'},
+        audit: {type: 'object', required: ['key'], additionalProperties: false, properties: {key: {type: 'string', minLength: 1}}},
         daemon: {
           type: 'object', required: ['pidfile', 'configFile', 'tcpPort'], additionalProperties: false,
           properties: {pidfile: {type: 'string'}, configFile: {type: 'string'}, optionsFile: {type: 'string'}, tcpPort: {type: 'string'}},

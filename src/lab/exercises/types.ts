@@ -52,6 +52,8 @@ export interface Exercise {
   prepare?: Array<{script: string; description?: string; needsEngine?: boolean}>;
   /** A script ending what the steps leave running outside the engine (unshare'd processes...). */
   cleanup?: string;
+  /** lab destroy also runs the cleanup where the machine stays (what lab start set up: lab 26's audit rules). */
+  cleanupOnDestroy?: boolean;
   params?: Record<string, ParamDef>;
   service?: {optionsFile: string; opts: string};
   watch?: {
@@ -61,6 +63,8 @@ export interface Exercise {
     mounts?: boolean; processes?: boolean; namespacedProcesses?: boolean; cgroups?: boolean; capabilities?: boolean;
     sizes?: boolean; postgres?: boolean;
     daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: string};
+    /** The audit key of the lab's rule on chmod-family calls (loaded by a prepare script, removed by cleanup). */
+    audit?: {key: string};
   };
   steps: StepDef[];
   /** Where the definition was loaded from. */

@@ -15,6 +15,7 @@ import {processFacts} from './collect-procs.js';
 import {namespacedProcesses, namespacesOf} from './collect-unshared.js';
 import {diskUseKb, postgresFacts} from './collect-service.js';
 import {fileInfo} from './file-info.js';
+import {auditLog} from './collect-audit.js';
 import type {ContainerSnapshot, EngineEventRecord, FileInfo, ImageSnapshot, Snapshot} from '../../../graders/snapshot.js';
 import type {SnapshotRequest} from './snapshot-request.js';
 import {findInLayers, resolveInLayers} from './union-fs.js';
@@ -96,6 +97,7 @@ export async function collect(req: SnapshotRequest): Promise<Snapshot> {
   };
   if (req.dirs) snapshot.host.dirs = Object.fromEntries(req.dirs.map((d) => [d, dirListing(d, req.contains)]));
   if (req.mounts) snapshot.host.overlays = overlayMounts();
+  if (req.audit) snapshot.audit = auditLog(req.audit.key);
   if (req.namespacedProcesses) {
     snapshot.host.processes = namespacedProcesses();
     snapshot.host.links = netLinks();

@@ -14,7 +14,7 @@ export function fileInfo(path: string, contains: string[] = []): FileInfo {
   const info: FileInfo = {
     path, exists: true,
     type: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other',
-    mode: st.mode & 0o7777, size: st.size, uid: st.uid, mtimeMs: Math.trunc(st.mtimeMs), ctimeMs: Math.trunc(st.ctimeMs),
+    mode: st.mode & 0o7777, size: st.size, uid: st.uid, mtimeMs: Math.trunc(st.mtimeMs), ctimeMs: Math.trunc(st.ctimeMs), ino: st.ino, dev: st.dev,
   };
   if (st.isCharacterDevice() && st.rdev === 0) info.whiteout = true;
   if (st.isFile() && st.size <= 64 * 1024 * 1024) {

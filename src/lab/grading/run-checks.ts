@@ -42,6 +42,7 @@ export function snapshotRequest(ex: Exercise, session: GradedSession, socket = e
   if (w.capabilities) request.capabilities = true;
   if (w.sizes) request.sizes = true;
   if (w.postgres) request.postgres = true;
+  if (w.audit) request.audit = {key: fill(w.audit.key, ctx)};
   if (w.daemon) {
     const d = w.daemon;
     request.daemon = {pidfile: fill(d.pidfile, ctx), configFile: fill(d.configFile, ctx), tcpPort: Number(fill(d.tcpPort, ctx)), ...(d.optionsFile ? {optionsFile: fill(d.optionsFile, ctx)} : {})};

@@ -29,6 +29,8 @@ export interface SnapshotRequest {
   sizes?: boolean;
   /** Query each running container that publishes 5432/tcp with psql through that port. */
   postgres?: boolean;
+  /** Read the chmod-family calls the kernel's audit recorded under this key (the lab's rule, loaded at its start). */
+  audit?: {key: string};
   /** Look at the engine daemon as a process. */
   daemon?: {pidfile: string; configFile: string; optionsFile?: string; tcpPort: number};
 }

@@ -166,3 +166,10 @@ export async function prepareFiles(env: Environment, ex: Exercise, progress: Pro
     await run(env, ['sh', join(exerciseDir, p.script)], p.script, {cwd: env.workdir, env: {LAB_EXERCISE_DIR: exerciseDir, DOCKER_BUILDKIT: '0', ...paramEnv(params)}});
   }
 }
+
+/** The lab's cleanup script when it asks for it at destroy, where its environment stays after the lab (this machine, an SSH host). */
+export async function cleanupLab(env: Environment, ex: Exercise, params?: Params): Promise<void> {
+  if (!ex.cleanup || !ex.cleanupOnDestroy) return;
+  const exerciseDir = join(packageRootIn(env), 'exercises', ex.id);
+  await run(env, ['sh', join(exerciseDir, ex.cleanup)], ex.cleanup, {cwd: env.workdir, env: {LAB_EXERCISE_DIR: exerciseDir, ...paramEnv(params)}});
+}

@@ -1,0 +1,62 @@
+/**
+ * Lab 26's audit set-up on this machine, as two sessions at once meet it: each start loads rules under its own key,
+ * a chmod is recorded under that key with the caller's login uid, one session's cleanup (lab destroy) leaves the
+ * other's rules and daemon alone, and the last one turns off what the labs turned on.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {loadExercise} from '../../src/lab/exercises/load.js';
+import {auditLog} from '../../src/lab/grading/collect-audit.js';
+import {LocalProvider} from '../../src/lab/providers/local.js';
+import {cleanupLab} from '../../src/lab/session/prepare.js';
+import {paramEnv} from '../../src/lab/session/params.js';
+import {hasCommand, isRoot, when} from '../helpers/needs.js';
+
+const auditAnswers = isRoot && hasCommand('auditctl') && spawnSync('auditctl', ['-s']).status === 0;
+const serialTest = when({'needs root': isRoot, 'needs auditctl and the kernel\'s audit': auditAnswers}, test.serial);
+
+const status = () => execFileSync('auditctl', ['-s'], {encoding: 'utf8'});
+const rules = () => execFileSync('auditctl', ['-l'], {encoding: 'utf8'});
+
+serialTest('two sessions\' audit rules are their own: recorded, kept apart, and removed by each one\'s cleanup', async (t) => {
+  const ex = loadExercise('26');
+  const dir = mkdtempSync(join(tmpdir(), 'lab-audit-rules-'));
+  const env = await new LocalProvider().start({name: 'audit-rules', workdir: dir});
+  const a = {auditKey: `t${process.pid}a`};
+  const b = {auditKey: `t${process.pid}b`};
+  const before = status();
+  t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+  const prepare = async (params: Record<string, string>) => {
+    const r = await env.exec(['sh', join(ex.dir, 'prepare-audit.sh')], {cwd: dir, env: paramEnv(params)});
+    t.is(r.code, 0, r.stderr);
+  };
+  await prepare(a);
+  await prepare(b);
+  t.regex(rules(), new RegExp(`key=lab26-${a.auditKey}`));
+  t.regex(rules(), new RegExp(`key=lab26-${b.auditKey}`));
+  t.regex(status(), /^enabled 1$/m);
+
+  // A chmod from a shell with a login uid, as a student's session has.
+  const file = join(dir, 'f');
+  writeFileSync(file, 'x', {mode: 0o644});
+  execFileSync('sh', ['-c', 'echo 1000 > /proc/self/loginuid; chmod 0755 "$0"', file]);
+  const log = auditLog(`lab26-${a.auditKey}`);
+  t.true(log.available, log.error);
+  const mine = log.chmods.find((c) => c.path?.name === file);
+  t.like(mine, {syscall: 'fchmodat', success: true, auid: 1000, newMode: 0o755, path: {mode: 0o644}});
+
+  // lab destroy of session a: its rules go, b's stay, and so does the daemon b needs.
+  await cleanupLab(env, ex, a);
+  t.notRegex(rules(), new RegExp(`key=lab26-${a.auditKey}`));
+  t.regex(rules(), new RegExp(`key=lab26-${b.auditKey}`));
+  t.true(auditLog(`lab26-${b.auditKey}`).available);
+  t.false(auditLog(`lab26-${a.auditKey}`).available, 'a session whose rule is gone is told so');
+  await cleanupLab(env, ex, b);
+  t.notRegex(rules(), /key=lab26-t/);
+  // What the labs turned on is off again; what was on before stays on.
+  t.is(/^enabled (\d)$/m.exec(status())?.[1], /^enabled (\d)$/m.exec(before)?.[1]);
+  t.is(/^pid 0$/m.test(status()), /^pid 0$/m.test(before));
+});
