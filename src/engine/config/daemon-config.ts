@@ -52,7 +52,9 @@ export const defaults = {
 
 export function parseConfigFile(path: string, text: string): DaemonConfigFile {
   const data = parseStrictJson(text, (m) => new ConfigError(`${path}: ${m}`));
-  const ajv = new Ajv({allErrors: true, strict: false});
+  // validateSchema off: checking the engine's own schema against JSON Schema's meta-schema compiles that too, which
+  // took most of the daemon's start in an emulated VM (seconds); test/engine/schemas.test.ts checks it instead.
+  const ajv = new Ajv({allErrors: true, strict: false, validateSchema: false});
   const validate = ajv.compile(daemonConfigSchema);
   if (!validate(data)) {
     const unknown = (validate.errors ?? []).filter((e) => e.keyword === 'additionalProperties' && e.instancePath === '');
