@@ -8,7 +8,9 @@ import {invalidArgument} from '../errors.js';
 import {canonical, toSchema, unmarshalError, type GoType} from './bodies/go-types.js';
 import {readJsonBody} from './respond.js';
 
-const ajv = new Ajv({allErrors: false, strict: false});
+// The schemas are made from the engine's own types and checked against the meta-schema by
+// test/engine/schemas.test.ts; doing that here would compile the meta-schema at the first request (seconds in a VM).
+const ajv = new Ajv({allErrors: false, strict: false, validateSchema: false});
 const validators = new WeakMap<GoType, ValidateFunction>();
 
 function validatorFor(type: GoType): ValidateFunction {

@@ -109,7 +109,8 @@ let validator: ((data: unknown) => boolean) & {errors?: Array<{instancePath: str
 
 /** Checks a generated config against the runtime-spec schema; the message names the first wrong field. */
 export function validateOciSpec(spec: unknown): void {
-  validator ??= new Ajv({allErrors: true, strict: false}).compile(ociConfigSchema);
+  // The schema is the engine's own, checked against the meta-schema by test/engine/schemas.test.ts, not at every start.
+  validator ??= new Ajv({allErrors: true, strict: false, validateSchema: false}).compile(ociConfigSchema);
   if (!validator(spec)) {
     const e = validator.errors?.[0];
     throw new Error(`generated OCI config is invalid at ${e?.instancePath || '/'}: ${e?.message}`);
