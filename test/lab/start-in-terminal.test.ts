@@ -32,6 +32,9 @@ test('lab start 26, read step 1 in Russian, do it, lab check shows it done', asy
     t.regex(hint, /Dockerfile/);
   } finally {
     term.close();
+    // lab destroy runs the lab's cleanup: lab 26's audit rules on this machine go with it.
+    const destroyed = await runLab(['destroy', '26'], {XDG_STATE_HOME: join(dir, 'state')});
+    t.is(destroyed.code, 0, destroyed.stderr);
     if (!engineWasRunning) await runLab(['engine', 'stop']);
     rmSync(dir, {recursive: true, force: true});
   }
