@@ -75,6 +75,11 @@ async function fetchConfig(session: RegistrySession, config: Descriptor): Promis
 /** One layer: downloaded, verified and unpacked in one pass; the staged result is checked against its diff_id. */
 async function stageLayer(store: ImageStore, session: RegistrySession, layer: Descriptor, diffId: string, progress: LayerProgress, signal?: AbortSignal): Promise<StagedLayer> {
   const res = await session.request('GET', `blobs/${layer.digest}`);
+  // Cancelled while the request was on its way: nothing is staged after the pull was given up.
+  if (signal?.aborted) {
+    res.body.destroy();
+    throw new RegistryError('the pull was cancelled');
+  }
   if (res.status !== 200) throw await session.failure(res, 'GET');
   const blob = new VerifiedBlob(layer, (count) => progress.bytes('Downloading', count));
   const abort = () => res.body.destroy(new RegistryError('the pull was cancelled'));
