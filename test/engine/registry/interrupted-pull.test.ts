@@ -94,6 +94,8 @@ serial('a pull whose client goes away mid-layer is dropped at once, the daemon s
   client.on('response', (res) => res.resume());
   client.end();
   await front.held;
+  // The cut comes once the engine stages what it receives (under load the held bytes can still be on their way to it).
+  await waitFor(() => entries(join(engine.dataRoot, 'tmp')).length > 0, {timeoutMs: 30_000, what: 'the pull to stage its layers'});
   client.destroy();
   // The daemon notices the closed connection and discards what it staged, with the blob still held.
   await waitFor(() => entries(join(engine.dataRoot, 'tmp')).length === 0, {timeoutMs: 30_000, what: 'the staged layers to be discarded'});
