@@ -4,32 +4,17 @@
  * finds that dir by its dead owner and removes it, whatever lab either ran.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {processAlive} from '../../src/common/process-alive.js';
 import {removeAbandonedSandboxes, SELF_TEST_PREFIX} from '../../src/lab/homework/abandoned-sandboxes.js';
 import {labBin} from '../helpers/cli.js';
 import {hasCommand, isRoot, when} from '../helpers/needs.js';
 import {waitFor} from '../helpers/wait.js';
+import {processesUsing} from '../helpers/processes-using.js';
 
 const needs = {'needs root': isRoot, 'needs runc': hasCommand('runc'), 'needs the docker CLI': hasCommand('docker')};
-
-/** Live processes other than this one whose command line names something under `dir`. */
-function processesUsing(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.includes(`${dir}/`)) && processAlive(Number(name))) out.push(`${name} ${argv.join(' ').slice(0, 120)}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 /** `lab exercise test LAB` with its temp dirs under `scratch`; its progress (stderr) and report (stdout) collected. */
 function selfTestProcess(lab: string, scratch: string): {child: ChildProcess; output: () => string} {

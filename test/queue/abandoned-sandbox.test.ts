@@ -5,7 +5,7 @@
  * submissions are all graded by the second.
  */
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -18,23 +18,9 @@ import {startRedis} from '../helpers/redis.js';
 import {waitFor} from '../helpers/wait.js';
 import {makeQueueSubmissions} from './fixtures.js';
 import {startWorker, type WorkerProcess} from './worker-process.js';
+import {processesUsing} from '../helpers/processes-using.js';
 
 const needs = {'needs root': isRoot, 'needs redis-server': hasCommand('redis-server'), 'needs gcc': hasCommand('gcc'), 'needs runc': hasCommand('runc'), 'needs the docker CLI': hasCommand('docker')};
-
-/** Processes other than this one whose command line names something under `dir`. */
-function processesUsing(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.includes(`${dir}/`)) && processAlive(Number(name))) out.push(`${name} ${argv.join(' ').slice(0, 160)}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 when(needs, test.serial)('a worker killed with SIGKILL mid-job: the next worker removes its sandbox before taking jobs', async (t) => {
   t.timeout(15 * 60_000);
