@@ -44,11 +44,12 @@ export function parseChmods(text: string): AuditChmod[] {
     const auid = Number(s.auid);
     // The file the call named is item 0; the copy-up a first change causes adds items for the upper dir.
     const p = e.lines.find((l) => l.type === 'PATH' && l.f.item === '0')?.f;
+    const cwd = e.lines.find((l) => l.type === 'CWD')?.f.cwd;
     out.push({
       timeMs: e.time, serial, syscall: known.name, success: s.success === 'yes', pid: Number(s.pid), ppid: Number(s.ppid),
       ...(Number.isFinite(auid) && auid !== UNSET ? {auid} : {}), comm: s.comm ?? '', exe: s.exe ?? '',
       ...(s[known.modeArg] ? {newMode: parseInt(s[known.modeArg]!, 16) & 0o7777} : {}),
-      ...(e.lines.find((l) => l.type === 'CWD') ? {cwd: e.lines.find((l) => l.type === 'CWD')!.f.cwd} : {}),
+      ...(cwd !== undefined ? {cwd} : {}),
       ...(p ? {path: {...(p.name && p.name !== '(null)' ? {name: p.name} : {}), inode: Number(p.inode), dev: p.dev ?? '', mode: parseInt(p.mode ?? '0', 8) & 0o7777}} : {}),
     });
   }
