@@ -26,7 +26,7 @@ function processesMentioning(dir: string): string[] {
 
 /** What the engine inside said and what runs there, so a failed step in CI can be understood afterwards. */
 async function logInside(t: ExecutionContext, vm: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const what = 'tail -n 60 /var/log/lab-engine-start.log /var/run/docker/labd.log; ps -eo pid,ppid,stat,etime,args --forest | grep -v "\\[" | tail -n 60';
+  const what = 'tail -n 60 /var/log/lab-engine-start.log /var/run/docker/labd.log; ps -eo pid,ppid,stat,etime,args --forest | grep -v "\\[" | tail -n 60; dmesg | tail -n 15; free -m';
   const r = await runLab(['ssh', vm, '--', what], env, 60_000).catch((e: Error) => ({code: -1, stdout: '', stderr: e.message}));
   t.log(`inside ${vm} after the failure (exit ${r.code}):\n${r.stdout}${r.stderr}`);
 }

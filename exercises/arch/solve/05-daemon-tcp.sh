@@ -7,7 +7,11 @@ if lab engine restart --exec-root "${LAB_PARAM_EXEC_ROOT:?}" 2> restart-error.tx
   echo 'the daemon started with -H in DOCKER_OPTS and hosts in daemon.json' >&2
   exit 1
 fi
-grep -q 'specified both as a flag and in the configuration file' restart-error.txt
+if ! grep -q 'specified both as a flag and in the configuration file' restart-error.txt; then
+  echo 'the restart failed, but not for the clash:' >&2
+  cat restart-error.txt >&2
+  exit 1
+fi
 # The fix: every address in daemon.json, none left in DOCKER_OPTS.
 printf '{\n  "hosts": ["unix://%s", "tcp://127.0.0.1:%s"]\n}\n' "${LAB_PARAM_SOCKET:?}" "$port" > "$conf"
 sed -i 's#-H unix://[^ "]*##' "$opts"
