@@ -19,7 +19,9 @@ if auditctl -s | grep -q '^enabled 0$'; then auditctl -e 1 >/dev/null && echo en
 # The records go to the audit daemon's log (ausearch reads it): one is started when none runs.
 if auditctl -s | grep -q '^pid 0$'; then
   if auditd; then echo auditd >> /run/lab-audit; else echo "auditd did not start: the records will not be kept" >&2; fi
-  sleep 1
+  # auditd forks and then registers with the kernel: wait until the kernel names it (at most 5 s).
+  tries=0
+  while auditctl -s | grep -q '^pid 0$' && [ "$tries" -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
 fi
 # In the lab VM every SSH session has root's login uid (its boot.sh): made immutable, a session cannot give it up
 # to pass for a process the engine started. Not on a machine the lab shares (local), where it would bind others.

@@ -16,6 +16,10 @@ export interface VmRecord {
   accel: 'kvm' | 'tcg';
   workdir: string;
   image: {key: string; dir: string; vmlinux: string; initramfs: string; base: string; cmdline: string; memoryMiB: number; cpus: number; machine: 'q35' | 'microvm' | 'pc'};
+  /** The disk its overlay is based on, when not the image's base: the image's warm state (see warm-state.ts). */
+  backing?: string;
+  /** Its first start resumed the image's saved running VM instead of booting. */
+  resumed?: boolean;
   /** The guest's SSH host key, pinned ("ssh-ed25519 AAAA...") and its fingerprint. */
   hostKey: string;
   hostKeyFingerprint: string;

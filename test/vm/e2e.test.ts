@@ -13,6 +13,8 @@ import type {Environment} from '../../src/environment/environment.js';
 import {buildImageArchive} from '../../src/debian-images/index.js';
 import {buildVmImage, type VmImage} from '../../src/vm/build/index.js';
 import {readVmRecord, vmDir, vmFiles} from '../../src/vm/record.js';
+import {connectVm, destroyVm, startVm} from '../../src/vm/machine/lifecycle.js';
+import {ensureWarmState} from '../../src/vm/machine/warm-state.js';
 import {runLab} from '../helpers/cli.js';
 import {when} from '../helpers/needs.js';
 import {labInVm} from './lab-flow.js';
@@ -57,6 +59,11 @@ vmTest('the VM image builds from Debian packages (cached after the first time)',
   t.true((await stat(image.base)).size > 0);
   // The course registry's images are most of it (gzip layers, which qcow2's zstd cannot shrink further).
   t.true(image.sizes.base < 900 * 1048576, 'the compressed base disk stays under 900 MB');
+  // The started VM saved once, that lab VMs resume from (made by the first lab start or lab vm build).
+  const savedAt = performance.now();
+  const warm = await ensureWarmState(image, (m) => t.log(m));
+  t.truthy(warm, 'the image has a warm state');
+  t.log(`warm state ready in ${((performance.now() - savedAt) / 1000).toFixed(1)} s`);
   const baked = new Set(image.courseRegistry?.images.map((i) => i.recipe));
   for (const name of ['alpine', 'busybox', 'debian', 'hello-world', 'nginx', 'postgres', 'python', 'redis']) t.true(baked.has(name), `${name} is in the VM's course registry`);
 });
@@ -64,7 +71,8 @@ vmTest('the VM image builds from Debian packages (cached after the first time)',
 vmTest('a VM boots, runs containers in its own namespaces, and is destroyed without a trace', async (t) => {
   t.timeout(20 * 60_000);
   if (!image) image = await buildVmImage();
-  const provider = new QemuProvider({image});
+  // Booted, not resumed: the boot path (initramfs keys, SSH then the engine) stays tested; the labs below resume.
+  const provider = new QemuProvider({image, boot: true});
   const dir = vmDir(NAME);
   let env: Environment | undefined;
   t.teardown(async () => {
@@ -163,6 +171,51 @@ vmTest('a VM boots, runs containers in its own namespaces, and is destroyed with
   t.deepEqual(listenersOf(port).filter((c) => c.includes(dir)), [], 'the forwarded SSH port is closed (whoever took the number since is not the VM)');
   await t.throwsAsync(stat(dir), {code: 'ENOENT'}, 'the VM folder is gone');
   t.is(await provider.connect(NAME), undefined);
+});
+
+vmTest('two VMs resumed at once from the warm state are each their own machine: keys, name, clock, random IDs', async (t) => {
+  t.timeout(10 * 60_000);
+  if (!image) image = await buildVmImage();
+  const warm = await ensureWarmState(image);
+  if (!warm) return t.fail('no warm state to resume from');
+  const names = [`${NAME}-a`, `${NAME}-b`];
+  t.teardown(async () => void (await Promise.all(names.map((n) => destroyVm(n).catch(() => undefined)))));
+  const started = await Promise.all(names.map((n) => startVm(n, {image, workdir: '/root'})));
+  for (const s of started) {
+    t.true(s.record.resumed, `${s.record.name} resumed`);
+    t.is(s.engine, 'ready');
+    const record = (await readVmRecord(s.record.name))!;
+    t.log(`${record.name}: SSH after ${record.readyMs} ms, engine after ${record.engineReadyMs} ms`);
+  }
+  t.not(started[0]!.record.hostKeyFingerprint, started[1]!.record.hostKeyFingerprint);
+  const seen = [];
+  for (const s of started) {
+    // connectVm pins the key generated for this VM: a VM still holding the saved machine's key is refused.
+    const ssh = await connectVm(s.record);
+    try {
+      const before = Date.now();
+      const channel = await ssh.exec('hostname; date +%s%N; docker volume create; cat /proc/sys/kernel/random/uuid; wc -l < /root/.ssh/authorized_keys');
+      let out = '';
+      channel.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number>((resolve) => {
+        let status = -1;
+        channel.on('exit', (c: number) => (status = c));
+        channel.on('close', () => resolve(status));
+      });
+      const after = Date.now();
+      t.is(code, 0);
+      const [hostname, nanos, volume, uuid, keys] = out.trim().split('\n');
+      t.is(hostname, s.record.name);
+      const guest = Number(BigInt(nanos!) / 1_000_000n);
+      t.true(guest >= before - 1500 && guest <= after + 1500, `the guest's clock is the host's (guest ${guest}, host ${before}..${after})`);
+      t.is(keys, '1', "only this VM's own client key is authorized");
+      seen.push({volume, uuid});
+    } finally {
+      await ssh.close();
+    }
+  }
+  t.not(seen[0]!.volume, seen[1]!.volume, "the engine's random IDs differ between VMs resumed from one saved engine");
+  t.not(seen[0]!.uuid, seen[1]!.uuid, "the kernel's random generator differs too");
 });
 
 // One lab per lecture; all boot from the one image built above (cached), each in a VM of its own, one after another.

@@ -13,12 +13,11 @@ say() { echo "$*" > /dev/ttyS0; }
 { echo +memory > /sys/fs/cgroup/cgroup.subtree_control && mkdir -p /sys/fs/cgroup/docker; } 2>/dev/null || say "LAB-VM-WARNING no memory cgroup at boot"
 
 key=/etc/dropbear/dropbear_ed25519_host_key
-# -s: keys only; -j/-k: no port forwarding. The host key was installed by the initramfs, never generated here.
+# -s: keys only; -j/-k: no port forwarding. The host key was installed by the initramfs (or, in a VM resumed from
+# the warm state, by the seed below), never generated here.
 # dropbear sets no login uid (no PAM): it gets root's, so every SSH session carries it and the kernel's audit tells
 # a login session's calls from those of what the engine (started below, without one) runs. A kernel that refuses
 # the write still gets its dropbear.
-sh -c 'echo 0 > /proc/self/loginuid 2>/dev/null; exec dropbear -s -j -k -r "$0" -p 22 -P /run/dropbear.pid' "$key" || { say "LAB-VM-FAILED dropbear did not start"; exit 1; }
-
 # dropbear forks before it listens: wait for its socket (port 22 = :0016, state 0A = LISTEN).
 listening() {
 	while read -r _ local _ state _; do
@@ -26,15 +25,25 @@ listening() {
 	done < /proc/net/tcp
 	return 1
 }
-tries=0
-until listening; do
-	tries=$((tries + 1))
-	[ "$tries" -gt 1000 ] && { say "LAB-VM-FAILED sshd did not listen"; exit 1; }
-	$bb usleep 10000
-done
-read -r up _ < /proc/uptime
-read -r fingerprint < /etc/dropbear/fingerprint
-say "LAB-VM-READY up=$up ssh-ed25519 $fingerprint"
+start_ssh() {
+	sh -c 'echo 0 > /proc/self/loginuid 2>/dev/null; exec dropbear -s -j -k -r "$0" -p 22 -P /run/dropbear.pid' "$key" || { say "LAB-VM-FAILED dropbear did not start"; exit 1; }
+	tries=0
+	until listening; do
+		tries=$((tries + 1))
+		[ "$tries" -gt 1000 ] && { say "LAB-VM-FAILED sshd did not listen"; exit 1; }
+		$bb usleep 10000
+	done
+	read -r up _ < /proc/uptime
+	read -r fingerprint < /etc/dropbear/fingerprint
+	say "LAB-VM-READY up=$up ssh-ed25519 $fingerprint"
+}
+
+# lab.warm on the kernel's command line: this boot makes the warm state that lab VMs resume from (see
+# src/vm/machine/warm-state.ts). It starts everything but SSH, says LAB-VM-WARM-READY, and the host saves the
+# running machine; every VM resumed from it waits here for its own identity on the seed disk.
+warm=
+grep -qw lab.warm /proc/cmdline && warm=1
+[ -n "$warm" ] || start_ssh
 
 # What containers need (overlay, veth, bridge) and the engine (node, slow to start under emulation) come after
 # SSH so that they do not delay it.
@@ -52,11 +61,20 @@ fi
 # and its settings from /etc/docker/daemon.json; `lab engine restart` re-reads both (the service starter is
 # `lab engine start --options-file` without the CLI, which is slow to load under emulation). Reported separately: SSH is
 # usable before the engine, and a failed engine must not hide the VM.
-(
+start_engine() {
 	if /usr/local/bin/node /opt/lab/dist/bundle/engine-service.mjs /etc/default/docker > /var/log/lab-engine-start.log 2>&1 < /dev/null; then
 		read -r up _ < /proc/uptime
 		say "LAB-VM-ENGINE-READY up=$up"
 	else
 		say "LAB-VM-ENGINE-FAILED see /var/log/lab-engine-start.log and /var/run/docker/labd.log"
+		return 1
 	fi
-) &
+}
+if [ -z "$warm" ]; then
+	start_engine &
+	exit 0
+fi
+start_engine || exit 1
+say "LAB-VM-WARM-READY"
+# In the background: init goes on (and can power off) while the saved machine waits for a resume.
+( /usr/lib/lab-vm/resume-identity && start_ssh && say "LAB-VM-ENGINE-READY resumed" ) &

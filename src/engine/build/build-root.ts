@@ -7,7 +7,7 @@
  * point is under <exec-root>/build, outside the data-root, so that removal never has to cross a live mount.
  */
 import {execFileSync} from 'node:child_process';
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Readable} from 'node:stream';

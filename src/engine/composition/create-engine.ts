@@ -1,5 +1,5 @@
 /** The composition root: the stores built from the configuration, each handed what it needs of the others. */
-import {randomUUID} from 'node:crypto';
+import {randomUUID} from '../util/random.js';
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {ConfigError, type DaemonConfig} from '../config/daemon-config.js';

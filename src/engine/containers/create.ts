@@ -1,5 +1,5 @@
 /** `docker create`: the request's config merged with the image's, checked, and a new container layer. */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {invalidArgument} from '../errors.js';

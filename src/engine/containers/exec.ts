@@ -2,7 +2,7 @@
  * `docker exec`: a process started by the OCI runtime in a running container's namespaces and cgroup, held by a shim of
  * its own. Its exit code is kept for `GET /exec/{id}/json`, which is what the CLI turns into its exit status.
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Socket} from 'node:net';

@@ -1,5 +1,5 @@
 /** Container names: the user's, checked by Docker's rule, or a generated adjective_surname that is free. */
-import {randomInt} from 'node:crypto';
+import {randomInt} from '../util/random.js';
 import {invalidArgument} from '../errors.js';
 
 const adjectives = [

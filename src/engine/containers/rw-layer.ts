@@ -3,7 +3,7 @@
  * overlay2/<mount-id>-init (the files the engine provides: /etc/hosts, /.dockerenv, ...) and
  * overlay2/<mount-id> (the writable upper dir where the container's changes land, and merged/, its root).
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {isMountPoint} from '../../common/mount-table.js';

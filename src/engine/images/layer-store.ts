@@ -5,7 +5,7 @@
  * A layer is staged in <data-root>/tmp while it unpacks and only renamed into place once verified,
  * so a crash mid-load leaves nothing half-made in the store (tmp is emptied at start-up).
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Readable} from 'node:stream';

@@ -1,4 +1,4 @@
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {chmodSync, lstatSync, lutimesSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, type Stats, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {LayerError} from './errors.js';

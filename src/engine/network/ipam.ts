@@ -7,7 +7,7 @@
  * host-wide lease file, /run/labd/ipam/<bridge>/<address>, created with O_EXCL so only one engine gets it.
  * A lease whose engine no longer records that allocation (crash, deleted data-root) is stale and reused.
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../util/fs-atomic.js';

@@ -2,7 +2,7 @@
  * The engine's networks, kept in <data-root>/network/networks.json: the three every Docker engine has
  * (bridge, host, none; their IDs are made once and kept) and the user's own bridge networks.
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {mkdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {invalidArgument, notFound} from '../errors.js';

@@ -5,7 +5,7 @@
  *
  *   host: bridge ── vethXXXXXXX  ⇄  eth0 (172.17.0.2/16, default via 172.17.0.1) :netns <id12>
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {existsSync} from 'node:fs';
 import {ipBatch} from './ip.js';
 

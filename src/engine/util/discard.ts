@@ -2,7 +2,7 @@
  * Removing a directory tree off the request path: it is renamed into the data-root's tmp dir (instant, same
  * filesystem) and deleted in the background. Whatever a crash leaves there is emptied at the next start-up.
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from './random.js';
 import {renameSync, rmSync} from 'node:fs';
 import {rm} from 'node:fs/promises';
 import {join} from 'node:path';

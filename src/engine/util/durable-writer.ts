@@ -5,7 +5,7 @@
  * order; while one is in flight, later ones collapse into the newest (a container's create, start and exit
  * within a few milliseconds cost one or two fsyncs, not three).
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from './random.js';
 import {open, rename, rm} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 

@@ -1,5 +1,5 @@
 /** Writes that are all-or-nothing: a crash leaves the old file or the new one, never half of either. */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from './random.js';
 import {closeSync, fsyncSync, openSync, renameSync, writeSync, rmSync} from 'node:fs';
 import {dirname, join, basename} from 'node:path';
 

@@ -3,7 +3,7 @@
  * beside it the engine keeps what `docker volume inspect` shows (created-at, labels) in volume.json.
  * A volume is "in use" while any container, running or not, refers to it: Docker refuses to remove those.
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes} from '../util/random.js';
 import {existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {conflict, invalidArgument, notFound, systemError} from '../errors.js';

@@ -54,10 +54,13 @@ function doEarlyWork(env: Environment, opts: Pick<StartLabOptions, 'exercise' | 
       // Fresh for every start: a random token makes this session's image its own.
       const params = makeParams(opts.exercise);
       opts.onProgress(`files: ${opts.workdir}`);
-      await prepareFiles(env, opts.exercise, opts.onProgress, params, 'before-engine');
-      return {params, placed: await placeBakedArchives(env, opts.exercise, opts.onProgress)};
+      // The archives are copied while the scripts run (neither touches the other's files).
+      const [, placed] = await Promise.all([prepareFiles(env, opts.exercise, opts.onProgress, params, 'before-engine'), placeBakedArchives(env, opts.exercise, opts.onProgress)]);
+      return {params, placed};
     })();
     early.set(env, work);
+    // Awaited by prepareLab, perhaps only after it failed: not an unhandled rejection meanwhile.
+    work.catch(() => undefined);
   }
   return work;
 }
@@ -69,18 +72,35 @@ export async function startEnvironment(opts: Pick<StartLabOptions, 'exercise' | 
   return provider.start({name: environmentName(opts.exercise), workdir: opts.workdir, onProgress: opts.onProgress, beforeEngine: async (env) => void (await doEarlyWork(env, opts))});
 }
 
+/** The containers and images there before the lab's: one round trip, which counts in a VM under emulation. */
+async function readBaseline(env: Environment): Promise<{containers: string[]; images: string[]}> {
+  const r = await env.exec(['sh', '-c', 'docker ps -aq --no-trunc && echo --- && docker images -aq --no-trunc']);
+  const [containers = '', images = ''] = r.stdout.split('---\n');
+  if (r.code !== 0) throw new Error(`cannot list what the engine holds (exit ${r.code}): ${r.stderr.trim()}`);
+  const ids = (text: string) => text.split('\n').filter(Boolean);
+  return {containers: ids(containers), images: ids(images)};
+}
+
 /** Makes the lab ready in its environment and records the new session, here and inside. */
 export async function prepareLab(env: Environment, opts: StartLabOptions): Promise<Session> {
   const {exercise, onProgress: progress} = opts;
-  // Done already when the provider ran it while a VM's engine started; else now, before the engine is needed.
-  const {params, placed} = await doEarlyWork(env, opts);
-  await ensureEngine(env, progress, exercise.service);
-  await ensureCourseRegistry(env, progress);
-  const serviceFiles = exercise.service ? await readServiceFiles(env, exercise.service) : undefined;
-  // What is already there is not this lab's work: record it so checks look only at what comes next.
-  const list = async (argv: string[]) => (await env.exec(argv)).stdout.split('\n').filter(Boolean);
-  const baseline = {containers: await list(['docker', 'ps', '-aq', '--no-trunc']), images: await list(['docker', 'images', '-aq', '--no-trunc'])};
-  const images = await prepareImages(env, exercise, progress, placed);
+  // The part that needs no engine (started already when the provider ran it as the VM came up) goes on while the
+  // engine's part runs: under emulation each is seconds of the guest's CPU, and the guest has more than one.
+  const earlyWork = doEarlyWork(env, opts);
+  // Archives the early work places in the work dir wait for it; the images the engine loads do not.
+  const placeable = (i: NonNullable<Exercise['images']>[number]) => Boolean(i.saveAs) && !i.load;
+  const engineWork = (async () => {
+    await ensureEngine(env, progress, exercise.service);
+    await ensureCourseRegistry(env, progress);
+    const serviceFiles = exercise.service ? await readServiceFiles(env, exercise.service) : undefined;
+    // What is already there is not this lab's work: record it so checks look only at what comes next.
+    const baseline = await readBaseline(env);
+    const loaded = await prepareImages(env, {...exercise, images: (exercise.images ?? []).filter((i) => !placeable(i))}, progress);
+    return {serviceFiles, baseline, loaded};
+  })();
+  const [{params, placed}, {serviceFiles, baseline, loaded}] = await Promise.all([earlyWork, engineWork]);
+  const saved = await prepareImages(env, {...exercise, images: (exercise.images ?? []).filter(placeable)}, progress, placed);
+  const images = {...loaded, ...saved};
   await prepareFiles(env, exercise, progress, params, 'after-engine');
   const session = createSession({
     lab: exercise.id, provider: opts.provider, envName: environmentName(exercise), ssh: opts.ssh, workdir: opts.workdir, lang: opts.lang, student: opts.student,

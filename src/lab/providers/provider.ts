@@ -16,7 +16,8 @@ export interface ProviderStartOptions {
   onProgress?: (message: string) => void;
   /**
    * Work that needs the environment but not its container engine (the lab's files). A VM, whose engine starts on
-   * its own after boot, runs it while that engine starts; a provider that does not call it leaves it to the caller.
+   * its own after boot, starts it as soon as SSH answers and does not wait for it: the caller, which awaits its
+   * outcome anyway, goes on with the engine's part meanwhile. A provider that does not call it leaves it to the caller.
    */
   beforeEngine?: (env: Environment) => Promise<void>;
 }

@@ -17,6 +17,8 @@ export interface QemuProviderOptions {
   image?: VmImage;
   /** Return as soon as SSH works instead of waiting for the engine (default: wait). */
   skipEngineWait?: boolean;
+  /** Boot new VMs even when the image has a warm state to resume from (default: resume). */
+  boot?: boolean;
 }
 
 export class QemuProvider implements Provider {
@@ -26,19 +28,18 @@ export class QemuProvider implements Provider {
 
   async start(opts: ProviderStartOptions): Promise<Environment> {
     // SSH answers seconds before the engine does: the work that needs no engine is done meanwhile.
-    const started = await startVm(opts.name, {workdir: opts.workdir, onProgress: opts.onProgress, image: this.options.image, waitForEngine: false});
+    const started = await startVm(opts.name, {workdir: opts.workdir, onProgress: opts.onProgress, image: this.options.image, waitForEngine: false, ...(this.options.boot ? {resume: false} : {})});
     const env = await this.open(started.record, opts.workdir);
     try {
       const made = await env.exec(['mkdir', '-p', '--', opts.workdir]);
       if (made.code !== 0) throw new Error(`cannot create ${opts.workdir} in VM ${opts.name}: ${made.stderr.trim()}`);
       const engine = this.options.skipEngineWait ? Promise.resolve('not waited' as const) : awaitVmEngine(started.record, started.booted);
-      const [waited, early] = await Promise.allSettled([engine, opts.beforeEngine?.(env)]);
-      if (waited.status === 'rejected') throw waited.reason;
-      if (waited.value === 'failed') {
+      // Started, not awaited: the lab's start awaits it itself while it works with the engine.
+      void opts.beforeEngine?.(env).catch(() => undefined);
+      if ((await engine) === 'failed') {
         const why = await this.engineLogs(started.record);
         throw new Error(`the container engine in VM ${opts.name} did not start${why ? `:\n${why}` : ''}\nThe VM keeps running; its full logs: lab ssh ${opts.name} -- cat ${ENGINE_LOGS.join(' ')}`);
       }
-      if (early.status === 'rejected') throw early.reason;
       return env;
     } catch (error) {
       await env.close();

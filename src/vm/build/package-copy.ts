@@ -3,6 +3,7 @@
  * dependencies found on disk by Node's own lookup rule, so no npm run is needed and nothing is downloaded.
  */
 import {createHash} from 'node:crypto';
+import {lstatSync, readdirSync, readFileSync} from 'node:fs';
 import {cp, lstat, mkdir, readdir, readFile} from 'node:fs/promises';
 import {dirname, join, relative} from 'node:path';
 
@@ -75,20 +76,25 @@ export async function copyPackage(root: string, dest: string, paths: string[]): 
  */
 export async function packageDigest(root: string, paths: string[]): Promise<string> {
   const hash = createHash('sha256');
-  const walk = async (rel: string): Promise<void> => {
-    const s = await lstat(join(root, rel)).catch(() => undefined);
-    if (!s) return;
+  // Synchronous on purpose: thousands of small files, and this runs at every `lab start` (0.15 s instead of 0.8 s).
+  const walk = (rel: string): void => {
+    let s;
+    try {
+      s = lstatSync(join(root, rel));
+    } catch {
+      return;
+    }
     if (s.isDirectory()) {
       hash.update(`d ${rel}\n`);
-      for (const name of (await readdir(join(root, rel))).sort()) await walk(join(rel, name));
+      for (const name of readdirSync(join(root, rel)).sort()) walk(join(rel, name));
     } else if (s.isFile()) {
       hash.update(`f ${rel} ${s.mode & 0o777} ${s.size}\n`);
-      hash.update(await readFile(join(root, rel)));
+      hash.update(readFileSync(join(root, rel)));
     } else {
       hash.update(`o ${rel} ${s.mode}\n`);
     }
   };
-  for (const entry of paths) await walk(entry);
+  for (const entry of paths) walk(entry);
   // Dependencies by name and version; their contents are what the lockfile pinned.
   for (const rel of await productionDependencies(root)) {
     const m = await manifestOf(join(root, rel));

@@ -15,7 +15,7 @@ export interface VmSecrets {
 }
 
 /** Laid out as they go into the root disk, so the initramfs installs them with a single `cp -a`. */
-export function vmCpio(secrets: VmSecrets): Buffer {
+export function vmCpio(secrets: VmSecrets, extra: Parameters<typeof writeCpio>[0] = []): Buffer {
   return writeCpio([
     {name: 'vm', type: 'directory', mode: 0o700},
     {name: 'vm/root', type: 'directory', mode: 0o755},
@@ -27,6 +27,7 @@ export function vmCpio(secrets: VmSecrets): Buffer {
     {name: 'vm/root/root', type: 'directory', mode: 0o700},
     {name: 'vm/root/root/.ssh', type: 'directory', mode: 0o700},
     {name: 'vm/root/root/.ssh/authorized_keys', type: 'file', mode: 0o600, data: Buffer.from(`${secrets.authorizedKeys.trim()}\n`)},
+    ...extra,
   ]);
 }
 

@@ -13,9 +13,11 @@ import type {VmImage} from '../build/index.js';
 import {SshConnection} from '../ssh/connection.js';
 import {generateClientKey, generateHostKey, parsePublicKeyLine} from '../ssh/keys.js';
 import {hostToken} from '../ssh/known-hosts.js';
-import {writeVmInitrd} from './initrd.js';
+import {type VmSecrets, writeVmInitrd} from './initrd.js';
 import {freeLoopbackPort} from './port.js';
 import {qemuArgs} from './qemu-args.js';
+import {resumeVm} from './resume.js';
+import {ensureWarmState, type WarmState} from './warm-state.js';
 import {checkVmName, isVmQemu, listVmRecords, readVmRecord, vmDir, vmFiles, type VmRecord, vmState, type VmState, writeVmRecord} from '../record.js';
 import {SerialTimeoutError, waitForBanner} from './serial.js';
 
@@ -36,6 +38,8 @@ export interface StartVmOptions {
   waitForEngine?: boolean;
   /** Image to boot a new VM from; default: build (or take from the cache) the current one. */
   image?: VmImage;
+  /** A new VM resumes from the image's warm state when it has one; false boots it (default: LAB_VM_RESUME=off boots). */
+  resume?: boolean;
   bootTimeoutMs?: number;
 }
 
@@ -55,8 +59,11 @@ async function tailOf(file: string, lines = 15): Promise<string> {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
 
-/** Creates the folder of a new VM: keys, its own initramfs, and the overlay disk backed by the image. */
-async function createVm(name: string, image: VmImage, workdir: string): Promise<VmRecord> {
+/**
+ * Creates the folder of a new VM: keys, its own initramfs, and the overlay disk backed by the image (or by its
+ * warm state's disk, for a VM that resumes from it). The secrets are kept for a resume's seed.
+ */
+async function createVm(name: string, image: VmImage, workdir: string, backing?: string): Promise<{record: VmRecord; secrets: VmSecrets}> {
   const dir = vmDir(name);
   const files = vmFiles(dir);
   await mkdir(dir, {recursive: true, mode: 0o700});
@@ -64,8 +71,9 @@ async function createVm(name: string, image: VmImage, workdir: string): Promise<
   const host = generateHostKey();
   await writeFile(files.clientKey, client.privateKey, {mode: 0o600});
   await writeFile(files.clientPub, `${client.publicKey}\n`, {mode: 0o644});
-  await writeVmInitrd(image.initramfs, files.initrd, {dropbearHostKey: host.dropbear, fingerprint: host.fingerprint, authorizedKeys: client.publicKey, hostname: name});
-  await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', image.base, '-F', 'qcow2', files.disk]);
+  const secrets: VmSecrets = {dropbearHostKey: host.dropbear, fingerprint: host.fingerprint, authorizedKeys: client.publicKey, hostname: name};
+  await writeVmInitrd(image.initramfs, files.initrd, secrets);
+  await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', backing ?? image.base, '-F', 'qcow2', files.disk]);
   const record: VmRecord = {
     name,
     dir,
@@ -83,12 +91,33 @@ async function createVm(name: string, image: VmImage, workdir: string): Promise<
       cpus: image.machine.cpus,
       machine: image.machine.type,
     },
+    ...(backing ? {backing} : {}),
     hostKey: host.line,
     hostKeyFingerprint: host.fingerprint,
     createdAt: new Date().toISOString(),
   };
   await writeVmRecord(record);
-  return record;
+  return {record, secrets};
+}
+
+/**
+ * A new VM from the image's warm state; when qemu cannot resume it (a state made by another qemu build, a
+ * damaged file), the VM boots instead, on a disk over the image's own base.
+ */
+async function resumeOrBoot(record: VmRecord, secrets: VmSecrets, warm: WarmState, opts: StartVmOptions): Promise<VmRecord> {
+  try {
+    return await resumeVm(record, warm, secrets, {timeoutMs: opts.bootTimeoutMs ?? BOOT_TIMEOUT_MS, log: (m) => log(opts, m)});
+  } catch (error) {
+    log(opts, `${record.name} could not resume from the saved VM (${(error as Error).message.split('\n')[0]}); booting it instead`);
+    const files = vmFiles(record.dir);
+    await rm(files.disk, {force: true});
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', record.image.base, '-F', 'qcow2', files.disk]);
+    const booted: VmRecord = {...record, status: 'stopped'};
+    delete booted.backing;
+    delete booted.pid;
+    await writeVmRecord(booted);
+    return boot(booted, opts);
+  }
 }
 
 /** Starts qemu for an existing VM folder and waits for the guest's READY banner. */
@@ -179,16 +208,22 @@ export async function startVm(name: string, opts: StartVmOptions = {}): Promise<
     log(opts, `VM ${name} was left by a crash (qemu ${record.pid} is gone); removing it`);
     await destroyVm(name);
     record = undefined;
-  } else if (record && state === 'stopped' && !(await stat(record.image.base).then(() => true, () => false))) {
-    throw new Error(`VM ${name} is stopped, and the image its disk is based on is gone (${record.image.base}); destroy it with: lab vm destroy ${name}`);
+  } else if (record && state === 'stopped' && !(await stat(record.backing ?? record.image.base).then(() => true, () => false))) {
+    throw new Error(`VM ${name} is stopped, and the image its disk is based on is gone (${record.backing ?? record.image.base}); destroy it with: lab vm destroy ${name}`);
   }
   if (!record) {
     const image =
       opts.image ??
       (await (await import('../build/index.js')).buildVmImage({onProgress: (p) => log(opts, `${p.step}: ${p.message}`)}));
-    record = await createVm(name, image, opts.workdir ?? '/root');
+    const resume = opts.resume ?? process.env.LAB_VM_RESUME !== 'off';
+    const warm = resume ? await ensureWarmState(image, (m) => log(opts, m)) : undefined;
+    const created = await createVm(name, image, opts.workdir ?? '/root', warm?.disk);
+    if (warm) {
+      record = await resumeOrBoot(created.record, created.secrets, warm, opts);
+      booted = true;
+    } else record = created.record;
   }
-  if (record.status === 'stopped' || state === 'stopped') {
+  if (!booted && (record.status === 'stopped' || state === 'stopped')) {
     record = await boot(record, opts);
     booted = true;
   }

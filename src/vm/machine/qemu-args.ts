@@ -12,6 +12,12 @@ export interface QemuLaunch {
   sshPort: number;
   serialLog: string;
   pidfile: string;
+  /**
+   * The warm state's extras: the seed disk a resumed VM reads its identity from, qemu's QMP socket, and where
+   * to resume from (qemu's -incoming). A VM resumes from a saved one only with the same devices, so the saving
+   * boot and every resume pass the same seed and qmp.
+   */
+  warm?: {seed: string; qmp: string; incoming?: string};
 }
 
 export function qemuArgs(l: QemuLaunch): string[] {
@@ -40,5 +46,16 @@ export function qemuArgs(l: QemuLaunch): string[] {
     '-chardev', `file,id=serial0,path=${l.serialLog}`,
     '-serial', 'chardev:serial0',
     '-pidfile', l.pidfile,
+    ...(l.warm
+      ? [
+          // The seed: raw, read-only to the guest, which reads it with O_DIRECT as the host writes it.
+          '-drive', `id=seed,file=${l.warm.seed},format=raw,if=none,readonly=on`,
+          '-device', `${dev('blk')},drive=seed`,
+          // A new generation ID at every resume makes the guest's kernel reseed its random generator.
+          ...(l.machine === 'microvm' ? [] : ['-device', 'vmgenid,guid=auto']),
+          '-qmp', `unix:${l.warm.qmp},server=on,wait=off`,
+          ...(l.warm.incoming ? ['-incoming', l.warm.incoming] : []),
+        ]
+      : []),
   ];
 }

@@ -9,7 +9,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 const POLL_MS = 20;
 
 export interface Banner {
-  kind: 'init' | 'ready' | 'engine-ready' | 'engine-failed' | 'failed' | 'warning';
+  kind: 'init' | 'ready' | 'engine-ready' | 'engine-failed' | 'warm-ready' | 'failed' | 'warning';
   detail: string;
 }
 
@@ -17,7 +17,7 @@ export interface Banner {
 export function parseBanners(text: string): Banner[] {
   const banners: Banner[] = [];
   for (const raw of text.split('\n').slice(0, -1)) {
-    const m = /LAB-VM-(INIT|READY|ENGINE-READY|ENGINE-FAILED|FAILED|WARNING)\b ?(.*)$/.exec(raw.replace(/\r$/, ''));
+    const m = /LAB-VM-(INIT|READY|ENGINE-READY|ENGINE-FAILED|WARM-READY|FAILED|WARNING)\b ?(.*)$/.exec(raw.replace(/\r$/, ''));
     if (m) banners.push({kind: m[1]!.toLowerCase() as Banner['kind'], detail: m[2]!.trim()});
   }
   return banners;

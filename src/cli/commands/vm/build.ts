@@ -22,6 +22,9 @@ recipe, a package version, the host programs copied in or this package change. N
     let image: VmImage;
     try {
       image = await buildVmImage({onProgress});
+      // The started VM that lab VMs resume from (lab start, lab vm start); VMs boot when it cannot be made.
+      const {ensureWarmState} = await import('../../../vm/machine/warm-state.js');
+      await ensureWarmState(image, (message) => onProgress({step: 'done', message}));
     } catch (error) {
       this.error((error as Error).message, {exit: 1});
     }
