@@ -3,7 +3,7 @@
  * hello-world, busybox and redis from the course registry baked into it, run containers with the stock docker CLI inside, read their namespaces
  * through Environment.exec, then destroy the VM and check that nothing of it is left. Skipped with LAB_SKIP_VM=1.
  */
-import {mkdtemp, readdir, readFile, rm, stat} from 'node:fs/promises';
+import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {connect} from 'node:net';
@@ -216,6 +216,34 @@ vmTest('two VMs resumed at once from the warm state are each their own machine: 
   }
   t.not(seen[0]!.volume, seen[1]!.volume, "the engine's random IDs differ between VMs resumed from one saved engine");
   t.not(seen[0]!.uuid, seen[1]!.uuid, "the kernel's random generator differs too");
+});
+
+vmTest('a saved machine qemu cannot load is booted instead, and says why', async (t) => {
+  t.timeout(10 * 60_000);
+  if (!image) image = await buildVmImage();
+  const warm = await ensureWarmState(image);
+  if (!warm) return t.fail('no warm state to start from');
+  // The image as it is, but its saved memory damaged (as a state from another qemu build would fail to load).
+  const copy = await mkdtemp(join(tmpdir(), 'lab-warm-broken-'));
+  const name = `${NAME}-broken`;
+  t.teardown(async () => {
+    await destroyVm(name).catch(() => undefined);
+    await rm(copy, {recursive: true, force: true});
+  });
+  await mkdir(join(copy, 'warm'));
+  await writeFile(join(copy, 'warm', 'memory.zst'), 'not a saved machine');
+  await writeFile(join(copy, 'warm', 'warm.json'), JSON.stringify({...warm, dir: join(copy, 'warm'), memory: join(copy, 'warm', 'memory.zst')}));
+  const said: string[] = [];
+  const started = await startVm(name, {image: {...image, dir: copy}, workdir: '/root', onProgress: (m) => said.push(m)});
+  t.log(said.join('\n'));
+  t.is(started.engine, 'ready');
+  const record = (await readVmRecord(name))!;
+  t.falsy(record.resumed);
+  t.is(record.backing, undefined, 'its disk is over the image\'s own base now');
+  t.true(said.some((m) => /could not resume from the saved VM \(.+\); booting it instead/.test(m)), said.join('\n'));
+  t.true(said.some((m) => m.startsWith(`booting ${name}`)));
+  const ssh = await connectVm(record);
+  await ssh.close();
 });
 
 // One lab per lecture; all boot from the one image built above (cached), each in a VM of its own, one after another.

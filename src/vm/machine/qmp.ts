@@ -27,8 +27,11 @@ export class Qmp {
     socket.on('error', (error) => this.fail(new QmpError(`QMP: ${error.message}`)));
   }
 
-  /** Connects (qemu creates the socket as it starts: retried until timeoutMs) and leaves the greeting's mode. */
-  static async connect(path: string, timeoutMs = 30_000): Promise<Qmp> {
+  /**
+   * Connects (qemu creates the socket as it starts: retried until timeoutMs, or until `alive` says qemu is gone)
+   * and leaves the greeting's mode.
+   */
+  static async connect(path: string, timeoutMs = 30_000, alive: () => Promise<boolean> = async () => true): Promise<Qmp> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
@@ -42,6 +45,7 @@ export class Qmp {
         return qmp;
       } catch (error) {
         if (Date.now() > deadline) throw new QmpError(`qemu's QMP socket ${path} does not answer: ${(error as Error).message}`);
+        if (!(await alive())) throw new QmpError('qemu exited');
         await sleep(50);
       }
     }

@@ -19,15 +19,22 @@ import {waitForBanner} from './serial.js';
 import type {WarmState} from './warm-state.js';
 
 const QEMU = 'qemu-system-x86_64';
+/** A saved machine starts loading at once (53 MB of zstd loads in under a second here); a busy host gets slack. */
+const NOTHING_LOADED_MS = 20_000;
 
 export const resumeFiles = (dir: string) => ({seed: join(dir, 'seed.img'), qmp: join(dir, 'qmp.sock')});
 
 /** qemu's state once it has loaded the saved machine: running, or why not. */
 async function waitRunning(qmpPath: string, alive: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const qmp = await Qmp.connect(qmpPath, timeoutMs);
+  const qmp = await Qmp.connect(qmpPath, timeoutMs, alive);
   try {
     const deadline = Date.now() + timeoutMs;
+    // A stream qemu cannot read (zstd refusing the file) leaves it waiting with no incoming migration at all.
+    const nothingBy = Date.now() + NOTHING_LOADED_MS;
     for (;;) {
+      const incoming = await qmp.execute<{status?: string}>('query-migrate');
+      if (incoming.status === 'failed') throw new Error('qemu could not load the saved VM');
+      if (!incoming.status && Date.now() > nothingBy) throw new Error(`qemu received nothing it could load within ${NOTHING_LOADED_MS / 1000} s`);
       const status = await qmp.execute<{status: string}>('query-status');
       if (status.status === 'running') return;
       // The machine was saved paused (so that nothing changed while it was written): loaded, it waits to go on.
