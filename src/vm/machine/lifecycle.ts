@@ -3,8 +3,6 @@
  * image, its keys, its initramfs, logs, vm.json) and a detached qemu process that outlives the command that
  * started it.
  */
-import {spawn} from 'node:child_process';
-import {closeSync, openSync} from 'node:fs';
 import {mkdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {run} from '../../debian-images/support/exec.js';
@@ -12,16 +10,15 @@ import {detectAccelerator} from '../accelerator.js';
 import type {VmImage} from '../build/index.js';
 import {SshConnection} from '../ssh/connection.js';
 import {generateClientKey, generateHostKey, parsePublicKeyLine} from '../ssh/keys.js';
-import {hostToken} from '../ssh/known-hosts.js';
 import {type VmSecrets, writeVmInitrd} from './initrd.js';
 import {freeLoopbackPort} from './port.js';
 import {qemuArgs} from './qemu-args.js';
+import {checkFingerprint, QEMU, recordReady, spawnQemu} from './qemu-process.js';
 import {resumeVm} from './resume.js';
 import {ensureWarmState, type WarmState} from './warm-state.js';
 import {checkVmName, isVmQemu, listVmRecords, readVmRecord, vmDir, vmFiles, type VmRecord, vmState, type VmState, writeVmRecord} from '../record.js';
 import {SerialTimeoutError, waitForBanner} from './serial.js';
 
-const QEMU = 'qemu-system-x86_64';
 /** Emulated boots take seconds; a loaded CI machine can take many times longer. */
 const BOOT_TIMEOUT_MS = 180_000;
 /**
@@ -143,21 +140,16 @@ async function boot(record: VmRecord, opts: StartVmOptions): Promise<VmRecord> {
       serialLog: files.serialLog,
       pidfile: files.pidfile,
     });
-    const logFd = openSync(files.qemuLog, 'w', 0o600);
     const started = performance.now();
-    let spawnError: Error | undefined;
-    const child = spawn(QEMU, args, {detached: true, stdio: ['ignore', logFd, logFd]});
-    closeSync(logFd);
-    child.on('error', (error) => (spawnError = error));
-    child.unref();
+    const {child, spawnError} = spawnQemu(args, files.qemuLog, true);
     const pid = child.pid;
     record = {...record, status: 'starting', pid, sshPort, accel: accel.accel, startedAt: new Date().toISOString()};
     delete record.readyMs;
     delete record.engineReadyMs;
     await writeVmRecord(record);
     const watch = {
-      isAlive: async () => spawnError === undefined && (await isVmQemu(pid, record.dir)),
-      describeExit: async () => (spawnError ? `cannot run ${QEMU}: ${spawnError.message} (apt-get install qemu-system-x86)` : await tailOf(files.qemuLog)),
+      isAlive: async () => spawnError() === undefined && (await isVmQemu(pid, record.dir)),
+      describeExit: async () => (spawnError() ? `cannot run ${QEMU}: ${spawnError()!.message} (apt-get install qemu-system-x86)` : await tailOf(files.qemuLog)),
     };
     const timeoutMs = opts.bootTimeoutMs ?? BOOT_TIMEOUT_MS;
     let stalled = false;
@@ -167,13 +159,8 @@ async function boot(record: VmRecord, opts: StartVmOptions): Promise<VmRecord> {
         throw error;
       });
       const banner = await waitForBanner(files.serialLog, ['ready'], {...watch, timeoutMs: timeoutMs - (performance.now() - started)});
-      const fingerprint = banner.detail.split(/\s+/).pop();
-      if (fingerprint !== record.hostKeyFingerprint) {
-        throw new Error(`the VM reports host key ${fingerprint}, not the one installed for it (${record.hostKeyFingerprint})`);
-      }
-      record = {...record, status: 'running', readyMs: Math.round(performance.now() - started)};
-      await writeVmRecord(record);
-      await writeFile(files.knownHosts, `${hostToken('127.0.0.1', sshPort)} ${record.hostKey}\n`, {mode: 0o644});
+      checkFingerprint(record, banner, 'the VM');
+      record = await recordReady(record, sshPort, Math.round(performance.now() - started));
       log(opts, `${record.name} is up in ${(record.readyMs! / 1000).toFixed(1)}s (ssh on 127.0.0.1:${sshPort})`);
       return record;
     } catch (error) {

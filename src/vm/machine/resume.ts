@@ -3,22 +3,19 @@
  * course registry already running), then the host writes this VM's identity on its seed disk and waits, as after
  * a boot, for the READY banner with this VM's own host key.
  */
-import {spawn} from 'node:child_process';
-import {closeSync, openSync} from 'node:fs';
-import {readFile, rm, writeFile} from 'node:fs/promises';
+import {readFile, rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {hostToken} from '../ssh/known-hosts.js';
 import {isVmQemu, vmFiles, type VmRecord, writeVmRecord} from '../record.js';
 import type {VmSecrets} from './initrd.js';
 import {freeLoopbackPort} from './port.js';
 import {qemuArgs} from './qemu-args.js';
+import {checkFingerprint, recordReady, spawnQemu} from './qemu-process.js';
 import {Qmp} from './qmp.js';
 import {writeBlankSeed, writeSeed} from './seed.js';
 import {waitForBanner} from './serial.js';
 import type {WarmState} from './warm-state.js';
 
-const QEMU = 'qemu-system-x86_64';
 /** A saved machine starts loading at once (53 MB of zstd loads in under a second here); a busy host gets slack. */
 const NOTHING_LOADED_MS = 20_000;
 
@@ -71,18 +68,13 @@ export async function resumeVm(record: VmRecord, warm: WarmState, secrets: VmSec
   });
   opts.log(`resuming ${record.name} from the image's saved running VM`);
   const started = performance.now();
-  const logFd = openSync(files.qemuLog, 'w', 0o600);
-  let spawnError: Error | undefined;
-  const child = spawn(QEMU, args, {detached: true, stdio: ['ignore', logFd, logFd]});
-  closeSync(logFd);
-  child.on('error', (error) => (spawnError = error));
-  child.unref();
+  const {child, spawnError} = spawnQemu(args, files.qemuLog, true);
   record = {...record, status: 'starting', pid: child.pid, sshPort, startedAt: new Date().toISOString()};
   delete record.readyMs;
   delete record.engineReadyMs;
   await writeVmRecord(record);
-  const alive = async () => spawnError === undefined && (await isVmQemu(child.pid, record.dir));
-  const describeExit = async () => (spawnError?.message ?? (await readFile(files.qemuLog, 'utf8').catch(() => ''))).trim().split('\n').slice(-15).join('\n');
+  const alive = async () => spawnError() === undefined && (await isVmQemu(child.pid, record.dir));
+  const describeExit = async () => (spawnError()?.message ?? (await readFile(files.qemuLog, 'utf8').catch(() => ''))).trim().split('\n').slice(-15).join('\n');
   try {
     await waitRunning(extra.qmp, alive, opts.timeoutMs).catch(async (error: Error) => {
       throw new Error(`${error.message}${(await alive()) ? '' : `: ${await describeExit()}`}`);
@@ -90,15 +82,12 @@ export async function resumeVm(record: VmRecord, warm: WarmState, secrets: VmSec
     // Written now, not before: the clock in it is the host's at this moment.
     await writeSeed(extra.seed, secrets);
     const banner = await waitForBanner(files.serialLog, ['ready'], {timeoutMs: opts.timeoutMs - (performance.now() - started), isAlive: alive, describeExit});
-    const fingerprint = banner.detail.split(/\s+/).pop();
-    if (fingerprint !== record.hostKeyFingerprint) throw new Error(`the resumed VM reports host key ${fingerprint}, not the one given to it (${record.hostKeyFingerprint})`);
+    checkFingerprint(record, banner, 'the resumed VM');
   } catch (error) {
     if (await isVmQemu(child.pid, record.dir)) process.kill(child.pid!, 'SIGKILL');
     throw error;
   }
-  record = {...record, status: 'running', resumed: true, readyMs: Math.round(performance.now() - started)};
-  await writeVmRecord(record);
-  await writeFile(files.knownHosts, `${hostToken('127.0.0.1', sshPort)} ${record.hostKey}\n`, {mode: 0o644});
+  record = await recordReady(record, sshPort, Math.round(performance.now() - started), {resumed: true});
   opts.log(`${record.name} is up in ${(record.readyMs! / 1000).toFixed(1)}s, resumed (ssh on 127.0.0.1:${sshPort})`);
   return record;
 }

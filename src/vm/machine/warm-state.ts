@@ -4,8 +4,8 @@
  * seconds instead of booting and starting node under emulation, then takes its own identity from its seed disk
  * (vm-images/vm/resume-identity.sh). Made once per image, machine shape and qemu; `lab vm build` makes it.
  */
-import {spawn, spawnSync} from 'node:child_process';
-import {closeSync, existsSync, openSync} from 'node:fs';
+import {spawnSync} from 'node:child_process';
+import {existsSync} from 'node:fs';
 import {mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -17,11 +17,11 @@ import {generateHostKey} from '../ssh/keys.js';
 import {writeVmInitrd} from './initrd.js';
 import {freeLoopbackPort} from './port.js';
 import {qemuArgs} from './qemu-args.js';
+import {QEMU, spawnQemu} from './qemu-process.js';
 import {Qmp} from './qmp.js';
 import {writeBlankSeed} from './seed.js';
 import {waitForBanner} from './serial.js';
 
-const QEMU = 'qemu-system-x86_64';
 /** Booting and starting the engine under TCG on a busy machine. */
 const WARM_BOOT_TIMEOUT_MS = 300_000;
 
@@ -138,9 +138,7 @@ async function bootAndSave(image: VmImage, dir: string, onProgress: (message: st
   });
   onProgress('warm: booting the image once to save it running (each lab VM then resumes from it)');
   const started = performance.now();
-  const logFd = openSync(files.log, 'w', 0o600);
-  const child = spawn(QEMU, args, {stdio: ['ignore', logFd, logFd]});
-  closeSync(logFd);
+  const {child} = spawnQemu(args, files.log, false);
   let exited = false;
   child.on('exit', () => (exited = true));
   try {
