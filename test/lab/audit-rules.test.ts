@@ -64,7 +64,10 @@ serialTest('two sessions\' audit rules are their own: recorded, kept apart, and 
     if (/key=lab26-/.test(rules())) t.regex(status(), /^enabled 1$/m);
     return;
   }
-  // What the labs turned on is off again; what was on before stays on.
+  // What the labs turned on is off again; what was on before stays on. A self-test in another file may be in the
+  // middle of its own cleanup (its rules gone, its daemon still stopping): the state gets a few seconds to settle.
+  const settled = () => /^enabled (\d)$/m.exec(status())?.[1] === /^enabled (\d)$/m.exec(before)?.[1] && /^pid 0$/m.test(status()) === /^pid 0$/m.test(before);
+  for (let i = 0; i < 100 && !settled(); i++) await new Promise((r) => setTimeout(r, 100));
   t.is(/^enabled (\d)$/m.exec(status())?.[1], /^enabled (\d)$/m.exec(before)?.[1]);
   t.is(/^pid 0$/m.test(status()), /^pid 0$/m.test(before));
 });
