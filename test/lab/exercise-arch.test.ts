@@ -1,7 +1,7 @@
 /** CI runs the arch lab's own proof: every step fails first, rejects its near misses, and passes after its solve script. */
 import test from 'ava';
 import {loadExercise} from '../../src/lab/exercises/load.js';
-import {runLab} from '../helpers/cli.js';
+import {selfTest} from '../helpers/self-test.js';
 
 test('lab arch loads: six steps in Polish and English, each with a solve script and near misses', (t) => {
   const ex = loadExercise('arch');
@@ -17,16 +17,14 @@ test('lab arch loads: six steps in Polish and English, each with a solve script 
 test('lab exercise test arch', async (t) => {
   // Six steps, each failed, mutated and solved on a private engine; the run itself is cut off at 20 minutes.
   t.timeout(22 * 60_000, 'lab exercise test arch ran past 22 minutes');
-  const r = await runLab(['exercise', 'test', 'arch', '--json'], {}, 20 * 60_000);
-  const report = JSON.parse(r.stdout) as {ok: boolean; lines: Array<{step: string; phase: string; name: string; ok: boolean; detail: string}>};
-  for (const l of report.lines.filter((x) => !x.ok)) t.log(`${l.step} ${l.phase} ${l.name}: ${l.detail}`);
-  t.true(report.ok, r.stderr.slice(-2000));
+  const report = await selfTest(t, 'arch', 20 * 60_000);
+  t.true(report.ok, report.failure);
   t.is(report.lines.filter((l) => l.phase === 'solve').length, 6, 'every step was solved');
   t.true(report.lines.filter((l) => l.phase === 'mutation').length >= 12);
-  const named = (step: string, name: string) => report.lines.find((l) => l.step === step && l.name === name);
+  const {named} = report;
   // The near misses the lecture warns about, each rejected for its own reason.
-  t.regex(named('overlay-mount', 'wrong-order')?.detail ?? '', /another order/);
-  t.regex(named('overlay-changes', 'file-in-lower')?.detail ?? '', /written into a lower layer/);
-  t.regex(named('daemon-tcp', 'all-interfaces')?.detail ?? '', /listens on 0\.0\.0\.0/);
-  t.regex(named('processes', 'inside-for-outside')?.detail ?? '', /PID inside the container/);
+  t.regex(named('overlay-mount', 'wrong-order'), /another order/);
+  t.regex(named('overlay-changes', 'file-in-lower'), /written into a lower layer/);
+  t.regex(named('daemon-tcp', 'all-interfaces'), /listens on 0\.0\.0\.0/);
+  t.regex(named('processes', 'inside-for-outside'), /PID inside the container/);
 });

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Near miss: without --fork the program unshare runs stays in the host's pid namespace.
 set -eu
+. "$LAB_EXERCISE_DIR/lib/wait.sh"
 unshare --pid sleep infinity >/dev/null 2>&1 &
 echo $! >> .started-pids
-sleep 1
+wait_until runs $! sleep

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Near miss: a uts namespace of its own, but the hostname inside is still the host's.
 set -eu
+. "$LAB_EXERCISE_DIR/lib/wait.sh"
 unshare --uts sleep infinity >/dev/null 2>&1 &
 echo $! >> .started-pids
-sleep 1
+wait_until runs $! sleep

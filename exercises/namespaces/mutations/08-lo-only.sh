@@ -1,12 +1,14 @@
 #!/bin/sh
 # Near miss: the namespace is made and the pair too, but both ends stay on the host.
 set -eu
+. "$LAB_EXERCISE_DIR/lib/wait.sh"
 net="10.200.$LAB_PARAM_OCTET"
 unshare --net sleep infinity >/dev/null 2>&1 &
-echo $! >> .started-pids
+pid=$!
+echo "$pid" >> .started-pids
+wait_until own_net "$pid"
 ip link add veth-lab type veth peer name veth-ns
 ip addr add "$net.1/24" dev veth-lab
 ip addr add "$net.2/24" dev veth-ns
 ip link set veth-lab up
 ip link set veth-ns up
-sleep 0.5

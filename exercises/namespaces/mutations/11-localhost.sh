@@ -1,6 +1,7 @@
 #!/bin/sh
 # Near miss: a Compose project whose web pings itself (localhost), never db by its name.
 set -eu
+. "$LAB_EXERCISE_DIR/lib/wait.sh"
 mkdir -p app
 cat > app/docker-compose.yml <<'YAML'
 version: '2'
@@ -14,4 +15,4 @@ services:
 YAML
 cd app
 docker-compose up -d
-sleep 3
+wait_until sh -c 'docker-compose logs web | grep -q "PING localhost"'

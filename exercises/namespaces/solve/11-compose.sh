@@ -1,6 +1,7 @@
 #!/bin/sh
 # Two services of one Compose project; web finds db by its service name on the project's network.
 set -eu
+. "$LAB_EXERCISE_DIR/lib/wait.sh"
 mkdir -p app
 cat > app/docker-compose.yml <<'YAML'
 version: '2'
@@ -16,6 +17,6 @@ services:
 YAML
 cd app
 docker-compose up -d
-sleep 3
+wait_until sh -c 'docker-compose logs web | grep -q "PING db"'
 docker-compose ps
 docker-compose logs --tail 3 web
