@@ -194,7 +194,7 @@ vmTest('two VMs resumed at once from the warm state are each their own machine: 
     const ssh = await connectVm(s.record);
     try {
       const before = Date.now();
-      const channel = await ssh.exec('hostname; date +%s%N; docker volume create; cat /proc/sys/kernel/random/uuid; wc -l < /root/.ssh/authorized_keys');
+      const channel = await ssh.exec('hostname; date +%s%N; docker volume create; cat /proc/sys/kernel/random/uuid; wc -l < /root/.ssh/authorized_keys; docker info -f \'{{.ID}} {{.Name}}\'');
       let out = '';
       channel.on('data', (d: Buffer) => (out += d.toString()));
       const code = await new Promise<number>((resolve) => {
@@ -204,18 +204,21 @@ vmTest('two VMs resumed at once from the warm state are each their own machine: 
       });
       const after = Date.now();
       t.is(code, 0);
-      const [hostname, nanos, volume, uuid, keys] = out.trim().split('\n');
+      const [hostname, nanos, volume, uuid, keys, info] = out.trim().split('\n');
       t.is(hostname, s.record.name);
+      const [engineId, engineName] = info!.split(' ');
+      t.is(engineName, s.record.name, "docker info's Name is the VM's own, not the saved machine's");
       const guest = Number(BigInt(nanos!) / 1_000_000n);
       t.true(guest >= before - 1500 && guest <= after + 1500, `the guest's clock is the host's (guest ${guest}, host ${before}..${after})`);
       t.is(keys, '1', "only this VM's own client key is authorized");
-      seen.push({volume, uuid});
+      seen.push({volume, uuid, engineId});
     } finally {
       await ssh.close();
     }
   }
   t.not(seen[0]!.volume, seen[1]!.volume, "the engine's random IDs differ between VMs resumed from one saved engine");
   t.not(seen[0]!.uuid, seen[1]!.uuid, "the kernel's random generator differs too");
+  t.not(seen[0]!.engineId, seen[1]!.engineId, "each VM's engine has an ID of its own (docker info's ID)");
 });
 
 vmTest('a saved machine qemu cannot load is booted instead, and says why', async (t) => {

@@ -26,6 +26,12 @@ $bb date -s "@$seconds" > /dev/null
 # The host's random bytes into the kernel's pool (the saved machine's pool is every resumed VM's; the vmgenid device
 # makes the kernel reseed as well, where it is bound).
 $bb cat vm/entropy > /dev/urandom
+# The engine's ID (docker info's) was the saved machine's too: this VM takes its own, as a new data-root would have.
+# The running engine reads it when asked.
+engine_id=/var/lib/docker/engine-id
+if [ -f $engine_id ]; then
+	$bb cat /proc/sys/kernel/random/uuid > $engine_id.new && $bb mv $engine_id.new $engine_id
+fi
 $bb cp -a vm/root/. /
 $bb hostname -F /etc/hostname
 name=$($bb hostname)

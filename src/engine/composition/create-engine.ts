@@ -41,8 +41,12 @@ export async function createEngine(config: DaemonConfig, log: Logger): Promise<E
   network.containers = () => containers.store.all();
   const engine: Engine = {
     config, images, log, events, containers, volumes, network,
-    id: engineId(config.dataRoot),
-    name: defaultName(),
+    get id() {
+      return engineId(config.dataRoot);
+    },
+    get name() {
+      return defaultName();
+    },
     startedAt: new Date(),
     containersUsingImage: (id) => containers.usingImage(id),
   };

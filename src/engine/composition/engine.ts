@@ -16,9 +16,13 @@ export interface Engine {
   network: NetworkManager;
   events: EventBus;
   log: Logger;
-  /** A random ID chosen when the data-root was first used (docker info's ID). */
-  id: string;
-  name: string;
+  /**
+   * A random ID chosen when the data-root was first used (docker info's ID), read when asked: a lab VM resumed
+   * from a saved machine is given its own (vm-images/vm/resume-identity.sh) while this engine runs on.
+   */
+  readonly id: string;
+  /** The host's name when asked, as dockerd's info reads it (a resumed VM takes its name after the engine started). */
+  readonly name: string;
   startedAt: Date;
   /** Container IDs that use an image; the container side fills this in. */
   containersUsingImage(imageId: string): string[];
