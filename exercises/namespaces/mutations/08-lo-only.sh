@@ -1,7 +1,7 @@
 #!/bin/sh
 # Near miss: the namespace is made and the pair too, but both ends stay on the host.
 set -eu
-. "$LAB_EXERCISE_DIR/lib/wait.sh"
+. "${LAB_EXERCISE_DIR:-$(dirname "$0")/..}/lib/wait.sh"
 net="10.200.$LAB_PARAM_OCTET"
 unshare --net sleep infinity >/dev/null 2>&1 &
 pid=$!

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Near miss: a Compose project whose web pings itself (localhost), never db by its name.
 set -eu
-. "$LAB_EXERCISE_DIR/lib/wait.sh"
+. "${LAB_EXERCISE_DIR:-$(dirname "$0")/..}/lib/wait.sh"
 mkdir -p app
 cat > app/docker-compose.yml <<'YAML'
 version: '2'

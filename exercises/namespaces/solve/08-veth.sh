@@ -1,7 +1,7 @@
 #!/bin/sh
 # A network namespace of its own (unshare --net), a veth pair between it and the host, both ends addressed and up.
 set -eu
-. "$LAB_EXERCISE_DIR/lib/wait.sh"
+. "${LAB_EXERCISE_DIR:-$(dirname "$0")/..}/lib/wait.sh"
 net="10.200.$LAB_PARAM_OCTET"
 unshare --net sleep infinity >/dev/null 2>&1 &
 pid=$!

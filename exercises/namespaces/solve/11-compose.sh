@@ -1,7 +1,7 @@
 #!/bin/sh
 # Two services of one Compose project; web finds db by its service name on the project's network.
 set -eu
-. "$LAB_EXERCISE_DIR/lib/wait.sh"
+. "${LAB_EXERCISE_DIR:-$(dirname "$0")/..}/lib/wait.sh"
 mkdir -p app
 cat > app/docker-compose.yml <<'YAML'
 version: '2'
