@@ -94,7 +94,9 @@ const judges: Record<HomeworkCheckKind, Judge> = {
     if (r.timedOut) {
       // No process counted (the container was ending as it was looked at) says nothing about loops or forks.
       const counted = r.processes !== undefined && r.processes > 0 ? r.processes : undefined;
-      const forks = counted !== undefined && counted >= pids ? ` with ${counted} processes, at the pids limit (a fork bomb?)` : counted !== undefined ? ` (${counted} process(es) running: an endless loop?)` : '';
+      // Several processes below the limit is a program that forks too: the sandbox's own process limit, shared by
+      // the jobs running at once, can stop a fork bomb before its container's limit does.
+      const forks = counted === undefined ? '' : counted >= pids ? ` with ${counted} processes, at the pids limit (a fork bomb?)` : counted > 1 ? ` with ${counted} processes (a program that forks without end?)` : ' (1 process running: an endless loop?)';
       return fail(`still running after ${runTimeoutSeconds} s${forks}: the container was killed`);
     }
     const lines = r.stdout.replace(/\r/g, '').split('\n');
