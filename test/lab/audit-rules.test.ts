@@ -4,11 +4,13 @@
  * other's rules and daemon alone, and the last one turns off what the labs turned on.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {loadExercise} from '../../src/lab/exercises/load.js';
+import {removeAbandonedSandboxes, SELF_TEST_PREFIX} from '../../src/lab/homework/abandoned-sandboxes.js';
+import {recordCleanup} from '../../src/lab/session/cleanup-record.js';
 import {auditLog} from '../../src/lab/grading/collect-audit.js';
 import {LocalProvider} from '../../src/lab/providers/local.js';
 import {cleanupLab} from '../../src/lab/session/prepare.js';
@@ -70,4 +72,31 @@ serialTest('two sessions\' audit rules are their own: recorded, kept apart, and 
   for (let i = 0; i < 100 && !settled(); i++) await new Promise((r) => setTimeout(r, 100));
   t.is(/^enabled (\d)$/m.exec(status())?.[1], /^enabled (\d)$/m.exec(before)?.[1]);
   t.is(/^pid 0$/m.test(status()), /^pid 0$/m.test(before));
+});
+
+serialTest('a self-test killed before its clean-up: the next run\'s sweep removes its audit rules', async (t) => {
+  const ex = loadExercise('26');
+  const scratch = mkdtempSync(join(tmpdir(), 'lab-audit-sweep-'));
+  t.teardown(() => rmSync(scratch, {recursive: true, force: true}));
+  // The dir a killed `lab exercise test 26` leaves: its owner ended, the lab and parameters recorded, rules loaded.
+  const dir = join(scratch, `${SELF_TEST_PREFIX}26-killed`);
+  mkdirSync(join(dir, 'work'), {recursive: true});
+  writeFileSync(join(dir, 'owner.json'), JSON.stringify({pid: spawnSync('true').pid}));
+  const params = {auditKey: `t${process.pid}k`};
+  recordCleanup(dir, ex, params);
+  const prepared = spawnSync('sh', [join(ex.dir, 'prepare-audit.sh')], {cwd: join(dir, 'work'), env: {...process.env, ...paramEnv(params)}, encoding: 'utf8'});
+  t.is(prepared.status, 0, prepared.stderr);
+  t.regex(rules(), new RegExp(`key=lab26-${params.auditKey}`));
+
+  const said: string[] = [];
+  t.deepEqual(await removeAbandonedSandboxes((m) => said.push(m), scratch, SELF_TEST_PREFIX), [dir]);
+  t.notRegex(rules(), new RegExp(`key=lab26-${params.auditKey}`), said.join('\n'));
+  t.true(said.some((m) => m.includes("ran lab 26's clean-up (cleanup-audit.sh)")), said.join('\n'));
+  t.false(existsSync(dir));
+
+  // A clean-up that ends processes by pid (lab namespaces') is not recorded: by a later sweep those pids may be another's.
+  const other = join(scratch, 'namespaces');
+  mkdirSync(other);
+  recordCleanup(other, loadExercise('namespaces'), {});
+  t.false(existsSync(join(other, 'lab-cleanup.json')));
 });

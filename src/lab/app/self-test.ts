@@ -16,6 +16,7 @@ import {LocalProvider} from '../providers/local.js';
 import {makeParams, paramEnv, type Params} from '../session/params.js';
 import {freeTcpPort} from '../../common/free-port.js';
 import {prepareFiles, prepareImages} from '../session/prepare.js';
+import {recordCleanup} from '../session/cleanup-record.js';
 import {createSession, loadSession, saveSession, stateDir} from '../session/session.js';
 import {addMirror, startRegistry, stopRegistry} from '../registry/index.js';
 import {removeAbandonedSandboxes, SELF_TEST_PREFIX} from '../homework/abandoned-sandboxes.js';
@@ -71,6 +72,8 @@ export async function selfTest(ex: Exercise, report: (line: SelfTestLine) => voi
     chmodSync(join(dir, 'bin', 'lab'), 0o755);
     const commandEnv = {DOCKER_HOST: engine.host, DOCKER_BUILDKIT: '0', XDG_STATE_HOME: xdgState, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`};
     const params = makeParams(ex, {dir, freePort: await freeTcpPort()});
+    // Killed from here on, this run's machine-wide changes are still undone by the next run's sweep.
+    recordCleanup(dir, ex, params);
     // Images the student pulls (neither loaded nor handed over) come from a course registry of this run's own,
     // the engine's mirror, as lab start serves them.
     const pulled = (ex.images ?? []).filter((i) => !i.load && !i.saveAs).map((i) => i.recipe);

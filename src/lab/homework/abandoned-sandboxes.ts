@@ -1,12 +1,13 @@
 /**
  * Sandboxes left by a `lab homework check`, `lab worker` or `lab exercise test` that was killed (SIGKILL, OOM
  * killer) before it could remove its own: found by their dead owner (the private engine's owner mark) and removed
- * — the course registry they ran, their containers and engine, the processes and mounts under their dir, their
- * parent cgroup.
+ * — the lab's recorded clean-up (session/cleanup-record.ts), the course registry they ran, their containers and
+ * engine, the processes and mounts under their dir, their parent cgroup.
  */
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {abandonedEngineDirs, claimAbandoned, removeAbandonedEngine} from '../../engine/control/abandoned-engines.js';
+import {runRecordedCleanup} from '../session/cleanup-record.js';
 import {removeAbandonedCgroup} from './parent-cgroup.js';
 
 export const SANDBOX_PREFIX = 'lab-homework-';
@@ -30,6 +31,8 @@ export async function removeAbandonedSandboxes(progress: (m: string) => void = (
     progress(`removing ${dir}, a sandbox left by a process that ended without removing it`);
     const cgroup = cgroupParentOf(dir);
     try {
+      // What the lab changed on the machine outside the dir (lab 26's audit rules) is undone first.
+      runRecordedCleanup(dir, progress);
       const {stopRegistry} = await import('../registry/index.js');
       await stopRegistry(join(dir, 'registry')).catch(() => undefined);
       await removeAbandonedEngine(dir, {beforeUnmount: async () => (cgroup ? removeAbandonedCgroup(cgroup) : undefined)});
