@@ -5,7 +5,7 @@
  * gets pull and push everywhere; a wrong password is refused with 401 as Docker Hub does.
  */
 import {createSign, generateKeyPairSync, randomBytes, X509Certificate} from 'node:crypto';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:http';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -74,6 +74,6 @@ export async function startTokenServer(user: {name: string; password: string}): 
     issuer,
     certBundle: join(dir, 'cert.pem'),
     requests,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () => new Promise((resolve) => server.close(() => resolve())).then(() => rmSync(dir, {recursive: true, force: true})),
   };
 }
