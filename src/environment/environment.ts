@@ -22,6 +22,11 @@ export interface Environment {
   readonly id: string;
   /** The home of the lab's files inside the environment, e.g. /root/lab26. */
   readonly workdir: string;
+  /**
+   * Set by a provider that saw the container engine answer as it started the environment (a lab VM says so on its
+   * console): asking the engine again over the network would only cost a round trip, seconds under emulation.
+   */
+  engineReady?: boolean;
   /** Runs a command (argv, no shell unless you pass one) as root inside the environment. */
   exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   readFile(path: string): Promise<Buffer>;

@@ -48,6 +48,12 @@ export async function labInVm(t: ExecutionContext, lab: string, env: NodeJS.Proc
   t.log(`lab start ${lab}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const session = JSON.parse(readFileSync(join(env.XDG_STATE_HOME!, 'lab', 'sessions', `${lab}.json`), 'utf8')) as {workdir: string; params?: Record<string, string>};
+  if (lab === '26') {
+    // mywc's package was made with the image (lab.json imageBuild): lab start copied it instead of compiling it.
+    const deb = 'mywc_1.0_amd64.deb';
+    const same = await run(['ssh', vm, '--', `cmp ${shellJoin([`${session.workdir}/${deb}`])} /opt/lab/exercises/26/files/mywc/prebuilt/${deb} && echo same`]);
+    t.is(same.stdout.trim(), 'same');
+  }
   const vars = Object.entries({LAB_EXERCISE_DIR: `/opt/lab/exercises/${lab}`, ...paramEnv(session.params ?? {})}).map(([k, v]) => `${k}=${shellJoin([v])}`);
   started = performance.now();
   for (const script of readdirSync(join(packageRoot(), 'exercises', lab, 'solve')).sort()) {

@@ -25,6 +25,8 @@ export const exerciseSchema = {
     cleanup: relPath,
     // lab destroy runs the cleanup too where the machine stays (local, ssh): for what the lab itself set up at start.
     cleanupOnDestroy: {type: 'boolean'},
+    // Run once in the VM image's root as it is built (chroot, cwd the exercise dir): work every start would repeat.
+    imageBuild: relPath,
     prepare: {type: 'array', items: {type: 'object', required: ['script'], additionalProperties: false, properties: {script: relPath, description: {type: 'string'}, needsEngine: {type: 'boolean'}}}},
     // Per-session values ({{params.x}} in texts and check params, $LAB_PARAM_X in scripts): fixed, random, or the self-test's own.
     params: {

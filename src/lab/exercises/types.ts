@@ -54,6 +54,12 @@ export interface Exercise {
   cleanup?: string;
   /** lab destroy also runs the cleanup where the machine stays (what lab start set up: lab 26's audit rules). */
   cleanupOnDestroy?: boolean;
+  /**
+   * A script run once in the VM image's root tree as it is built (in a chroot, cwd the exercise dir), for work each
+   * lab start would otherwise repeat under emulation (lab 26 compiles mywc's package there); its prepare scripts
+   * use what it left when it is there, and do the work themselves where it is not (the local and ssh providers).
+   */
+  imageBuild?: string;
   params?: Record<string, ParamDef>;
   service?: {optionsFile: string; opts: string};
   watch?: {

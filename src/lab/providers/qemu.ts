@@ -36,10 +36,12 @@ export class QemuProvider implements Provider {
       const engine = this.options.skipEngineWait ? Promise.resolve('not waited' as const) : awaitVmEngine(started.record, started.booted);
       // Started, not awaited: the lab's start awaits it itself while it works with the engine.
       void opts.beforeEngine?.(env).catch(() => undefined);
-      if ((await engine) === 'failed') {
+      const state = await engine;
+      if (state === 'failed') {
         const why = await this.engineLogs(started.record);
         throw new Error(`the container engine in VM ${opts.name} did not start${why ? `:\n${why}` : ''}\nThe VM keeps running; its full logs: lab ssh ${opts.name} -- cat ${ENGINE_LOGS.join(' ')}`);
       }
+      env.engineReady = state === 'ready';
       return env;
     } catch (error) {
       await env.close();

@@ -63,6 +63,8 @@ async function ensureService(env: Environment, service: NonNullable<Exercise['se
 
 export async function ensureEngine(env: Environment, progress: Progress, service?: Exercise['service']): Promise<void> {
   if (service) return ensureService(env, service, progress);
+  // The provider saw it answer a moment ago (a lab VM's console says so): no round trip to ask again.
+  if (env.engineReady) return;
   const ping = await env.exec(['docker', 'version', '--format', '{{.Server.APIVersion}}'], {timeoutMs: 15_000});
   if (ping.code === 0) return;
   progress('starting the container engine');

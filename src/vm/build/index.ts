@@ -13,6 +13,7 @@ import {debsCacheDir, defaultCacheDir} from '../../debian-images/cache/paths.js'
 import {packageRoot, vmCacheDir, vmRecipeDir} from '../paths.js';
 import {type LoadedVmRecipe, loadVmRecipe, type VmRecipe} from '../recipe.js';
 import {assembleTree, checkNodeRuns, hostFilesSignature} from './assemble.js';
+import {runLabImageSteps} from './lab-image-steps.js';
 import {type CourseRegistryPlan, ensureRegistryStorage, installCourseRegistry, planCourseRegistry} from './course-registry.js';
 import {makeDisk} from './disk.js';
 import {ensureInitramfs, initramfsKey, resolveBusybox} from './initramfs.js';
@@ -152,6 +153,10 @@ export async function buildVmImage(options: VmBuildOptions = {}): Promise<VmImag
         const node = recipe.rootfs.hostFiles?.find((f) => f.from === '@node')?.to;
         const nodeVersion = node ? await checkNodeRuns(tree, node) : 'none';
         if (node) progress('rootfs', `node ${nodeVersion} runs inside the tree`);
+        if (recipe.rootfs.package) {
+          const labs = await runLabImageSteps(tree, recipe.rootfs.package.to);
+          if (labs.length) progress('package', `the labs' image-time steps ran inside the tree: ${labs.join(', ')}`);
+        }
         progress('disk', `mkfs.ext4 -d (${recipe.disk.sizeMiB} MiB) and qemu-img convert${recipe.disk.compress === false ? '' : ' -c (zstd)'}`);
         const disk = await makeDisk(tree, join(out, '.root.raw'), join(out, 'base.qcow2'), recipe.disk.sizeMiB, recipe.disk.compress !== false);
         progress('disk', `base.qcow2 ${(disk.bytes / 1048576).toFixed(0)} MiB`);

@@ -38,6 +38,7 @@ export class SshEnvironment implements Environment {
   readonly id: string;
   readonly workdir: string;
   readonly connection: SshConnection;
+  engineReady?: boolean;
   private readonly sudo: boolean;
   private readonly onClose?: () => Promise<void> | void;
 
